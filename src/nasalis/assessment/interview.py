@@ -1,0 +1,73 @@
+"""The adaptive questionnaire: which question to ask next, given the answers so far.
+
+Warning-sign questions come first (file order of questions.yaml). A question is skipped when
+no possible answer could change the result, and the interview ends as soon as the result is
+an emergency: a frightened person should not be kept answering lifestyle questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from nasalis.assessment.engine import assess
+from nasalis.assessment.intake import Intake, field_spec
+from nasalis.assessment.result import AssessmentResult
+from nasalis.knowledge import Knowledge, load_knowledge
+from nasalis.knowledge.models import Question
+
+# Probing a list of free-text medicine names cannot be exhaustive, so always ask it.
+_ALWAYS_ASK = frozenset({"medications"})
+
+
+def _signature(result: AssessmentResult) -> tuple[object, ...]:
+    """The parts of a result an answer could change (not the list of missing answers)."""
+    return (
+        result.level,
+        tuple(r.rule for r in result.reasons),
+        tuple((c.id, c.score) for c in result.contributors),
+    )
+
+
+def _probe_answers(question: Question) -> list[Any]:
+    spec = field_spec(question.field)
+    if spec.kind == "bool":
+        return [True, False]
+    if spec.kind == "choice":
+        return list(spec.options)
+    if spec.kind == "multi":
+        return [[], *([o] for o in spec.options)]
+    if spec.kind == "int":
+        return [int(p) for p in question.probes]
+    return list(question.probes)
+
+
+def could_change(question: Question, answers: Mapping[str, Any], kb: Knowledge) -> bool:
+    """Whether some answer to `question` would give a different result than no answer."""
+    if question.field in _ALWAYS_ASK:
+        return True
+    base = _signature(assess(Intake.model_validate(dict(answers)), kb))
+    for probe in _probe_answers(question):
+        probed = Intake.model_validate({**answers, question.field: probe})
+        if _signature(assess(probed, kb)) != base:
+            return True
+    return False
+
+
+def next_question(
+    answers: Mapping[str, Any], asked: Collection[str] = (), kb: Knowledge | None = None
+) -> Question | None:
+    """The next question worth asking, or None when the interview is done.
+
+    `answers` are the known intake values; `asked` the fields already put to the person
+    (including those answered "don't know", which stay out of `answers`).
+    """
+    kb = kb or load_knowledge()
+    if assess(Intake.model_validate(dict(answers)), kb).level == "emergency":
+        return None
+    for question in kb.questions:
+        if question.field in answers or question.field in asked:
+            continue
+        if could_change(question, answers, kb):
+            return question
+    return None

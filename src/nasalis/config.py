@@ -1,0 +1,41 @@
+"""Settings: from flags, then NASALIS_* environment variables, then defaults."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "nasalis"
+
+
+def default_db_url() -> str:
+    """A SQLite file in the user's data folder: health data stays on this machine."""
+    folder = Path(user_data_dir(APP_NAME, appauthor=False))
+    return f"sqlite:///{folder / 'nasalis.db'}"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` only listens on this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Settings(BaseSettings):
+    """Runtime settings of the app."""
+
+    model_config = SettingsConfigDict(env_prefix="NASALIS_")
+
+    db_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    def resolved_db_url(self) -> str:
+        """The database URL to use (the default SQLite file when none is set)."""
+        return self.db_url or default_db_url()

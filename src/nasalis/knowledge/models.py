@@ -1,0 +1,148 @@
+"""Pydantic models of the curated knowledge base (validated when the YAML is loaded)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Level = Literal["emergency", "urgent", "appointment", "self_care"]
+LEVELS: tuple[Level, ...] = ("self_care", "appointment", "urgent", "emergency")
+"""Levels from least to most serious; the index is the rank."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(_Strict):
+    """A seed article with the passage it says, or a named piece of guidance."""
+
+    seed: str | None = None
+    passage: str | None = None
+    guidance: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Citation:
+        if (self.seed is None) == (self.guidance is None):
+            raise ValueError("a citation names exactly one of 'seed' or 'guidance'")
+        if self.seed is not None and not self.passage:
+            raise ValueError("a seed citation quotes the passage it relies on")
+        return self
+
+
+class Entry(_Strict):
+    """One topic of the knowledge base: a cause, symptom, sign, step, check, treatment..."""
+
+    id: str
+    name: str
+    summary: str
+    aliases: tuple[str, ...] = ()
+    cites: tuple[Citation, ...] = Field(min_length=1)
+    contributor: str | None = None
+    rule: str | None = None
+    always: bool = False
+    for_: tuple[str, ...] = Field(default=(), alias="for")
+    kind: str = ""
+
+
+class SeedSource(_Strict):
+    """A seed article, cited by file name."""
+
+    file: str
+    title: str
+
+
+class GuidanceSource(_Strict):
+    """Named public clinical guidance, cited by organisation and page title."""
+
+    id: str
+    organisation: str
+    title: str
+
+    @property
+    def label(self) -> str:
+        """How the guidance is shown wherever it is cited."""
+        return f"{self.organisation} — {self.title}"
+
+
+class Sources(_Strict):
+    """Every source the knowledge base may cite."""
+
+    seeds: tuple[SeedSource, ...]
+    guidance: tuple[GuidanceSource, ...]
+
+
+class MedicationClass(_Strict):
+    """A class of medicines linked to twitching, with what to tell the person."""
+
+    id: str
+    name: str
+    says: str
+    cites: tuple[Citation, ...] = Field(min_length=1)
+
+
+class Drug(_Strict):
+    """A medicine by its generic name, its class, and every other name it goes by."""
+
+    name: str
+    class_: str = Field(alias="class")
+    also: tuple[str, ...] = ()
+
+
+class Lexicon(_Strict):
+    """The medication lexicon."""
+
+    classes: tuple[MedicationClass, ...]
+    drugs: tuple[Drug, ...]
+
+
+class LevelText(_Strict):
+    """The default headline of a triage level."""
+
+    headline: str
+
+
+class Rule(_Strict):
+    """A triage rule: when its condition holds, the level is at least `level`."""
+
+    id: str
+    level: Level
+    when: Any
+    unless: Any = None
+    says: str
+    sources: tuple[str, ...] = Field(min_length=1)
+    headline: str | None = None
+
+
+class RuleBook(_Strict):
+    """The triage rules and the headline of each level."""
+
+    levels: dict[Level, LevelText]
+    rules: tuple[Rule, ...]
+
+
+class Evidence(_Strict):
+    """One piece of evidence for a contributor and its weight (noisy-OR)."""
+
+    when: Any
+    weight: float = Field(gt=0, le=1)
+
+
+class Contributor(_Strict):
+    """A likely contributor and the evidence that scores it."""
+
+    id: str
+    entry: str
+    says: str
+    evidence: tuple[Evidence, ...] = Field(min_length=1)
+
+
+class Question(_Strict):
+    """One question of the adaptive interview; it fills one intake field."""
+
+    field: str
+    group: Literal["warning", "pattern", "medicine", "lifestyle", "about"]
+    text: str
+    probes: tuple[float, ...] = ()
+    labels: dict[str, str] = Field(default_factory=dict)

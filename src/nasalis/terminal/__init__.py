@@ -1,0 +1,1 @@
+"""Terminal presentation (Rich): views and prompts used by the CLI only."""

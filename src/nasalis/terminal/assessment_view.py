@@ -1,0 +1,63 @@
+"""Show an assessment result as a clear Rich panel, emergency advice first."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from nasalis.assessment.result import AssessmentResult
+
+STYLE = {
+    "emergency": ("bold white on red", "EMERGENCY — CALL EMERGENCY SERVICES NOW"),
+    "urgent": ("bold black on dark_orange", "URGENT — BE SEEN BY A DOCTOR TODAY"),
+    "appointment": ("bold black on yellow", "SEE A DOCTOR — BOOK AN APPOINTMENT"),
+    "self_care": ("bold black on green", "SELF-CARE — MANAGE AT HOME"),
+}
+
+
+def _bullets(title: str, lines: list[str]) -> Text:
+    text = Text(f"\n{title}\n", style="bold")
+    for line in lines:
+        text.append(f"  • {line}\n")
+    return text
+
+
+def render_result(result: AssessmentResult, console: Console) -> None:
+    """Print the result: level and headline first, then why, what to do, and sources."""
+    style, banner = STYLE[result.level]
+    parts: list[Text | Table] = [Text(f" {banner} ", style=style), Text(f"\n{result.headline}\n")]
+    if result.reasons:
+        why = Text("\nWhy\n", style="bold")
+        for r in result.reasons:
+            why.append(f"  • {r.says}\n")
+            why.append(f"    because: {', '.join(r.because)}\n", style="dim")
+            why.append(f"    sources: {'; '.join(r.sources)}\n", style="dim")
+        parts.append(why)
+    if result.contributors:
+        table = Table(title="Likely contributors", title_justify="left", expand=True)
+        table.add_column("contributor")
+        table.add_column("score", justify="right")
+        table.add_column("why")
+        for c in result.contributors:
+            table.add_row(c.id.replace("_", " "), f"{c.score:.2f}", c.says)
+        parts.append(table)
+    if result.medications:
+        parts.append(
+            _bullets(
+                "Your medicines",
+                [f"{m.name} ({m.matched}): {m.says}" for m in result.medications],
+            )
+        )
+    if result.unrecognised_medications:
+        parts.append(
+            _bullets("Medicines not in our list", [", ".join(result.unrecognised_medications)])
+        )
+    parts.append(_bullets("What you can do", result.self_care))
+    parts.append(_bullets("What a doctor may do", result.doctor_may))
+    if result.missing_that_would_change_this:
+        missing = ", ".join(f.replace("_", " ") for f in result.missing_that_would_change_this)
+        parts.append(_bullets("Questions left unanswered that could change this", [missing]))
+    parts.append(Text(f"\n{result.disclaimer}", style="italic"))
+    console.print(Panel(Group(*parts), title="nasalis assessment", border_style=style.split()[-1]))

@@ -1,0 +1,1 @@
+"""The web app (FastAPI + Jinja2): thin routes over the domain packages."""

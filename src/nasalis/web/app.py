@@ -1,0 +1,30 @@
+"""Build the FastAPI application; the CLI only calls create_app and runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from nasalis import __version__
+from nasalis.config import Settings
+from nasalis.web.routes import assess_api, assess_pages, learn_pages
+from nasalis.web.templating import TEMPLATES
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The web app for these settings."""
+    app = FastAPI(title="nasalis", version=__version__, docs_url="/docs")
+    app.state.settings = settings or Settings()
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.include_router(assess_api.router)
+    app.include_router(assess_pages.router)
+    app.include_router(learn_pages.router)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request) -> HTMLResponse:
+        return TEMPLATES.TemplateResponse(request, "home.html", {})
+
+    return app

@@ -1,0 +1,27 @@
+"""POST /api/assess: the assessment contract's JSON in and out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body
+from fastapi.responses import JSONResponse, Response
+
+from nasalis.assessment import IntakeError, assess, parse_intake
+
+router = APIRouter(prefix="/api", tags=["assessment"])
+
+
+@router.post(
+    "/assess",
+    summary="Assess an intake (nasalis.intake/1 -> nasalis.assessment/1)",
+    responses={422: {"description": "The intake has bad fields; each is named in `problems`."}},
+)
+def api_assess(intake: dict[str, Any] = Body(...)) -> Response:  # noqa: B008
+    """Validate the intake and return the assessment result."""
+    try:
+        parsed = parse_intake(intake)
+    except IntakeError as exc:
+        return JSONResponse({"detail": "invalid intake", "problems": exc.problems}, 422)
+    # The same serialiser as the CLI, so both give byte-identical JSON.
+    return Response(assess(parsed).dumps(), media_type="application/json")

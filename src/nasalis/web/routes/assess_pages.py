@@ -1,0 +1,75 @@
+"""/assess: the adaptive questionnaire, one question per page, no JavaScript needed.
+
+The answers so far travel in a hidden field and are re-validated as an intake on every
+step, so a tampered form gets a 422 and never an assessment of bad data.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+
+from nasalis.assessment import IntakeError, assess, next_question, parse_intake
+from nasalis.assessment.answers import UNKNOWN, choices_of, parse_answer
+from nasalis.assessment.intake import field_spec
+from nasalis.knowledge import load_knowledge
+from nasalis.knowledge.models import Question
+from nasalis.web.templating import TEMPLATES
+
+router = APIRouter(include_in_schema=False)
+
+
+def _question_page(
+    request: Request, answers: dict[str, Any], asked: list[str], error: str = ""
+) -> HTMLResponse:
+    question = next_question(answers, asked)
+    if question is None:
+        result = assess(parse_intake(answers))
+        return TEMPLATES.TemplateResponse(
+            request, "assess_result.html", {"result": result, "answers": answers}
+        )
+    context = {
+        "question": question,
+        "kind": field_spec(question.field).kind,
+        "choices": choices_of(question),
+        "answers_json": json.dumps(answers),
+        "asked": ",".join(asked),
+        "number": len(asked) + 1,
+        "error": error,
+    }
+    return TEMPLATES.TemplateResponse(request, "assess_question.html", context)
+
+
+@router.get("/assess", response_class=HTMLResponse)
+def assess_start(request: Request) -> HTMLResponse:
+    """The first question."""
+    return _question_page(request, {}, [])
+
+
+@router.post("/assess", response_class=HTMLResponse)
+async def assess_step(
+    request: Request,
+    field: str = Form(...),
+    answers: str = Form("{}"),
+    asked: str = Form(""),
+) -> HTMLResponse:
+    """Record one answer and show the next question, or the result."""
+    form = await request.form()
+    try:
+        known = json.loads(answers)
+        parse_intake(known)
+        question: Question = next(q for q in load_knowledge().questions if q.field == field)
+    except (json.JSONDecodeError, IntakeError, StopIteration):
+        return HTMLResponse("The form was changed and cannot be assessed; start again.", 422)
+    done = [f for f in asked.split(",") if f]
+    raw = ",".join(str(v) for v in form.getlist("value"))
+    try:
+        value = parse_answer(question, raw)
+    except ValueError as exc:
+        return _question_page(request, known, done, error=str(exc))
+    if value is not UNKNOWN:
+        known[field] = value
+    return _question_page(request, known, [*done, field])

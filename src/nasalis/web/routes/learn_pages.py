@@ -1,0 +1,37 @@
+"""/learn: the knowledge base, searchable, with sources."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from nasalis.knowledge import load_knowledge, search
+from nasalis.knowledge.loader import ENTRY_FILES, KIND_TITLES
+from nasalis.web.templating import TEMPLATES
+
+router = APIRouter(include_in_schema=False)
+
+
+
+@router.get("/learn", response_class=HTMLResponse)
+def learn_index(request: Request, q: str = "") -> HTMLResponse:
+    """All topics by kind, or the topics matching a search."""
+    kb = load_knowledge()
+    groups = (
+        [("Results", search(q, kb))]
+        if q.strip()
+        else [(KIND_TITLES[k], list(kb.of_kind(k))) for k in ENTRY_FILES]
+    )
+    return TEMPLATES.TemplateResponse(request, "learn.html", {"groups": groups, "q": q, "kb": kb})
+
+
+@router.get("/learn/{entry_id}", response_class=HTMLResponse)
+def learn_entry(request: Request, entry_id: str) -> HTMLResponse:
+    """One topic with its sources."""
+    kb = load_knowledge()
+    try:
+        entry = kb.entry(entry_id)
+    except KeyError:
+        raise HTTPException(404, f"No topic called {entry_id!r}") from None
+    context = {"entry": entry, "kind_title": KIND_TITLES[entry.kind], "kb": kb}
+    return TEMPLATES.TemplateResponse(request, "learn_entry.html", context)
