@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from nasalis.assessment.conditions import Truth, evaluate
 from nasalis.assessment.engine import assess
 from nasalis.assessment.intake import Intake, field_spec
 from nasalis.assessment.result import AssessmentResult
@@ -65,9 +66,14 @@ def next_question(
     kb = kb or load_knowledge()
     if assess(Intake.model_validate(dict(answers)), kb).level == "emergency":
         return None
+    by_field = {q.field: q for q in kb.questions}
+    done = set(answers) | set(asked)
     for question in kb.questions:
-        if question.field in answers or question.field in asked:
+        if question.field in done:
+            continue
+        if question.ask_if is not None and evaluate(question.ask_if, answers).truth is Truth.FALSE:
             continue
         if could_change(question, answers, kb):
-            return question
+            first = question.prerequisite
+            return by_field[first] if first is not None and first not in done else question
     return None

@@ -32,7 +32,7 @@ class MedicationMatch:
 
 def normalise(name: str) -> str:
     """Lower-case, strip doses and form words, and fold spacing and hyphens."""
-    text = name.lower().replace("-", " ").replace("’", "'")
+    text = name.lower().replace("-", " ").replace("\u2019", "'")
     text = _NOISE.sub(" ", text)
     text = re.sub(r"[^a-z' ]+", " ", text)
     return " ".join(text.split())

@@ -137,9 +137,11 @@ def _cross_check(kb: Knowledge) -> None:
             if s not in seeds and s not in guidance
         ]
     contributor_ids = {c.id for c in kb.contributors}
-    for c in kb.contributors:
-        if c.entry not in kb._by_id:
-            problems.append(f"contributors.yaml {c.id}: unknown entry {c.entry!r}")
+    problems += [
+        f"contributors.yaml {x.id}: unknown entry {x.entry!r}"
+        for x in kb.contributors
+        if x.entry not in kb._by_id
+    ]
     for e in kb.entries:
         problems += [
             f"{e.kind} {e.id}: unknown contributor {x!r}"
@@ -157,6 +159,12 @@ def _cross_check(kb: Knowledge) -> None:
         f"medications.yaml {d.name}: unknown class {d.class_!r}"
         for d in kb.lexicon.drugs
         if d.class_ not in class_ids
+    ]
+    asked = {q.field for q in kb.questions}
+    problems += [
+        f"questions.yaml {q.field}: unknown prerequisite {q.prerequisite!r}"
+        for q in kb.questions
+        if q.prerequisite is not None and q.prerequisite not in asked
     ]
     if problems:
         raise KnowledgeError("; ".join(problems))

@@ -146,3 +146,7 @@ class Question(_Strict):
     text: str
     probes: tuple[float, ...] = ()
     labels: dict[str, str] = Field(default_factory=dict)
+    ask_if: Any = None
+    """Skip the question when this condition is known to be false."""
+    prerequisite: str | None = None
+    """A field to ask first whenever this question is worth asking (it may make it moot)."""

@@ -7,9 +7,9 @@ from typing import Any
 from rich.console import Console
 
 from nasalis.assessment import Intake, next_question
+from nasalis.assessment.answers import UNKNOWN, choices_of, parse_answer
 from nasalis.assessment.intake import field_spec
 from nasalis.knowledge.models import Question
-from nasalis.assessment.answers import UNKNOWN, choices_of, parse_answer
 
 _HINT = {
     "bool": "y / n / ? (don't know)",
@@ -35,7 +35,7 @@ def run_interview(console: Console) -> Intake:
     """Ask only what matters, warning signs first; stop early for an emergency."""
     console.print(
         "[bold]nasalis assessment[/bold] — a few questions about your twitching. "
-        "Warning signs come first. Type ? for \"don't know\".\n"
+        'Warning signs come first. Type ? for "don\'t know".\n'
         "[bold red]If you think this is an emergency, call emergency services now.[/bold red]\n"
     )
     answers: dict[str, Any] = {}

@@ -11,7 +11,6 @@ from nasalis.knowledge.loader import ENTRY_FILES, KIND_TITLES
 from nasalis.knowledge.models import Entry
 
 
-
 def render_index(kb: Knowledge, console: Console) -> None:
     """Every topic, grouped by kind, with the id to look it up by."""
     for kind in ENTRY_FILES:

@@ -12,7 +12,6 @@ from nasalis.web.templating import TEMPLATES
 router = APIRouter(include_in_schema=False)
 
 
-
 @router.get("/learn", response_class=HTMLResponse)
 def learn_index(request: Request, q: str = "") -> HTMLResponse:
     """All topics by kind, or the topics matching a search."""

@@ -1,0 +1,5 @@
+"""`python -m nasalis` runs the CLI."""
+
+from nasalis.cli import main
+
+main()
