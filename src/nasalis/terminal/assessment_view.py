@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -17,24 +19,31 @@ STYLE = {
 }
 
 
-def _bullets(title: str, lines: list[str]) -> Text:
-    text = Text(f"\n{title}\n", style="bold")
+def _bullets(title: str, lines: Sequence[str | Text]) -> Group:
+    """A bold title over bullet points whose wrapped lines hang under their text."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3, justify="right")
+    grid.add_column(ratio=1)
     for line in lines:
-        text.append(f"  • {line}\n")
-    return text
+        grid.add_row("•", line)
+    return Group(Text(f"\n{title}", style="bold"), grid)
 
 
 def render_result(result: AssessmentResult, console: Console) -> None:
     """Print the result: level and headline first, then why, what to do, and sources."""
     style, banner = STYLE[result.level]
-    parts: list[Text | Table] = [Text(f" {banner} ", style=style), Text(f"\n{result.headline}\n")]
+    parts: list[Text | Table | Group] = [
+        Text(f" {banner} ", style=style),
+        Text(f"\n{result.headline}\n"),
+    ]
     if result.reasons:
-        why = Text("\nWhy\n", style="bold")
+        why: list[str | Text] = []
         for r in result.reasons:
-            why.append(f"  • {r.says}\n")
-            why.append(f"    because: {', '.join(r.because)}\n", style="dim")
-            why.append(f"    sources: {'; '.join(r.sources)}\n", style="dim")
-        parts.append(why)
+            line = Text(r.says)
+            line.append(f"\nbecause: {', '.join(r.because)}", style="dim")
+            line.append(f"\nsources: {'; '.join(r.sources)}", style="dim")
+            why.append(line)
+        parts.append(_bullets("Why", why))
     if result.contributors:
         table = Table(title="Likely contributors", title_justify="left", expand=True)
         table.add_column("contributor")
