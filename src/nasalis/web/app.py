@@ -10,12 +10,14 @@ from fastapi.staticfiles import StaticFiles
 
 from nasalis import __version__
 from nasalis.config import Settings
+from nasalis.knowledge import load_knowledge
 from nasalis.web.routes import assess_api, assess_pages, learn_pages
 from nasalis.web.templating import TEMPLATES
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The web app for these settings."""
+    load_knowledge()  # validate the curated data now, not on the first request
     app = FastAPI(title="nasalis", version=__version__, docs_url="/docs")
     app.state.settings = settings or Settings()
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
