@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
+
+from tests.pg_server import postgres_server
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -19,9 +24,7 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _private_data_dir(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep every test's default data folder out of the real user's home."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
@@ -39,3 +42,32 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if skipped or passed == 0:
         print(f"\nCI: {skipped} skipped and {passed} passed — failing the run.")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    """A real PostgreSQL server for this test session (see tests/pg_server.py)."""
+    with postgres_server() as url:
+        yield url
+
+
+_DB_COUNTER = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty diary database: a temp SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'diary.db'}"
+        return
+    admin_url: str = request.getfixturevalue("pg_admin_url")
+    name = f"t{os.getpid()}_{next(_DB_COUNTER)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

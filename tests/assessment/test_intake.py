@@ -85,9 +85,7 @@ def _value_for(field: str) -> st.SearchStrategy[Any]:
 VALID_INTAKES = st.fixed_dictionaries({}, optional={f: _value_for(f) for f in FIELDS})
 ANY_JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3)
-    ),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
     max_leaves=10,
 )
 

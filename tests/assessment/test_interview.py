@@ -32,9 +32,7 @@ def test_warning_questions_come_before_lifestyle_ones() -> None:
 
 
 def test_stops_as_soon_as_an_emergency_is_certain() -> None:
-    asked, answers = interview(
-        {"new_face_weakness": False, "arm_or_leg_weakness": True, "stress_level": 9}
-    )
+    asked, answers = interview({"new_face_weakness": False, "arm_or_leg_weakness": True, "stress_level": 9})
     assert asked == ["new_face_weakness", "arm_or_leg_weakness"]
     assert assess(parse_intake(answers)).level == "emergency"
 

@@ -35,9 +35,7 @@ def test_at_least_95_percent_get_the_defended_level() -> None:
     assert accuracy >= 0.95, wrong
 
 
-@pytest.mark.parametrize(
-    "case", [v for v in VIGNETTES if v.level == "emergency"], ids=lambda v: v.why[:50]
-)
+@pytest.mark.parametrize("case", [v for v in VIGNETTES if v.level == "emergency"], ids=lambda v: v.why[:50])
 def test_an_emergency_headline_says_to_get_emergency_help(case: Vignette) -> None:
     headline = assess(parse_intake(case.intake)).headline.lower()
     assert "emergency" in headline

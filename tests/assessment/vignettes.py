@@ -98,9 +98,7 @@ VIGNETTES: list[Vignette] = [
     ),
     Vignette(
         "emergency",
-        calm(
-            age_years=19, conditions=["tourette"], other_tics=["sniffing"], new_face_weakness=True
-        ),
+        calm(age_years=19, conditions=["tourette"], other_tics=["sniffing"], new_face_weakness=True),
         "A known tic disorder does not explain new facial weakness; still a stroke sign.",
     ),
     Vignette(
@@ -200,9 +198,7 @@ VIGNETTES: list[Vignette] = [
         calm(age_years=34, duration_days=21, trend="same"),
         "Three weeks of twitching: past NHS's 2-week threshold.",
     ),
-    Vignette(
-        "appointment", calm(age_years=28, duration_days=5, trend="worse"), "Worsening spasms."
-    ),
+    Vignette("appointment", calm(age_years=28, duration_days=5, trend="worse"), "Worsening spasms."),
     Vignette(
         "appointment",
         calm(
@@ -335,9 +331,7 @@ VIGNETTES: list[Vignette] = [
         ),
         "Near-miss: known Tourette, stable tics. Other tics do not need a new appointment.",
     ),
-    Vignette(
-        "self_care", calm(age_years=33, duration_days=14), "Near-miss: exactly 2 weeks, not more."
-    ),
+    Vignette("self_care", calm(age_years=33, duration_days=14), "Near-miss: exactly 2 weeks, not more."),
     Vignette(
         "self_care",
         calm(age_years=29, duration_days=10, trend="better"),

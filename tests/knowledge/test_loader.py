@@ -64,18 +64,14 @@ def test_every_entry_cites_something_and_no_urls() -> None:
     kb = load_knowledge()
     for e in kb.entries:
         assert e.cites, e.id
-    everything = (
-        " ".join(e.model_dump_json() for e in kb.entries) + str(kb.rulebook) + str(kb.lexicon)
-    )
+    everything = " ".join(e.model_dump_json() for e in kb.entries) + str(kb.rulebook) + str(kb.lexicon)
     assert not re.search(r"https?://|www\.", everything), "no URL may be invented"
 
 
 def test_rules_and_evidence_read_only_intake_fields() -> None:
     kb = load_knowledge()
     known = frozenset(FIELDS) | frozenset(DERIVED_FROM)
-    conditions = [r.when for r in kb.rulebook.rules] + [
-        r.unless for r in kb.rulebook.rules if r.unless
-    ]
+    conditions = [r.when for r in kb.rulebook.rules] + [r.unless for r in kb.rulebook.rules if r.unless]
     conditions += [ev.when for c in kb.contributors for ev in c.evidence]
     conditions += [q.ask_if for q in kb.questions if q.ask_if is not None]
     problems = [p for cond in conditions for p in validate(cond, known)]

@@ -37,15 +37,12 @@ def test_every_seed_has_terms(seeds_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(("seed", "kind", "term"), CASES)
-def test_seed_term_is_in_seed_and_in_knowledge(
-    seeds_dir: Path, seed: str, kind: str, term: str
-) -> None:
+def test_seed_term_is_in_seed_and_in_knowledge(seeds_dir: Path, seed: str, kind: str, term: str) -> None:
     assert _norm(term) in _norm((seeds_dir / seed).read_text("utf-8")), f"{term!r} is not in {seed}"
     hits = search(term)
     assert hits, f"{kind} {term!r} from {seed} finds nothing in the knowledge base"
     assert any(
-        _norm(term) in _entry_text(e.id)
-        or set(_norm(term).split()) <= set(_entry_text(e.id).split())
+        _norm(term) in _entry_text(e.id) or set(_norm(term).split()) <= set(_entry_text(e.id).split())
         for e in hits[:5]
     ), f"{term!r}: top results {[e.id for e in hits[:5]]} do not mention it"
 

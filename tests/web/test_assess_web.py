@@ -33,15 +33,11 @@ def test_api_rejects_bad_intake_with_422_naming_fields(client: TestClient) -> No
     assert any(p.startswith("age_years") for p in problems)
     assert any(p.startswith("extra") for p in problems)
     assert (
-        client.post(
-            "/api/assess", content=b"[1]", headers={"content-type": "application/json"}
-        ).status_code
+        client.post("/api/assess", content=b"[1]", headers={"content-type": "application/json"}).status_code
         == 422
     )
     assert (
-        client.post(
-            "/api/assess", content=b"{nope", headers={"content-type": "application/json"}
-        ).status_code
+        client.post("/api/assess", content=b"{nope", headers={"content-type": "application/json"}).status_code
         == 422
     )
 
@@ -94,9 +90,7 @@ def test_questionnaire_to_self_care(client: TestClient) -> None:
 
 
 def test_questionnaire_reasks_on_a_bad_answer_and_refuses_tampering(client: TestClient) -> None:
-    bad = client.post(
-        "/assess", data={"field": "duration_days", "answers": "{}", "asked": "", "value": "-3"}
-    )
+    bad = client.post("/assess", data={"field": "duration_days", "answers": "{}", "asked": "", "value": "-3"})
     assert bad.status_code == 200
     assert "please type a number" in bad.text
     tampered = client.post(

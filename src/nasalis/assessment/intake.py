@@ -11,9 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-Area = Literal[
-    "nose", "eyelid", "eyebrow", "forehead", "cheek", "mouth", "chin", "neck", "arm_or_leg"
-]
+Area = Literal["nose", "eyelid", "eyebrow", "forehead", "cheek", "mouth", "chin", "neck", "arm_or_leg"]
 Tic = Literal[
     "sniffing",
     "throat_clearing",

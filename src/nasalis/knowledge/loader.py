@@ -107,9 +107,7 @@ def load_knowledge() -> Knowledge:
         contributors=_parse(
             "contributors.yaml", TypeAdapter(tuple[Contributor, ...]), _read("contributors.yaml")
         ),
-        questions=_parse(
-            "questions.yaml", TypeAdapter(tuple[Question, ...]), _read("questions.yaml")
-        ),
+        questions=_parse("questions.yaml", TypeAdapter(tuple[Question, ...]), _read("questions.yaml")),
         _by_id={e.id: e for e in entries},
     )
     _cross_check(kb)

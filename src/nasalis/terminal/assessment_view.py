@@ -60,9 +60,7 @@ def render_result(result: AssessmentResult, console: Console) -> None:
             )
         )
     if result.unrecognised_medications:
-        parts.append(
-            _bullets("Medicines not in our list", [", ".join(result.unrecognised_medications)])
-        )
+        parts.append(_bullets("Medicines not in our list", [", ".join(result.unrecognised_medications)]))
     parts.append(_bullets("What you can do", result.self_care))
     parts.append(_bullets("What a doctor may do", result.doctor_may))
     if result.missing_that_would_change_this:

@@ -1,0 +1,1 @@
+"""CLI command modules; nasalis.cli assembles them into one Typer app."""

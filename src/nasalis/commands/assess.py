@@ -1,0 +1,63 @@
+"""`nasalis assess` and `nasalis learn`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from nasalis.assessment import IntakeError, assess, parse_intake_json
+from nasalis.commands.common import fail
+from nasalis.knowledge import load_knowledge, search
+from nasalis.terminal.assessment_view import render_result
+from nasalis.terminal.interview_view import run_interview
+from nasalis.terminal.learn_view import render_entry, render_index, render_matches
+
+
+def assess_command(
+    input_: Annotated[
+        str | None,
+        typer.Option("--input", "-i", help="Intake JSON file, or - for standard input."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """How serious is it, what is behind it, what to do. Without --input: an interview."""
+    console = Console()
+    if input_ is None:
+        intake = run_interview(console)
+    else:
+        try:
+            text = sys.stdin.read() if input_ == "-" else Path(input_).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            fail("Cannot read the intake.", [f"{input_}: {exc}"])
+        try:
+            intake = parse_intake_json(text)
+        except IntakeError as exc:
+            fail("The intake was not assessed:", exc.problems)
+    result = assess(intake)
+    if as_json:
+        sys.stdout.write(result.dumps())
+    else:
+        render_result(result, console)
+
+
+def learn_command(
+    topic: Annotated[str | None, typer.Argument(help="A topic id, or words to search.")] = None,
+) -> None:
+    """Browse and search the knowledge base, with its sources."""
+    kb = load_knowledge()
+    console = Console()
+    if topic is None:
+        render_index(kb, console)
+        return
+    matches = search(topic, kb)
+    exact = [e for e in matches if topic.strip().lower() in (e.id, e.name.lower())]
+    if exact or len(matches) == 1:
+        render_entry((exact or matches)[0], kb, console)
+    elif matches:
+        render_matches(topic, matches[:15], console)
+    else:
+        fail(f"Nothing matches {topic!r}.", ["try 'nasalis learn' for every topic"])

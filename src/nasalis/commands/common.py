@@ -1,0 +1,39 @@
+"""Options and helpers every command shares."""
+
+from __future__ import annotations
+
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from nasalis.diary.store import Store, StoreError, open_store
+
+EXIT_BAD_INPUT = 2
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="SQLAlchemy URL of the diary (else $NASALIS_DB_URL, else a SQLite file in your data folder).",
+        show_default=False,
+    ),
+]
+
+err = Console(stderr=True)
+
+
+def fail(title: str, lines: list[str] | None = None) -> NoReturn:
+    """Print a clear error (naming what was wrong) and exit with code 2."""
+    err.print(f"[bold red]{title}[/bold red]", highlight=False)
+    for line in lines or []:
+        err.print(f"  - {line}", markup=False, highlight=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def store_for(db: str | None) -> Store:
+    """Open the diary named by --db / NASALIS_DB_URL / the default, or exit 2 saying why."""
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        fail("Cannot open the diary.", [str(exc)])

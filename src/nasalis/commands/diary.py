@@ -1,0 +1,232 @@
+"""`nasalis log`, `day`, `diary`, `undo` and `med`: the diary from the terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from nasalis.commands.common import DbOption, fail, store_for
+from nasalis.diary import entries, journal
+from nasalis.diary.records import FieldError, build_day, build_episode
+from nasalis.terminal.diary_view import render_diary
+
+FLAG_OF = {
+    "started_at": "--at",
+    "duration_s": "--duration",
+    "intensity": "--intensity",
+    "side": "--side",
+    "areas": "--areas",
+    "note": "--note",
+    "date": "--date",
+    "sleep_hours": "--sleep",
+    "stress": "--stress",
+    "caffeine_drinks": "--caffeine",
+    "alcohol_drinks": "--alcohol",
+    "water_litres": "--water",
+    "exercise_minutes": "--exercise",
+    "allergy_symptoms": "--allergy",
+    "tags": "--tag",
+}
+
+
+def _bad(exc: FieldError) -> None:
+    fail("Nothing was saved.", [f"{FLAG_OF.get(exc.field, exc.field)}: {exc.message}"])
+
+
+def parse_when(text: str | None, now: dt.datetime | None = None) -> str:
+    """An ISO instant with offset from --at: full ISO, a local date-time, or HH:MM today."""
+    now = now or dt.datetime.now().astimezone()
+    if text is None:
+        return now.isoformat()  # microseconds: two taps in one second are two twitches
+    value = text.strip()
+    if len(value) <= 5 and ":" in value:
+        value = f"{now.date().isoformat()}T{value}"
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value  # let the record's own check name the problem
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=now.tzinfo)
+    return parsed.isoformat()
+
+
+def log_command(
+    at: Annotated[str | None, typer.Option("--at", help="When it started: ISO time, or HH:MM today.")] = None,
+    duration: Annotated[str | None, typer.Option("--duration", help="Seconds it lasted.")] = None,
+    intensity: Annotated[str | None, typer.Option("--intensity", help="1 (faint) to 10 (strongest).")] = None,
+    side: Annotated[str | None, typer.Option("--side", help="left, right, both or middle.")] = None,
+    areas: Annotated[str | None, typer.Option("--areas", help="e.g. nose,cheek")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Anything worth remembering.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Log one twitch (now, unless --at says when)."""
+    values = {
+        "started_at": parse_when(at),
+        "duration_s": duration,
+        "intensity": intensity,
+        "side": side,
+        "areas": areas.replace(",", ";") if areas else None,
+        "note": note,
+    }
+    try:
+        record = build_episode({k: v for k, v in values.items() if v is not None}, text=True)
+    except FieldError as exc:
+        _bad(exc)
+    store = store_for(db)
+    with store.write() as session:
+        entries.add_episode(session, store.person_id(), record)
+    typer.echo(
+        f"Logged a twitch at {record.started_at.strftime('%Y-%m-%d %H:%M %z')}. (nasalis undo takes it back)"
+    )
+
+
+def _ask_day(console: Console) -> dict[str, str]:
+    questions = {
+        "sleep_hours": "Hours slept last night",
+        "stress": "Stress today, 0-10",
+        "caffeine_drinks": "Coffees, energy drinks, strong teas",
+        "alcohol_drinks": "Alcoholic drinks",
+        "water_litres": "Litres of water and other drinks",
+        "exercise_minutes": "Minutes of exercise",
+        "allergy_symptoms": "Sneezing, itchy or runny nose? (1 yes, 0 no)",
+        "tags": "Tags, separated by ; (e.g. cheese;long_drive)",
+    }
+    console.print("Today's check-in. Press Enter to skip a question.")
+    answers: dict[str, str] = {}
+    for field, text in questions.items():
+        while True:
+            try:
+                answer = console.input(f"{text}: ").strip()
+            except EOFError:
+                return answers
+            try:
+                build_day({"date": "2000-01-01", field: answer}, text=True)
+            except FieldError as exc:
+                console.print(f"[yellow]{exc.message}[/yellow]")
+                continue
+            if answer:
+                answers[field] = answer
+            break
+    return answers
+
+
+def day_command(
+    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default today).")] = None,
+    sleep: Annotated[str | None, typer.Option("--sleep", help="Hours slept.")] = None,
+    stress: Annotated[str | None, typer.Option("--stress", help="0-10.")] = None,
+    caffeine: Annotated[str | None, typer.Option("--caffeine", help="Caffeinated drinks.")] = None,
+    alcohol: Annotated[str | None, typer.Option("--alcohol", help="Alcoholic drinks.")] = None,
+    water: Annotated[str | None, typer.Option("--water", help="Litres.")] = None,
+    exercise: Annotated[str | None, typer.Option("--exercise", help="Minutes.")] = None,
+    allergy: Annotated[str | None, typer.Option("--allergy", help="1 or 0.")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A label; repeat for more.")] = None,
+    factor: Annotated[list[str] | None, typer.Option("--factor", help="NAME=NUMBER; repeat.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Today's check-in: flags, or questions when no flag is given."""
+    given = {
+        "sleep_hours": sleep,
+        "stress": stress,
+        "caffeine_drinks": caffeine,
+        "alcohol_drinks": alcohol,
+        "water_litres": water,
+        "exercise_minutes": exercise,
+        "allergy_symptoms": allergy,
+        "tags": ";".join(tag) if tag else None,
+    }
+    values: dict[str, str] = {k: v for k, v in given.items() if v is not None}
+    custom: dict[str, str] = {}
+    for item in factor or []:
+        name, sep, number = item.partition("=")
+        if not sep:
+            fail("Nothing was saved.", [f"--factor: write NAME=NUMBER (got {item!r})"])
+        custom[name.strip()] = number.strip()
+    if not values and not custom:
+        values = _ask_day(Console())
+    values["date"] = date or dt.date.today().isoformat()
+    try:
+        record = build_day({**values, **custom}, text=True)
+    except FieldError as exc:
+        _bad(exc)
+    store = store_for(db)
+    with store.write() as session:
+        entries.save_day(session, store.person_id(), record)
+    typer.echo(f"Saved the check-in for {record.date}. (nasalis undo takes it back)")
+
+
+def diary_command(
+    weeks: Annotated[int, typer.Option("--weeks", min=1, max=260, help="How many weeks back.")] = 4,
+    db: DbOption = None,
+) -> None:
+    """Recent weeks: a calendar heat-map and a table of days."""
+    store = store_for(db)
+    today = dt.date.today()
+    start = today - dt.timedelta(days=7 * weeks - 1)
+    with store.read() as session:
+        person = store.person_id()
+        eps = entries.episodes_between(
+            session, person, dt.datetime.combine(start, dt.time()) - dt.timedelta(days=1)
+        )
+        days = entries.days_between(session, person, start, today)
+    render_diary(Console(), start, today, eps, days)
+
+
+def undo_command(db: DbOption = None) -> None:
+    """Take back the last entry (a twitch, a check-in, a medicine, a note or a whole import)."""
+    store = store_for(db)
+    with store.write() as session:
+        summary = journal.undo_last(session, store.person_id())
+    typer.echo(summary or "Nothing to undo.")
+
+
+med_app = typer.Typer(help="Medicines you take.", no_args_is_help=True)
+
+
+def _date(flag: str, text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        fail("Nothing was saved.", [f"{flag}: must be a date YYYY-MM-DD (got {text!r})"])
+
+
+@med_app.command("add")
+def med_add(
+    name: Annotated[str, typer.Argument(help="Generic or brand name.")],
+    dose: Annotated[str | None, typer.Option("--dose", help="e.g. '100 mcg twice a day'.")] = None,
+    started: Annotated[str | None, typer.Option("--started", help="YYYY-MM-DD.")] = None,
+    stopped: Annotated[str | None, typer.Option("--stopped", help="YYYY-MM-DD.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record a medicine (matched against the lexicon of twitch-related medicines)."""
+    start, stop = _date("--started", started), _date("--stopped", stopped)
+    store = store_for(db)
+    try:
+        with store.write() as session:
+            med = entries.add_medication(session, store.person_id(), name, dose, start, stop)
+    except ValueError as exc:
+        fail("Nothing was saved.", [f"--{exc}"])
+    if med.matched:
+        typer.echo(
+            f"Saved {med.name} ({med.matched}, {med.drug_class}). Talk to your prescriber "
+            "before changing any medicine."
+        )
+    else:
+        typer.echo(f"Saved {med.name} (not in nasalis's list of twitch-related medicines).")
+
+
+@med_app.command("list")
+def med_list(db: DbOption = None) -> None:
+    """The medicines you have recorded."""
+    store = store_for(db)
+    with store.read() as session:
+        meds = entries.medications_of(session, store.person_id())
+    if not meds:
+        typer.echo("No medicines recorded. Add one with: nasalis med add NAME")
+    for m in meds:
+        span = f"{m.started_on or '?'} to {m.stopped_on or 'now'}"
+        typer.echo(f"{m.id:>4}  {m.name:<24} {m.dose or '':<18} {span:<26} {m.drug_class or ''}")

@@ -1,0 +1,1 @@
+"""The diary: episodes, daily check-ins, medicines and notes, in SQLite or PostgreSQL."""

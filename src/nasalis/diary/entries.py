@@ -1,0 +1,262 @@
+"""Data functions over the diary: the CLI, the web pages and the importer all call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import fields
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nasalis.diary import journal
+from nasalis.diary.models import Day, Episode, Medication, Note
+from nasalis.diary.records import DayRecord, EpisodeRecord
+from nasalis.knowledge import match_medication
+
+
+class NotFoundError(LookupError):
+    """No such entry for this person."""
+
+
+def to_utc(instant: dt.datetime) -> tuple[dt.datetime, int]:
+    """A zone-aware instant as (naive UTC, offset in minutes) — how episodes are stored."""
+    offset = instant.utcoffset() or dt.timedelta(0)
+    return (instant - offset).replace(tzinfo=None), int(offset.total_seconds() // 60)
+
+
+def local_instant(episode: Episode) -> dt.datetime:
+    """When an episode started, in the offset it was recorded with."""
+    zone = dt.timezone(dt.timedelta(minutes=episode.utc_offset_min))
+    return episode.started_at_utc.replace(tzinfo=dt.UTC).astimezone(zone)
+
+
+def episode_row(person_id: int, rec: EpisodeRecord) -> dict[str, object]:
+    """Column values of an episode record."""
+    utc, offset = to_utc(rec.started_at)
+    return {
+        "person_id": person_id,
+        "started_at_utc": utc,
+        "utc_offset_min": offset,
+        "duration_s": rec.duration_s,
+        "intensity": rec.intensity,
+        "side": rec.side,
+        "areas": list(rec.areas) if rec.areas is not None else None,
+        "source": rec.source,
+        "note": rec.note,
+    }
+
+
+def day_row(person_id: int, rec: DayRecord) -> dict[str, object]:
+    """Column values of a day record."""
+    row: dict[str, object] = {f.name: getattr(rec, f.name) for f in fields(rec)}
+    row["tags"] = list(rec.tags) if rec.tags is not None else None
+    row["factors"] = dict(rec.factors) or None
+    row["person_id"] = person_id
+    return row
+
+
+def episode_record(e: Episode) -> EpisodeRecord:
+    """The record of a stored episode."""
+    return EpisodeRecord(
+        started_at=local_instant(e),
+        duration_s=e.duration_s,
+        intensity=e.intensity,
+        side=e.side,
+        areas=tuple(e.areas) if e.areas is not None else None,
+        source=e.source,
+        note=e.note,
+    )
+
+
+def day_record(d: Day) -> DayRecord:
+    """The record of a stored day."""
+    return DayRecord(
+        date=d.date,
+        sleep_hours=d.sleep_hours,
+        stress=d.stress,
+        caffeine_drinks=d.caffeine_drinks,
+        alcohol_drinks=d.alcohol_drinks,
+        water_litres=d.water_litres,
+        exercise_minutes=d.exercise_minutes,
+        allergy_symptoms=d.allergy_symptoms,
+        tags=tuple(d.tags) if d.tags is not None else None,
+        factors=dict(d.factors or {}),
+    )
+
+
+def add_episode(session: Session, person_id: int, rec: EpisodeRecord) -> Episode:
+    """Log one episode (an episode already logged at that instant is replaced)."""
+    row = episode_row(person_id, rec)
+    existing = session.scalar(
+        select(Episode).where(Episode.person_id == person_id, Episode.started_at_utc == row["started_at_utc"])
+    )
+    if existing is not None:
+        before = journal.snapshot(existing)
+        for key, value in row.items():
+            setattr(existing, key, value)
+        session.flush()
+        journal.record(
+            session,
+            person_id,
+            "update",
+            "episodes",
+            [existing.id],
+            f"episode at {rec.started_at.isoformat()} changed",
+            [before],
+        )
+        return existing
+    episode = Episode(**row)
+    session.add(episode)
+    session.flush()
+    journal.record(
+        session,
+        person_id,
+        "add",
+        "episodes",
+        [episode.id],
+        f"episode at {rec.started_at.isoformat()}",
+    )
+    return episode
+
+
+def update_episode(session: Session, person_id: int, episode_id: int, rec: EpisodeRecord) -> Episode:
+    """Replace an episode's values."""
+    episode = _own(session, Episode, person_id, episode_id)
+    before = journal.snapshot(episode)
+    for key, value in episode_row(person_id, rec).items():
+        setattr(episode, key, value)
+    session.flush()
+    journal.record(
+        session,
+        person_id,
+        "update",
+        "episodes",
+        [episode.id],
+        f"episode {episode_id} edited",
+        [before],
+    )
+    return episode
+
+
+def delete_episode(session: Session, person_id: int, episode_id: int) -> None:
+    """Delete an episode (undo brings it back)."""
+    episode = _own(session, Episode, person_id, episode_id)
+    before = journal.snapshot(episode)
+    session.delete(episode)
+    session.flush()
+    journal.record(
+        session,
+        person_id,
+        "delete",
+        "episodes",
+        [episode_id],
+        f"episode {episode_id} deleted",
+        [before],
+    )
+
+
+def save_day(session: Session, person_id: int, rec: DayRecord) -> Day:
+    """Record a day's check-in; on a day already there, the given values replace the old."""
+    day = session.scalar(select(Day).where(Day.person_id == person_id, Day.date == rec.date))
+    new = day_row(person_id, rec)
+    if day is None:
+        day = Day(**new)
+        session.add(day)
+        session.flush()
+        journal.record(session, person_id, "add", "days", [day.id], f"check-in for {rec.date}")
+        return day
+    before = journal.snapshot(day)
+    for key, value in new.items():
+        if value is not None and key != "factors":
+            setattr(day, key, value)
+    if rec.factors:
+        day.factors = {**(day.factors or {}), **rec.factors}
+    session.flush()
+    journal.record(
+        session, person_id, "update", "days", [day.id], f"check-in for {rec.date} changed", [before]
+    )
+    return day
+
+
+def add_medication(
+    session: Session,
+    person_id: int,
+    name: str,
+    dose: str | None = None,
+    started_on: dt.date | None = None,
+    stopped_on: dt.date | None = None,
+) -> Medication:
+    """Record a medicine, matched to the lexicon where possible."""
+    if not name.strip() or len(name) > 200:
+        raise ValueError("name: give the medicine's name (up to 200 characters)")
+    if started_on and stopped_on and stopped_on < started_on:
+        raise ValueError("stopped: the stop date is before the start date")
+    match = match_medication(name)
+    med = Medication(
+        person_id=person_id,
+        name=name.strip(),
+        dose=dose,
+        started_on=started_on,
+        stopped_on=stopped_on,
+        matched=match.drug.name if match else None,
+        drug_class=match.klass.id if match else None,
+    )
+    session.add(med)
+    session.flush()
+    journal.record(session, person_id, "add", "medications", [med.id], f"medicine {name.strip()}")
+    return med
+
+
+def add_note(session: Session, person_id: int, text: str) -> Note:
+    """Keep a free-text note."""
+    if not text.strip() or len(text) > 5000:
+        raise ValueError("text: a note has 1 to 5000 characters")
+    note = Note(person_id=person_id, text=text)
+    session.add(note)
+    session.flush()
+    journal.record(session, person_id, "add", "notes", [note.id], f"note: {text[:40]}")
+    return note
+
+
+def episodes_between(
+    session: Session,
+    person_id: int,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> list[Episode]:
+    """Episodes in [start, end) of UTC time, oldest first."""
+    query = select(Episode).where(Episode.person_id == person_id)
+    if start is not None:
+        query = query.where(Episode.started_at_utc >= start)
+    if end is not None:
+        query = query.where(Episode.started_at_utc < end)
+    return list(session.scalars(query.order_by(Episode.started_at_utc)))
+
+
+def days_between(
+    session: Session, person_id: int, start: dt.date | None = None, end: dt.date | None = None
+) -> list[Day]:
+    """Days in [start, end], oldest first."""
+    query = select(Day).where(Day.person_id == person_id)
+    if start is not None:
+        query = query.where(Day.date >= start)
+    if end is not None:
+        query = query.where(Day.date <= end)
+    return list(session.scalars(query.order_by(Day.date)))
+
+
+def medications_of(session: Session, person_id: int) -> list[Medication]:
+    """Every medicine recorded, newest first."""
+    query = select(Medication).where(Medication.person_id == person_id)
+    return list(session.scalars(query.order_by(Medication.id.desc())))
+
+
+_Row = TypeVar("_Row", Episode, Day, Medication, Note)
+
+
+def _own(session: Session, model: type[_Row], person_id: int, row_id: int) -> _Row:
+    row = session.get(model, row_id)
+    if row is None or row.person_id != person_id:
+        raise NotFoundError(f"no {model.__tablename__[:-1]} {row_id}")
+    return row

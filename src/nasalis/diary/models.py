@@ -1,0 +1,123 @@
+"""SQLAlchemy models of the diary. Every row belongs to one person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> dt.datetime:
+    """Now, as a naive UTC datetime (how every instant is stored)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the diary schema."""
+
+
+class Person(Base):
+    """Whose diary it is: one row in personal mode, one per account in server mode."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handle: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Episode(Base):
+    """One twitching episode. The instant is stored in UTC with the offset it was told in."""
+
+    __tablename__ = "episodes"
+    __table_args__ = (UniqueConstraint("person_id", "started_at_utc"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    started_at_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    utc_offset_min: Mapped[int] = mapped_column(Integer)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    intensity: Mapped[int | None] = mapped_column(Integer)
+    side: Mapped[str | None] = mapped_column(String(10))
+    areas: Mapped[list[str] | None] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(10), default="manual")
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Day(Base):
+    """A daily check-in. A day present with no episodes had zero; an absent day is unknown."""
+
+    __tablename__ = "days"
+    __table_args__ = (UniqueConstraint("person_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    sleep_hours: Mapped[float | None] = mapped_column(Float)
+    stress: Mapped[int | None] = mapped_column(Integer)
+    caffeine_drinks: Mapped[float | None] = mapped_column(Float)
+    alcohol_drinks: Mapped[float | None] = mapped_column(Float)
+    water_litres: Mapped[float | None] = mapped_column(Float)
+    exercise_minutes: Mapped[float | None] = mapped_column(Float)
+    allergy_symptoms: Mapped[bool | None] = mapped_column(Boolean)
+    tags: Mapped[list[str] | None] = mapped_column(JSON)
+    factors: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Medication(Base):
+    """A medicine taken, matched to the lexicon when it can be."""
+
+    __tablename__ = "medications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    dose: Mapped[str | None] = mapped_column(String(200))
+    started_on: Mapped[dt.date | None] = mapped_column(Date)
+    stopped_on: Mapped[dt.date | None] = mapped_column(Date)
+    matched: Mapped[str | None] = mapped_column(String(200))
+    drug_class: Mapped[str | None] = mapped_column(String(50))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Note(Base):
+    """A free-text note."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    written_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Change(Base):
+    """The journal behind undo: what a write did, and the row as it was before."""
+
+    __tablename__ = "changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(20))
+    table_name: Mapped[str] = mapped_column(String(30))
+    row_ids: Mapped[list[int]] = mapped_column(JSON)
+    before: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    summary: Mapped[str] = mapped_column(String(300))
+    undone: Mapped[bool] = mapped_column(Boolean, default=False)

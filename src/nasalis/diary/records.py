@@ -1,0 +1,215 @@
+"""Validated diary records, built from CSV text cells or JSON values by one set of rules.
+
+Every problem is a FieldError naming the field (the CSV column), so importers can add the
+file and line, and the CLI and web can point at the bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from nasalis.diary.vocab import AREAS, DAY_FACTORS, SIDES, SOURCES
+
+MAX_TEXT = 5000
+MAX_LABEL = 60
+_LABEL = re.compile(r"^[^;\x00-\x1f]{1,60}$")
+_FACTOR_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,59}$")
+
+Kind = Literal["instant", "date", "number", "int", "flag", "choice", "choices", "text", "labels"]
+
+
+class FieldError(ValueError):
+    """A bad value; `field` names the column or key it came from."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one field is read and checked."""
+
+    kind: Kind
+    low: float | None = None
+    high: float | None = None
+    options: tuple[str, ...] = ()
+    required: bool = False
+
+
+EPISODE_RULES: dict[str, Rule] = {
+    "started_at": Rule("instant", required=True),
+    "duration_s": Rule("number", low=0),
+    "intensity": Rule("int", low=1, high=10),
+    "side": Rule("choice", options=SIDES),
+    "areas": Rule("choices", options=AREAS),
+    "source": Rule("choice", options=SOURCES),
+    "note": Rule("text"),
+}
+DAY_RULES: dict[str, Rule] = {
+    "date": Rule("date", required=True),
+    "sleep_hours": Rule("number", low=0, high=24),
+    "stress": Rule("int", low=0, high=10),
+    "caffeine_drinks": Rule("number", low=0),
+    "alcohol_drinks": Rule("number", low=0),
+    "water_litres": Rule("number", low=0),
+    "exercise_minutes": Rule("number", low=0),
+    "allergy_symptoms": Rule("flag"),
+    "tags": Rule("labels"),
+}
+CUSTOM_FACTOR = Rule("number")
+
+
+@dataclass(frozen=True)
+class EpisodeRecord:
+    """One episode as the diary contract defines it."""
+
+    started_at: dt.datetime
+    duration_s: float | None = None
+    intensity: int | None = None
+    side: str | None = None
+    areas: tuple[str, ...] | None = None
+    source: str = "manual"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class DayRecord:
+    """One day's check-in as the diary contract defines it."""
+
+    date: dt.date
+    sleep_hours: float | None = None
+    stress: int | None = None
+    caffeine_drinks: float | None = None
+    alcohol_drinks: float | None = None
+    water_litres: float | None = None
+    exercise_minutes: float | None = None
+    allergy_symptoms: bool | None = None
+    tags: tuple[str, ...] | None = None
+    factors: dict[str, float] = field(default_factory=dict)
+
+
+def _number(name: str, raw: object, text: bool) -> float:
+    if text and isinstance(raw, str):
+        try:
+            raw = float(raw)
+        except ValueError:
+            raise FieldError(name, f"must be a number (got {_show(raw)})") from None
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise FieldError(name, f"must be a number (got {_show(raw)})")
+    if not math.isfinite(raw):
+        raise FieldError(name, "must be a finite number")
+    return float(raw)
+
+
+def _show(raw: object) -> str:
+    return repr(raw)[:40]
+
+
+def _split(raw: object, name: str, text: bool) -> list[str]:
+    if text and isinstance(raw, str):
+        return [p.strip() for p in raw.split(";") if p.strip()]
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        raise FieldError(name, f"must be a list of strings (got {_show(raw)})")
+    return [x.strip() for x in raw]
+
+
+def read_value(name: str, rule: Rule, raw: object, *, text: bool) -> Any:
+    """The checked value of one field (None when empty); FieldError when it is bad.
+
+    `text` is true for CSV cells and typed input, where every value arrives as a string.
+    """
+    if raw is None or (isinstance(raw, str) and raw.strip() == "" and rule.kind != "text"):
+        if rule.required:
+            raise FieldError(name, "is required")
+        return None
+    if rule.kind in ("number", "int"):
+        value = _number(name, raw, text)
+        if rule.kind == "int" and not value.is_integer():
+            raise FieldError(name, f"must be a whole number (got {_show(raw)})")
+        if (rule.low is not None and value < rule.low) or (rule.high is not None and value > rule.high):
+            top = f" to {rule.high:g}" if rule.high is not None else " or more"
+            raise FieldError(name, f"must be from {rule.low:g}{top} (got {value:g})")
+        return int(value) if rule.kind == "int" else value
+    if rule.kind == "flag":
+        flags = {"0": False, "1": True, "false": False, "true": True}
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, int) and raw in (0, 1):
+            return bool(raw)
+        if isinstance(raw, str) and raw.strip().lower() in flags:
+            return flags[raw.strip().lower()]
+        raise FieldError(name, f"must be 0 or 1 (got {_show(raw)})")
+    if rule.kind in ("choices", "labels"):
+        items = list(dict.fromkeys(_split(raw, name, text)))
+        for item in items:
+            if rule.kind == "choices" and item not in rule.options:
+                raise FieldError(name, f"{item!r} is not one of: {', '.join(rule.options)}")
+            if rule.kind == "labels" and not _LABEL.match(item):
+                raise FieldError(name, f"label {item[:40]!r} must be 1-{MAX_LABEL} characters, no ';'")
+        return tuple(items)
+    if not isinstance(raw, str):
+        raise FieldError(name, f"must be text (got {_show(raw)})")
+    if rule.kind == "choice":
+        if raw.strip() not in rule.options:
+            raise FieldError(name, f"must be one of: {', '.join(rule.options)} (got {raw[:40]!r})")
+        return raw.strip()
+    if rule.kind == "text":
+        if len(raw) > MAX_TEXT:
+            raise FieldError(name, f"is longer than {MAX_TEXT} characters")
+        return raw if raw.strip() else None
+    if rule.kind == "date":
+        try:
+            return dt.date.fromisoformat(raw.strip())
+        except ValueError:
+            raise FieldError(name, f"must be a date YYYY-MM-DD (got {raw[:40]!r})") from None
+    return parse_instant(name, raw)
+
+
+def parse_instant(name: str, raw: str) -> dt.datetime:
+    """An ISO 8601 date-time that must carry its UTC offset."""
+    try:
+        value = dt.datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise FieldError(
+            name, f"must be an ISO 8601 date-time like 2026-03-02T08:15:00+01:00 (got {raw[:40]!r})"
+        ) from None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise FieldError(name, f"needs a UTC offset such as +01:00 or Z (got {raw[:40]!r})")
+    if value.utcoffset() % dt.timedelta(minutes=1):  # type: ignore[operator]
+        raise FieldError(name, "the UTC offset must be whole minutes")
+    return value
+
+
+def build_episode(values: Mapping[str, object], *, text: bool) -> EpisodeRecord:
+    """An episode from a row or object; FieldError names the first bad field."""
+    unknown = [k for k in values if k not in EPISODE_RULES]
+    if unknown:
+        raise FieldError(unknown[0], "is not an episode field")
+    checked = {k: read_value(k, r, values.get(k), text=text) for k, r in EPISODE_RULES.items()}
+    if checked["source"] is None:
+        checked["source"] = "manual"
+    return EpisodeRecord(**checked)
+
+
+def build_day(
+    values: Mapping[str, object], *, text: bool, factors: Mapping[str, object] | None = None
+) -> DayRecord:
+    """A day from a row or object; columns not in the contract are custom factors."""
+    checked = {k: read_value(k, r, values.get(k), text=text) for k, r in DAY_RULES.items()}
+    custom = dict(factors or {})
+    custom.update({k: v for k, v in values.items() if k not in DAY_RULES})
+    read: dict[str, float] = {}
+    for name, raw in custom.items():
+        if not _FACTOR_NAME.match(name) or name in DAY_FACTORS:
+            raise FieldError(name, "a custom factor's name must be letters, digits and _")
+        value = read_value(name, CUSTOM_FACTOR, raw, text=text)
+        if value is not None:
+            read[name] = value
+    return DayRecord(**checked, factors=read)

@@ -1,0 +1,60 @@
+"""Opening the diary: URL resolution, schema upgrade, SQLite settings, one person per handle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from nasalis.diary.store import StoreError, open_store, resolve_url
+
+
+def test_schema_is_created_by_migration_and_upgrade_is_idempotent(db_url: str) -> None:
+    store = open_store(db_url)
+    open_store(db_url).close()
+    tables = set(inspect(store.engine).get_table_names())
+    assert {
+        "people",
+        "episodes",
+        "days",
+        "medications",
+        "notes",
+        "changes",
+        "alembic_version",
+    } <= tables
+    with store.engine.connect() as conn:
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+    store.close()
+
+
+def test_person_is_created_once(db_url: str) -> None:
+    store = open_store(db_url)
+    first = store.person_id()
+    assert store.person_id() == first
+    assert store.person_id("someone-else") != first
+    store.close()
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'sub' / 'diary.db'}")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    store.close()
+
+
+def test_url_resolution_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert resolve_url("sqlite:///flag.db") == "sqlite:///flag.db"
+    monkeypatch.setenv("NASALIS_DB_URL", "sqlite:///env.db")
+    assert resolve_url(None) == "sqlite:///env.db"
+    monkeypatch.delenv("NASALIS_DB_URL")
+    assert resolve_url(None).endswith("nasalis/nasalis.db")
+    assert resolve_url(None).startswith("sqlite:///")
+
+
+def test_bad_urls_are_explained() -> None:
+    with pytest.raises(StoreError, match="not a database URL"):
+        open_store("no such thing")
+    with pytest.raises(StoreError, match="cannot use"):
+        open_store("nosuchdb://x/y")
