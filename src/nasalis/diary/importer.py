@@ -35,10 +35,29 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
         ]
         day_rows = [day_row(person_id, d) for d in bundle.days if d.date not in have_days]
         added: dict[str, list[int]] = {}
+        # Core executemany, not ORM bulk RETURNING (quadratic in SQLAlchemy for big batches);
+        # then one range query collects the new ids for the undo journal.
+        connection = session.connection()
         if episode_rows:
-            added["episodes"] = list(session.scalars(insert(Episode).returning(Episode.id), episode_rows))
+            connection.execute(insert(Episode.__table__), episode_rows)
+            keys = {row["started_at_utc"] for row in episode_rows}
+            found = session.execute(
+                select(Episode.id, Episode.started_at_utc).where(
+                    Episode.person_id == person_id,
+                    Episode.started_at_utc.between(min(keys), max(keys)),  # type: ignore[type-var]
+                )
+            )
+            added["episodes"] = [i for i, key in found if key in keys]
         if day_rows:
-            added["days"] = list(session.scalars(insert(Day).returning(Day.id), day_rows))
+            connection.execute(insert(Day.__table__), day_rows)
+            dates = {row["date"] for row in day_rows}
+            found = session.execute(
+                select(Day.id, Day.date).where(
+                    Day.person_id == person_id,
+                    Day.date.between(min(dates), max(dates)),  # type: ignore[type-var]
+                )
+            )
+            added["days"] = [i for i, date in found if date in dates]
         if added:
             journal.record(
                 session,

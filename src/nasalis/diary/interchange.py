@@ -139,13 +139,16 @@ def _array_items(text: str, key: str) -> list[tuple[int, Any]]:
         return []
     items: list[tuple[int, Any]] = []
     pos = start + 1
+    line, counted = text.count("\n", 0, pos) + 1, pos
     while True:
         while pos < len(text) and text[pos] in " \t\r\n,":
             pos += 1
         if pos >= len(text) or text[pos] == "]":
             return items
         item, end = decoder.raw_decode(text, pos)
-        items.append((text.count("\n", 0, pos) + 1, item))
+        line += text.count("\n", counted, pos)  # count only what is new: linear, not quadratic
+        counted = pos
+        items.append((line, item))
         pos = end
 
 

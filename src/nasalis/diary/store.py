@@ -18,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nasalis.config import default_db_url
@@ -81,14 +81,16 @@ class Store:
             found = session.scalar(select(Person.id).where(Person.handle == handle))
         if found is not None:
             return found
-        with self.write() as session:
-            found = session.scalar(select(Person.id).where(Person.handle == handle))
-            if found is None:
+        try:
+            with self.write() as session:
                 person = Person(handle=handle)
                 session.add(person)
                 session.flush()
-                found = person.id
-        return found
+                return person.id
+        except IntegrityError:
+            # Another process created this person between our read and our insert.
+            with self.read() as session:
+                return session.scalars(select(Person.id).where(Person.handle == handle)).one()
 
     def close(self) -> None:
         """Release every connection."""
