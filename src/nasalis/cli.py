@@ -10,6 +10,7 @@ from nasalis import __version__
 from nasalis.commands import assess, diary, interchange
 from nasalis.commands.common import DbOption, fail
 from nasalis.config import Settings, is_loopback
+from nasalis.diary.store import StoreError, resolve_url
 
 app = typer.Typer(
     help="nasalis — assess, track and understand nose and facial twitching. Not a diagnosis.",
@@ -43,8 +44,13 @@ def serve_command(
             "Refusing to serve health data to a network without a login.",
             [f"{host} is not a loopback address; accounts (server mode) are not built yet"],
         )
-    settings = Settings(host=host, port=port, db_url=db or Settings().db_url)
-    uvicorn.run(create_app(settings), host=host, port=port)
+    settings = Settings(host=host, port=port, db_url=resolve_url(db))
+    try:
+        app_ = create_app(settings)
+    except StoreError as exc:
+        fail("Cannot open the diary.", [str(exc)])
+    typer.echo(f"nasalis on http://{host}:{port} — diary: {settings.db_url}")
+    uvicorn.run(app_, host=host, port=port)
 
 
 @app.command("version")

@@ -33,9 +33,6 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NASALIS_")
 
     db_url: str = ""
+    """Empty means the default SQLite file in the user's data folder."""
     host: str = "127.0.0.1"
     port: int = 8000
-
-    def resolved_db_url(self) -> str:
-        """The database URL to use (the default SQLite file when none is set)."""
-        return self.db_url or default_db_url()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
+from nasalis.diary import store as store_module
 from nasalis.diary.store import StoreError, open_store, resolve_url
 
 
@@ -26,6 +27,15 @@ def test_schema_is_created_by_migration_and_upgrade_is_idempotent(db_url: str) -
     with store.engine.connect() as conn:
         assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
     store.close()
+
+
+def test_schema_head_constant_is_alembics_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(store_module.__file__).parent / "migrations"))
+    assert ScriptDirectory.from_config(config).get_current_head() == store_module.SCHEMA_HEAD
 
 
 def test_person_is_created_once(db_url: str) -> None:

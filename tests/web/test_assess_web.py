@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -112,3 +113,12 @@ def test_home_page_puts_emergency_advice_first(client: TestClient) -> None:
     page = client.get("/").text
     assert page.index("Call emergency services") < page.index("Is it serious?")
     assert 'name="viewport"' in page
+
+
+def test_the_app_creates_its_diary_at_start(tmp_path: Path) -> None:
+    from nasalis.config import Settings
+
+    db = tmp_path / "web.db"
+    app = create_app(Settings(db_url=f"sqlite:///{db}"))
+    assert db.is_file()
+    assert app.state.store.person_id() >= 1

@@ -39,7 +39,7 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
         # then one range query collects the new ids for the undo journal.
         connection = session.connection()
         if episode_rows:
-            connection.execute(insert(Episode.__table__), episode_rows)
+            connection.execute(insert(Episode), episode_rows)
             keys = {row["started_at_utc"] for row in episode_rows}
             found = session.execute(
                 select(Episode.id, Episode.started_at_utc).where(
@@ -49,15 +49,15 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
             )
             added["episodes"] = [i for i, key in found if key in keys]
         if day_rows:
-            connection.execute(insert(Day.__table__), day_rows)
+            connection.execute(insert(Day), day_rows)
             dates = {row["date"] for row in day_rows}
-            found = session.execute(
+            found_days = session.execute(
                 select(Day.id, Day.date).where(
                     Day.person_id == person_id,
                     Day.date.between(min(dates), max(dates)),  # type: ignore[type-var]
                 )
             )
-            added["days"] = [i for i, date in found if date in dates]
+            added["days"] = [i for i, date in found_days if date in dates]
         if added:
             journal.record(
                 session,

@@ -55,10 +55,12 @@ def _where(file: str, line: int, column: str | None = None, number: int | None =
 def _read_text(path: Path) -> str:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise InterchangeError(f"{path.name}: larger than {MAX_FILE_BYTES // 2**20} MiB")
+    raw = path.read_bytes()
     try:
-        return path.read_text("utf-8-sig")
+        # Decode the bytes ourselves: read_text would turn a "\r" inside a quoted cell into "\n".
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1
         raise InterchangeError(f"{path.name}, line {line}: not UTF-8 text") from None
 
 
@@ -268,7 +270,7 @@ def write_folder(folder: Path, episodes: Iterable[EpisodeRecord], days: Iterable
     """Write episodes.csv and days.csv into `folder` (each atomically)."""
     folder.mkdir(parents=True, exist_ok=True)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: also quotes a carriage return in a cell
     writer.writerow(EPISODE_RULES)
     for rec in episodes:
         row = episode_json(rec)
@@ -287,7 +289,7 @@ def write_folder(folder: Path, episodes: Iterable[EpisodeRecord], days: Iterable
     day_list = list(days)
     custom = sorted({name for d in day_list for name in d.factors})
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: also quotes a carriage return in a cell
     writer.writerow([*DAY_RULES, *custom])
     for d in day_list:
         cells = [d.date.isoformat()] + [_cell(getattr(d, n)) for n in list(DAY_RULES)[1:-1]]

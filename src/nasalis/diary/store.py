@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nasalis.config import default_db_url
 from nasalis.diary.models import Person
+
+SCHEMA_HEAD = "0001"
+"""The newest migration; a test checks it is Alembic's head, so it cannot drift."""
 
 LOCAL_HANDLE = "local"
 """The one person of personal mode."""
@@ -125,8 +126,21 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
     return store
 
 
+def schema_version(store: Store) -> str | None:
+    """The migration the database is at (None for an empty database)."""
+    with store.engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("select version_num from alembic_version")).scalar()
+
+
 def upgrade_schema(store: Store) -> None:
-    """Run every Alembic migration not yet applied."""
+    """Run every Alembic migration not yet applied (Alembic loads only when one is due)."""
+    if schema_version(store) == SCHEMA_HEAD:
+        return
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     with store.engine.begin() as connection:
