@@ -67,15 +67,15 @@ def undo_last(session: Session, person_id: int) -> str | None:
     if change is None:
         return None
     if change.action == "import":
-        for table, ids in (change.before or [{}])[0].items():
-            model = TABLES[table]
-            for chunk in range(0, len(ids), 500):
-                session.execute(
-                    delete(model).where(
-                        model.id.in_(ids[chunk : chunk + 500]),  # type: ignore[attr-defined]
-                        model.person_id == person_id,  # type: ignore[attr-defined]
-                    )
+        for table, span in (change.before or [{}])[0].items():
+            model: Any = TABLES[table]
+            session.execute(
+                delete(model).where(
+                    model.person_id == person_id,
+                    model.id.between(span["from"], span["to"]),
+                    model.created_at == dt.datetime.fromisoformat(span["created_at"]),
                 )
+            )
     else:
         model = TABLES[change.table_name]
         if change.action == "add":
