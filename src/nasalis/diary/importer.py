@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, FromClause, func, insert, select
+from sqlalchemy import Connection, Table, func, insert, select
 
 from nasalis.diary import journal
 from nasalis.diary.entries import day_row, episode_row
@@ -47,7 +47,7 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
         for model, rows in ((Episode, episode_rows), (Day, day_rows)):
             if rows:
                 first = (session.scalar(select(func.max(model.id))) or 0) + 1
-                _insert_many(connection, model.__table__, rows)
+                _insert_many(connection, cast(Table, model.__table__), rows)
                 last = session.scalar(select(func.max(model.id)))
                 added[model.__tablename__] = {"from": first, "to": last, "created_at": now.isoformat()}
         if added:
@@ -68,7 +68,7 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
     )
 
 
-def _insert_many(connection: Connection, table: FromClause, rows: list[dict[str, Any]]) -> None:
+def _insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert many rows at once.
 
     ORM bulk inserts with RETURNING are quadratic in SQLAlchemy for big batches, and on SQLite
@@ -99,4 +99,4 @@ def _insert_many(connection: Connection, table: FromClause, rows: list[dict[str,
 
     keys = [c.key for c in columns]
     values = [tuple(convert(i, row[k]) for i, k in enumerate(keys)) for row in rows]
-    connection.exec_driver_sql(f"insert into {table.name} ({names}) values ({marks})", values)  # type: ignore[attr-defined]
+    connection.exec_driver_sql(f"insert into {table.name} ({names}) values ({marks})", values)

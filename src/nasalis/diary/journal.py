@@ -68,12 +68,12 @@ def undo_last(session: Session, person_id: int) -> str | None:
         return None
     if change.action == "import":
         for table, span in (change.before or [{}])[0].items():
-            model: Any = TABLES[table]
+            imported: Any = TABLES[table]
             session.execute(
-                delete(model).where(
-                    model.person_id == person_id,
-                    model.id.between(span["from"], span["to"]),
-                    model.created_at == dt.datetime.fromisoformat(span["created_at"]),
+                delete(imported).where(
+                    imported.person_id == person_id,
+                    imported.id.between(span["from"], span["to"]),
+                    imported.created_at == dt.datetime.fromisoformat(span["created_at"]),
                 )
             )
     else:
