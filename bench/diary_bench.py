@@ -26,35 +26,13 @@ from nasalis.diary import entries
 from nasalis.diary.entries import day_row, episode_row
 from nasalis.diary.importer import import_bundle
 from nasalis.diary.interchange import Bundle, read_any, write_bundle
+from nasalis.diary.models import Day, Episode
 from nasalis.diary.store import Store, open_store
 
 DAYS, EPISODES = 1825, 20_000
-EPISODE_COLUMNS = [
-    "person_id",
-    "started_at_utc",
-    "utc_offset_min",
-    "duration_s",
-    "intensity",
-    "side",
-    "areas",
-    "source",
-    "note",
-    "created_at",
-]
-DAY_COLUMNS = [
-    "person_id",
-    "date",
-    "sleep_hours",
-    "stress",
-    "caffeine_drinks",
-    "alcohol_drinks",
-    "water_litres",
-    "exercise_minutes",
-    "allergy_symptoms",
-    "tags",
-    "factors",
-    "created_at",
-]
+# The stored columns (all but the generated id), straight from the schema.
+EPISODE_COLUMNS = [c.name for c in Episode.__table__.columns if c.name != "id"]
+DAY_COLUMNS = [c.name for c in Day.__table__.columns if c.name != "id"]
 
 
 def _bare_rows(bundle: Bundle, person: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:

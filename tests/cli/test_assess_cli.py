@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from nasalis.assessment import assess, parse_intake
+from tests.cli.runner import nasalis_process
 
 
 def nasalis(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nasalis", *args],
-        input=stdin,
-        text=True,
-        capture_output=True,
-        timeout=60,
-        env={"COLUMNS": "100", "PATH": "/usr/bin:/bin"},
-    )
+    return nasalis_process(*args, stdin=stdin)
 
 
 def test_assess_json_from_a_file_matches_the_library(tmp_path: Path) -> None:

@@ -4,31 +4,19 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli.runner import nasalis_process
+
 
 @pytest.fixture
 def run(tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "COLUMNS": "110",
-        "HOME": str(tmp_path),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "TZ": "Europe/Berlin",
-    }
+    env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"), "TZ": "Europe/Berlin"}
 
     def nasalis(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "nasalis", *args],
-            input=stdin,
-            text=True,
-            capture_output=True,
-            timeout=120,
-            env=env,
-        )
+        return nasalis_process(*args, stdin=stdin, env=env)
 
     return nasalis
 

@@ -85,6 +85,18 @@ def day_record(d: Day) -> DayRecord:
     )
 
 
+def _replace_episode(
+    session: Session, person_id: int, episode: Episode, rec: EpisodeRecord, summary: str
+) -> Episode:
+    """Overwrite a stored episode with a record, journalling the old values for undo."""
+    before = journal.snapshot(episode)
+    for key, value in episode_row(person_id, rec).items():
+        setattr(episode, key, value)
+    session.flush()
+    journal.record(session, person_id, "update", "episodes", [episode.id], summary, [before])
+    return episode
+
+
 def add_episode(session: Session, person_id: int, rec: EpisodeRecord) -> Episode:
     """Log one episode (an episode already logged at that instant is replaced)."""
     row = episode_row(person_id, rec)
@@ -92,30 +104,14 @@ def add_episode(session: Session, person_id: int, rec: EpisodeRecord) -> Episode
         select(Episode).where(Episode.person_id == person_id, Episode.started_at_utc == row["started_at_utc"])
     )
     if existing is not None:
-        before = journal.snapshot(existing)
-        for key, value in row.items():
-            setattr(existing, key, value)
-        session.flush()
-        journal.record(
-            session,
-            person_id,
-            "update",
-            "episodes",
-            [existing.id],
-            f"episode at {rec.started_at.isoformat()} changed",
-            [before],
+        return _replace_episode(
+            session, person_id, existing, rec, f"episode at {rec.started_at.isoformat()} changed"
         )
-        return existing
     episode = Episode(**row)
     session.add(episode)
     session.flush()
     journal.record(
-        session,
-        person_id,
-        "add",
-        "episodes",
-        [episode.id],
-        f"episode at {rec.started_at.isoformat()}",
+        session, person_id, "add", "episodes", [episode.id], f"episode at {rec.started_at.isoformat()}"
     )
     return episode
 
@@ -123,20 +119,7 @@ def add_episode(session: Session, person_id: int, rec: EpisodeRecord) -> Episode
 def update_episode(session: Session, person_id: int, episode_id: int, rec: EpisodeRecord) -> Episode:
     """Replace an episode's values."""
     episode = _own(session, Episode, person_id, episode_id)
-    before = journal.snapshot(episode)
-    for key, value in episode_row(person_id, rec).items():
-        setattr(episode, key, value)
-    session.flush()
-    journal.record(
-        session,
-        person_id,
-        "update",
-        "episodes",
-        [episode.id],
-        f"episode {episode_id} edited",
-        [before],
-    )
-    return episode
+    return _replace_episode(session, person_id, episode, rec, f"episode {episode_id} edited")
 
 
 def delete_episode(session: Session, person_id: int, episode_id: int) -> None:

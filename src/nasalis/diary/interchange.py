@@ -234,23 +234,23 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def episode_json(rec: EpisodeRecord) -> dict[str, Any]:
-    """An episode as the bundle's JSON object (unknown fields left out)."""
-    out: dict[str, Any] = {"started_at": rec.started_at.isoformat()}
-    for name in list(EPISODE_RULES)[1:]:
+def _known_fields(rec: EpisodeRecord | DayRecord, names: Iterable[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in names:
         value = getattr(rec, name)
         if value is not None:
             out[name] = list(value) if isinstance(value, tuple) else value
     return out
 
 
+def episode_json(rec: EpisodeRecord) -> dict[str, Any]:
+    """An episode as the bundle's JSON object (unknown fields left out)."""
+    return {"started_at": rec.started_at.isoformat(), **_known_fields(rec, list(EPISODE_RULES)[1:])}
+
+
 def day_json(rec: DayRecord) -> dict[str, Any]:
     """A day as the bundle's JSON object (unknown fields left out)."""
-    out: dict[str, Any] = {"date": rec.date.isoformat()}
-    for name in list(DAY_RULES)[1:]:
-        value = getattr(rec, name)
-        if value is not None:
-            out[name] = list(value) if isinstance(value, tuple) else value
+    out = {"date": rec.date.isoformat(), **_known_fields(rec, list(DAY_RULES)[1:])}
     if rec.factors:
         out["factors"] = dict(sorted(rec.factors.items()))
     return out
