@@ -229,6 +229,16 @@ def days_between(
     return list(session.scalars(query.order_by(Day.date)))
 
 
+def insight_inputs(
+    session: Session, person_id: int, since: dt.date | None = None
+) -> tuple[list[DayRecord], list[dt.datetime]]:
+    """What the insights need: the day records, and every episode's local start time."""
+    days = [day_record(d) for d in days_between(session, person_id, since)]
+    start = dt.datetime.combine(since, dt.time()) - dt.timedelta(days=1) if since else None
+    starts = [local_instant(e) for e in episodes_between(session, person_id, start)]
+    return days, [s for s in starts if since is None or s.date() >= since]
+
+
 def medications_of(session: Session, person_id: int) -> list[Medication]:
     """Every medicine recorded, newest first."""
     query = select(Medication).where(Medication.person_id == person_id)

@@ -1,0 +1,106 @@
+"""A count model of daily episodes: negative-binomial (NB2) regression, small-sample t tests.
+
+Daily counts are over-dispersed with a variance that grows with the square of the mean, so
+observations are weighted by mu / (1 + alpha * mu), with alpha estimated by the method of
+moments; a Pearson scale (never below 1) absorbs what is left. p-values and intervals use
+Student's t on the residual degrees of freedom. On simulated null diaries the p-values stay
+uniform (tests/insights/test_countmodel.py).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy import stats
+
+_MAX_ITER = 50
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The rate ratio per unit of one column, its 95% interval and p-value, and its basis."""
+
+    rate_ratio: float
+    ci_low: float
+    ci_high: float
+    p: float
+    n: int
+    se_log: float
+
+
+def _irls(y: FloatArray, design: FloatArray, alpha: float, beta: FloatArray) -> FloatArray | None:
+    for _ in range(_MAX_ITER):
+        eta = np.clip(design @ beta, -30, 30)
+        mu = np.exp(eta)
+        weight = mu / (1 + alpha * mu)
+        z = eta + (y - mu) / mu
+        weighted = design * weight[:, None]
+        try:
+            new: FloatArray = np.asarray(
+                np.linalg.solve(design.T @ weighted, weighted.T @ z), dtype=np.float64
+            )
+        except np.linalg.LinAlgError:
+            return None
+        if not np.all(np.isfinite(new)):
+            return None
+        if np.max(np.abs(new - beta)) < 1e-8:
+            return new
+        beta = new
+    return beta
+
+
+def fit_many(y: FloatArray, x: FloatArray, alpha: float | None = None) -> list[Estimate | None]:
+    """Fit log E[y] = a + x @ b jointly; one Estimate per column of x (None if it cannot).
+
+    `alpha` fixes the NB2 dispersion; by default it is estimated from the data.
+    """
+    n, k = x.shape
+    df = n - k - 1
+    if df < 3 or y.sum() == 0:
+        return [None] * k
+    varying = np.ptp(x, axis=0) > 0
+    design = np.column_stack([np.ones(n), x[:, varying]])
+    beta = np.zeros(design.shape[1])
+    beta[0] = math.log(y.mean())
+    fixed = alpha is not None
+    alpha = alpha or 0.0
+    for _ in range(1 if fixed else 3):  # alternate: coefficients given alpha, alpha given means
+        fitted = _irls(y, design, alpha, beta)
+        if fitted is None:
+            return [None] * k
+        beta = fitted
+        if not fixed:
+            mu = np.exp(np.clip(design @ beta, -30, 30))
+            alpha = max(0.0, float(np.sum(((y - mu) ** 2 - y) / mu**2)) / df)
+    mu = np.exp(np.clip(design @ beta, -30, 30))
+    variance = mu + alpha * mu**2
+    scale = max(1.0, float(np.sum((y - mu) ** 2 / variance)) / df)
+    try:
+        cov = np.linalg.inv(design.T @ (design * (mu / (1 + alpha * mu))[:, None])) * scale
+    except np.linalg.LinAlgError:
+        return [None] * k
+    tq = float(stats.t.ppf(0.975, df))
+    out: list[Estimate | None] = []
+    column = 0
+    for j in range(k):
+        if not varying[j]:
+            out.append(None)
+            continue
+        column += 1
+        b, se = float(beta[column]), math.sqrt(max(cov[column, column], 0.0))
+        if not math.isfinite(se) or se == 0:
+            out.append(None)
+            continue
+        p = float(2 * stats.t.sf(abs(b / se), df))
+        out.append(Estimate(math.exp(b), math.exp(b - tq * se), math.exp(b + tq * se), p, n, se))
+    return out
+
+
+def fit(y: FloatArray, x: FloatArray) -> Estimate | None:
+    """Fit log E[y] = a + b*x for one factor."""
+    return fit_many(y, x.reshape(-1, 1))[0]
