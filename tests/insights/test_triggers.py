@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from nasalis.diary.vocab import DAY_FACTORS
 from nasalis.insights.frames import daily_frame, lagged
 from nasalis.insights.triggers import MIN_DAYS, analyse
 from tests.insights.simulator import Effect, simulate
@@ -45,17 +46,7 @@ def test_contract_shape() -> None:
 
 def test_every_factor_and_frequent_tag_at_both_lags() -> None:
     keys = set(verdicts(run(90, [])))
-    for factor in (
-        "sleep_hours",
-        "stress",
-        "caffeine_drinks",
-        "alcohol_drinks",
-        "water_litres",
-        "exercise_minutes",
-        "allergy_symptoms",
-        "tag:cheese",
-        "tag:long_drive",
-    ):
+    for factor in (*DAY_FACTORS, "tag:cheese", "tag:long_drive"):
         assert {(factor, 0), (factor, 1)} <= keys
 
 
