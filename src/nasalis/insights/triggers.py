@@ -239,8 +239,8 @@ def analyse(frame: pd.DataFrame) -> Insights:
             "a coincidence. 'possible' did not survive that control."
         )
         insights.notes.append(
-            "These are associations in your own diary, not proof of cause. An N-of-1 experiment "
-            "(nasalis experiment start) can test a suspected trigger properly."
+            "These are associations in your own diary, not proof of cause: a suspected trigger is best "
+            "tested by changing it on purpose for alternating weeks and comparing."
         )
     waiting = [f for f in insights.factors if f.verdict == "not_enough_data" and f.days_needed]
     if waiting:
