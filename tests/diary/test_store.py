@@ -25,7 +25,9 @@ def test_schema_is_created_by_migration_and_upgrade_is_idempotent(db_url: str) -
         "alembic_version",
     } <= tables
     with store.engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        assert (
+            conn.execute(text("select version_num from alembic_version")).scalar() == store_module.SCHEMA_HEAD
+        )
     store.close()
 
 

@@ -9,8 +9,10 @@ import typer
 from rich.console import Console
 
 from nasalis.commands.common import DbOption, fail, store_for
+from nasalis.commands.experiment import reminder
 from nasalis.diary import entries, journal
 from nasalis.diary.records import FieldError, build_day, build_episode
+from nasalis.diary.store import Store
 from nasalis.terminal.diary_view import render_diary
 
 FLAG_OF = {
@@ -34,6 +36,13 @@ FLAG_OF = {
 
 def _bad(exc: FieldError) -> None:
     fail("Nothing was saved.", [f"{FLAG_OF.get(exc.field, exc.field)}: {exc.message}"])
+
+
+def _remind(store: Store) -> None:
+    """Print today's experiment instruction, if an experiment is running."""
+    message = reminder(store)
+    if message:
+        typer.echo(message)
 
 
 def parse_when(text: str | None, now: dt.datetime | None = None) -> str:
@@ -78,6 +87,7 @@ def log_command(
     store = store_for(db)
     with store.write() as session:
         entries.add_episode(session, store.person_id(), record)
+    _remind(store)
     typer.echo(
         f"Logged a twitch at {record.started_at.strftime('%Y-%m-%d %H:%M %z')}. (nasalis undo takes it back)"
     )
@@ -155,6 +165,7 @@ def day_command(
     with store.write() as session:
         entries.save_day(session, store.person_id(), record)
     typer.echo(f"Saved the check-in for {record.date}. (nasalis undo takes it back)")
+    _remind(store)
 
 
 def diary_command(

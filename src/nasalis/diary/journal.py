@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import Date, DateTime, delete, select
 from sqlalchemy.orm import Session
 
-from nasalis.diary.models import Base, Change, Day, Episode, Medication, Note
+from nasalis.diary.models import Base, Change, Day, Episode, Experiment, Medication, Note
 
-TABLES: dict[str, type[Base]] = {m.__tablename__: m for m in (Episode, Day, Medication, Note)}
+TABLES: dict[str, type[Base]] = {m.__tablename__: m for m in (Episode, Day, Medication, Note, Experiment)}
 
 
 def snapshot(row: Base) -> dict[str, Any]:

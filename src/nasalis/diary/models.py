@@ -121,3 +121,19 @@ class Change(Base):
     before: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     summary: Mapped[str] = mapped_column(String(300))
     undone: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Experiment(Base):
+    """An N-of-1 experiment: a change tried in randomised blocks (B) against usual life (A)."""
+
+    __tablename__ = "experiments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    block_days: Mapped[int] = mapped_column(Integer)
+    washout_days: Mapped[int] = mapped_column(Integer)
+    schedule: Mapped[list[str]] = mapped_column(JSON)
+    stopped_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

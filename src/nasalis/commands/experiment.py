@@ -1,0 +1,137 @@
+"""`nasalis experiment`: plan, follow and analyse an N-of-1 experiment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from nasalis.commands.common import DbOption, fail, store_for
+from nasalis.diary import experiments as stored
+from nasalis.diary.entries import insight_inputs
+from nasalis.diary.models import Experiment
+from nasalis.diary.store import Store
+from nasalis.insights import experiments
+from nasalis.insights.frames import daily_frame
+
+app = typer.Typer(
+    help="N-of-1 experiments: test a suspected trigger in randomised weeks.", no_args_is_help=True
+)
+
+
+def plan_of(e: Experiment) -> experiments.Plan:
+    """The insights plan of a stored experiment."""
+    return experiments.Plan(e.title, e.start_date, e.block_days, e.washout_days, tuple(e.schedule))
+
+
+def reminder(store: Store, today: dt.date | None = None) -> str | None:
+    """Today's instruction of the running experiment, if there is one."""
+    today = today or dt.date.today()
+    with store.read() as session:
+        running = stored.current(session, store.person_id(), today)
+    place = experiments.where(plan_of(running), today) if running else None
+    return f"Experiment '{running.title}': {place.instruction}" if running and place else None
+
+
+@app.command("start")
+def start_command(
+    title: Annotated[str, typer.Argument(help='The change to try, e.g. "no caffeine after noon".')],
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day, YYYY-MM-DD (default tomorrow).")
+    ] = None,
+    pairs: Annotated[int, typer.Option("--pairs", help="Pairs of blocks (AB or BA, drawn at random).")] = 2,
+    block_days: Annotated[int, typer.Option("--block-days", help="Days per block.")] = 7,
+    washout_days: Annotated[int, typer.Option("--washout-days", help="Settling-in days per block.")] = 2,
+    db: DbOption = None,
+) -> None:
+    """Plan a randomised ABAB experiment of 1-week blocks."""
+    try:
+        first = dt.date.fromisoformat(start) if start else dt.date.today() + dt.timedelta(days=1)
+    except ValueError:
+        fail("No experiment was started.", [f"--start: must be a date YYYY-MM-DD (got {start!r})"])
+    try:
+        p = experiments.plan(title, first, pairs, block_days, washout_days)
+    except ValueError as exc:
+        fail("No experiment was started.", [f"--pairs/--block-days/--washout-days: {exc}"])
+    store = store_for(db)
+    try:
+        with store.write() as session:
+            if stored.current(session, store.person_id(), first) is not None:
+                fail("No experiment was started.", ["one is running already: nasalis experiment stop"])
+            stored.save(
+                session, store.person_id(), p.title, p.start, p.block_days, p.washout_days, p.schedule
+            )
+    except ValueError as exc:
+        fail("No experiment was started.", [str(exc)])
+    blocks = " ".join(p.schedule)
+    typer.echo(
+        f"Planned '{p.title}': {p.start} to {p.end}, blocks of {p.block_days} days in the order {blocks}"
+    )
+    typer.echo("(B = do the change, A = live as usual; the order was drawn at random).")
+    typer.echo(
+        "Log every day, including days without twitches. nasalis experiment status says what today is."
+    )
+
+
+@app.command("status")
+def status_command(db: DbOption = None) -> None:
+    """What today is in the running experiment."""
+    message = reminder(store_for(db))
+    typer.echo(message or 'No experiment is running. Start one with: nasalis experiment start "..."')
+
+
+@app.command("stop")
+def stop_command(db: DbOption = None) -> None:
+    """End the running experiment early."""
+    store = store_for(db)
+    with store.write() as session:
+        running = stored.current(session, store.person_id(), dt.date.today())
+        if running is None:
+            fail("Nothing was stopped.", ["no experiment is running"])
+        stored.stop(session, store.person_id(), running, dt.date.today())
+    typer.echo(f"Stopped '{running.title}'. nasalis undo takes that back.")
+
+
+@app.command("result")
+def result_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """The result of every experiment: B against A, with a 95% interval and a plain verdict."""
+    store = store_for(db)
+    today = dt.date.today()
+    with store.read() as session:
+        person = store.person_id()
+        found = stored.all_of(session, person)
+        days, starts = insight_inputs(session, person)
+    frame = daily_frame(days, [s.date() for s in starts])
+    results = []
+    for e in found:
+        p = plan_of(e)
+        outcome = experiments.analyse(p, frame, min(today, e.stopped_on or today))
+        results.append(
+            {
+                "title": e.title,
+                "start": p.start.isoformat(),
+                "end": p.end.isoformat(),
+                "schedule": list(p.schedule),
+                **outcome.to_json(),
+            }
+        )
+    if as_json:
+        sys.stdout.write(json.dumps(results, indent=2) + "\n")
+        return
+    if not results:
+        typer.echo("No experiments yet.")
+    for r in results:
+        effect = "not enough days yet"
+        if r["rate_ratio"] is not None:
+            interval = f"{r['ci_low']:.2f}-{r['ci_high']:.2f}"
+            effect = f"twitches x{r['rate_ratio']:.2f} with the change (95% interval {interval})"
+        typer.echo(
+            f"{r['title']} ({r['start']} to {r['end']}): {r['verdict']} — {effect}; "
+            f"{r['days_b']} change days and {r['days_a']} usual days counted."
+        )

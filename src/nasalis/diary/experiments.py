@@ -1,0 +1,75 @@
+"""Store and find N-of-1 experiments (their planning and analysis live in nasalis.insights)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nasalis.diary import journal
+from nasalis.diary.models import Experiment
+
+
+def end_of(e: Experiment) -> dt.date:
+    """The last day of an experiment's last block."""
+    return e.start_date + dt.timedelta(days=e.block_days * len(e.schedule) - 1)
+
+
+def save(
+    session: Session,
+    person_id: int,
+    title: str,
+    start: dt.date,
+    block_days: int,
+    washout_days: int,
+    schedule: Sequence[str],
+) -> Experiment:
+    """Record a planned experiment (undo removes it)."""
+    if not title.strip() or len(title) > 200:
+        raise ValueError("title: describe the change in 1 to 200 characters")
+    experiment = Experiment(
+        person_id=person_id,
+        title=title.strip(),
+        start_date=start,
+        block_days=block_days,
+        washout_days=washout_days,
+        schedule=list(schedule),
+    )
+    session.add(experiment)
+    session.flush()
+    journal.record(session, person_id, "add", "experiments", [experiment.id], f"experiment: {title[:40]}")
+    return experiment
+
+
+def current(session: Session, person_id: int, today: dt.date) -> Experiment | None:
+    """The newest experiment that is neither stopped nor over before `today`."""
+    query = (
+        select(Experiment)
+        .where(Experiment.person_id == person_id, Experiment.stopped_on.is_(None))
+        .order_by(Experiment.id.desc())
+    )
+    return next((e for e in session.scalars(query) if end_of(e) >= today), None)
+
+
+def stop(session: Session, person_id: int, experiment: Experiment, today: dt.date) -> None:
+    """End an experiment early (undo restarts it)."""
+    before = journal.snapshot(experiment)
+    experiment.stopped_on = today
+    session.flush()
+    journal.record(
+        session,
+        person_id,
+        "update",
+        "experiments",
+        [experiment.id],
+        f"stopped: {experiment.title[:40]}",
+        [before],
+    )
+
+
+def all_of(session: Session, person_id: int) -> list[Experiment]:
+    """Every experiment, newest first."""
+    query = select(Experiment).where(Experiment.person_id == person_id).order_by(Experiment.id.desc())
+    return list(session.scalars(query))
