@@ -61,6 +61,7 @@ def naive_flags(frame: pd.DataFrame) -> Flags:
 def evaluate(method: Callable[[pd.DataFrame], Flags], n_days: int, per_cell: int) -> dict[str, float]:
     """Sensitivity per effect kind, false share among flags, and null diaries flagged."""
     hits = {"numeric RR 1.3/unit": [0, 0], "binary RR 2.0": [0, 0]}
+    per_effect: dict[str, list[int]] = {}
     flagged = false = 0
     for i in range(per_cell):
         effects = SCENARIOS[i % len(SCENARIOS)]
@@ -68,13 +69,11 @@ def evaluate(method: Callable[[pd.DataFrame], Flags], n_days: int, per_cell: int
         flags = method(daily_frame(diary.days, diary.episode_dates))
         truth = {(e.factor, e.lag): (1 if e.rate_ratio > 1 else -1) for e in effects}
         for e in effects:
-            kind = (
-                "binary RR 2.0"
-                if e.rate_ratio == 2.0
-                else "numeric RR 1.3/unit"
-                if e.rate_ratio == 1.3
-                else None
-            )
+            name = f"  {e.factor} RR {e.rate_ratio:g} lag {e.lag}"
+            tally = per_effect.setdefault(name, [0, 0])
+            tally[0] += flags.get((e.factor, e.lag)) == (1 if e.rate_ratio > 1 else -1)
+            tally[1] += 1
+            kind = {2.0: "binary RR 2.0", 1.3: "numeric RR 1.3/unit"}.get(e.rate_ratio)
             if kind:
                 hits[kind][1] += 1
                 hits[kind][0] += flags.get((e.factor, e.lag)) == 1
@@ -85,6 +84,7 @@ def evaluate(method: Callable[[pd.DataFrame], Flags], n_days: int, per_cell: int
         diary = simulate(n_days, [], seed=50_000 + i)
         null_flagged += any(v == 1 for v in method(daily_frame(diary.days, diary.episode_dates)).values())
     out = {f"sensitivity, {k}": h / n for k, (h, n) in hits.items()}
+    out.update({name: h / n for name, (h, n) in sorted(per_effect.items())})
     out["share of flagged factors that are false"] = false / max(flagged, 1)
     out["null diaries with any trigger flagged"] = null_flagged / per_cell
     return out
