@@ -13,6 +13,7 @@ from rich.console import Console
 from nasalis.commands.common import DbOption, fail, store_for
 from nasalis.diary.entries import insight_inputs
 from nasalis.insights.frames import daily_frame
+from nasalis.insights.report import insights_json
 from nasalis.insights.timeofday import profile
 from nasalis.insights.triggers import analyse
 from nasalis.terminal.insights_view import render_insights
@@ -33,10 +34,8 @@ def insights_command(
     store = store_for(db)
     with store.read() as session:
         days, starts = insight_inputs(session, store.person_id(), start)
-    frame = daily_frame(days, [s.date() for s in starts])
-    result = analyse(frame)
-    output = {**result.to_json(), "time_of_day": profile(starts)}
     if as_json:
-        sys.stdout.write(json.dumps(output, indent=2) + "\n")
-    else:
-        render_insights(Console(), result, frame, output["time_of_day"])  # type: ignore[arg-type]
+        sys.stdout.write(json.dumps(insights_json(days, starts), indent=2) + "\n")
+        return
+    frame = daily_frame(days, [s.date() for s in starts])
+    render_insights(Console(), analyse(frame), frame, profile(starts))

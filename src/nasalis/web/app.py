@@ -12,7 +12,7 @@ from nasalis import __version__
 from nasalis.config import Settings
 from nasalis.diary.store import open_store
 from nasalis.knowledge import load_knowledge
-from nasalis.web.routes import assess_api, assess_pages, learn_pages
+from nasalis.web.routes import assess_api, assess_pages, insights_api, learn_pages
 from nasalis.web.templating import TEMPLATES
 
 
@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = open_store(settings.db_url or None)  # creates or upgrades the schema
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.include_router(assess_api.router)
+    app.include_router(insights_api.router)
     app.include_router(assess_pages.router)
     app.include_router(learn_pages.router)
 
