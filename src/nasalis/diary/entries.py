@@ -107,13 +107,7 @@ def add_episode(session: Session, person_id: int, rec: EpisodeRecord) -> Episode
         return _replace_episode(
             session, person_id, existing, rec, f"episode at {rec.started_at.isoformat()} changed"
         )
-    episode = Episode(**row)
-    session.add(episode)
-    session.flush()
-    journal.record(
-        session, person_id, "add", "episodes", [episode.id], f"episode at {rec.started_at.isoformat()}"
-    )
-    return episode
+    return journal.add(session, person_id, Episode(**row), f"episode at {rec.started_at.isoformat()}")
 
 
 def update_episode(session: Session, person_id: int, episode_id: int, rec: EpisodeRecord) -> Episode:
@@ -144,11 +138,7 @@ def save_day(session: Session, person_id: int, rec: DayRecord) -> Day:
     day = session.scalar(select(Day).where(Day.person_id == person_id, Day.date == rec.date))
     new = day_row(person_id, rec)
     if day is None:
-        day = Day(**new)
-        session.add(day)
-        session.flush()
-        journal.record(session, person_id, "add", "days", [day.id], f"check-in for {rec.date}")
-        return day
+        return journal.add(session, person_id, Day(**new), f"check-in for {rec.date}")
     before = journal.snapshot(day)
     for key, value in new.items():
         if value is not None and key != "factors":
@@ -185,21 +175,14 @@ def add_medication(
         matched=match.drug.name if match else None,
         drug_class=match.klass.id if match else None,
     )
-    session.add(med)
-    session.flush()
-    journal.record(session, person_id, "add", "medications", [med.id], f"medicine {name.strip()}")
-    return med
+    return journal.add(session, person_id, med, f"medicine {name.strip()}")
 
 
 def add_note(session: Session, person_id: int, text: str) -> Note:
     """Keep a free-text note."""
     if not text.strip() or len(text) > 5000:
         raise ValueError("text: a note has 1 to 5000 characters")
-    note = Note(person_id=person_id, text=text)
-    session.add(note)
-    session.flush()
-    journal.record(session, person_id, "add", "notes", [note.id], f"note: {text[:40]}")
-    return note
+    return journal.add(session, person_id, Note(person_id=person_id, text=text), f"note: {text[:40]}")
 
 
 def episodes_between(

@@ -37,10 +37,7 @@ def save(
         washout_days=washout_days,
         schedule=list(schedule),
     )
-    session.add(experiment)
-    session.flush()
-    journal.record(session, person_id, "add", "experiments", [experiment.id], f"experiment: {title[:40]}")
-    return experiment
+    return journal.add(session, person_id, experiment, f"experiment: {title[:40]}")
 
 
 def current(session: Session, person_id: int, today: dt.date) -> Experiment | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Date, DateTime, delete, select
 from sqlalchemy.orm import Session
@@ -54,6 +54,17 @@ def record(
             summary=summary[:300],
         )
     )
+
+
+_Added = TypeVar("_Added", bound=Base)
+
+
+def add(session: Session, person_id: int, row: _Added, summary: str) -> _Added:
+    """Insert a new row and journal it, so that undo removes it again."""
+    session.add(row)
+    session.flush()
+    record(session, person_id, "add", row.__tablename__, [row.id], summary)  # type: ignore[attr-defined]
+    return row
 
 
 def undo_last(session: Session, person_id: int) -> str | None:
