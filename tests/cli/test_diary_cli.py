@@ -156,3 +156,12 @@ def test_diary_view_shows_counts_and_unknown_days(run, tmp_path: Path) -> None: 
     assert "unknown, not zero" in view.stdout
     assert "6.0" in view.stdout  # mean intensity of today's two twitches
     assert run("diary", "--db", "nonsense").returncode == 2
+
+
+def test_note_and_its_undo(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = f"sqlite:///{tmp_path / 'd.db'}"
+    assert "Saved the note" in run("note", "new glasses today", "--db", db).stdout
+    assert run("undo", "--db", db).stdout.strip() == "undid: note: new glasses today"
+    empty = run("note", "   ", "--db", db)
+    assert empty.returncode == 2
+    assert "text:" in empty.stderr

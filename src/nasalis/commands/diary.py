@@ -185,6 +185,20 @@ def diary_command(
     render_diary(Console(), start, today, eps, days)
 
 
+def note_command(
+    text: Annotated[str, typer.Argument(help="Anything worth remembering, e.g. 'new glasses today'.")],
+    db: DbOption = None,
+) -> None:
+    """Keep a free-text note in the diary."""
+    store = store_for(db)
+    try:
+        with store.write() as session:
+            entries.add_note(session, store.person_id(), text)
+    except ValueError as exc:
+        fail("Nothing was saved.", [str(exc)])
+    typer.echo("Saved the note. (nasalis undo takes it back)")
+
+
 def undo_command(db: DbOption = None) -> None:
     """Take back the last entry (a twitch, a check-in, a medicine, a note or a whole import)."""
     store = store_for(db)
