@@ -111,7 +111,6 @@ def test_cross_check_names_the_problem() -> None:
         kb.rulebook,
         kb.contributors,
         kb.questions,
-        {**kb._by_id, "bad": bad},
     )
     with pytest.raises(ValueError, match="made_up_guidance") as info:
         _cross_check(broken)

@@ -43,14 +43,19 @@ def _probe_answers(question: Question) -> list[Any]:
     return list(question.probes)
 
 
-def could_change(question: Question, answers: Mapping[str, Any], kb: Knowledge) -> bool:
-    """Whether some answer to `question` would give a different result than no answer."""
+def could_change(
+    question: Question, answers: Mapping[str, Any], kb: Knowledge, base: AssessmentResult | None = None
+) -> bool:
+    """Whether some answer to `question` would give a different result than no answer.
+
+    `base` is the assessment of `answers` as they stand, when the caller already has it.
+    """
     if question.field in _ALWAYS_ASK:
         return True
-    base = _signature(assess(Intake.model_validate(dict(answers)), kb))
+    base_signature = _signature(base or assess(Intake.model_validate(dict(answers)), kb))
     for probe in _probe_answers(question):
         probed = Intake.model_validate({**answers, question.field: probe})
-        if _signature(assess(probed, kb)) != base:
+        if _signature(assess(probed, kb)) != base_signature:
             return True
     return False
 
@@ -64,7 +69,8 @@ def next_question(
     (including those answered "don't know", which stay out of `answers`).
     """
     kb = kb or load_knowledge()
-    if assess(Intake.model_validate(dict(answers)), kb).level == "emergency":
+    base = assess(Intake.model_validate(dict(answers)), kb)  # once, not once per question
+    if base.level == "emergency":
         return None
     by_field = {q.field: q for q in kb.questions}
     done = set(answers) | set(asked)
@@ -73,7 +79,7 @@ def next_question(
             continue
         if question.ask_if is not None and evaluate(question.ask_if, answers).truth is Truth.FALSE:
             continue
-        if could_change(question, answers, kb):
+        if could_change(question, answers, kb, base):
             first = question.prerequisite
             return by_field[first] if first is not None and first not in done else question
     return None

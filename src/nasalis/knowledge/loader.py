@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -57,11 +57,15 @@ class Knowledge:
     rulebook: RuleBook
     contributors: tuple[Contributor, ...]
     questions: tuple[Question, ...]
-    _by_id: dict[str, Entry] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def by_id(self) -> dict[str, Entry]:
+        """Entries by id (derived from `entries`, never passed in)."""
+        return {e.id: e for e in self.entries}
 
     def entry(self, entry_id: str) -> Entry:
         """The entry with this id (KeyError if there is none)."""
-        return self._by_id[entry_id]
+        return self.by_id[entry_id]
 
     def of_kind(self, kind: str) -> tuple[Entry, ...]:
         """Entries of one kind, in file order."""
@@ -108,7 +112,6 @@ def load_knowledge() -> Knowledge:
             "contributors.yaml", TypeAdapter(tuple[Contributor, ...]), _read("contributors.yaml")
         ),
         questions=_parse("questions.yaml", TypeAdapter(tuple[Question, ...]), _read("questions.yaml")),
-        _by_id={e.id: e for e in entries},
     )
     _cross_check(kb)
     return kb
@@ -117,7 +120,7 @@ def load_knowledge() -> Knowledge:
 def _cross_check(kb: Knowledge) -> None:
     """Fail loudly when one file names something another does not define."""
     problems: list[str] = []
-    if len(kb._by_id) != len(kb.entries):
+    if len(kb.by_id) != len(kb.entries):
         problems.append("entry ids are not unique across the entry files")
     seeds = {s.file for s in kb.sources.seeds}
     guidance = {g.id for g in kb.sources.guidance}
@@ -138,7 +141,7 @@ def _cross_check(kb: Knowledge) -> None:
     problems += [
         f"contributors.yaml {x.id}: unknown entry {x.entry!r}"
         for x in kb.contributors
-        if x.entry not in kb._by_id
+        if x.entry not in kb.by_id
     ]
     for e in kb.entries:
         problems += [
