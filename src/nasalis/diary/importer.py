@@ -80,7 +80,7 @@ def _insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]
         connection.execute(insert(table), rows)
         return
     columns = [c for c in table.columns if c.key in rows[0]]
-    processors = [c.type._cached_bind_processor(connection.dialect) for c in columns]
+    processors = [c.type.bind_processor(connection.dialect) for c in columns]
     names = ", ".join(c.name for c in columns)
     marks = ", ".join("?" for _ in columns)
     # Small lists (areas, tags) repeat across thousands of rows: encode each distinct one once.

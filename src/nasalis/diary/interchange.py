@@ -105,22 +105,24 @@ def _read_csv(
     return records, lines
 
 
+def _read_one(path: Path, bundle: Bundle) -> None:
+    """Read episodes.csv or days.csv into `bundle`."""
+    if path.name == EPISODES_CSV:
+        bundle.episodes, bundle.episode_lines = _read_csv(
+            path, lambda r: build_episode(r, text=True), "started_at"
+        )
+    else:
+        bundle.days, bundle.day_lines = _read_csv(path, lambda r: build_day(r, text=True), "date")
+
+
 def read_folder(folder: Path) -> Bundle:
     """A folder with episodes.csv and/or days.csv."""
     bundle = Bundle()
-    found = False
-    if (folder / EPISODES_CSV).is_file():
-        found = True
-        bundle.episodes, bundle.episode_lines = _read_csv(
-            folder / EPISODES_CSV, lambda r: build_episode(r, text=True), "started_at"
-        )
-    if (folder / DAYS_CSV).is_file():
-        found = True
-        bundle.days, bundle.day_lines = _read_csv(
-            folder / DAYS_CSV, lambda r: build_day(r, text=True), "date"
-        )
-    if not found:
+    present = [folder / name for name in (EPISODES_CSV, DAYS_CSV) if (folder / name).is_file()]
+    if not present:
         raise InterchangeError(f"{folder}: no {EPISODES_CSV} or {DAYS_CSV} in this folder")
+    for path in present:
+        _read_one(path, bundle)
     _check_unique(bundle)
     return bundle
 
@@ -213,12 +215,7 @@ def read_any(path: Path) -> Bundle:
         return read_bundle(path)
     if path.name in (EPISODES_CSV, DAYS_CSV):
         bundle = Bundle()
-        if path.name == EPISODES_CSV:
-            bundle.episodes, bundle.episode_lines = _read_csv(
-                path, lambda r: build_episode(r, text=True), "started_at"
-            )
-        else:
-            bundle.days, bundle.day_lines = _read_csv(path, lambda r: build_day(r, text=True), "date")
+        _read_one(path, bundle)
         _check_unique(bundle)
         return bundle
     raise InterchangeError(f"{path.name}: give a folder, episodes.csv, days.csv or a .json bundle")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,7 @@ class Store:
     engine: Engine
     _reader: sessionmaker[Session]
     _writer: sessionmaker[Session]
+    _people: dict[str, int] = field(default_factory=dict)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -77,7 +78,12 @@ class Store:
             yield session
 
     def person_id(self, handle: str = LOCAL_HANDLE) -> int:
-        """The id of the person with this handle, created on first use."""
+        """The id of the person with this handle, created on first use (cached: ids never change)."""
+        if handle not in self._people:
+            self._people[handle] = self._find_or_create_person(handle)
+        return self._people[handle]
+
+    def _find_or_create_person(self, handle: str) -> int:
         with self.read() as session:
             found = session.scalar(select(Person.id).where(Person.handle == handle))
         if found is not None:

@@ -130,15 +130,15 @@ def _test(
     frame: pd.DataFrame,
     column: str,
     lag: int,
+    x: pd.Series,
     adjust: FloatArray | None,
     shared: Estimate | None = None,
 ) -> FactorResult:
-    """Test one factor at one lag, adjusted for the other factors when `adjust` is given.
+    """Test one factor at one lag (`x`, its lagged series), adjusted for the others by `adjust`.
 
     `shared` is this factor's estimate from the one joint fit, valid when the factor is known
     on every day; then no fit of its own is needed.
     """
-    x = lagged(frame, column, lag)
     known = x.notna().to_numpy()
     y = frame["episodes"].to_numpy(float)[known]
     values = x.to_numpy(float)[known]
@@ -176,13 +176,15 @@ def _test(
 
 
 def _joint_estimates(
-    frame: pd.DataFrame, covariates: dict[tuple[str, int], FloatArray]
+    frame: pd.DataFrame,
+    series: dict[tuple[str, int], pd.Series],
+    covariates: dict[tuple[str, int], FloatArray],
 ) -> dict[tuple[str, int], Estimate]:
     """All factors in one model, on the days where every one of them is known."""
     keys = list(covariates)
     complete = np.ones(len(frame), dtype=bool)
-    for column, lag in keys:
-        complete &= lagged(frame, column, lag).notna().to_numpy()
+    for key in keys:
+        complete &= series[key].notna().to_numpy()
     if not keys or complete.sum() - len(keys) - 1 < JOINT_MIN_DF:
         return {}
     x = np.column_stack([covariates[key][complete] for key in keys])
@@ -190,15 +192,14 @@ def _joint_estimates(
     return {key: est for key, est in zip(keys, estimates, strict=True) if est is not None}
 
 
-def _covariates(frame: pd.DataFrame, tests: list[tuple[str, int]]) -> dict[tuple[str, int], FloatArray]:
+def _covariates(series: dict[tuple[str, int], pd.Series]) -> dict[tuple[str, int], FloatArray]:
     """Each testable factor-at-lag as a column, blanks filled with the factor's mean.
 
     Only used to adjust one test for the others: the factor under test keeps its own
     known days only.
     """
     out: dict[tuple[str, int], FloatArray] = {}
-    for column, lag in tests:
-        x = lagged(frame, column, lag)
+    for (column, lag), x in series.items():
         if x.notna().sum() >= MIN_DAYS and x.nunique() > 1:
             out[(column, lag)] = (x.fillna(x.mean()) / SCALE.get(column, 1.0)).to_numpy(float)
     return out
@@ -213,15 +214,18 @@ def analyse(frame: pd.DataFrame) -> Insights:
             f"({MIN_DAYS - len(frame)} more). Keep logging every day, including days without twitches."
         )
     tests = [(column, lag) for column in factor_columns(frame) for lag in (0, 1)]
-    covariates = _covariates(frame, tests)
+    series = {(column, lag): lagged(frame, column, lag) for column, lag in tests}  # computed once
+    covariates = _covariates(series)
     # Adjusting each test for the other factors removes their effects from the noise; it
     # needs enough days per factor, else each factor is tested on its own.
     joint = len(frame) - len(covariates) - 1 >= JOINT_MIN_DF
-    shared = _joint_estimates(frame, covariates) if joint else {}
+    shared = _joint_estimates(frame, series, covariates) if joint else {}
     for column, lag in tests:
         others = [v for key, v in covariates.items() if key != (column, lag)]
         adjust = np.column_stack(others) if joint and others else None
-        insights.factors.append(_test(frame, column, lag, adjust, shared.get((column, lag))))
+        insights.factors.append(
+            _test(frame, column, lag, series[(column, lag)], adjust, shared.get((column, lag)))
+        )
     tested = [f for f in insights.factors if f.p is not None]
     for result, q in zip(tested, bh_adjust([f.p for f in tested if f.p is not None]), strict=True):
         result.q = q
