@@ -24,6 +24,8 @@ def test_start_status_remind_result_stop(tmp_path: Path) -> None:
     (result,) = json.loads(nasalis_process("experiment", "result", "--json", "--db", db).stdout)
     assert result["verdict"] == "not finished"
     assert sorted(result["schedule"]) == ["A", "A", "B", "B"]
+    insights = json.loads(nasalis_process("insights", "--json", "--db", db).stdout)
+    assert insights["experiments"] == [result]  # the same analysis, in the insights contract
     assert "Stopped" in nasalis_process("experiment", "stop", "--db", db).stdout
     assert "No experiment is running" in nasalis_process("experiment", "status", "--db", db).stdout
 

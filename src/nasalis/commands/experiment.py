@@ -12,19 +12,14 @@ import typer
 from nasalis.commands.common import DbOption, fail, store_for
 from nasalis.diary import experiments as stored
 from nasalis.diary.entries import insight_inputs
-from nasalis.diary.models import Experiment
 from nasalis.diary.store import Store
 from nasalis.insights import experiments
 from nasalis.insights.frames import daily_frame
+from nasalis.insights.report import experiment_results, plan_of
 
 app = typer.Typer(
     help="N-of-1 experiments: test a suspected trigger in randomised weeks.", no_args_is_help=True
 )
-
-
-def plan_of(e: Experiment) -> experiments.Plan:
-    """The insights plan of a stored experiment."""
-    return experiments.Plan(e.title, e.start_date, e.block_days, e.washout_days, tuple(e.schedule))
 
 
 def reminder(store: Store, today: dt.date | None = None) -> str | None:
@@ -107,20 +102,7 @@ def result_command(
         person = store.person_id()
         found = stored.all_of(session, person)
         days, starts = insight_inputs(session, person)
-    frame = daily_frame(days, [s.date() for s in starts])
-    results = []
-    for e in found:
-        p = plan_of(e)
-        outcome = experiments.analyse(p, frame, min(today, e.stopped_on or today))
-        results.append(
-            {
-                "title": e.title,
-                "start": p.start.isoformat(),
-                "end": p.end.isoformat(),
-                "schedule": list(p.schedule),
-                **outcome.to_json(),
-            }
-        )
+    results = experiment_results(found, daily_frame(days, [s.date() for s in starts]), today)
     if as_json:
         sys.stdout.write(json.dumps(results, indent=2) + "\n")
         return

@@ -11,11 +11,7 @@ import typer
 from rich.console import Console
 
 from nasalis.commands.common import DbOption, fail, store_for
-from nasalis.diary.entries import insight_inputs
-from nasalis.insights.frames import daily_frame
-from nasalis.insights.report import insights_json
-from nasalis.insights.timeofday import profile
-from nasalis.insights.triggers import analyse
+from nasalis.insights.report import load_report
 from nasalis.terminal.insights_view import render_insights
 
 
@@ -33,9 +29,8 @@ def insights_command(
             fail("No insights.", [f"--since: must be a date YYYY-MM-DD (got {since!r})"])
     store = store_for(db)
     with store.read() as session:
-        days, starts = insight_inputs(session, store.person_id(), start)
+        report = load_report(session, store.person_id(), start)
     if as_json:
-        sys.stdout.write(json.dumps(insights_json(days, starts), indent=2) + "\n")
+        sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
         return
-    frame = daily_frame(days, [s.date() for s in starts])
-    render_insights(Console(), analyse(frame), frame, profile(starts))
+    render_insights(Console(), report.insights, report.frame, report.time_of_day)

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from nasalis.diary.entries import insight_inputs
 from nasalis.diary.store import Store
-from nasalis.insights.report import insights_json
+from nasalis.insights.report import load_report
 
 router = APIRouter(prefix="/api", tags=["insights"])
 
@@ -28,5 +27,4 @@ def api_insights(
             raise HTTPException(422, f"since: must be a date YYYY-MM-DD (got {since!r})") from None
     store: Store = request.app.state.store
     with store.read() as session:
-        days, starts = insight_inputs(session, store.person_id(), start)
-    return insights_json(days, starts)
+        return load_report(session, store.person_id(), start).to_json()
