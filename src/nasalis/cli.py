@@ -35,25 +35,54 @@ app.add_typer(experiment.app, name="experiment")
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (server mode).")] = 1,
+    accounts: Annotated[
+        bool | None,
+        typer.Option(
+            "--accounts/--no-accounts",
+            help="Sign-in and one diary per account; on by default for a non-loopback host.",
+            show_default=False,
+        ),
+    ] = None,
+    signup: Annotated[
+        bool, typer.Option("--signup/--no-signup", help="Let anyone create an account.")
+    ] = True,
     db: DbOption = None,
 ) -> None:
-    """Open the web app on http://HOST:PORT (personal mode on loopback)."""
+    """Open the web app on http://HOST:PORT (personal mode on loopback, accounts otherwise)."""
+    import os
+
     import uvicorn
 
     from nasalis.web.app import create_app
 
-    if not is_loopback(host):
+    loopback = is_loopback(host)
+    if accounts is False and not loopback:
         fail(
             "Refusing to serve health data to a network without a login.",
-            [f"{host} is not a loopback address; accounts (server mode) are not built yet"],
+            [f"--no-accounts: {host} is not a loopback address; drop --no-accounts to turn accounts on"],
         )
-    settings = Settings(host=host, port=port, db_url=resolve_url(db))
+    use_accounts = accounts if accounts is not None else not loopback
+    settings = Settings(
+        host=host, port=port, db_url=resolve_url(db), accounts=use_accounts, signup_open=signup
+    )
     try:
-        app_ = create_app(settings)
+        app_ = create_app(settings)  # also creates or upgrades the schema once, before any worker
     except StoreError as exc:
         fail("Cannot open the diary.", [str(exc)])
-    typer.echo(f"nasalis on http://{host}:{port} — diary: {settings.db_url}")
-    uvicorn.run(app_, host=host, port=port)
+    mode = "server mode, accounts on" if use_accounts else "personal mode, no login"
+    typer.echo(f"nasalis on http://{host}:{port} ({mode}) — diary: {settings.db_url}")
+    if workers == 1:
+        uvicorn.run(app_, host=host, port=port)
+        return
+    # Workers are separate processes: they build their own app from the environment.
+    app_.state.store.close()
+    os.environ.update(
+        NASALIS_DB_URL=settings.db_url,
+        NASALIS_ACCOUNTS=str(use_accounts).lower(),
+        NASALIS_SIGNUP_OPEN=str(signup).lower(),
+    )
+    uvicorn.run("nasalis.web.app:app_from_env", factory=True, host=host, port=port, workers=workers)
 
 
 @app.command("version")

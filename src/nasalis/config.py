@@ -36,3 +36,10 @@ class Settings(BaseSettings):
     """Empty means the default SQLite file in the user's data folder."""
     host: str = "127.0.0.1"
     port: int = 8000
+    accounts: bool = False
+    """Server mode: sign-in required, one diary per account."""
+    signup_open: bool = True
+    """Whether anyone may create an account (an admin closes it with NASALIS_SIGNUP_OPEN=false)."""
+    secure_cookies: bool = False
+    """Mark cookies Secure even when the request looks like plain HTTP (behind a TLS proxy)."""
+    max_upload_bytes: int = 20_000_000

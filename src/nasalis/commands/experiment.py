@@ -13,9 +13,8 @@ from nasalis.commands.common import DbOption, fail, store_for
 from nasalis.diary import experiments as stored
 from nasalis.diary.entries import insight_inputs
 from nasalis.diary.store import Store
-from nasalis.insights import experiments
+from nasalis.insights import running
 from nasalis.insights.frames import daily_frame
-from nasalis.insights.report import experiment_results, plan_of
 
 app = typer.Typer(
     help="N-of-1 experiments: test a suspected trigger in randomised weeks.", no_args_is_help=True
@@ -24,11 +23,8 @@ app = typer.Typer(
 
 def reminder(store: Store, today: dt.date | None = None) -> str | None:
     """Today's instruction of the running experiment, if there is one."""
-    today = today or dt.date.today()
     with store.read() as session:
-        running = stored.current(session, store.person_id(), today)
-    place = experiments.where(plan_of(running), today) if running else None
-    return f"Experiment '{running.title}': {place.instruction}" if running and place else None
+        return running.instruction(session, store.person_id(), today or dt.date.today())
 
 
 @app.command("start")
@@ -47,20 +43,14 @@ def start_command(
         first = dt.date.fromisoformat(start) if start else dt.date.today() + dt.timedelta(days=1)
     except ValueError:
         fail("No experiment was started.", [f"--start: must be a date YYYY-MM-DD (got {start!r})"])
-    try:
-        p = experiments.plan(title, first, pairs, block_days, washout_days)
-    except ValueError as exc:
-        fail("No experiment was started.", [f"--pairs/--block-days/--washout-days: {exc}"])
     store = store_for(db)
     try:
         with store.write() as session:
-            if stored.current(session, store.person_id(), first) is not None:
-                fail("No experiment was started.", ["one is running already: nasalis experiment stop"])
-            stored.save(
-                session, store.person_id(), p.title, p.start, p.block_days, p.washout_days, p.schedule
-            )
-    except ValueError as exc:
-        fail("No experiment was started.", [str(exc)])
+            p = running.start(session, store.person_id(), title, first, pairs, block_days, washout_days)
+    except running.ExperimentError as exc:
+        flags = {"title": "TITLE", "pairs/block_days/washout_days": "--pairs/--block-days/--washout-days"}
+        where = flags.get(exc.field or "", "")
+        fail("No experiment was started.", [f"{where}: {exc}" if where else str(exc)])
     blocks = " ".join(p.schedule)
     typer.echo(
         f"Planned '{p.title}': {p.start} to {p.end}, blocks of {p.block_days} days in the order {blocks}"
@@ -82,12 +72,12 @@ def status_command(db: DbOption = None) -> None:
 def stop_command(db: DbOption = None) -> None:
     """End the running experiment early."""
     store = store_for(db)
-    with store.write() as session:
-        running = stored.current(session, store.person_id(), dt.date.today())
-        if running is None:
-            fail("Nothing was stopped.", ["no experiment is running"])
-        stored.stop(session, store.person_id(), running, dt.date.today())
-    typer.echo(f"Stopped '{running.title}'. nasalis undo takes that back.")
+    try:
+        with store.write() as session:
+            stopped = running.stop(session, store.person_id(), dt.date.today())
+    except running.ExperimentError as exc:
+        fail("Nothing was stopped.", [str(exc)])
+    typer.echo(f"Stopped '{stopped.title}'. nasalis undo takes that back.")
 
 
 @app.command("result")
@@ -102,7 +92,7 @@ def result_command(
         person = store.person_id()
         found = stored.all_of(session, person)
         days, starts = insight_inputs(session, person)
-    results = experiment_results(found, daily_frame(days, [s.date() for s in starts]), today)
+    results = running.results(found, daily_frame(days, [s.date() for s in starts]), today)
     if as_json:
         sys.stdout.write(json.dumps(results, indent=2) + "\n")
         return

@@ -118,24 +118,38 @@ def update_episode(session: Session, person_id: int, episode_id: int, rec: Episo
 
 def delete_episode(session: Session, person_id: int, episode_id: int) -> None:
     """Delete an episode (undo brings it back)."""
-    episode = _own(session, Episode, person_id, episode_id)
-    before = journal.snapshot(episode)
-    session.delete(episode)
+    _delete(session, person_id, _own(session, Episode, person_id, episode_id), f"episode {episode_id}")
+
+
+def delete_day(session: Session, person_id: int, date: dt.date) -> None:
+    """Delete a day's check-in (undo brings it back); the day becomes unknown again."""
+    day = day_on(session, person_id, date)
+    if day is None:
+        raise NotFoundError(f"no check-in on {date}")
+    _delete(session, person_id, day, f"check-in for {date}")
+
+
+def _delete(session: Session, person_id: int, row: Episode | Day, what: str) -> None:
+    before = journal.snapshot(row)
+    row_id = row.id
+    session.delete(row)
     session.flush()
-    journal.record(
-        session,
-        person_id,
-        "delete",
-        "episodes",
-        [episode_id],
-        f"episode {episode_id} deleted",
-        [before],
-    )
+    journal.record(session, person_id, "delete", row.__tablename__, [row_id], f"{what} deleted", [before])
+
+
+def get_episode(session: Session, person_id: int, episode_id: int) -> Episode:
+    """One of this person's episodes; NotFoundError if it is not theirs or not there."""
+    return _own(session, Episode, person_id, episode_id)
+
+
+def day_on(session: Session, person_id: int, date: dt.date) -> Day | None:
+    """This person's check-in on `date`, if any."""
+    return session.scalar(select(Day).where(Day.person_id == person_id, Day.date == date))
 
 
 def save_day(session: Session, person_id: int, rec: DayRecord) -> Day:
     """Record a day's check-in; on a day already there, the given values replace the old."""
-    day = session.scalar(select(Day).where(Day.person_id == person_id, Day.date == rec.date))
+    day = day_on(session, person_id, rec.date)
     new = day_row(person_id, rec)
     if day is None:
         return journal.add(session, person_id, Day(**new), f"check-in for {rec.date}")

@@ -13,36 +13,10 @@ from sqlalchemy.orm import Session
 
 from nasalis.diary import experiments as stored
 from nasalis.diary.entries import insight_inputs
-from nasalis.diary.models import Experiment
-from nasalis.insights import experiments
 from nasalis.insights.frames import daily_frame
+from nasalis.insights.running import results
 from nasalis.insights.timeofday import profile
 from nasalis.insights.triggers import Insights, analyse
-
-
-def plan_of(e: Experiment) -> experiments.Plan:
-    """The insights plan of a stored experiment."""
-    return experiments.Plan(e.title, e.start_date, e.block_days, e.washout_days, tuple(e.schedule))
-
-
-def experiment_results(
-    found: list[Experiment], frame: pd.DataFrame, today: dt.date
-) -> list[dict[str, object]]:
-    """Each experiment's plan and outcome (B against A, interval, verdict) as JSON objects."""
-    results: list[dict[str, object]] = []
-    for e in found:
-        p = plan_of(e)
-        outcome = experiments.analyse(p, frame, min(today, e.stopped_on or today))
-        results.append(
-            {
-                "title": e.title,
-                "start": p.start.isoformat(),
-                "end": p.end.isoformat(),
-                "schedule": list(p.schedule),
-                **outcome.to_json(),
-            }
-        )
-    return results
 
 
 @dataclass
@@ -78,5 +52,5 @@ def load_report(
         frame=frame,
         insights=analyse(frame),
         time_of_day=profile(starts),
-        experiments=experiment_results(found, exp_frame, today or dt.date.today()),
+        experiments=results(found, exp_frame, today or dt.date.today()),
     )

@@ -3,34 +3,85 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nasalis import __version__
 from nasalis.config import Settings
 from nasalis.diary.store import open_store
 from nasalis.knowledge import load_knowledge
-from nasalis.web.routes import assess_api, assess_pages, insights_api, learn_pages
-from nasalis.web.templating import TEMPLATES
+from nasalis.web.deps import NotSignedInError, optional_viewer
+from nasalis.web.guards import Guards
+from nasalis.web.routes import (
+    account_pages,
+    assess_api,
+    assess_pages,
+    diary_api,
+    diary_pages,
+    experiments_api,
+    insights_api,
+    insights_pages,
+    learn_pages,
+    today_pages,
+    transfer_api,
+    transfer_pages,
+)
+from nasalis.web.templating import page
+
+ROUTERS = (
+    assess_api,
+    diary_api,
+    insights_api,
+    experiments_api,
+    transfer_api,
+    account_pages,
+    today_pages,
+    assess_pages,
+    diary_pages,
+    insights_pages,
+    learn_pages,
+    transfer_pages,
+)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The web app for these settings."""
     settings = settings or Settings()
     load_knowledge()  # validate the curated data now, not on the first request
-    app = FastAPI(title="nasalis", version=__version__, docs_url="/docs")
+    app = FastAPI(title="nasalis", version=__version__, docs_url="/docs", redoc_url=None)
     app.state.settings = settings
     app.state.store = open_store(settings.db_url or None)  # creates or upgrades the schema
+    app.add_middleware(Guards, max_body=settings.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    app.include_router(assess_api.router)
-    app.include_router(insights_api.router)
-    app.include_router(assess_pages.router)
-    app.include_router(learn_pages.router)
+    for module in ROUTERS:
+        app.include_router(module.router)
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request) -> HTMLResponse:
-        return TEMPLATES.TemplateResponse(request, "home.html", {})
+    @app.exception_handler(NotSignedInError)
+    async def not_signed_in(request: Request, _exc: NotSignedInError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": "sign in first"}, 401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", 303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request) or request.url.path.startswith(("/docs", "/openapi")):
+            return await http_exception_handler(request, exc)
+        optional_viewer(request)
+        return page(request, "error.html", {"status": exc.status_code, "detail": exc.detail}, exc.status_code)
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app from NASALIS_* environment variables (each worker process calls this)."""
+    return create_app(Settings())

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse, Response
 
 from nasalis.assessment import IntakeError, assess, parse_intake
+from nasalis.web.deps import current_viewer
 
-router = APIRouter(prefix="/api", tags=["assessment"])
+# Signed in (server mode), but no CSRF token: assessing stores nothing.
+router = APIRouter(prefix="/api", tags=["assessment"], dependencies=[Depends(current_viewer)])
 
 
 @router.post(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from nasalis.assessment import IntakeError, assess, next_question, parse_intake
@@ -17,9 +17,10 @@ from nasalis.assessment.answers import UNKNOWN, choices_of, parse_answer
 from nasalis.assessment.intake import field_spec
 from nasalis.knowledge import load_knowledge
 from nasalis.knowledge.models import Question
-from nasalis.web.templating import TEMPLATES
+from nasalis.web.deps import require_csrf
+from nasalis.web.templating import page
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
 
 def _question_page(
@@ -28,9 +29,7 @@ def _question_page(
     question = next_question(answers, asked)
     if question is None:
         result = assess(parse_intake(answers))
-        return TEMPLATES.TemplateResponse(
-            request, "assess_result.html", {"result": result, "answers": answers}
-        )
+        return page(request, "assess_result.html", {"result": result, "answers": answers})
     context = {
         "question": question,
         "kind": field_spec(question.field).kind,
@@ -40,7 +39,7 @@ def _question_page(
         "number": len(asked) + 1,
         "error": error,
     }
-    return TEMPLATES.TemplateResponse(request, "assess_question.html", context)
+    return page(request, "assess_question.html", context)
 
 
 @router.get("/assess", response_class=HTMLResponse)
@@ -63,7 +62,7 @@ async def assess_step(
         parse_intake(known)
         question: Question = next(q for q in load_knowledge().questions if q.field == field)
     except (json.JSONDecodeError, IntakeError, StopIteration):
-        return HTMLResponse("The form was changed and cannot be assessed; start again.", 422)
+        raise HTTPException(422, "The form was changed and cannot be assessed; start again.") from None
     done = [f for f in asked.split(",") if f]
     raw = ",".join(str(v) for v in form.getlist("value"))
     try:

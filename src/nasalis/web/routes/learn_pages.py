@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from nasalis.knowledge import load_knowledge, search
 from nasalis.knowledge.loader import ENTRY_FILES, KIND_TITLES
-from nasalis.web.templating import TEMPLATES
+from nasalis.web.deps import current_viewer
+from nasalis.web.templating import page
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(current_viewer)])
 
 
 @router.get("/learn", response_class=HTMLResponse)
@@ -21,7 +22,7 @@ def learn_index(request: Request, q: str = "") -> HTMLResponse:
         if q.strip()
         else [(KIND_TITLES[k], list(kb.of_kind(k))) for k in ENTRY_FILES]
     )
-    return TEMPLATES.TemplateResponse(request, "learn.html", {"groups": groups, "q": q, "kb": kb})
+    return page(request, "learn.html", {"groups": groups, "q": q, "kb": kb})
 
 
 @router.get("/learn/{entry_id}", response_class=HTMLResponse)
@@ -33,4 +34,4 @@ def learn_entry(request: Request, entry_id: str) -> HTMLResponse:
     except KeyError:
         raise HTTPException(404, f"No topic called {entry_id!r}") from None
     context = {"entry": entry, "kind_title": KIND_TITLES[entry.kind], "kb": kb}
-    return TEMPLATES.TemplateResponse(request, "learn_entry.html", context)
+    return page(request, "learn_entry.html", context)

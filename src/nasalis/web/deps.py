@@ -1,0 +1,136 @@
+"""Request dependencies: the store, who is asking, and the CSRF check.
+
+Personal mode (loopback, no accounts): the one local person, and a double-submit CSRF
+cookie. Server mode: a session cookie looked up in the database (no state in a worker);
+anonymous pages redirect to /login and the API answers 401.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from nasalis.config import Settings
+from nasalis.diary.accounts import signed_in
+from nasalis.diary.store import Store
+
+SESSION_COOKIE = "nasalis_session"
+CSRF_COOKIE = "nasalis_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+_CSRF_REFUSED = "missing or wrong CSRF token: reload the page and try again"
+
+
+class NotSignedInError(Exception):
+    """Server mode, and no valid session: pages go to /login, the API answers 401."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person a request acts for."""
+
+    person_id: int
+    username: str | None
+    csrf: str
+
+
+def get_store(request: Request) -> Store:
+    """The app's diary store."""
+    store: Store = request.app.state.store
+    return store
+
+
+def get_settings(request: Request) -> Settings:
+    """The app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def cookie_csrf(request: Request) -> str:
+    """The double-submit CSRF token of this browser (set as a cookie on first sight)."""
+    csrf: str = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None) or ""
+    if len(csrf) < 20:
+        csrf = secrets.token_urlsafe(32)
+        request.state.new_csrf = csrf  # the middleware sets the cookie on the response
+    return csrf
+
+
+def optional_viewer(request: Request) -> Viewer | None:
+    """Who is asking, or None when server mode has no valid session."""
+    cached: Viewer | None = getattr(request.state, "viewer", None)
+    if cached is not None:
+        return cached
+    store = get_store(request)
+    viewer: Viewer | None = None
+    if get_settings(request).accounts:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            with store.read() as session:
+                who = signed_in(session, token)
+            if who is not None:
+                viewer = Viewer(who.person_id, who.username, who.csrf)
+    else:
+        viewer = Viewer(store.person_id(), None, cookie_csrf(request))
+    request.state.viewer = viewer
+    return viewer
+
+
+def current_viewer(request: Request) -> Viewer:
+    """Who is asking; NotSignedInError in server mode without a valid session."""
+    viewer = optional_viewer(request)
+    if viewer is None:
+        raise NotSignedInError()
+    return viewer
+
+
+def _same_origin(request: Request) -> bool:
+    """Not a browser's cross-site request: no Origin or our own, and no cross-site fetch label."""
+    origin = request.headers.get("origin")
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    if origin is not None and origin != own:
+        return False
+    return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
+
+
+async def _sent_token(request: Request) -> str | None:
+    sent = request.headers.get(CSRF_HEADER)
+    content_type = request.headers.get("content-type", "")
+    if sent is None and content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        value = (await request.form()).get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    return sent
+
+
+async def require_csrf(request: Request, viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
+    """Refuse a state-changing request that does not carry this viewer's CSRF token.
+
+    The token comes in the form field `csrf_token` or the `X-CSRF-Token` header. In personal
+    mode an API call from a program (no Origin, or this app's own origin, and not marked
+    cross-site by the browser) needs none: there is no session for another site to ride on,
+    and browsers always label the cross-site requests that could.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return viewer
+    sent = await _sent_token(request)
+    if sent is not None and hmac.compare_digest(sent.encode(), viewer.csrf.encode()):
+        return viewer
+    if not get_settings(request).accounts and request.url.path.startswith("/api/") and _same_origin(request):
+        return viewer
+    raise HTTPException(403, _CSRF_REFUSED)
+
+
+async def require_anonymous_csrf(request: Request) -> None:
+    """Refuse a sign-in or sign-up form that does not echo this browser's CSRF cookie."""
+    sent = await _sent_token(request)
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if not (sent and cookie and hmac.compare_digest(sent.encode(), cookie.encode())):
+        raise HTTPException(403, _CSRF_REFUSED)
+
+
+ViewerDep = Annotated[Viewer, Depends(current_viewer)]
+WriterDep = Annotated[Viewer, Depends(require_csrf)]
+StoreDep = Annotated[Store, Depends(get_store)]

@@ -1,0 +1,96 @@
+"""Small server-rendered SVG plots (presentation attributes only, so the CSP needs no inline style)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from html import escape
+
+from markupsafe import Markup
+
+from nasalis.insights.triggers import FactorResult
+
+COLOURS = {
+    "likely_trigger": "#b00020",
+    "likely_protective": "#1e7b34",
+    "possible": "#c65a00",
+    "no_evidence": "#555555",
+}
+
+
+def forest(results: Sequence[FactorResult], width: int = 640) -> Markup:
+    """Rate ratios with 95% intervals on a log axis, one row per factor-at-lag; 1 is 'no effect'."""
+    rows = [r for r in results if r.estimate is not None and r.ci_low is not None and r.ci_high is not None]
+    if not rows:
+        return Markup("")
+    label_w, row_h, top = 210, 26, 30
+    low = min(0.25, *(r.ci_low or 1 for r in rows))
+    high = max(4.0, *(r.ci_high or 1 for r in rows))
+    lo, hi = math.log(low), math.log(high)
+    plot_w = width - label_w - 20
+
+    def x(v: float) -> float:
+        return label_w + (math.log(min(max(v, low), high)) - lo) / (hi - lo) * plot_w
+
+    height = top + row_h * len(rows) + 30
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="forest-title" class="plot"><title id="forest-title">Rate ratios with 95% '
+        "intervals: right of the line means more twitches</title>",
+        f'<line x1="{x(1):.1f}" y1="{top - 8}" x2="{x(1):.1f}" y2="{height - 24}" '
+        'stroke="#000" stroke-dasharray="4 3"/>',
+    ]
+    for tick in (0.25, 0.5, 1, 2, 4):
+        if low <= tick <= high:
+            parts.append(
+                f'<text x="{x(tick):.1f}" y="{height - 8}" font-size="12" '
+                f'text-anchor="middle">{tick:g}×</text>'
+            )
+    parts.append(f'<text x="{x(1) + 6:.1f}" y="{top - 14}" font-size="12">more twitches →</text>')
+    parts.append(f'<text x="{x(1) - 6:.1f}" y="{top - 14}" font-size="12" text-anchor="end">← fewer</text>')
+    for i, r in enumerate(rows):
+        y = top + i * row_h + row_h / 2
+        colour = COLOURS.get(r.verdict, "#555555")
+        lag = " (day before)" if r.lag_days else ""
+        name = escape(r.factor.removeprefix("tag:").replace("_", " ") + lag)
+        parts.append(f'<text x="0" y="{y + 4:.1f}" font-size="13">{name}</text>')
+        parts.append(
+            f'<line x1="{x(r.ci_low or 1):.1f}" y1="{y:.1f}" x2="{x(r.ci_high or 1):.1f}" y2="{y:.1f}" '
+            f'stroke="{colour}" stroke-width="3"/>'
+        )
+        shape = "rect" if r.verdict in ("likely_trigger", "likely_protective") else "circle"
+        cx = x(r.estimate or 1)
+        if shape == "rect":
+            parts.append(f'<rect x="{cx - 6:.1f}" y="{y - 6:.1f}" width="12" height="12" fill="{colour}"/>')
+        else:
+            parts.append(
+                f'<circle cx="{cx:.1f}" cy="{y:.1f}" r="5" fill="#fff" stroke="{colour}" stroke-width="2"/>'
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def bars(counts: Sequence[int], labels: Sequence[str], title: str, width: int = 640) -> Markup:
+    """A bar chart of counts (hour of day, weekday)."""
+    if not counts or max(counts) == 0:
+        return Markup("")
+    height, bottom = 160, 22
+    step = width / len(counts)
+    top = max(counts)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="plot">'
+        f"<title>{escape(title)}</title>"
+    ]
+    for i, (count, label) in enumerate(zip(counts, labels, strict=True)):
+        h = (height - bottom - 14) * count / top
+        parts.append(
+            f'<rect x="{i * step + 2:.1f}" y="{height - bottom - h:.1f}" width="{step - 4:.1f}" '
+            f'height="{h:.1f}" fill="#0b5cad"><title>{escape(label)}: {count}</title></rect>'
+        )
+        if len(counts) <= 7 or i % 3 == 0:
+            parts.append(
+                f'<text x="{i * step + step / 2:.1f}" y="{height - 6}" font-size="12" '
+                f'text-anchor="middle">{escape(label)}</text>'
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))

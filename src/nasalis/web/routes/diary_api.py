@@ -1,0 +1,192 @@
+"""/api/episodes, /api/days, /api/undo and /api/settings: the diary as JSON.
+
+Every query is scoped to the signed-in person; someone else's id answers 404, exactly like
+an id that does not exist, so ids reveal nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Response
+
+from nasalis.diary import entries, journal, preferences
+from nasalis.diary.entries import NotFoundError
+from nasalis.diary.interchange import day_json, episode_json
+from nasalis.diary.models import Day, Episode
+from nasalis.diary.records import FieldError, build_day, build_episode
+from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
+from nasalis.web.schemas import DayIn, DayOut, EpisodeIn, EpisodeOut, Message, SettingsIn, invalid
+
+router = APIRouter(prefix="/api", tags=["diary"])
+
+
+def _episode_out(e: Episode) -> dict[str, Any]:
+    return {"id": e.id, **episode_json(entries.episode_record(e))}
+
+
+def _day_out(d: Day) -> dict[str, Any]:
+    return day_json(entries.day_record(d))
+
+
+def _date(raw: str | None, name: str) -> dt.date | None:
+    if raw is None:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise invalid(name, "must be a date YYYY-MM-DD", "query") from None
+
+
+def _utc_bounds(
+    since: dt.date | None, until: dt.date | None
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """UTC instants around local dates, a day wider on each side (offsets reach ±14 h)."""
+    start = dt.datetime.combine(since, dt.time()) - dt.timedelta(days=1) if since else None
+    end = dt.datetime.combine(until, dt.time()) + dt.timedelta(days=2) if until else None
+    return start, end
+
+
+@router.get("/episodes", response_model=list[EpisodeOut], summary="Episodes, oldest first")
+def list_episodes(
+    store: StoreDep,
+    viewer: ViewerDep,
+    since: Annotated[str | None, Query(description="From this local date, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, Query(description="To this local date, YYYY-MM-DD.")] = None,
+) -> list[dict[str, Any]]:
+    """This person's episodes between two local dates (both included)."""
+    first, last = _date(since, "since"), _date(until, "until")
+    start, end = _utc_bounds(first, last)
+    with store.read() as session:
+        found = entries.episodes_between(session, viewer.person_id, start, end)
+        out = [_episode_out(e) for e in found]
+    return [
+        e
+        for e in out
+        if (first is None or e["started_at"][:10] >= first.isoformat())
+        and (last is None or e["started_at"][:10] <= last.isoformat())
+    ]
+
+
+def _episode_record(body: EpisodeIn) -> Any:
+    try:
+        return build_episode(body.model_dump(exclude_none=True), text=False)
+    except FieldError as exc:
+        raise invalid(exc.field, exc.message) from None
+
+
+@router.post("/episodes", response_model=EpisodeOut, status_code=201, summary="Log an episode")
+def create_episode(body: EpisodeIn, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
+    """Log a twitch (one already logged at the same instant is replaced)."""
+    record = _episode_record(body)
+    with store.write() as session:
+        return _episode_out(entries.add_episode(session, viewer.person_id, record))
+
+
+@router.get("/episodes/{episode_id}", response_model=EpisodeOut, responses={404: {"model": Message}})
+def read_episode(episode_id: int, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
+    """One episode."""
+    with store.read() as session:
+        try:
+            return _episode_out(entries.get_episode(session, viewer.person_id, episode_id))
+        except NotFoundError as exc:
+            raise HTTPException(404, str(exc)) from None
+
+
+@router.put("/episodes/{episode_id}", response_model=EpisodeOut, responses={404: {"model": Message}})
+def replace_episode(episode_id: int, body: EpisodeIn, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
+    """Replace an episode's values (undo restores them)."""
+    record = _episode_record(body)
+    try:
+        with store.write() as session:
+            return _episode_out(entries.update_episode(session, viewer.person_id, episode_id, record))
+    except NotFoundError as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.delete("/episodes/{episode_id}", status_code=204, responses={404: {"model": Message}})
+def remove_episode(episode_id: int, store: StoreDep, viewer: WriterDep) -> Response:
+    """Delete an episode (undo brings it back)."""
+    try:
+        with store.write() as session:
+            entries.delete_episode(session, viewer.person_id, episode_id)
+    except NotFoundError as exc:
+        raise HTTPException(404, str(exc)) from None
+    return Response(status_code=204)
+
+
+@router.get("/days", response_model=list[DayOut], summary="Check-ins, oldest first")
+def list_days(
+    store: StoreDep,
+    viewer: ViewerDep,
+    since: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
+    until: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
+) -> list[dict[str, Any]]:
+    """This person's check-ins between two dates (both included)."""
+    first, last = _date(since, "since"), _date(until, "until")
+    with store.read() as session:
+        return [_day_out(d) for d in entries.days_between(session, viewer.person_id, first, last)]
+
+
+@router.get("/days/{date}", response_model=DayOut, responses={404: {"model": Message}})
+def read_day(date: str, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
+    """One day's check-in."""
+    day_date = _date(date, "date")
+    assert day_date is not None
+    with store.read() as session:
+        day = entries.day_on(session, viewer.person_id, day_date)
+        if day is None:
+            raise HTTPException(404, f"no check-in on {day_date}")
+        return _day_out(day)
+
+
+@router.put("/days/{date}", response_model=DayOut)
+def save_day(date: str, body: DayIn, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
+    """Record a day's check-in; given values replace those already there."""
+    values = body.model_dump(exclude_none=True)
+    factors = values.pop("factors", None)
+    try:
+        record = build_day({"date": date, **values}, text=False, factors=factors)
+    except FieldError as exc:
+        raise invalid(exc.field, exc.message) from None
+    with store.write() as session:
+        return _day_out(entries.save_day(session, viewer.person_id, record))
+
+
+@router.delete("/days/{date}", status_code=204, responses={404: {"model": Message}})
+def remove_day(date: str, store: StoreDep, viewer: WriterDep) -> Response:
+    """Delete a check-in (the day becomes unknown; undo brings it back)."""
+    day_date = _date(date, "date")
+    assert day_date is not None
+    try:
+        with store.write() as session:
+            entries.delete_day(session, viewer.person_id, day_date)
+    except NotFoundError as exc:
+        raise HTTPException(404, str(exc)) from None
+    return Response(status_code=204)
+
+
+@router.post("/undo", response_model=Message, summary="Take back the last change")
+def undo(store: StoreDep, viewer: WriterDep) -> dict[str, str]:
+    """Undo this person's latest change: an entry, an edit, a deletion or a whole import."""
+    with store.write() as session:
+        done = journal.undo_last(session, viewer.person_id)
+    return {"detail": done or "nothing to undo"}
+
+
+@router.get("/settings", summary="Your settings")
+def read_settings(store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
+    """Units and reminder time."""
+    with store.read() as session:
+        return preferences.get(session, viewer.person_id)
+
+
+@router.put("/settings", summary="Change settings")
+def write_settings(body: SettingsIn, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
+    """Change units or the reminder time."""
+    try:
+        with store.write() as session:
+            return preferences.save(session, viewer.person_id, body.model_dump(exclude_none=True))
+    except FieldError as exc:
+        raise invalid(exc.field, exc.message) from None

@@ -1,0 +1,188 @@
+"""/diary: a calendar heat-map, the list of twitches and check-ins with filters, edit and delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from nasalis.diary import entries
+from nasalis.diary.entries import NotFoundError
+from nasalis.diary.interchange import day_json
+from nasalis.diary.records import EpisodeRecord, FieldError, build_episode
+from nasalis.diary.vocab import AREAS, SIDES
+from nasalis.web.clock import local_now
+from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
+from nasalis.web.routes.today_pages import form_values
+from nasalis.web.templating import page
+
+router = APIRouter(include_in_schema=False)
+
+WEEKS = 12
+
+
+def _date(raw: str | None, name: str) -> dt.date | None:
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise HTTPException(422, f"{name}: must be a date YYYY-MM-DD (got {raw[:40]!r})") from None
+
+
+def _bucket(count: int) -> str:
+    """Heat-map class: c0 none, c1 one, c2 two or three, c3 four to seven, c4 eight or more."""
+    return "c" + str(next(i for i, top in enumerate((0, 1, 3, 7, 10**9)) if count <= top))
+
+
+def _calendar(
+    first: dt.date, last: dt.date, counts: Counter[dt.date], known: set[dt.date]
+) -> list[list[Any]]:
+    """Weeks (Monday first) of (date, count or None for unknown, bucket) from first to last."""
+    start = first - dt.timedelta(days=first.weekday())
+    weeks: list[list[Any]] = []
+    day = start
+    while day <= last:
+        week: list[tuple[dt.date, int | None, str] | None] = []
+        for _ in range(7):
+            if day < first or day > last:
+                week.append(None)
+            else:
+                count = counts.get(day, 0) if (day in known or day in counts) else None
+                bucket = "unknown" if count is None else _bucket(count)
+                week.append((day, count, bucket))
+            day += dt.timedelta(days=1)
+        weeks.append(week)
+    return weeks
+
+
+def _matches(rec: EpisodeRecord, side: str | None, area: str | None, strength: int | None) -> bool:
+    return (
+        (not side or rec.side == side)
+        and (not area or area in (rec.areas or ()))
+        and (strength is None or (rec.intensity or 0) >= strength)
+    )
+
+
+@router.get("/diary", response_class=HTMLResponse)
+def diary_page(
+    request: Request,
+    store: StoreDep,
+    viewer: ViewerDep,
+    since: Annotated[str | None, Query(alias="from")] = None,
+    until: Annotated[str | None, Query(alias="to")] = None,
+    side: str | None = None,
+    area: str | None = None,
+    strength: Annotated[str | None, Query()] = None,
+) -> HTMLResponse:
+    """The calendar of recent weeks and the filtered list."""
+    today = local_now(request).date()
+    last = _date(until, "to") or today
+    first = _date(since, "from") or last - dt.timedelta(days=7 * WEEKS - 1)
+    if first > last:
+        raise HTTPException(422, "from: must not be after 'to'")
+    if side and side not in SIDES:
+        raise HTTPException(422, f"side: must be one of {', '.join(SIDES)}")
+    if area and area not in AREAS:
+        raise HTTPException(422, f"area: must be one of {', '.join(AREAS)}")
+    try:
+        min_strength = int(strength) if strength else None
+    except ValueError:
+        raise HTTPException(422, "strength: must be a whole number 1-10") from None
+    window = (
+        dt.datetime.combine(first, dt.time()) - dt.timedelta(days=1),
+        dt.datetime.combine(last, dt.time()) + dt.timedelta(days=2),
+    )
+    with store.read() as session:
+        found = entries.episodes_between(session, viewer.person_id, *window)
+        records = [(e.id, entries.episode_record(e)) for e in found]
+        days = [entries.day_record(d) for d in entries.days_between(session, viewer.person_id, first, last)]
+    records = [(i, r) for i, r in records if first <= r.started_at.date() <= last]
+    counts = Counter(r.started_at.date() for _, r in records)
+    shown = [(i, r) for i, r in reversed(records) if _matches(r, side, area, min_strength)]
+    return page(
+        request,
+        "diary.html",
+        {
+            "weeks": _calendar(first, last, counts, {d.date for d in days}),
+            "episodes": shown,
+            "days": [day_json(d) for d in reversed(days)],
+            "filters": {
+                "from": first.isoformat(),
+                "to": last.isoformat(),
+                "side": side or "",
+                "area": area or "",
+                "strength": strength or "",
+            },
+            "sides": SIDES,
+            "areas": AREAS,
+            "total": len(records),
+        },
+    )
+
+
+@router.get("/diary/episodes/{episode_id}", response_class=HTMLResponse)
+def edit_episode_page(episode_id: int, request: Request, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
+    """A form to change or delete one twitch."""
+    with store.read() as session:
+        try:
+            rec = entries.episode_record(entries.get_episode(session, viewer.person_id, episode_id))
+        except NotFoundError:
+            raise HTTPException(404, "no such twitch in your diary") from None
+    return page(
+        request,
+        "episode_edit.html",
+        {"id": episode_id, "e": rec, "sides": SIDES, "areas": AREAS, "error": None},
+    )
+
+
+@router.post("/diary/episodes/{episode_id}")
+async def save_episode(episode_id: int, request: Request, store: StoreDep, viewer: WriterDep) -> Response:
+    """Save an edited twitch (undo restores the old values)."""
+    form = await request.form()
+    values = form_values(form, ["started_at", "intensity", "side", "areas", "duration_s", "note"])
+    if "started_at" in values and len(values["started_at"]) == 16:  # a datetime-local field: no offset
+        offset = form.get("offset")
+        values["started_at"] += offset if isinstance(offset, str) and len(offset) == 6 else "+00:00"
+    try:
+        record = build_episode(values, text=True)
+        with store.write() as session:
+            entries.update_episode(session, viewer.person_id, episode_id, record)
+    except NotFoundError:
+        raise HTTPException(404, "no such twitch in your diary") from None
+    except FieldError as exc:
+        with store.read() as session:
+            try:
+                rec = entries.episode_record(entries.get_episode(session, viewer.person_id, episode_id))
+            except NotFoundError:
+                raise HTTPException(404, "no such twitch in your diary") from None
+        context = {"id": episode_id, "e": rec, "sides": SIDES, "areas": AREAS, "error": str(exc)}
+        return page(request, "episode_edit.html", context, 422)
+    return RedirectResponse("/diary?msg=saved", 303)
+
+
+@router.post("/diary/episodes/{episode_id}/delete")
+def delete_episode(episode_id: int, store: StoreDep, viewer: WriterDep) -> Response:
+    """Delete a twitch (undo brings it back)."""
+    try:
+        with store.write() as session:
+            entries.delete_episode(session, viewer.person_id, episode_id)
+    except NotFoundError:
+        raise HTTPException(404, "no such twitch in your diary") from None
+    return RedirectResponse("/diary?msg=deleted", 303)
+
+
+@router.post("/diary/days/{date}/delete")
+def delete_day(date: str, store: StoreDep, viewer: WriterDep) -> Response:
+    """Delete a day's check-in (undo brings it back)."""
+    day = _date(date, "date")
+    assert day is not None
+    try:
+        with store.write() as session:
+            entries.delete_day(session, viewer.person_id, day)
+    except NotFoundError:
+        raise HTTPException(404, f"no check-in on {day}") from None
+    return RedirectResponse("/diary?msg=deleted", 303)

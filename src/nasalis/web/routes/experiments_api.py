@@ -1,0 +1,66 @@
+"""/api/experiments: plan, follow, stop and judge N-of-1 experiments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+
+from nasalis.diary import experiments as stored
+from nasalis.diary.entries import insight_inputs
+from nasalis.insights import running
+from nasalis.insights.frames import daily_frame
+from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
+from nasalis.web.schemas import ExperimentIn, Message, invalid
+
+router = APIRouter(prefix="/api", tags=["experiments"])
+
+
+@router.get("/experiments", summary="Every experiment with its result so far")
+def list_experiments(store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
+    """Each experiment's schedule, B-against-A rate ratio, interval and verdict; today's instruction."""
+    today = dt.date.today()
+    with store.read() as session:
+        found = stored.all_of(session, viewer.person_id)
+        days, starts = insight_inputs(session, viewer.person_id)
+        today_says = running.instruction(session, viewer.person_id, today)
+    frame = daily_frame(days, [s.date() for s in starts])
+    return {"today": today_says, "experiments": running.results(found, frame, today)}
+
+
+@router.post("/experiments", status_code=201, summary="Plan a randomised experiment")
+def start_experiment(body: ExperimentIn, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
+    """Pairs of blocks in AB or BA order drawn at random, with settling-in days left out."""
+    try:
+        first = dt.date.fromisoformat(body.start) if body.start else dt.date.today() + dt.timedelta(days=1)
+    except ValueError:
+        raise invalid("start", "must be a date YYYY-MM-DD") from None
+    try:
+        with store.write() as session:
+            p = running.start(
+                session, viewer.person_id, body.title, first, body.pairs, body.block_days, body.washout_days
+            )
+    except running.ExperimentError as exc:
+        if exc.field is None:
+            raise HTTPException(409, str(exc)) from None
+        raise invalid(exc.field, str(exc)) from None
+    return {
+        "title": p.title,
+        "start": p.start.isoformat(),
+        "end": p.end.isoformat(),
+        "schedule": list(p.schedule),
+        "block_days": p.block_days,
+        "washout_days": p.washout_days,
+    }
+
+
+@router.post("/experiments/stop", response_model=Message, responses={409: {"model": Message}})
+def stop_experiment(store: StoreDep, viewer: WriterDep) -> dict[str, str]:
+    """End the running experiment early (undo restarts it)."""
+    try:
+        with store.write() as session:
+            stopped = running.stop(session, viewer.person_id, dt.date.today())
+    except running.ExperimentError as exc:
+        raise HTTPException(409, str(exc)) from None
+    return {"detail": f"stopped: {stopped.title}"}

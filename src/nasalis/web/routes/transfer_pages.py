@@ -1,0 +1,76 @@
+"""/import, /export and /settings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from nasalis.config import default_db_url
+from nasalis.diary import preferences
+from nasalis.diary.records import FieldError
+from nasalis.web.deps import StoreDep, ViewerDep, WriterDep, get_settings
+from nasalis.web.routes.transfer_api import export_response, import_upload
+from nasalis.web.templating import page
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_page(request: Request, viewer: ViewerDep) -> HTMLResponse:
+    """Upload a diary file."""
+    return page(request, "import.html", {"error": None, "result": None})
+
+
+@router.post("/import", response_class=HTMLResponse)
+async def import_file(request: Request, store: StoreDep, viewer: WriterDep, file: UploadFile) -> HTMLResponse:
+    """Import it, all or nothing; errors name the file, line and column."""
+    try:
+        result = await import_upload(store, viewer.person_id, file)
+    except HTTPException as exc:
+        return page(request, "import.html", {"error": exc.detail, "result": None}, 422)
+    return page(request, "import.html", {"error": None, "result": result})
+
+
+@router.get("/export", response_class=HTMLResponse)
+def export_page(request: Request, store: StoreDep, viewer: ViewerDep, format: str | None = None) -> Response:
+    """Choose a format; with ?format=json|csv, the download itself."""
+    if format in ("json", "csv"):
+        return export_response(store, viewer.person_id, format)
+    if format is not None:
+        raise HTTPException(422, "format: must be json or csv")
+    return page(request, "export.html", {})
+
+
+def _settings_context(request: Request, store: StoreDep, viewer: ViewerDep) -> dict[str, object]:
+    with store.read() as session:
+        prefs = preferences.get(session, viewer.person_id)
+    settings = get_settings(request)
+    location = None if settings.accounts else (settings.db_url or default_db_url())
+    return {"prefs": prefs, "units": preferences.UNITS, "location": location, "error": None}
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings_page(request: Request, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
+    """Units, reminder time, and where the data lives."""
+    return page(request, "settings.html", _settings_context(request, store, viewer))
+
+
+@router.post("/settings")
+def save_settings(
+    request: Request,
+    store: StoreDep,
+    viewer: WriterDep,
+    units: Annotated[str, Form(max_length=20)],
+    reminder_time: Annotated[str, Form(max_length=10)],
+) -> Response:
+    """Save them."""
+    try:
+        with store.write() as session:
+            preferences.save(session, viewer.person_id, {"units": units, "reminder_time": reminder_time})
+    except FieldError as exc:
+        context = _settings_context(request, store, viewer)
+        context["error"] = str(exc)
+        return page(request, "settings.html", context, 422)
+    return RedirectResponse("/settings?msg=settings", 303)
