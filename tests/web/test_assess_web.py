@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from nasalis.assessment import assess, parse_intake
 from nasalis.web.app import create_app
 from tests.assessment.vignettes import VIGNETTES
+from tests.web.conftest import csrf_of
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def test_openapi_documents_assess(client: TestClient) -> None:
 
 
 def _step(client: TestClient, page: str, value: str | list[str]) -> str:
-    fields = dict(re.findall(r'name="(field|answers|asked)" value="([^"]*)"', page))
+    fields = dict(re.findall(r'name="(field|answers|asked|csrf_token)" value="([^"]*)"', page))
     fields = {k: v.replace("&#34;", '"').replace("&quot;", '"') for k, v in fields.items()}
     values = value if isinstance(value, list) else [value]
     data: dict[str, Any] = {**fields, "value": values}
@@ -91,13 +92,25 @@ def test_questionnaire_to_self_care(client: TestClient) -> None:
 
 
 def test_questionnaire_reasks_on_a_bad_answer_and_refuses_tampering(client: TestClient) -> None:
-    bad = client.post("/assess", data={"field": "duration_days", "answers": "{}", "asked": "", "value": "-3"})
+    token = csrf_of(client.get("/assess").text)
+    bad = client.post(
+        "/assess",
+        data={"field": "duration_days", "answers": "{}", "asked": "", "value": "-3", "csrf_token": token},
+    )
     assert bad.status_code == 200
     assert "please type a number" in bad.text
     tampered = client.post(
-        "/assess", data={"field": "fever", "answers": json.dumps({"age_years": 999}), "value": "no"}
+        "/assess",
+        data={
+            "field": "fever",
+            "answers": json.dumps({"age_years": 999}),
+            "value": "no",
+            "csrf_token": token,
+        },
     )
     assert tampered.status_code == 422
+    forged = client.post("/assess", data={"field": "fever", "answers": "{}", "value": "no"})
+    assert forged.status_code == 403
 
 
 def test_learn_pages(client: TestClient) -> None:
@@ -111,7 +124,7 @@ def test_learn_pages(client: TestClient) -> None:
 
 def test_home_page_puts_emergency_advice_first(client: TestClient) -> None:
     page = client.get("/").text
-    assert page.index("Call emergency services") < page.index("Is it serious?")
+    assert page.index("Call emergency services") < page.index("Twitch now")
     assert 'name="viewport"' in page
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.engine import make_url
 
 from nasalis.config import default_db_url
 from nasalis.diary import preferences
@@ -47,7 +48,9 @@ def _settings_context(request: Request, store: StoreDep, viewer: ViewerDep) -> d
     with store.read() as session:
         prefs = preferences.get(session, viewer.person_id)
     settings = get_settings(request)
-    location = None if settings.accounts else (settings.db_url or default_db_url())
+    # Show where the diary is, never a database password.
+    url = make_url(settings.db_url or default_db_url())
+    location = None if settings.accounts else url.render_as_string(hide_password=True)
     return {"prefs": prefs, "units": preferences.UNITS, "location": location, "error": None}
 
 

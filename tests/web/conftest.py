@@ -1,0 +1,55 @@
+"""Web fixtures: the real app over a real diary (SQLite file and PostgreSQL), in both modes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nasalis.config import Settings
+from nasalis.web.app import create_app
+
+PASSWORD = "correct horse battery"
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token a page's forms carry."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no CSRF token"
+    return found.group(1)
+
+
+def sign_up(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    """Create an account through the form; the CSRF token of the new session."""
+    form = client.get("/signup")
+    done = client.post(
+        "/signup", data={"csrf_token": csrf_of(form.text), "username": username, "password": password}
+    )
+    assert done.status_code == 200, done.text
+    return csrf_of(client.get("/").text)
+
+
+@pytest.fixture
+def personal(db_url: str) -> Iterator[TestClient]:
+    """Personal mode (no accounts) over a fresh diary on each backend."""
+    app = create_app(Settings(db_url=db_url))
+    with TestClient(app) as client:
+        yield client
+    app.state.store.close()
+
+
+@pytest.fixture
+def server_app(db_url: str) -> Iterator[Settings]:
+    """Server-mode settings over a fresh diary on each backend."""
+    yield Settings(db_url=db_url, accounts=True)
+
+
+@pytest.fixture
+def two_people(server_app: Settings) -> Iterator[tuple[TestClient, str, TestClient, str]]:
+    """Two signed-in browsers, alice and bob, on one server-mode app (their CSRF tokens too)."""
+    app = create_app(server_app)
+    with TestClient(app) as alice, TestClient(app) as bob:
+        yield alice, sign_up(alice, "alice"), bob, sign_up(bob, "bob")
+    app.state.store.close()

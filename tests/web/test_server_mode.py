@@ -1,0 +1,234 @@
+"""Server mode: accounts, sessions, CSRF, rate limiting, and one person never reaching another's data.
+
+Every route of the app is enumerated, so a route added later is covered without editing
+this file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from nasalis.config import Settings
+from nasalis.diary.accounts import MAX_FAILURES
+from nasalis.web.app import create_app
+from tests.web.conftest import PASSWORD, csrf_of, sign_up
+
+PUBLIC = {"/login", "/signup", "/docs", "/docs/oauth2-redirect", "/openapi.json"}
+
+
+def _api_routes(routes: list[Any]) -> Iterator[APIRoute]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):  # FastAPI >= 0.16x wraps included routers
+            yield from _api_routes(route.original_router.routes)
+
+
+def _routes(app: Any) -> list[tuple[str, str]]:
+    """Every (method, path) of the app except the public ones."""
+    return [
+        (method, route.path)
+        for route in _api_routes(app.routes)
+        if route.path not in PUBLIC
+        for method in sorted(route.methods)
+    ]
+
+
+def _fill(path: str, ids: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: ids[m.group(1)], path)
+
+
+@pytest.fixture
+def server(server_app: Settings) -> Iterator[TestClient]:
+    app = create_app(server_app)
+    with TestClient(app) as client:
+        yield client
+    app.state.store.close()
+
+
+def test_anonymous_requests_go_to_login_or_get_401(server: TestClient) -> None:
+    ids = {"episode_id": "1", "date": "2026-01-01", "entry_id": "magnesium"}
+    routes = _routes(server.app)
+    assert len(routes) > 30
+    for method, path in routes:
+        response = server.request(method, _fill(path, ids), follow_redirects=False)
+        if path.startswith("/api/"):
+            assert response.status_code == 401, (method, path, response.status_code)
+        elif path == "/logout":
+            assert response.status_code in (303, 403), (method, path)
+        else:
+            assert response.status_code == 303, (method, path, response.status_code)
+            assert response.headers["location"].startswith("/login?next=")
+
+
+def test_signup_login_logout_and_password_change(server: TestClient) -> None:
+    token = sign_up(server, "carol")
+    assert "Sign out carol" in server.get("/").text
+    assert server.post("/logout", data={"csrf_token": token}).url.path == "/login"
+    assert server.get("/", follow_redirects=False).status_code == 303
+    form = csrf_of(server.get("/login").text)
+    wrong = server.post(
+        "/login", data={"csrf_token": form, "username": "carol", "password": "nope nope nope"}
+    )
+    assert wrong.status_code == 401 and "wrong username or password" in wrong.text
+    ok = server.post(
+        "/login", data={"csrf_token": form, "username": "Carol", "password": PASSWORD, "next": "/diary"}
+    )
+    assert ok.url.path == "/diary"
+    token = csrf_of(server.get("/account").text)
+    bad = server.post("/account", data={"csrf_token": token, "old_password": "x", "new_password": "y" * 12})
+    assert bad.status_code == 422
+    changed = server.post(
+        "/account", data={"csrf_token": token, "old_password": PASSWORD, "new_password": "a much better one"}
+    )
+    assert "Password changed" in changed.text
+    taken = TestClient(server.app)
+    form = csrf_of(taken.get("/signup").text)
+    again = taken.post("/signup", data={"csrf_token": form, "username": "carol", "password": PASSWORD})
+    assert again.status_code == 422 and "taken" in again.text
+    short = taken.post("/signup", data={"csrf_token": form, "username": "dave", "password": "short"})
+    assert short.status_code == 422 and "password" in short.text
+
+
+def test_login_is_rate_limited_and_never_redirects_off_site(server: TestClient) -> None:
+    sign_up(server, "erin")
+    other = TestClient(server.app)
+    form = csrf_of(other.get("/login").text)
+    for _ in range(MAX_FAILURES):
+        assert (
+            other.post(
+                "/login", data={"csrf_token": form, "username": "erin", "password": "guess guess"}
+            ).status_code
+            == 401
+        )
+    blocked = other.post("/login", data={"csrf_token": form, "username": "erin", "password": PASSWORD})
+    assert blocked.status_code == 429  # even the right password waits now
+    fresh = TestClient(server.app)
+    sign_up(fresh, "frank")
+    fresh.post("/logout", data={"csrf_token": csrf_of(fresh.get("/").text)})
+    form = csrf_of(fresh.get("/login").text)
+    landed = fresh.post(
+        "/login",
+        data={"csrf_token": form, "username": "frank", "password": PASSWORD, "next": "//evil.example/x"},
+        follow_redirects=False,
+    )
+    assert landed.headers["location"] == "/"
+
+
+def test_forms_without_csrf_and_planted_sessions_are_refused(server: TestClient) -> None:
+    no_token = server.post("/login", data={"username": "x", "password": "y"})
+    assert no_token.status_code == 403
+    token = sign_up(server, "grace")
+    assert server.post("/episodes", data={"tz": "0"}).status_code == 403
+    assert server.post("/api/episodes", json={"started_at": "2026-01-01T00:00:00Z"}).status_code == 403
+    made = server.post(
+        "/api/episodes", json={"started_at": "2026-01-01T00:00:00Z"}, headers={"x-csrf-token": token}
+    )
+    assert made.status_code == 201
+    # Session fixation: a cookie planted before login is not what the login hands out.
+    planted = TestClient(server.app, cookies={"nasalis_session": "planted-by-attacker"})
+    assert planted.get("/", follow_redirects=False).status_code == 303
+    form = csrf_of(planted.get("/login").text)
+    planted.post("/login", data={"csrf_token": form, "username": "grace", "password": PASSWORD})
+    handed_out = [c.value for c in planted.cookies.jar if c.name == "nasalis_session"]
+    assert any(v != "planted-by-attacker" for v in handed_out)
+    planted.cookies.jar.clear()
+    assert (
+        TestClient(server.app, cookies={"nasalis_session": "planted-by-attacker"})
+        .get("/api/episodes")
+        .status_code
+        == 401
+    )  # the planted token never became a session
+
+
+def test_cookies_are_httponly_and_samesite(server_app: Settings) -> None:
+    app = create_app(server_app)
+    with TestClient(app, base_url="https://testserver") as client:
+        form = client.get("/signup")
+        done = client.post(
+            "/signup",
+            data={"csrf_token": csrf_of(form.text), "username": "heidi", "password": PASSWORD},
+            follow_redirects=False,
+        )
+        cookie = done.headers["set-cookie"]
+        assert "nasalis_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+        assert "Secure" in cookie
+    app.state.store.close()
+
+
+def test_signup_can_be_closed(db_url: str) -> None:
+    app = create_app(Settings(db_url=db_url, accounts=True, signup_open=False))
+    with TestClient(app) as client:
+        page = client.get("/signup")
+        assert "Sign-up is closed" in page.text
+        page = client.get("/login")
+        token = csrf_of(page.text)
+        shut = client.post("/signup", data={"csrf_token": token, "username": "ivan", "password": PASSWORD})
+        assert shut.status_code == 403
+    app.state.store.close()
+
+
+def test_nobody_reaches_another_persons_data_through_any_route(
+    two_people: tuple[TestClient, str, TestClient, str],
+) -> None:
+    alice, alice_token, bob, bob_token = two_people
+    day = "2026-02-01"
+    made = alice.post(
+        "/api/episodes",
+        json={"started_at": "2026-02-01T08:00:00+00:00", "intensity": 5, "note": "alice's secret"},
+        headers={"x-csrf-token": alice_token},
+    ).json()
+    alice.put(
+        f"/api/days/{day}", json={"stress": 4, "tags": ["secret"]}, headers={"x-csrf-token": alice_token}
+    )
+    alice.post("/api/experiments", json={"title": "alice's plan"}, headers={"x-csrf-token": alice_token})
+    before = (
+        alice.get("/api/episodes").json(),
+        alice.get("/api/days").json(),
+        alice.get("/api/export").content,
+    )
+    ids = {"episode_id": str(made["id"]), "date": day, "entry_id": "magnesium"}
+    for method, path in _routes(bob.app):
+        url = _fill(path, ids)
+        body = {"started_at": "2026-02-01T08:00:00+00:00", "intensity": 1}
+        if (
+            method in ("POST", "PUT", "DELETE")
+            and path.startswith("/api/")
+            and path not in ("/api/import", "/api/assess")
+        ):
+            response = bob.request(
+                method, url, json=body if method != "DELETE" else None, headers={"x-csrf-token": bob_token}
+            )
+        elif method == "POST" and path not in ("/logout", "/api/import", "/import"):
+            response = bob.post(
+                url,
+                data={
+                    "csrf_token": bob_token,
+                    "intensity": "1",
+                    "title": "bob",
+                    "units": "metric",
+                    "reminder_time": "20:00",
+                },
+            )
+        else:
+            response = bob.request(method, url)
+        assert "alice's secret" not in response.text and "alice's plan" not in response.text, (method, path)
+        # PUT /api/days/{date} writes bob's own check-in for that date: that is his to do.
+        if "{" in path and path.startswith(("/api/episodes", "/api/days", "/diary")) and method != "PUT":
+            assert response.status_code == 404, (method, path, response.status_code)
+    # bob's own diary may have gained his entries; alice's is exactly as it was.
+    assert alice.get("/api/episodes").json() == before[0]
+    assert alice.get("/api/days").json() == before[1]
+    assert alice.get("/api/export").content == before[2]
+    assert all(e["note"] != "alice's secret" for e in bob.get("/api/episodes").json())
+    assert bob.get("/api/insights").json()["days_analysed"] <= 1
+    assert "alice's plan" not in bob.get("/api/experiments").text
+    assert made["id"] not in [e["id"] for e in bob.get("/api/episodes").json()]
+    assert dt.date.fromisoformat(day)
