@@ -18,12 +18,12 @@ COLOURS = {
 }
 
 
-def forest(results: Sequence[FactorResult], width: int = 640) -> Markup:
+def forest(results: Sequence[FactorResult], width: int = 420) -> Markup:
     """Rate ratios with 95% intervals on a log axis, one row per factor-at-lag; 1 is 'no effect'."""
     rows = [r for r in results if r.estimate is not None and r.ci_low is not None and r.ci_high is not None]
     if not rows:
         return Markup("")
-    label_w, row_h, top = 210, 26, 30
+    label_w, row_h, top = 165, 24, 30
     low = min(0.25, *(r.ci_low or 1 for r in rows))
     high = max(4.0, *(r.ci_high or 1 for r in rows))
     lo, hi = math.log(low), math.log(high)
@@ -51,8 +51,8 @@ def forest(results: Sequence[FactorResult], width: int = 640) -> Markup:
     for i, r in enumerate(rows):
         y = top + i * row_h + row_h / 2
         colour = COLOURS.get(r.verdict, "#555555")
-        lag = " (day before)" if r.lag_days else ""
-        name = escape(r.factor.removeprefix("tag:").replace("_", " ") + lag)
+        lag = " (d-1)" if r.lag_days else ""
+        name = escape(r.factor.removeprefix("tag:").replace("_", " ")[:18] + lag)
         parts.append(f'<text x="0" y="{y + 4:.1f}" font-size="13">{name}</text>')
         parts.append(
             f'<line x1="{x(r.ci_low or 1):.1f}" y1="{y:.1f}" x2="{x(r.ci_high or 1):.1f}" y2="{y:.1f}" '
@@ -70,7 +70,7 @@ def forest(results: Sequence[FactorResult], width: int = 640) -> Markup:
     return Markup("".join(parts))
 
 
-def bars(counts: Sequence[int], labels: Sequence[str], title: str, width: int = 640) -> Markup:
+def bars(counts: Sequence[int], labels: Sequence[str], title: str, width: int = 420) -> Markup:
     """A bar chart of counts (hour of day, weekday)."""
     if not counts or max(counts) == 0:
         return Markup("")

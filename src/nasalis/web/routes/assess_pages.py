@@ -65,6 +65,8 @@ async def assess_step(
         raise HTTPException(422, "The form was changed and cannot be assessed; start again.") from None
     done = [f for f in asked.split(",") if f]
     raw = ",".join(str(v) for v in form.getlist("value"))
+    if not raw and form.get("empty_means") == "none":  # a list of boxes, none ticked: "none apply"
+        raw = "none"
     try:
         value = parse_answer(question, raw)
     except ValueError as exc:

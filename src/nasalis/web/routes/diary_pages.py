@@ -22,6 +22,8 @@ from nasalis.web.templating import page
 router = APIRouter(include_in_schema=False)
 
 WEEKS = 12
+LIST_ROWS = 30
+"""Rows listed before 'show all': a phone should not scroll through years."""
 
 
 def _date(raw: str | None, name: str) -> dt.date | None:
@@ -77,6 +79,7 @@ def diary_page(
     side: str | None = None,
     area: str | None = None,
     strength: Annotated[str | None, Query()] = None,
+    show: Annotated[str | None, Query(description="'all' lists every row, not just the latest")] = None,
 ) -> HTMLResponse:
     """The calendar of recent weeks and the filtered list."""
     today = local_now(request).date()
@@ -108,8 +111,11 @@ def diary_page(
         "diary.html",
         {
             "weeks": _calendar(first, last, counts, {d.date for d in days}),
-            "episodes": shown,
-            "days": [day_json(d) for d in reversed(days)],
+            "episodes": shown if show == "all" else shown[:LIST_ROWS],
+            "days": [day_json(d) for d in reversed(days)][: None if show == "all" else LIST_ROWS],
+            "episode_count": len(shown),
+            "day_count": len(days),
+            "query": request.url.query,
             "filters": {
                 "from": first.isoformat(),
                 "to": last.isoformat(),
