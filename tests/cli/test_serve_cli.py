@@ -17,7 +17,8 @@ def test_a_network_address_without_accounts_is_refused(tmp_path: Path) -> None:
         "serve", "--host", "0.0.0.0", "--no-accounts", "--db", f"sqlite:///{tmp_path / 'd.db'}"
     )
     assert done.returncode == 2
-    assert "without a login" in done.stderr and "--no-accounts" in done.stderr
+    assert "without a login" in done.stderr
+    assert "--no-accounts" in done.stderr
     assert not (tmp_path / "d.db").exists()
 
 
@@ -25,7 +26,8 @@ def test_personal_mode_serves_the_diary_file(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'd.db'}"
     with live_server(db) as base, httpx2.Client(base_url=base) as client:
         page = client.get("/")
-        assert page.status_code == 200 and "Twitch now" in page.text
+        assert page.status_code == 200
+        assert "Twitch now" in page.text
         logged = client.post("/episodes", data={"csrf_token": csrf_of(page.text), "tz": "0"})
         assert logged.status_code == 303
     assert (
@@ -38,23 +40,26 @@ def test_personal_mode_serves_the_diary_file(tmp_path: Path) -> None:
 
 
 def test_server_mode_with_two_workers_keeps_no_state_in_a_worker(db_url: str, tmp_path: Path) -> None:
-    with live_server(db_url, "--accounts", "--workers", "2", log=tmp_path / "serve.log") as base:
-        with httpx2.Client(base_url=base) as client:
-            assert client.get("/").status_code == 303  # anonymous: to /login
-            form = client.get("/signup")
-            client.post(
-                "/signup", data={"csrf_token": csrf_of(form.text), "username": "wendy", "password": PASSWORD}
-            )
-            token = csrf_of(client.get("/").text)
-            # Many requests over fresh connections land on both workers; the session holds on each.
-            for i in range(20):
-                with httpx2.Client(base_url=base, cookies=client.cookies) as fresh:
-                    made = fresh.post(
-                        "/api/episodes",
-                        json={"started_at": f"2026-01-01T10:{i:02d}:00+00:00"},
-                        headers={"x-csrf-token": token},
-                    )
-                    assert made.status_code == 201, made.text
-            assert len(client.get("/api/episodes").json()) == 20
-    pids = set(re.findall(r"Started server process \[(\d+)\]", (tmp_path / "serve.log").read_text()))
+    log = tmp_path / "serve.log"
+    with (
+        live_server(db_url, "--accounts", "--workers", "2", log=log) as base,
+        httpx2.Client(base_url=base) as client,
+    ):
+        assert client.get("/").status_code == 303  # anonymous: to /login
+        form = client.get("/signup")
+        client.post(
+            "/signup", data={"csrf_token": csrf_of(form.text), "username": "wendy", "password": PASSWORD}
+        )
+        token = csrf_of(client.get("/").text)
+        # Many requests over fresh connections land on both workers; the session holds on each.
+        for i in range(20):
+            with httpx2.Client(base_url=base, cookies=client.cookies) as fresh:
+                made = fresh.post(
+                    "/api/episodes",
+                    json={"started_at": f"2026-01-01T10:{i:02d}:00+00:00"},
+                    headers={"x-csrf-token": token},
+                )
+                assert made.status_code == 201, made.text
+        assert len(client.get("/api/episodes").json()) == 20
+    pids = set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))
     assert len(pids) == 2

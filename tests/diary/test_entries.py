@@ -120,3 +120,26 @@ def test_a_failed_write_changes_nothing(store: Store) -> None:
         crash_midway()
     with store.read() as s:
         assert entries.episodes_between(s, me) == []
+
+
+def test_lists_filter_and_count_in_each_episodes_own_local_date(store: Store) -> None:
+    person = store.person_id()
+    with store.write() as session:
+        for when, side, areas, strength in [
+            ("2026-03-01T23:30:00-02:00", "left", "nose", 3),  # 01:30 UTC on 2 March, local 1 March
+            ("2026-03-02T00:30:00+02:00", "right", "nose;cheek", 8),  # 22:30 UTC on 1 March, local 2 March
+            ("2026-03-02T09:00:00+00:00", "left", "eyelid", 9),
+        ]:
+            values = {"started_at": when, "side": side, "areas": areas, "intensity": str(strength)}
+            entries.add_episode(session, person, build_episode(values, text=True))
+    everything = entries.EpisodeFilter()
+    with store.read() as session:
+        counts = entries.counts_by_local_date(session, person, everything)
+        assert counts == {dt.date(2026, 3, 1): 1, dt.date(2026, 3, 2): 2}
+        newest = entries.episode_lines(session, person, everything, limit=2)
+        assert [e.started_at.hour for e in newest] == [9, 23]  # newest first, local hours
+        strong_left = entries.EpisodeFilter(side="left", min_intensity=5)
+        assert [e.intensity for e in entries.episode_lines(session, person, strong_left)] == [9]
+        nose = entries.EpisodeFilter(area="nose")
+        assert entries.count_episodes(session, person, nose) == 2
+        assert entries.count_episodes(session, person + 1000, everything) == 0  # someone else's: none

@@ -43,7 +43,7 @@ def personal(db_url: str) -> Iterator[TestClient]:
 @pytest.fixture
 def server_app(db_url: str) -> Iterator[Settings]:
     """Server-mode settings over a fresh diary on each backend."""
-    yield Settings(db_url=db_url, accounts=True)
+    return Settings(db_url=db_url, accounts=True)
 
 
 @pytest.fixture

@@ -23,12 +23,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(db_url: str, *args: str, log: Path | None = None) -> Iterator[str]:
-    """Run `nasalis serve --db URL ARGS` until the block ends; yields its base URL."""
-    port = free_port()
+def live_process(command: list[str], port: int, ready: str, log: Path | None = None) -> Iterator[str]:
+    """Run a web server process until the block ends; yields its base URL once `ready` answers."""
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "nasalis", "serve", "--port", str(port), "--db", db_url, *args],
+        command,
         stdout=out,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -39,13 +38,13 @@ def live_server(db_url: str, *args: str, log: Path | None = None) -> Iterator[st
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"nasalis serve exited with {process.returncode}")
+                raise RuntimeError(f"{command[:4]} exited with {process.returncode}")
             try:
-                with urllib.request.urlopen(f"{base}/static/style.css", timeout=2):
+                with urllib.request.urlopen(f"{base}{ready}", timeout=2):
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError("nasalis serve did not start within 60 s") from None
+                    raise RuntimeError(f"{command[:4]} did not start within 60 s") from None
                 time.sleep(0.2)
         yield base
     finally:
@@ -57,3 +56,12 @@ def live_server(db_url: str, *args: str, log: Path | None = None) -> Iterator[st
             process.wait()
         if log and out is not subprocess.DEVNULL:
             out.close()  # type: ignore[union-attr]
+
+
+@contextmanager
+def live_server(db_url: str, *args: str, log: Path | None = None) -> Iterator[str]:
+    """Run `nasalis serve --db URL ARGS` until the block ends; yields its base URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "nasalis", "serve", "--port", str(port), "--db", db_url, *args]
+    with live_process(command, port, "/static/style.css", log) as base:
+        yield base

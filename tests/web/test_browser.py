@@ -188,7 +188,8 @@ def test_two_accounts_cannot_see_each_other(browser: Browser, tmp_path: Path) ->
         bob.goto("/diary")
         expect(bob.get_by_text("alice's private note")).to_have_count(0)
         response = bob.goto(link)
-        assert response is not None and response.status == 404
+        assert response is not None
+        assert response.status == 404
         _shot(bob, "not-yours-phone")
         bob.goto("/")
         bob.get_by_role("button", name="Sign out bob").click()

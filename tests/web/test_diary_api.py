@@ -79,7 +79,8 @@ def test_import_export_round_trip_and_all_or_nothing(personal: TestClient) -> No
     assert done.status_code == 200, done.text
     assert done.json()["days_added"] == 2
     again = personal.post("/api/import", files=files).json()
-    assert again["days_added"] == 0 and again["days_skipped"] == 2
+    assert again["days_added"] == 0
+    assert again["days_skipped"] == 2
     exported = personal.get("/api/export", params={"format": "json"})
     assert exported.headers["content-disposition"].startswith("attachment")
     assert json.loads(exported.content)["episodes"][0]["intensity"] == 3
@@ -88,14 +89,16 @@ def test_import_export_round_trip_and_all_or_nothing(personal: TestClient) -> No
     bad = {"file": ("days.csv", b"date,stress\r\n2026-03-01,4\r\n2026-03-02,eleven\r\n", "text/csv")}
     refused = personal.post("/api/import", files=bad)
     assert refused.status_code == 422
-    assert "days.csv" in refused.json()["detail"] and "line 3" in refused.json()["detail"]
+    assert "days.csv" in refused.json()["detail"]
+    assert "line 3" in refused.json()["detail"]
     assert "/tmp" not in refused.json()["detail"]
     assert len(personal.get("/api/days").json()) == 2  # nothing from the bad file
     zipped = io.BytesIO()
     with zipfile.ZipFile(zipped, "w") as z:
         z.writestr("../../evil/days.csv", "date,stress\r\n2026-04-01,2\r\n")
     done = personal.post("/api/import", files={"file": ("x.zip", zipped.getvalue(), "application/zip")})
-    assert done.status_code == 200 and done.json()["days_added"] == 1
+    assert done.status_code == 200
+    assert done.json()["days_added"] == 1
     assert personal.post("/api/undo").json()["detail"].startswith("undid: import")
 
 

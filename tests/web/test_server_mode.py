@@ -77,7 +77,8 @@ def test_signup_login_logout_and_password_change(server: TestClient) -> None:
     wrong = server.post(
         "/login", data={"csrf_token": form, "username": "carol", "password": "nope nope nope"}
     )
-    assert wrong.status_code == 401 and "wrong username or password" in wrong.text
+    assert wrong.status_code == 401
+    assert "wrong username or password" in wrong.text
     ok = server.post(
         "/login", data={"csrf_token": form, "username": "Carol", "password": PASSWORD, "next": "/diary"}
     )
@@ -92,9 +93,11 @@ def test_signup_login_logout_and_password_change(server: TestClient) -> None:
     taken = TestClient(server.app)
     form = csrf_of(taken.get("/signup").text)
     again = taken.post("/signup", data={"csrf_token": form, "username": "carol", "password": PASSWORD})
-    assert again.status_code == 422 and "taken" in again.text
+    assert again.status_code == 422
+    assert "taken" in again.text
     short = taken.post("/signup", data={"csrf_token": form, "username": "dave", "password": "short"})
-    assert short.status_code == 422 and "password" in short.text
+    assert short.status_code == 422
+    assert "password" in short.text
 
 
 def test_login_is_rate_limited_and_never_redirects_off_site(server: TestClient) -> None:
@@ -158,7 +161,9 @@ def test_cookies_are_httponly_and_samesite(server_app: Settings) -> None:
             follow_redirects=False,
         )
         cookie = done.headers["set-cookie"]
-        assert "nasalis_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+        assert "nasalis_session=" in cookie
+        assert "HttpOnly" in cookie
+        assert "SameSite=lax" in cookie
         assert "Secure" in cookie
     app.state.store.close()
 
@@ -219,7 +224,8 @@ def test_nobody_reaches_another_persons_data_through_any_route(
             )
         else:
             response = bob.request(method, url)
-        assert "alice's secret" not in response.text and "alice's plan" not in response.text, (method, path)
+        assert "alice's secret" not in response.text, (method, path)
+        assert "alice's plan" not in response.text, (method, path)
         # PUT /api/days/{date} writes bob's own check-in for that date: that is his to do.
         if "{" in path and path.startswith(("/api/episodes", "/api/days", "/diary")) and method != "PUT":
             assert response.status_code == 404, (method, path, response.status_code)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import fields
-from typing import TypeVar
+import typing
+from dataclasses import dataclass, fields
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Date, Select, String, cast, func, select, text
 from sqlalchemy.orm import Session
 
 from nasalis.diary import journal
@@ -212,6 +213,90 @@ def episodes_between(
     if end is not None:
         query = query.where(Episode.started_at_utc < end)
     return list(session.scalars(query.order_by(Episode.started_at_utc)))
+
+
+class EpisodeLine(NamedTuple):
+    """An episode as a list shows it: read as plain columns, not ORM objects (many rows)."""
+
+    id: int
+    started_at: dt.datetime
+    intensity: int | None
+    side: str | None
+    areas: list[str] | None
+    note: str | None
+
+
+_Select = TypeVar("_Select", bound=Select[*tuple[Any, ...]])
+
+
+@dataclass(frozen=True)
+class EpisodeFilter:
+    """Which episodes a list shows: a UTC window, and optional side, area and least strength."""
+
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    side: str | None = None
+    area: str | None = None
+    min_intensity: int | None = None
+
+    def apply(self, select_: _Select, person_id: int) -> _Select:
+        """`select_` narrowed to this person and this filter, in SQL."""
+        query: Any = select_  # any SELECT over episodes, whatever its columns
+        query = query.where(Episode.person_id == person_id)
+        if self.start is not None:
+            query = query.where(Episode.started_at_utc >= self.start)
+        if self.end is not None:
+            query = query.where(Episode.started_at_utc < self.end)
+        if self.side:
+            query = query.where(Episode.side == self.side)
+        if self.min_intensity is not None:
+            query = query.where(Episode.intensity >= self.min_intensity)
+        if self.area:
+            # areas is a JSON list of vocabulary words; its text holds the quoted word.
+            query = query.where(cast(Episode.areas, String).like(f'%"{self.area}"%'))
+        return typing.cast(_Select, query)
+
+
+def episode_lines(
+    session: Session, person_id: int, where: EpisodeFilter, limit: int | None = None
+) -> list[EpisodeLine]:
+    """The episodes `where` selects, newest first, in their own local time."""
+    query = where.apply(
+        select(
+            Episode.id,
+            Episode.started_at_utc,
+            Episode.utc_offset_min,
+            Episode.intensity,
+            Episode.side,
+            Episode.areas,
+            Episode.note,
+        ),
+        person_id,
+    ).order_by(Episode.started_at_utc.desc())
+    zones: dict[int, dt.timezone] = {}
+    out = []
+    for row in session.execute(query.limit(limit) if limit else query):
+        zone = zones.get(row.utc_offset_min) or zones.setdefault(
+            row.utc_offset_min, dt.timezone(dt.timedelta(minutes=row.utc_offset_min))
+        )
+        local = row.started_at_utc.replace(tzinfo=dt.UTC).astimezone(zone)
+        out.append(EpisodeLine(row.id, local, row.intensity, row.side, row.areas, row.note))
+    return out
+
+
+def count_episodes(session: Session, person_id: int, where: EpisodeFilter) -> int:
+    """How many episodes `where` selects."""
+    return int(session.scalar(where.apply(select(func.count(Episode.id)), person_id)) or 0)
+
+
+def counts_by_local_date(session: Session, person_id: int, where: EpisodeFilter) -> dict[dt.date, int]:
+    """Episodes per local date (each episode in its own offset), counted by the database."""
+    if session.get_bind().dialect.name == "sqlite":
+        day: Any = func.date(Episode.started_at_utc, func.printf("%+d minutes", Episode.utc_offset_min))
+    else:
+        day = cast(Episode.started_at_utc + Episode.utc_offset_min * text("interval '1 minute'"), Date)
+    rows = session.execute(where.apply(select(day, func.count(Episode.id)), person_id).group_by(day))
+    return {d if isinstance(d, dt.date) else dt.date.fromisoformat(d): n for d, n in rows}
 
 
 def days_between(

@@ -44,7 +44,7 @@ def forest(results: Sequence[FactorResult], width: int = 420) -> Markup:
         if low <= tick <= high:
             parts.append(
                 f'<text x="{x(tick):.1f}" y="{height - 8}" font-size="12" '
-                f'text-anchor="middle">{tick:g}×</text>'
+                f'text-anchor="middle">{tick:g}\u00d7</text>'
             )
     parts.append(f'<text x="{x(1) + 6:.1f}" y="{top - 14}" font-size="12">more twitches →</text>')
     parts.append(f'<text x="{x(1) - 6:.1f}" y="{top - 14}" font-size="12" text-anchor="end">← fewer</text>')

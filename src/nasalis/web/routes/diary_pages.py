@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from nasalis.diary import entries
 from nasalis.diary.entries import NotFoundError
 from nasalis.diary.interchange import day_json
-from nasalis.diary.records import EpisodeRecord, FieldError, build_episode
+from nasalis.diary.records import FieldError, build_episode
 from nasalis.diary.vocab import AREAS, SIDES
 from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
@@ -61,14 +61,6 @@ def _calendar(
     return weeks
 
 
-def _matches(rec: EpisodeRecord, side: str | None, area: str | None, strength: int | None) -> bool:
-    return (
-        (not side or rec.side == side)
-        and (not area or area in (rec.areas or ()))
-        and (strength is None or (rec.intensity or 0) >= strength)
-    )
-
-
 @router.get("/diary", response_class=HTMLResponse)
 def diary_page(
     request: Request,
@@ -95,25 +87,29 @@ def diary_page(
         min_strength = int(strength) if strength else None
     except ValueError:
         raise HTTPException(422, "strength: must be a whole number 1-10") from None
-    window = (
-        dt.datetime.combine(first, dt.time()) - dt.timedelta(days=1),
-        dt.datetime.combine(last, dt.time()) + dt.timedelta(days=2),
+    # The UTC window of these local dates, in the viewer's current offset.
+    offset = local_now(request).utcoffset() or dt.timedelta()
+    window = entries.EpisodeFilter(
+        start=dt.datetime.combine(first, dt.time()) - offset,
+        end=dt.datetime.combine(last + dt.timedelta(days=1), dt.time()) - offset,
     )
+    filtered = entries.EpisodeFilter(window.start, window.end, side or None, area or None, min_strength)
     with store.read() as session:
-        found = entries.episodes_between(session, viewer.person_id, *window)
-        records = [(e.id, entries.episode_record(e)) for e in found]
+        per_day = entries.counts_by_local_date(session, viewer.person_id, window)
+        listed = entries.episode_lines(
+            session, viewer.person_id, filtered, None if show == "all" else LIST_ROWS
+        )
+        matching = entries.count_episodes(session, viewer.person_id, filtered)
         days = [entries.day_record(d) for d in entries.days_between(session, viewer.person_id, first, last)]
-    records = [(i, r) for i, r in records if first <= r.started_at.date() <= last]
-    counts = Counter(r.started_at.date() for _, r in records)
-    shown = [(i, r) for i, r in reversed(records) if _matches(r, side, area, min_strength)]
+    counts = Counter({d: n for d, n in per_day.items() if first <= d <= last})
     return page(
         request,
         "diary.html",
         {
             "weeks": _calendar(first, last, counts, {d.date for d in days}),
-            "episodes": shown if show == "all" else shown[:LIST_ROWS],
+            "episodes": [(e.id, e) for e in listed],
             "days": [day_json(d) for d in reversed(days)][: None if show == "all" else LIST_ROWS],
-            "episode_count": len(shown),
+            "episode_count": matching,
             "day_count": len(days),
             "query": request.url.query,
             "filters": {
@@ -125,7 +121,7 @@ def diary_page(
             },
             "sides": SIDES,
             "areas": AREAS,
-            "total": len(records),
+            "total": sum(counts.values()),
         },
     )
 

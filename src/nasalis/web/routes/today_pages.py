@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -30,6 +31,22 @@ CHECK_IN = (
 )
 
 
+TODAY_ROWS = 50
+FL_OZ_LITRES = 0.0295735
+"""One US fluid ounce in litres: imperial settings enter and see water in ounces."""
+
+
+def _check_in_fields(units: str) -> tuple[tuple[str, str, str], ...]:
+    if units != "imperial":
+        return CHECK_IN
+    return tuple(
+        ("water_litres", "Fluid ounces of water and other drinks", "1")
+        if name == "water_litres"
+        else (name, label, step)
+        for name, label, step in CHECK_IN
+    )
+
+
 def form_values(form: Any, names: list[str]) -> dict[str, str]:
     """The non-empty text values of these fields; a multi-valued field joined with ';'."""
     out: dict[str, str] = {}
@@ -51,12 +68,17 @@ def _today_context(request: Request, store: StoreDep, viewer: ViewerDep) -> dict
         instruction = running.instruction(session, viewer.person_id, today)
         prefs = preferences.get(session, viewer.person_id)
     episodes = [(i, r) for i, r in todays if r.started_at.date() == today]
+    # Newest first, and at most TODAY_ROWS of them: the diary page lists the rest.
     due = day is None and now.strftime("%H:%M") >= prefs["reminder_time"]
+    shown = day_json(entries.day_record(day)) if day else {}
+    if prefs["units"] == "imperial" and shown.get("water_litres") is not None:
+        shown["water_litres"] = round(shown["water_litres"] / FL_OZ_LITRES)
     return {
         "today": today,
-        "episodes": episodes,
-        "day": day_json(entries.day_record(day)) if day else {},
-        "check_in": CHECK_IN,
+        "episodes": episodes[::-1][:TODAY_ROWS],
+        "episode_count": len(episodes),
+        "day": shown,
+        "check_in": _check_in_fields(prefs["units"]),
         "instruction": instruction,
         "check_in_due": due,
         "sides": SIDES,
@@ -111,6 +133,12 @@ async def check_in(request: Request, store: StoreDep, viewer: WriterDep) -> Resp
     form = await request.form()
     values = form_values(form, [name for name, _, _ in CHECK_IN] + ["allergy_symptoms", "tags", "date"])
     values.setdefault("date", local_now(request).date().isoformat())
+    if "water_litres" in values:
+        with store.read() as session:
+            imperial = preferences.get(session, viewer.person_id)["units"] == "imperial"
+        if imperial:
+            with contextlib.suppress(ValueError):  # else the record's own check names the bad value
+                values["water_litres"] = str(round(float(values["water_litres"]) * FL_OZ_LITRES, 3))
     if "tags" in values:
         values["tags"] = ";".join(t.strip() for t in values["tags"].replace(",", ";").split(";") if t.strip())
     try:
