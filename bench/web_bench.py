@@ -41,6 +41,7 @@ SCENARIOS = (
 )
 FLAT, PACED = "flat out (saturation)", "paced: 1 request per client per second"
 MODES = ((FLAT, 0.0), (PACED, 1.0))
+TWO_WORKERS = "paced, with `nasalis serve --workers 2` (one per core)"
 
 
 @dataclass
@@ -137,11 +138,16 @@ def main() -> int:
                 for name, method, path in SCENARIOS:
                     count = paced_total if pace else total
                     results[(mode, name)] = asyncio.run(_load(base, method, path, count, pace))
+        with live_server(url, "--workers", "2") as base:
+            asyncio.run(_load(base, "GET", "/", 100))  # warm up both workers
+            for name, method, path in SCENARIOS:
+                results[(TWO_WORKERS, name)] = asyncio.run(_load(base, method, path, paced_total, 1.0))
+    limit = f"{TIME_LIMIT_S:.0f} s"
+    print(f"Web benchmark: {CLIENTS} concurrent clients, each scenario bounded by a count and {limit};")
     print(
-        f"Web benchmark: {CLIENTS} concurrent clients, each scenario bounded by a count and {TIME_LIMIT_S:.0f} s;"
+        "5-year SQLite diary (1,825 days, 20,000 twitches), `nasalis serve` (1 worker unless said), loopback"
     )
-    print("5-year SQLite diary (1,825 days, 20,000 twitches), `nasalis serve` with one worker, loopback")
-    for mode, _ in MODES:
+    for mode in (FLAT, PACED, TWO_WORKERS):
         print(f"\n{mode}")
         print(f"{'':36}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'errors':>8}")
         for (m, name), figures in results.items():
