@@ -12,6 +12,16 @@ from nasalis.config import Settings
 from nasalis.web.app import create_app
 
 PASSWORD = "correct horse battery"
+SELF_CARE_ANSWERS = {
+    "vision_change": "none",
+    "duration_days": "3",
+    "trend": "same",
+    "areas": "nose",
+    "stress_level": "8",
+    "caffeine_drinks_per_day": "5",
+    "medications": "none",
+}
+"""A stressed coffee drinker with a 3-day nose twitch: the questionnaire ends at self-care."""
 
 
 def csrf_of(html: str) -> str:

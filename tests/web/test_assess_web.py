@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from nasalis.assessment import assess, parse_intake
 from nasalis.web.app import create_app
 from tests.assessment.vignettes import VIGNETTES
-from tests.web.conftest import csrf_of
+from tests.web.conftest import SELF_CARE_ANSWERS, csrf_of
 
 
 @pytest.fixture(scope="module")
@@ -77,15 +77,7 @@ def test_questionnaire_to_self_care(client: TestClient) -> None:
         field = re.search(r'name="field" value="([^"]+)"', page)
         assert field
         default = "" if 'type="number"' in page else "no"
-        answer = {
-            "vision_change": "none",
-            "duration_days": "3",
-            "trend": "same",
-            "areas": "nose",
-            "stress_level": "8",
-            "caffeine_drinks_per_day": "5",
-            "medications": "none",
-        }.get(field.group(1), default)
+        answer = SELF_CARE_ANSWERS.get(field.group(1), default)
         page = _step(client, page, answer)
     assert "level-self_care" in page
     assert "caffeine" in page

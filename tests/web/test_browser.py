@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from nasalis.diary.interchange import day_json
 from tests.insights.simulator import Effect, simulate
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, SELF_CARE_ANSWERS
 from tests.web.live import live_server
 
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
@@ -130,18 +130,7 @@ def test_a_person_logs_assesses_imports_and_sees_insights(browser: Browser, tmp_
         expect(page.locator(".level-emergency")).to_contain_text("call emergency services now")
         _shot(page, "assess-emergency-phone")
         page.goto("/assess")
-        _answer_until_result(
-            page,
-            {
-                "vision_change": "none",
-                "duration_days": "3",
-                "trend": "same",
-                "areas": "nose",
-                "stress_level": "8",
-                "caffeine_drinks_per_day": "5",
-                "medications": "none",
-            },
-        )
+        _answer_until_result(page, SELF_CARE_ANSWERS)
         expect(page.locator(".level-self_care")).to_be_visible()
         _shot(page, "assess-self-care-phone")
 
