@@ -299,6 +299,24 @@ def counts_by_local_date(session: Session, person_id: int, where: EpisodeFilter)
     return {d if isinstance(d, dt.date) else dt.date.fromisoformat(d): n for d, n in rows}
 
 
+def day_dates(session: Session, person_id: int, start: dt.date, end: dt.date) -> set[dt.date]:
+    """The dates in [start, end] that have a check-in (one column, for calendars)."""
+    query = select(Day.date).where(Day.person_id == person_id, Day.date >= start, Day.date <= end)
+    return set(session.scalars(query))
+
+
+def latest_days(
+    session: Session, person_id: int, start: dt.date, end: dt.date, limit: int | None
+) -> list[Day]:
+    """Check-ins in [start, end], newest first, at most `limit` of them."""
+    query = (
+        select(Day)
+        .where(Day.person_id == person_id, Day.date >= start, Day.date <= end)
+        .order_by(Day.date.desc())
+    )
+    return list(session.scalars(query.limit(limit) if limit else query))
+
+
 def days_between(
     session: Session, person_id: int, start: dt.date | None = None, end: dt.date | None = None
 ) -> list[Day]:

@@ -124,23 +124,26 @@ def diary_page(
         end=dt.datetime.combine(last + dt.timedelta(days=1), dt.time()) - offset,
     )
     filtered = entries.EpisodeFilter(window.start, window.end, side or None, area or None, min_strength)
+    limit = None if show == "all" else LIST_ROWS
     with store.read() as session:
         per_day = entries.counts_by_local_date(session, viewer.person_id, window)
-        listed = entries.episode_lines(
-            session, viewer.person_id, filtered, None if show == "all" else LIST_ROWS
-        )
-        matching = entries.count_episodes(session, viewer.person_id, filtered)
-        days = [entries.day_record(d) for d in entries.days_between(session, viewer.person_id, first, last)]
+        listed = entries.episode_lines(session, viewer.person_id, filtered, limit)
+        unfiltered = filtered == window
+        matching = None if unfiltered else entries.count_episodes(session, viewer.person_id, filtered)
+        known = entries.day_dates(session, viewer.person_id, first, last)
+        days = [
+            entries.day_record(d) for d in entries.latest_days(session, viewer.person_id, first, last, limit)
+        ]
     counts = Counter({d: n for d, n in per_day.items() if first <= d <= last})
     return page(
         request,
         "diary.html",
         {
-            "weeks": _calendar(first, last, counts, {d.date for d in days}),
+            "weeks": _calendar(first, last, counts, known),
             "episodes": [_episode_row(e) for e in listed],
-            "days": [_day_row(d) for d in reversed(days[-LIST_ROWS:] if show != "all" else days)],
-            "episode_count": matching,
-            "day_count": len(days),
+            "days": [_day_row(d) for d in days],
+            "episode_count": sum(counts.values()) if matching is None else matching,
+            "day_count": len(known),
             "query": request.url.query,
             "filters": {
                 "from": first.isoformat(),
