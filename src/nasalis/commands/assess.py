@@ -10,7 +10,8 @@ import typer
 from rich.console import Console
 
 from nasalis.assessment import IntakeError, assess, parse_intake_json
-from nasalis.commands.common import fail
+from nasalis.commands.common import DbOption, fail, store_for
+from nasalis.diary import assessments
 from nasalis.knowledge import load_knowledge, search
 from nasalis.terminal.assessment_view import render_result
 from nasalis.terminal.interview_view import run_interview
@@ -23,6 +24,15 @@ def assess_command(
         typer.Option("--input", "-i", help="Intake JSON file, or - for standard input."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    save: Annotated[
+        bool | None,
+        typer.Option(
+            "--save/--no-save",
+            help="Keep the result in the diary for the doctor's report (default: yes for the interview).",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
 ) -> None:
     """How serious is it, what is behind it, what to do. Without --input: an interview."""
     console = Console()
@@ -38,6 +48,12 @@ def assess_command(
         except IntakeError as exc:
             fail("The intake was not assessed:", exc.problems)
     result = assess(intake)
+    if save if save is not None else input_ is None:
+        store = store_for(db)
+        with store.write() as session:
+            assessments.save(
+                session, store.person_id(), intake.model_dump(mode="json", exclude_none=True), result
+            )
     if as_json:
         sys.stdout.write(result.dumps())
     else:

@@ -8,9 +8,11 @@ from typing import Any, TypeVar
 from sqlalchemy import Date, DateTime, delete, select
 from sqlalchemy.orm import Session
 
-from nasalis.diary.models import Base, Change, Day, Episode, Experiment, Medication, Note
+from nasalis.diary.models import Assessment, Base, Change, Day, Episode, Experiment, Medication, Note
 
-TABLES: dict[str, type[Base]] = {m.__tablename__: m for m in (Episode, Day, Medication, Note, Experiment)}
+TABLES: dict[str, type[Base]] = {
+    m.__tablename__: m for m in (Episode, Day, Medication, Note, Experiment, Assessment)
+}
 
 
 def snapshot(row: Base) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from nasalis.diary.models import Preferences
 from nasalis.diary.records import FieldError
 
-DEFAULTS: dict[str, Any] = {"units": "metric", "reminder_time": "21:00"}
+DEFAULTS: dict[str, Any] = {"units": "metric", "reminder_time": "21:00", "name": "", "age_years": None}
+"""`name` and `age_years` are optional and appear only on the doctor's report."""
 UNITS = ("metric", "imperial")
 
 
@@ -33,6 +34,17 @@ def check(values: dict[str, str]) -> dict[str, Any]:
                 out[key] = dt.time.fromisoformat(raw).strftime("%H:%M")
             except ValueError:
                 raise FieldError("reminder_time", "a time like 21:00") from None
+        elif key == "name":
+            if len(raw) > 100 or any(ord(c) < 32 for c in raw):
+                raise FieldError("name", "at most 100 characters, on one line")
+            out[key] = raw.strip()
+        elif key == "age_years":
+            if raw.strip() == "":
+                out[key] = None
+            elif not raw.strip().isdigit() or not 0 <= int(raw) <= 120:
+                raise FieldError("age_years", "a whole number from 0 to 120, or empty")
+            else:
+                out[key] = int(raw)
         else:
             raise FieldError(key, "is not a setting")
     return out

@@ -27,6 +27,7 @@ from nasalis.web.routes import (
     insights_api,
     insights_pages,
     learn_pages,
+    report_pages,
     today_pages,
     transfer_api,
     transfer_pages,
@@ -45,6 +46,7 @@ ROUTERS = (
     diary_pages,
     insights_pages,
     learn_pages,
+    report_pages,
     transfer_pages,
 )
 

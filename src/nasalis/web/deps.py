@@ -85,6 +85,14 @@ def optional_viewer(request: Request) -> Viewer | None:
     return viewer
 
 
+def viewer_of(request: Request) -> Viewer:
+    """The viewer a dependency already found for this request."""
+    viewer: Viewer | None = getattr(request.state, "viewer", None)
+    if viewer is None:
+        raise NotSignedInError()
+    return viewer
+
+
 async def current_viewer(request: Request) -> Viewer:
     """Who is asking; NotSignedInError in server mode without a valid session."""
     viewer = optional_viewer(request)

@@ -70,6 +70,8 @@ class SettingsIn(_Strict):
 
     units: str | None = None
     reminder_time: str | None = None
+    name: str | None = Field(None, max_length=100)
+    age_years: str | None = Field(None, max_length=3, description="whole years, or empty")
 
 
 class Message(BaseModel):

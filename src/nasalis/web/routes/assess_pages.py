@@ -15,9 +15,10 @@ from fastapi.responses import HTMLResponse
 from nasalis.assessment import IntakeError, assess, next_question, parse_intake
 from nasalis.assessment.answers import UNKNOWN, choices_of, parse_answer
 from nasalis.assessment.intake import field_spec
+from nasalis.diary import assessments
 from nasalis.knowledge import load_knowledge
 from nasalis.knowledge.models import Question
-from nasalis.web.deps import require_csrf
+from nasalis.web.deps import get_store, require_csrf, viewer_of
 from nasalis.web.templating import page
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
@@ -29,6 +30,11 @@ def _question_page(
     question = next_question(answers, asked)
     if question is None:
         result = assess(parse_intake(answers))
+        if request.method == "POST":  # kept for the doctor's report (undo removes it)
+            store = get_store(request)
+            viewer = viewer_of(request)
+            with store.write() as session:
+                assessments.save(session, viewer.person_id, answers, result)
         return page(request, "assess_result.html", {"result": result, "answers": answers})
     context = {
         "question": question,

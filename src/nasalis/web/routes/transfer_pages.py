@@ -67,11 +67,14 @@ def save_settings(
     viewer: WriterDep,
     units: Annotated[str, Form(max_length=20)],
     reminder_time: Annotated[str, Form(max_length=10)],
+    name: Annotated[str, Form(max_length=200)] = "",
+    age_years: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Save them."""
     try:
         with store.write() as session:
-            preferences.save(session, viewer.person_id, {"units": units, "reminder_time": reminder_time})
+            values = {"units": units, "reminder_time": reminder_time, "name": name, "age_years": age_years}
+            preferences.save(session, viewer.person_id, values)
     except FieldError as exc:
         context = _settings_context(request, store, viewer)
         context["error"] = str(exc)

@@ -1,0 +1,50 @@
+"""`nasalis report`: one page for the doctor, as PDF or HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nasalis.commands.common import DbOption, fail, store_for
+from nasalis.report.data import gather
+from nasalis.report.render import PdfUnavailableError, to_html, to_pdf
+
+
+def report_command(
+    out: Annotated[Path, typer.Option("--out", help="report.pdf or report.html")],
+    since: Annotated[str | None, typer.Option("--since", help="Only days from YYYY-MM-DD.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Write the doctor's report: page 1 reads in a minute, then the daily table and sources."""
+    start = None
+    if since is not None:
+        try:
+            start = dt.date.fromisoformat(since)
+        except ValueError:
+            fail("No report was written.", [f"--since: must be a date YYYY-MM-DD (got {since!r})"])
+    kind = out.suffix.lower()
+    if kind not in (".pdf", ".html", ".htm"):
+        fail("No report was written.", [f"--out: name a .pdf or .html file (got {out.name!r})"])
+    if out.is_dir():
+        fail("No report was written.", [f"--out: {out} is a folder"])
+    store = store_for(db)
+    with store.read() as session:
+        data = gather(session, store.person_id(), start)
+    html = to_html(data)
+    try:
+        content = to_pdf(html) if kind == ".pdf" else html.encode("utf-8")
+    except PdfUnavailableError as exc:
+        fail("No report was written.", [str(exc), "or write --out report.html"])
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(content)
+        tmp.replace(out)  # whole or not at all
+    except OSError as exc:
+        fail("No report was written.", [f"--out: {exc}"])
+    typer.echo(
+        f"Wrote {out} ({len(data.episodes)} twitches, {data.days_with_check_in} days with a check-in)."
+    )

@@ -1,0 +1,1 @@
+"""The doctor's report (HTML and PDF) and the FHIR export."""

@@ -1,0 +1,41 @@
+"""/report: the doctor's report as HTML, or as a PDF download with ?format=pdf."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from nasalis.report.data import gather
+from nasalis.report.render import PdfUnavailableError, to_html, to_pdf
+from nasalis.web.clock import local_now
+from nasalis.web.deps import StoreDep, ViewerDep
+
+router = APIRouter(include_in_schema=False)
+
+# The report is one self-contained page with its styles inline (the PDF renderer needs them
+# so): it gets a policy of its own that allows those styles and nothing else at all.
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+
+
+@router.get("/report")
+def report(
+    request: Request,
+    store: StoreDep,
+    viewer: ViewerDep,
+    format: Annotated[Literal["html", "pdf"], Query(description="html or pdf")] = "html",
+) -> Response:
+    """The doctor's report of the whole diary."""
+    with store.read() as session:
+        data = gather(session, viewer.person_id, today=local_now(request).date())
+    html = to_html(data)
+    headers = {"content-security-policy": REPORT_CSP}
+    if format == "pdf":
+        headers["content-disposition"] = f'attachment; filename="nasalis-report-{data.generated_on}.pdf"'
+        try:
+            pdf = to_pdf(html)
+        except PdfUnavailableError as exc:
+            raise HTTPException(503, str(exc)) from None
+        return Response(pdf, media_type="application/pdf", headers=headers)
+    return Response(html, media_type="text/html; charset=utf-8", headers=headers)
