@@ -148,3 +148,22 @@ def test_an_empty_or_windowed_diary_still_reports(tmp_path: Path, since: dt.date
     html = to_html(data)
     assert "No diary entries yet" in html
     assert to_pdf(html).startswith(b"%PDF")
+
+
+def test_assessments_from_the_web_and_the_cli_reach_the_report(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    intake = tmp_path / "intake.json"
+    intake.write_text('{"duration_days": 21, "areas": ["nose"]}')
+    assert nasalis_process("assess", "--input", str(intake), "--json", "--db", url).returncode == 0
+    assert "No assessment recorded" in TestClient(create_app(Settings(db_url=url))).get("/report").text
+    saved = nasalis_process("assess", "--input", str(intake), "--save", "--db", url)
+    assert saved.returncode == 0, saved.stderr
+    client = TestClient(create_app(Settings(db_url=url)))
+    assert "See a doctor" in client.get("/report").text
+    page = client.get("/assess").text
+    fields = dict(re.findall(r'name="(field|answers|asked|csrf_token)" value="([^"]*)"', page))
+    page = client.post("/assess", data={**fields, "value": "yes"}).text  # a drooping face: emergency
+    assert "level-emergency" in page
+    report = client.get("/report").text
+    assert "Emergency" in report
+    assert "Warning signs reported:</b> 1" in report
