@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, NoReturn
 
 import typer
@@ -20,6 +21,8 @@ DbOption = Annotated[
     ),
 ]
 
+SinceOption = Annotated[str | None, typer.Option("--since", help="Only days from YYYY-MM-DD.")]
+
 err = Console(stderr=True)
 
 
@@ -37,3 +40,13 @@ def store_for(db: str | None) -> Store:
         return open_store(db)
     except StoreError as exc:
         fail("Cannot open the diary.", [str(exc)])
+
+
+def since_date(since: str | None, nothing_done: str) -> dt.date | None:
+    """The --since date, or exit 2 naming the flag (`nothing_done` says what did not happen)."""
+    if since is None:
+        return None
+    try:
+        return dt.date.fromisoformat(since)
+    except ValueError:
+        fail(nothing_done, [f"--since: must be a date YYYY-MM-DD (got {since!r})"])

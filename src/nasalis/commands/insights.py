@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from typing import Annotated
@@ -10,23 +9,18 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from nasalis.commands.common import DbOption, fail, store_for
+from nasalis.commands.common import DbOption, SinceOption, since_date, store_for
 from nasalis.insights.report import load_report
 from nasalis.terminal.insights_view import render_insights
 
 
 def insights_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON.")] = False,
-    since: Annotated[str | None, typer.Option("--since", help="Only days from YYYY-MM-DD.")] = None,
+    since: SinceOption = None,
     db: DbOption = None,
 ) -> None:
     """Which factors go with more (or fewer) twitches in your diary — and how sure that is."""
-    start = None
-    if since is not None:
-        try:
-            start = dt.date.fromisoformat(since)
-        except ValueError:
-            fail("No insights.", [f"--since: must be a date YYYY-MM-DD (got {since!r})"])
+    start = since_date(since, "No insights.")
     store = store_for(db)
     with store.read() as session:
         report = load_report(session, store.person_id(), start)

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from nasalis.commands.common import DbOption, fail, store_for
+from nasalis.commands.common import DbOption, SinceOption, fail, since_date, store_for
 from nasalis.report.data import gather
 from nasalis.report.render import PdfUnavailableError, to_html, to_pdf
 
 
 def report_command(
     out: Annotated[Path, typer.Option("--out", help="report.pdf or report.html")],
-    since: Annotated[str | None, typer.Option("--since", help="Only days from YYYY-MM-DD.")] = None,
+    since: SinceOption = None,
     db: DbOption = None,
 ) -> None:
     """Write the doctor's report: page 1 reads in a minute, then the daily table and sources."""
-    start = None
-    if since is not None:
-        try:
-            start = dt.date.fromisoformat(since)
-        except ValueError:
-            fail("No report was written.", [f"--since: must be a date YYYY-MM-DD (got {since!r})"])
+    start = since_date(since, "No report was written.")
     kind = out.suffix.lower()
     if kind not in (".pdf", ".html", ".htm"):
         fail("No report was written.", [f"--out: name a .pdf or .html file (got {out.name!r})"])
