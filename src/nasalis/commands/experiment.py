@@ -10,11 +10,8 @@ from typing import Annotated
 import typer
 
 from nasalis.commands.common import DbOption, fail, store_for
-from nasalis.diary import experiments as stored
-from nasalis.diary.entries import insight_inputs
 from nasalis.diary.store import Store
 from nasalis.insights import running
-from nasalis.insights.frames import daily_frame
 
 app = typer.Typer(
     help="N-of-1 experiments: test a suspected trigger in randomised weeks.", no_args_is_help=True
@@ -89,10 +86,7 @@ def result_command(
     store = store_for(db)
     today = dt.date.today()
     with store.read() as session:
-        person = store.person_id()
-        found = stored.all_of(session, person)
-        days, starts = insight_inputs(session, person)
-    results = running.results(found, daily_frame(days, [s.date() for s in starts]), today)
+        results = running.load_results(session, store.person_id(), today)
     if as_json:
         sys.stdout.write(json.dumps(results, indent=2) + "\n")
         return

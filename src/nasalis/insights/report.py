@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from nasalis.diary import experiments as stored
 from nasalis.diary.entries import insight_inputs
 from nasalis.insights.frames import daily_frame
-from nasalis.insights.running import results
+from nasalis.insights.running import load_results, results
 from nasalis.insights.timeofday import profile
 from nasalis.insights.triggers import Insights, analyse
 
@@ -42,15 +42,9 @@ def load_report(
     """Read one person's diary (from `since`) and analyse it."""
     days, starts = insight_inputs(session, person_id, since)
     frame = daily_frame(days, [s.date() for s in starts])
-    found = stored.all_of(session, person_id)
-    exp_frame = frame
-    if found and since is not None:
-        # Experiments are judged on the whole diary: a --since window must not cut their blocks.
-        all_days, all_starts = insight_inputs(session, person_id)
-        exp_frame = daily_frame(all_days, [s.date() for s in all_starts])
-    return Report(
-        frame=frame,
-        insights=analyse(frame),
-        time_of_day=profile(starts),
-        experiments=results(found, exp_frame, today or dt.date.today()),
-    )
+    today = today or dt.date.today()
+    if since is None:  # the frame already holds the whole diary: judge the experiments on it
+        judged = results(stored.all_of(session, person_id), frame, today)
+    else:  # a --since window must not cut an experiment's blocks
+        judged = load_results(session, person_id, today)
+    return Report(frame=frame, insights=analyse(frame), time_of_day=profile(starts), experiments=judged)

@@ -11,8 +11,10 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from nasalis.diary import experiments as stored
+from nasalis.diary.entries import insight_inputs
 from nasalis.diary.models import Experiment
 from nasalis.insights import experiments
+from nasalis.insights.frames import daily_frame
 
 
 class ExperimentError(ValueError):
@@ -83,3 +85,12 @@ def results(found: list[Experiment], frame: pd.DataFrame, today: dt.date) -> lis
             }
         )
     return out
+
+
+def load_results(session: Session, person_id: int, today: dt.date) -> list[dict[str, object]]:
+    """Every experiment of this person, judged on the whole diary (read only if there are any)."""
+    found = stored.all_of(session, person_id)
+    if not found:
+        return []
+    days, starts = insight_inputs(session, person_id)
+    return results(found, daily_frame(days, [s.date() for s in starts]), today)

@@ -7,10 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 
-from nasalis.diary import experiments as stored
-from nasalis.diary.entries import insight_inputs
 from nasalis.insights import running
-from nasalis.insights.frames import daily_frame
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
 from nasalis.web.schemas import ExperimentIn, Message, invalid
 
@@ -22,11 +19,8 @@ def list_experiments(store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
     """Each experiment's schedule, B-against-A rate ratio, interval and verdict; today's instruction."""
     today = dt.date.today()
     with store.read() as session:
-        found = stored.all_of(session, viewer.person_id)
-        days, starts = insight_inputs(session, viewer.person_id)
         today_says = running.instruction(session, viewer.person_id, today)
-    frame = daily_frame(days, [s.date() for s in starts])
-    return {"today": today_says, "experiments": running.results(found, frame, today)}
+        return {"today": today_says, "experiments": running.load_results(session, viewer.person_id, today)}
 
 
 @router.post("/experiments", status_code=201, summary="Plan a randomised experiment")

@@ -55,10 +55,10 @@ def insights_page(request: Request, store: StoreDep, viewer: ViewerDep) -> HTMLR
 
 def _experiments_context(request: Request, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
     today = local_now(request).date()
-    with store.read() as session:
-        report = load_report(session, viewer.person_id, today=today)
+    with store.read() as session:  # the experiments only: no trigger analysis for this page
+        judged = running.load_results(session, viewer.person_id, today)
         instruction = running.instruction(session, viewer.person_id, today)
-    return {"experiments": report.experiments, "instruction": instruction, "error": None, "today": today}
+    return {"experiments": judged, "instruction": instruction, "error": None, "today": today}
 
 
 @router.get("/experiments", response_class=HTMLResponse)
