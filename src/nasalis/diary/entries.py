@@ -335,8 +335,8 @@ def insight_inputs(
     """What the insights need: the day records, and every episode's local start time."""
     days = [day_record(d) for d in days_between(session, person_id, since)]
     start = dt.datetime.combine(since, dt.time()) - dt.timedelta(days=1) if since else None
-    starts = [local_instant(e) for e in episodes_between(session, person_id, start)]
-    return days, [s for s in starts if since is None or s.date() >= since]
+    lines = episode_lines(session, person_id, EpisodeFilter(start=start))  # columns, not objects
+    return days, [e.started_at for e in reversed(lines) if since is None or e.started_at.date() >= since]
 
 
 def medications_of(session: Session, person_id: int) -> list[Medication]:

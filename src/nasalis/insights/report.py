@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from nasalis.diary import experiments as stored
 from nasalis.diary.entries import insight_inputs
+from nasalis.diary.models import Experiment
+from nasalis.diary.records import DayRecord
 from nasalis.insights.frames import daily_frame
 from nasalis.insights.running import load_results, results
 from nasalis.insights.timeofday import profile
@@ -36,15 +38,22 @@ class Report:
         return out
 
 
+def make_report(
+    days: list[DayRecord], starts: list[dt.datetime], found: list[Experiment], today: dt.date
+) -> Report:
+    """Analyse diary data already read: triggers, time of day, and `found` judged on these days."""
+    frame = daily_frame(days, [s.date() for s in starts])
+    return Report(frame, analyse(frame), profile(starts), results(found, frame, today))
+
+
 def load_report(
     session: Session, person_id: int, since: dt.date | None = None, today: dt.date | None = None
 ) -> Report:
     """Read one person's diary (from `since`) and analyse it."""
-    days, starts = insight_inputs(session, person_id, since)
-    frame = daily_frame(days, [s.date() for s in starts])
     today = today or dt.date.today()
-    if since is None:  # the frame already holds the whole diary: judge the experiments on it
-        judged = results(stored.all_of(session, person_id), frame, today)
-    else:  # a --since window must not cut an experiment's blocks
-        judged = load_results(session, person_id, today)
-    return Report(frame=frame, insights=analyse(frame), time_of_day=profile(starts), experiments=judged)
+    days, starts = insight_inputs(session, person_id, since)
+    if since is None:
+        return make_report(days, starts, stored.all_of(session, person_id), today)
+    report = make_report(days, starts, [], today)
+    report.experiments = load_results(session, person_id, today)  # a window must not cut their blocks
+    return report

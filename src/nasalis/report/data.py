@@ -6,13 +6,15 @@ import datetime as dt
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from nasalis.diary import assessments, entries, preferences
+from nasalis.diary import experiments as stored
 from nasalis.diary.records import DayRecord
-from nasalis.insights.report import Report, load_report
+from nasalis.insights.report import Report, load_report, make_report
 from nasalis.insights.triggers import FactorResult
 from nasalis.knowledge import load_knowledge
 
@@ -59,20 +61,24 @@ class ReportData:
             return 0
         return (self.last_day - self.first_day).days + 1
 
+    @cached_property
+    def per_date(self) -> Counter[dt.date]:
+        """Twitches per local date, counted once (the report asks for it many times)."""
+        return Counter(e.started_at.date() for e in self.episodes)
+
     @property
     def per_day(self) -> float | None:
         """Twitches per day with a check-in (unknown days are not counted as zero)."""
-        known = {d.date for d in self.days}
-        if not known:
+        if self.first_day is None or self.last_day is None:
             return None
-        return sum(1 for e in self.episodes if e.started_at.date() in known) / len(known)
+        return self.per_day_between(self.first_day, self.last_day)
 
     def per_day_between(self, start: dt.date, end: dt.date) -> float | None:
         """Twitches per known day in [start, end]."""
-        known = {d.date for d in self.days if start <= d.date <= end}
+        known = [d.date for d in self.days if start <= d.date <= end]
         if not known:
             return None
-        return sum(1 for e in self.episodes if e.started_at.date() in known) / len(known)
+        return sum(self.per_date[d] for d in known) / len(known)
 
     @property
     def trend(self) -> tuple[float | None, float | None]:
@@ -130,7 +136,7 @@ class ReportData:
         if self.last_day is None:
             return []
         cut = self.last_day - dt.timedelta(days=DAILY_DAYS - 1)
-        counts = Counter(e.started_at.date() for e in self.episodes)
+        counts = self.per_date
         months: dict[str, list[int]] = {}
         for d in self.days:
             if d.date < cut:
@@ -142,7 +148,7 @@ class ReportData:
 
     def daily_rows(self) -> list[dict[str, Any]]:
         """One row per day with a check-in in the last DAILY_DAYS, newest first."""
-        counts = Counter(e.started_at.date() for e in self.episodes)
+        counts = self.per_date
         strongest: dict[dt.date, int] = {}
         for e in self.episodes:
             if e.intensity is not None:
@@ -210,7 +216,10 @@ def gather(
         days_with_check_in=len(days),
         episodes=episodes,
         days=days,
-        insights=load_report(session, person_id, since, today),
+        # The diary is already read: analyse it as it is, without reading it again.
+        insights=make_report(days, [e.started_at for e in episodes], stored.all_of(session, person_id), today)
+        if since is None
+        else load_report(session, person_id, since, today),
         assessment=latest.result if latest else None,
         assessed_on=latest.at.date() if latest else None,
         medicines=medicines,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections import Counter
+from collections.abc import Mapping
 
 import matplotlib
 import numpy as np
@@ -27,11 +27,10 @@ plt.rcParams.update(
 )
 
 
-def weekly_trend(starts: list[dt.datetime], days: list[DayRecord]) -> Markup:
+def weekly_trend(counts: Mapping[dt.date, int], days: list[DayRecord]) -> Markup:
     """Twitches per known day, week by week (a week without check-ins is a gap, not zero)."""
     if not days:
         return Markup("")
-    counts = Counter(s.date() for s in starts)
     weeks: dict[dt.date, list[int]] = {}
     for d in days:
         monday = d.date - dt.timedelta(days=d.date.weekday())

@@ -33,7 +33,7 @@ def to_html(data: ReportData) -> str:
     template = _ENV.get_template("report.html")
     return template.render(
         r=data,
-        trend_svg=weekly_trend([e.started_at for e in data.episodes], data.days),
+        trend_svg=weekly_trend(data.per_date, data.days),
         css=(TEMPLATES / "report.css").read_text("utf-8"),
         level_words=LEVEL_WORDS,
         version=__version__,
