@@ -8,6 +8,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from nasalis.diary.records import FieldError, parse_date
 from nasalis.diary.store import Store, StoreError, open_store
 
 EXIT_BAD_INPUT = 2
@@ -42,11 +43,9 @@ def store_for(db: str | None) -> Store:
         fail("Cannot open the diary.", [str(exc)])
 
 
-def since_date(since: str | None, nothing_done: str) -> dt.date | None:
-    """The --since date, or exit 2 naming the flag (`nothing_done` says what did not happen)."""
-    if since is None:
-        return None
+def date_option(flag: str, raw: str | None, nothing_done: str) -> dt.date | None:
+    """A date flag's value, or exit 2 naming the flag (`nothing_done` says what did not happen)."""
     try:
-        return dt.date.fromisoformat(since)
-    except ValueError:
-        fail(nothing_done, [f"--since: must be a date YYYY-MM-DD (got {since!r})"])
+        return parse_date(flag, raw)
+    except FieldError as exc:
+        fail(nothing_done, [str(exc)])

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from nasalis.commands.common import DbOption, fail, store_for
+from nasalis.commands.common import DbOption, date_option, fail, store_for
 from nasalis.commands.experiment import reminder
 from nasalis.diary import entries, journal
 from nasalis.diary.records import FieldError, build_day, build_episode
@@ -210,15 +210,6 @@ def undo_command(db: DbOption = None) -> None:
 med_app = typer.Typer(help="Medicines you take.", no_args_is_help=True)
 
 
-def _date(flag: str, text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        fail("Nothing was saved.", [f"{flag}: must be a date YYYY-MM-DD (got {text!r})"])
-
-
 @med_app.command("add")
 def med_add(
     name: Annotated[str, typer.Argument(help="Generic or brand name.")],
@@ -228,7 +219,8 @@ def med_add(
     db: DbOption = None,
 ) -> None:
     """Record a medicine (matched against the lexicon of twitch-related medicines)."""
-    start, stop = _date("--started", started), _date("--stopped", stopped)
+    start = date_option("--started", started, "Nothing was saved.")
+    stop = date_option("--stopped", stopped, "Nothing was saved.")
     store = store_for(db)
     try:
         with store.write() as session:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from nasalis.commands.common import DbOption, fail, store_for
+from nasalis.commands.common import DbOption, date_option, fail, store_for
 from nasalis.diary.store import Store
 from nasalis.insights import running
 
@@ -36,10 +36,8 @@ def start_command(
     db: DbOption = None,
 ) -> None:
     """Plan a randomised ABAB experiment of 1-week blocks."""
-    try:
-        first = dt.date.fromisoformat(start) if start else dt.date.today() + dt.timedelta(days=1)
-    except ValueError:
-        fail("No experiment was started.", [f"--start: must be a date YYYY-MM-DD (got {start!r})"])
+    given = date_option("--start", start, "No experiment was started.")
+    first = given or dt.date.today() + dt.timedelta(days=1)
     store = store_for(db)
     try:
         with store.write() as session:

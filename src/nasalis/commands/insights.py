@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from nasalis.commands.common import DbOption, SinceOption, since_date, store_for
+from nasalis.commands.common import DbOption, SinceOption, date_option, store_for
 from nasalis.insights.report import load_report
 from nasalis.terminal.insights_view import render_insights
 
@@ -20,7 +20,7 @@ def insights_command(
     db: DbOption = None,
 ) -> None:
     """Which factors go with more (or fewer) twitches in your diary — and how sure that is."""
-    start = since_date(since, "No insights.")
+    start = date_option("--since", since, "No insights.")
     store = store_for(db)
     with store.read() as session:
         report = load_report(session, store.person_id(), start)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from nasalis.commands.common import DbOption, SinceOption, fail, since_date, store_for
+from nasalis.commands.common import DbOption, SinceOption, date_option, fail, store_for
 from nasalis.report.data import gather
 from nasalis.report.render import PdfUnavailableError, to_html, to_pdf
 
@@ -18,7 +18,7 @@ def report_command(
     db: DbOption = None,
 ) -> None:
     """Write the doctor's report: page 1 reads in a minute, then the daily table and sources."""
-    start = since_date(since, "No report was written.")
+    start = date_option("--since", since, "No report was written.")
     kind = out.suffix.lower()
     if kind not in (".pdf", ".html", ".htm"):
         fail("No report was written.", [f"--out: name a .pdf or .html file (got {out.name!r})"])

@@ -172,6 +172,12 @@ def read_value(name: str, rule: Rule, raw: object, *, text: bool) -> Any:
     return parse_instant(name, raw)
 
 
+def parse_date(name: str, raw: str | None) -> dt.date | None:
+    """A YYYY-MM-DD date from a flag, a form or a query (None when empty); FieldError names `name`."""
+    value: dt.date | None = read_value(name, Rule("date"), raw, text=True)
+    return value
+
+
 def parse_instant(name: str, raw: str) -> dt.datetime:
     """An ISO 8601 date-time that must carry its UTC offset."""
     try:

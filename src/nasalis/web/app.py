@@ -79,7 +79,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if _is_api(request) or request.url.path.startswith(("/docs", "/openapi")):
             return await http_exception_handler(request, exc)
         optional_viewer(request)
-        return page(request, "error.html", {"status": exc.status_code, "detail": exc.detail}, exc.status_code)
+        detail = exc.detail
+        if isinstance(detail, list):  # the API's field errors, shown to a person as sentences
+            detail = "; ".join(f"{d['loc'][-1]}: {d['msg']}" for d in detail)
+        return page(request, "error.html", {"status": exc.status_code, "detail": detail}, exc.status_code)
 
     return app
 

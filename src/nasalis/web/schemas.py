@@ -6,10 +6,13 @@ again, so the API and the CLI can never disagree on what a valid entry is.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
 from nasalis.assessment.intake import Area
+from nasalis.diary.records import FieldError, parse_date
 from nasalis.diary.vocab import Side, Source
 
 
@@ -92,3 +95,11 @@ class ImportOut(BaseModel):
 def invalid(field: str, message: str, where: str = "body") -> HTTPException:
     """A 422 naming one bad field, in the shape FastAPI gives its own validation errors."""
     return HTTPException(422, [{"loc": [where, field], "msg": message, "type": "value_error"}])
+
+
+def date_param(name: str, raw: str | None, where: str = "query") -> dt.date | None:
+    """A YYYY-MM-DD parameter (None when absent), or a 422 naming it."""
+    try:
+        return parse_date(name, raw)
+    except FieldError as exc:
+        raise invalid(name, exc.message, where) from None

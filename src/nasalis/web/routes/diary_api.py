@@ -17,7 +17,7 @@ from nasalis.diary.interchange import day_json, episode_json
 from nasalis.diary.models import Day, Episode
 from nasalis.diary.records import FieldError, build_day, build_episode
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
-from nasalis.web.schemas import DayIn, DayOut, EpisodeIn, EpisodeOut, Message, SettingsIn, invalid
+from nasalis.web.schemas import DayIn, DayOut, EpisodeIn, EpisodeOut, Message, SettingsIn, date_param, invalid
 
 router = APIRouter(prefix="/api", tags=["diary"])
 
@@ -30,13 +30,11 @@ def _day_out(d: Day) -> dict[str, Any]:
     return day_json(entries.day_record(d))
 
 
-def _date(raw: str | None, name: str) -> dt.date | None:
-    if raw is None:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise invalid(name, "must be a date YYYY-MM-DD", "query") from None
+def _path_date(raw: str) -> dt.date:
+    day = date_param("date", raw, "path")
+    if day is None:
+        raise invalid("date", "is required", "path")
+    return day
 
 
 def _utc_bounds(
@@ -56,7 +54,7 @@ def list_episodes(
     until: Annotated[str | None, Query(description="To this local date, YYYY-MM-DD.")] = None,
 ) -> list[dict[str, Any]]:
     """This person's episodes between two local dates (both included)."""
-    first, last = _date(since, "since"), _date(until, "until")
+    first, last = date_param("since", since), date_param("until", until)
     start, end = _utc_bounds(first, last)
     with store.read() as session:
         found = entries.episodes_between(session, viewer.person_id, start, end)
@@ -124,7 +122,7 @@ def list_days(
     until: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
 ) -> list[dict[str, Any]]:
     """This person's check-ins between two dates (both included)."""
-    first, last = _date(since, "since"), _date(until, "until")
+    first, last = date_param("since", since), date_param("until", until)
     with store.read() as session:
         return [_day_out(d) for d in entries.days_between(session, viewer.person_id, first, last)]
 
@@ -132,8 +130,7 @@ def list_days(
 @router.get("/days/{date}", response_model=DayOut, responses={404: {"model": Message}})
 def read_day(date: str, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
     """One day's check-in."""
-    day_date = _date(date, "date")
-    assert day_date is not None
+    day_date = _path_date(date)
     with store.read() as session:
         day = entries.day_on(session, viewer.person_id, day_date)
         if day is None:
@@ -157,8 +154,7 @@ def save_day(date: str, body: DayIn, store: StoreDep, viewer: WriterDep) -> dict
 @router.delete("/days/{date}", status_code=204, responses={404: {"model": Message}})
 def remove_day(date: str, store: StoreDep, viewer: WriterDep) -> Response:
     """Delete a check-in (the day becomes unknown; undo brings it back)."""
-    day_date = _date(date, "date")
-    assert day_date is not None
+    day_date = _path_date(date)
     try:
         with store.write() as session:
             entries.delete_day(session, viewer.person_id, day_date)

@@ -16,6 +16,7 @@ from nasalis.diary.vocab import AREAS, SIDES
 from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
 from nasalis.web.routes.today_pages import form_values
+from nasalis.web.schemas import date_param
 from nasalis.web.templating import page
 
 router = APIRouter(include_in_schema=False)
@@ -23,15 +24,6 @@ router = APIRouter(include_in_schema=False)
 WEEKS = 12
 LIST_ROWS = 30
 """Rows listed before 'show all': a phone should not scroll through years."""
-
-
-def _date(raw: str | None, name: str) -> dt.date | None:
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise HTTPException(422, f"{name}: must be a date YYYY-MM-DD (got {raw[:40]!r})") from None
 
 
 # Rows are formatted here rather than in the template: a page of a busy diary renders
@@ -105,8 +97,8 @@ def diary_page(
 ) -> HTMLResponse:
     """The calendar of recent weeks and the filtered list."""
     today = local_now(request).date()
-    last = _date(until, "to") or today
-    first = _date(since, "from") or last - dt.timedelta(days=7 * WEEKS - 1)
+    last = date_param("to", until) or today
+    first = date_param("from", since) or last - dt.timedelta(days=7 * WEEKS - 1)
     if first > last:
         raise HTTPException(422, "from: must not be after 'to'")
     if side and side not in SIDES:
@@ -213,8 +205,9 @@ def delete_episode(episode_id: int, store: StoreDep, viewer: WriterDep) -> Respo
 @router.post("/diary/days/{date}/delete")
 def delete_day(date: str, store: StoreDep, viewer: WriterDep) -> Response:
     """Delete a day's check-in (undo brings it back)."""
-    day = _date(date, "date")
-    assert day is not None
+    day = date_param("date", date, "path")
+    if day is None:
+        raise HTTPException(404, "no such check-in")
     try:
         with store.write() as session:
             entries.delete_day(session, viewer.person_id, day)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException
 
 from nasalis.insights import running
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
-from nasalis.web.schemas import ExperimentIn, Message, invalid
+from nasalis.web.schemas import ExperimentIn, Message, date_param, invalid
 
 router = APIRouter(prefix="/api", tags=["experiments"])
 
@@ -26,10 +26,7 @@ def list_experiments(store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
 @router.post("/experiments", status_code=201, summary="Plan a randomised experiment")
 def start_experiment(body: ExperimentIn, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
     """Pairs of blocks in AB or BA order drawn at random, with settling-in days left out."""
-    try:
-        first = dt.date.fromisoformat(body.start) if body.start else dt.date.today() + dt.timedelta(days=1)
-    except ValueError:
-        raise invalid("start", "must be a date YYYY-MM-DD") from None
+    first = date_param("start", body.start, "body") or dt.date.today() + dt.timedelta(days=1)
     try:
         with store.write() as session:
             p = running.start(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from nasalis.insights.report import load_report
 from nasalis.web.deps import StoreDep, ViewerDep
-from nasalis.web.schemas import invalid
+from nasalis.web.schemas import date_param
 
 router = APIRouter(prefix="/api", tags=["insights"])
 
@@ -21,11 +20,6 @@ def api_insights(
     since: Annotated[str | None, Query(description="Only days from YYYY-MM-DD.")] = None,
 ) -> dict[str, Any]:
     """Every factor at lag 0 and 1 with rate ratio, interval, p, q and verdict."""
-    start = None
-    if since is not None:
-        try:
-            start = dt.date.fromisoformat(since)
-        except ValueError:
-            raise invalid("since", f"must be a date YYYY-MM-DD (got {since!r})", "query") from None
+    start = date_param("since", since)
     with store.read() as session:
         return load_report(session, viewer.person_id, start).to_json()

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from nasalis.diary.records import parse_date
 from nasalis.insights import running
 from nasalis.insights.report import load_report
 from nasalis.insights.timeofday import WEEKDAYS
@@ -78,7 +79,7 @@ def start_experiment(
 ) -> Response:
     """Plan a randomised experiment."""
     try:
-        first = dt.date.fromisoformat(start) if start else local_now(request).date() + dt.timedelta(days=1)
+        first = parse_date("start", start) or local_now(request).date() + dt.timedelta(days=1)
         count = int(pairs)
     except ValueError:
         context = _experiments_context(request, store, viewer)
