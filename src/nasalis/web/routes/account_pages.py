@@ -23,12 +23,13 @@ from nasalis.web.deps import (
 )
 from nasalis.web.templating import page
 
-router = APIRouter(include_in_schema=False)
 
-
-def _server_mode(request: Request) -> None:
+async def _server_mode(request: Request) -> None:
     if not get_settings(request).accounts:
         raise HTTPException(404, "accounts are off: this is personal mode, no login needed")
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(_server_mode)])
 
 
 def _safe_next(target: str | None) -> str:
@@ -61,7 +62,6 @@ def _form(request: Request, target: str, error: str | None) -> dict[str, object]
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/") -> HTMLResponse:
     """The sign-in form."""
-    _server_mode(request)
     return page(request, "login.html", _form(request, next, None))
 
 
@@ -74,7 +74,6 @@ def login(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     """Check the password (rate limited per username) and start a new session."""
-    _server_mode(request)
     try:
         with store.write() as session:
             person_id = accounts.verify_login(session, username, password)
@@ -91,7 +90,6 @@ def login(
 @router.get("/signup", response_class=HTMLResponse)
 def signup_page(request: Request) -> HTMLResponse:
     """The sign-up form (or a note that sign-up is closed)."""
-    _server_mode(request)
     context = {"open": get_settings(request).signup_open, "error": None, "csrf_token": cookie_csrf(request)}
     return page(request, "signup.html", context)
 
@@ -104,7 +102,6 @@ def signup(
     password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
     """Create an account with its own empty diary, and sign in."""
-    _server_mode(request)
     if not get_settings(request).signup_open:
         return page(request, "signup.html", {"open": False, "error": None}, 403)
     try:
@@ -119,7 +116,6 @@ def signup(
 @router.post("/logout")
 def logout(request: Request, store: StoreDep, viewer: WriterDep) -> Response:
     """End this session."""
-    _server_mode(request)
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         with store.write() as session:
@@ -132,7 +128,6 @@ def logout(request: Request, store: StoreDep, viewer: WriterDep) -> Response:
 @router.get("/account", response_class=HTMLResponse)
 def account_page(request: Request, viewer: WriterDep) -> HTMLResponse:
     """Password change."""
-    _server_mode(request)
     return page(request, "account.html", {"error": None})
 
 
@@ -145,7 +140,6 @@ def change_password(
     new_password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
     """Change the password; every session ends, and this browser gets a fresh one."""
-    _server_mode(request)
     try:
         with store.write() as session:
             accounts.change_password(session, viewer.person_id, old_password, new_password)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, UploadFile
@@ -24,7 +25,7 @@ async def import_upload(store: StoreDep, person_id: int, file: UploadFile) -> di
     except InterchangeError as exc:
         raise HTTPException(422, f"Nothing was imported: {exc}") from None
     result = import_bundle(store, person_id, bundle, label=f"import of {file.filename}")
-    return result.__dict__
+    return asdict(result)
 
 
 @router.post("/import", response_model=ImportOut, summary="Import a diary file (all or nothing)")
