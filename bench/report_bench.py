@@ -3,7 +3,8 @@
 Run: .venv/bin/python -m bench.report_bench
 A SQLite diary of 1,825 check-ins and 20,000 twitches; times reading and analysing it, the
 HTML, and the PDF (WeasyPrint), medians of 3, beside rendering the same HTML of an empty
-diary to PDF (the renderer's fixed cost) in the same run.
+diary to PDF (the renderer's fixed cost) in the same run. Then the same diary as a FHIR R4
+Bundle: building it, and validating it against fhir.resources' R4B models.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tests.diary.builders import generated_diary
 from nasalis.diary.importer import import_bundle
 from nasalis.diary.store import open_store
 from nasalis.report.data import gather
+from nasalis.report.fhir import bundle_of, validate
 from nasalis.report.render import to_html, to_pdf
 
 
@@ -50,6 +52,13 @@ def main() -> int:
         with empty.read() as session:
             empty_html = to_html(gather(session, empty.person_id()))
         base_s, _ = _median(lambda: to_pdf(empty_html))
+
+        def build() -> object:
+            with store.read() as session:
+                return bundle_of(session, store.person_id())
+
+        build_s, bundle = _median(build, runs=1)
+        check_s, _ = _median(lambda: validate(bundle), runs=1)  # type: ignore[arg-type]
     total = read_s + html_s + pdf_s
     print("Report benchmark: 5-year diary (1,825 days, 20,000 twitches), medians of 3\n")
     print(f"{'read and analyse the diary':36}{read_s * 1000:>8.0f} ms")
@@ -57,6 +66,10 @@ def main() -> int:
     print(f"{'PDF (WeasyPrint), ' + str(len(pdf)) + ' bytes':36}{pdf_s * 1000:>8.0f} ms")  # type: ignore[arg-type]
     print(f"{'PDF of an empty diary (baseline)':36}{base_s * 1000:>8.0f} ms")
     print(f"{'total for the 5-year report':36}{total * 1000:>8.0f} ms  (goal < 5,000 ms)")
+    entries = len(bundle["entry"])  # type: ignore[index]
+    print(f"\nFHIR R4 Bundle of the same diary ({entries:,} resources), one run")
+    print(f"{'build':36}{build_s * 1000:>8.0f} ms")
+    print(f"{'validate (fhir.resources R4B)':36}{check_s * 1000:>8.0f} ms")
     return 0 if total < 5 else 1
 
 

@@ -10,56 +10,20 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from nasalis.assessment import assess, parse_intake
 from nasalis.config import Settings
-from nasalis.diary import assessments, entries
-from nasalis.diary.importer import import_bundle
-from nasalis.diary.store import Store, open_store
+from nasalis.diary import entries
+from nasalis.diary.store import open_store
 from nasalis.report.data import gather
 from nasalis.report.render import to_html, to_pdf
 from nasalis.web.app import create_app
 from tests.cli.runner import nasalis_process
-from tests.diary.builders import generated_diary
-from tests.insights.simulator import Effect, simulate
+from tests.report.diaries import TODAY, ninety_day_diary
 
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
-TODAY = dt.date(2026, 11, 23)
-
-
-def _diary(url: str) -> Store:
-    store = open_store(url)
-    person = store.person_id()
-    sim = simulate(90, [Effect("tag:cheese", 2.5)], seed=21, start=TODAY - dt.timedelta(days=89))
-    bundle = generated_diary(90, 0, seed=2, start=TODAY - dt.timedelta(days=89))
-    zone = dt.timezone(dt.timedelta(hours=1))
-    bundle.days = sim.days
-    from nasalis.diary.records import EpisodeRecord
-
-    bundle.episodes = [
-        EpisodeRecord(
-            started_at=dt.datetime.combine(d, dt.time(7 + i % 14, i % 60), zone),
-            intensity=1 + i % 10,
-            side=("left", "right")[i % 3 == 0],
-            areas=("nose",) if i % 2 else ("nose", "cheek"),
-        )
-        for i, d in enumerate(sim.episode_dates)
-    ]
-    import_bundle(store, person, bundle)
-    intake = {
-        "age_years": 41,
-        "duration_days": 90,
-        "trend": "same",
-        "areas": ["nose"],
-        "caffeine_drinks_per_day": 5,
-    }
-    with store.write() as session:
-        assessments.save(session, person, intake, assess(parse_intake(intake)))
-        entries.add_medication(session, person, "Ventolin", "2 puffs")
-    return store
 
 
 def test_pdf_page_one_has_the_right_numbers(tmp_path: Path) -> None:
-    store = _diary(f"sqlite:///{tmp_path / 'r.db'}")
+    store = ninety_day_diary(f"sqlite:///{tmp_path / 'r.db'}")
     with store.read() as session:
         data = gather(session, store.person_id(), today=TODAY)
     pdf = tmp_path / "report.pdf"
@@ -104,7 +68,7 @@ def test_pdf_page_one_has_the_right_numbers(tmp_path: Path) -> None:
 
 def test_cli_and_web_write_the_report(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'r.db'}"
-    _diary(url).close()
+    ninety_day_diary(url).close()
     done = nasalis_process("report", "--out", str(tmp_path / "r.html"), "--db", url)
     assert done.returncode == 0, done.stderr
     assert "Daily record" in (tmp_path / "r.html").read_text()

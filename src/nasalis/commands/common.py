@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
@@ -49,3 +50,15 @@ def date_option(flag: str, raw: str | None, nothing_done: str) -> dt.date | None
         return parse_date(flag, raw)
     except FieldError as exc:
         fail(nothing_done, [str(exc)])
+
+
+def write_whole(out: Path, content: bytes, nothing_done: str) -> None:
+    """Write a file whole or not at all (a crash leaves the old file or none, never half)."""
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(content)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        fail(nothing_done, [f"--out: {exc}"])

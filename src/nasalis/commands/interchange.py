@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from nasalis.commands.common import DbOption, fail, store_for
+from nasalis.commands.common import DbOption, fail, store_for, write_whole
 from nasalis.diary import entries
 from nasalis.diary.importer import import_bundle
 from nasalis.diary.interchange import InterchangeError, read_any, write_bundle, write_folder
@@ -49,15 +49,13 @@ def export_command(
     db: DbOption = None,
 ) -> None:
     """Export the whole diary."""
+    if format_ is not Format.csv and out.is_dir():
+        fail("Nothing was exported.", [f"--out: {out} is a folder; {format_.value} export writes a file"])
     if format_ is Format.fhir:
-        fail(
-            "FHIR export is not available yet.",
-            ["it comes with the doctor's report; use csv or json"],
-        )
+        export_fhir_file(out, db)
+        return
     if format_ is Format.csv and out.exists() and not out.is_dir():
         fail("Nothing was exported.", [f"--out: {out} is a file; csv export writes a folder"])
-    if format_ is Format.json and out.is_dir():
-        fail("Nothing was exported.", [f"--out: {out} is a folder; json export writes a file"])
     store = store_for(db)
     with store.read() as session:
         person = store.person_id()
@@ -72,3 +70,21 @@ def export_command(
     except OSError as exc:
         fail("Nothing was exported.", [f"--out: {exc}"])
     typer.echo(f"Exported {len(eps)} episodes and {len(days)} days to {out}.")
+
+
+def export_fhir_file(out: Path, db: str | None) -> None:
+    """Write the diary as a validated FHIR R4 Bundle."""
+    from rich.progress import Progress
+
+    from nasalis.report.fhir import export_fhir  # fhir.resources loads only when asked for
+
+    store = store_for(db)
+    with store.read() as session, Progress(transient=True) as bar:
+        task = bar.add_task("Checking the FHIR Bundle", total=None)
+        data = export_fhir(
+            session,
+            store.person_id(),
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    write_whole(out, data, "Nothing was exported.")
+    typer.echo(f"Exported a FHIR R4 Bundle ({len(data):,} bytes) to {out}.")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from nasalis.commands.common import DbOption, SinceOption, date_option, fail, store_for
+from nasalis.commands.common import DbOption, SinceOption, date_option, fail, store_for, write_whole
 
 
 def report_command(
@@ -34,13 +34,7 @@ def report_command(
         content = to_pdf(html) if kind == ".pdf" else html.encode("utf-8")
     except PdfUnavailableError as exc:
         fail("No report was written.", [str(exc), "or write --out report.html"])
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(content)
-        tmp.replace(out)  # whole or not at all
-    except OSError as exc:
-        fail("No report was written.", [f"--out: {exc}"])
+    write_whole(out, content, "No report was written.")
     typer.echo(
         f"Wrote {out} ({len(data.episodes)} twitches, {data.days_with_check_in} days with a check-in)."
     )

@@ -34,11 +34,19 @@ async def api_import(file: UploadFile, store: StoreDep, viewer: WriterDep) -> di
     return await import_upload(store, viewer.person_id, file)
 
 
+MEDIA = {"json": "application/json", "csv": "application/zip", "fhir": "application/fhir+json"}
+
+
 def export_response(store: StoreDep, person_id: int, kind: str) -> Response:
     """The whole diary as a download."""
     with store.read() as session:
-        name, data = export_bytes(session, person_id, kind)
-    media = "application/json" if kind == "json" else "application/zip"
+        if kind == "fhir":
+            from nasalis.report.fhir import export_fhir  # fhir.resources loads only when asked for
+
+            name, data = "nasalis-diary-fhir.json", export_fhir(session, person_id)
+        else:
+            name, data = export_bytes(session, person_id, kind)
+    media = MEDIA[kind]
     return Response(data, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
 
 
@@ -46,7 +54,10 @@ def export_response(store: StoreDep, person_id: int, kind: str) -> Response:
 def api_export(
     store: StoreDep,
     viewer: ViewerDep,
-    format: Annotated[Literal["json", "csv"], Query(description="json, or a zip of CSV files")] = "json",
+    format: Annotated[
+        Literal["json", "csv", "fhir"],
+        Query(description="json, a zip of CSV files, or fhir (a FHIR R4 Bundle)"),
+    ] = "json",
 ) -> Response:
     """Everything, in the diary contract's formats."""
     return export_response(store, viewer.person_id, format)

@@ -36,11 +36,11 @@ async def import_file(request: Request, store: StoreDep, viewer: WriterDep, file
 
 @router.get("/export", response_class=HTMLResponse)
 def export_page(request: Request, store: StoreDep, viewer: ViewerDep, format: str | None = None) -> Response:
-    """Choose a format; with ?format=json|csv, the download itself."""
-    if format in ("json", "csv"):
+    """Choose a format; with ?format=json|csv|fhir, the download itself."""
+    if format in ("json", "csv", "fhir"):
         return export_response(store, viewer.person_id, format)
     if format is not None:
-        raise HTTPException(422, "format: must be json or csv")
+        raise HTTPException(422, "format: must be json, csv or fhir")
     return page(request, "export.html", {})
 
 
