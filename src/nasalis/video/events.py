@@ -1,0 +1,184 @@
+"""From per-region motion signals to twitch events, with blinks and speech set aside.
+
+A twitch moves one region, usually on one side, for 0.1-2 s. Blinks close both upper lids
+together for a fraction of a second; talking opens the mouth symmetrically; head turns and
+lighting drift are slow. So: slow change is removed by a rolling median, a region counts as
+moving when it leaves its own noise floor, and a movement on both sides at once is a blink
+(eyelids, short), speech (mouth) or a genuine both-sided twitch (nose, cheek, long eyelid).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from nasalis.video.measure import Signals
+
+BASELINE_S = 4.0
+"""Rolling-median window: longer than the longest twitch (2 s), shorter than a head turn."""
+FLOOR = 0.007
+"""Smallest movement counted, as a fraction of the inter-ocular distance (about 1 px at 720p)."""
+NOISE_K = 7.0
+"""How many noise spreads above its own floor a region must move to count."""
+MERGE_S = 0.3
+"""Gaps shorter than this inside one movement (a clonic flutter) do not split it."""
+BOTH_RATIO = 0.5
+"""The quieter side must reach this share of the louder one for a movement to be both-sided."""
+BLINK_MAX_S = 0.6
+EDGE = 0.3
+"""A movement starts and ends where it falls below this share of the threshold."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One twitch, as the contract reports it."""
+
+    start_s: float
+    end_s: float
+    side: str
+    region: str
+    amplitude: float
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Found:
+    """Events, and what was set aside."""
+
+    events: list[Event]
+    blinks: int
+    speech_movements: int
+    thresholds: dict[str, float]
+
+
+def _magnitude(sig: Signals, key: tuple[str, int]) -> np.ndarray:
+    """High-passed movement size per frame in IOD units (NaN where no face)."""
+    d = np.asarray(sig.motion[key], dtype=np.float64) / max(sig.iod, 1e-6)
+    fps = (len(sig.times) - 1) / max(sig.times[-1] - sig.times[0], 1e-6) if len(sig.times) > 1 else 30.0
+    window = max(3, int(BASELINE_S * fps) | 1)
+    frame = pd.DataFrame(d)
+    base = frame.rolling(window, center=True, min_periods=1).median().to_numpy()
+    out: np.ndarray = np.hypot(*(d - base).T)
+    return out
+
+
+def _segments(m: np.ndarray, times: np.ndarray, thr: float) -> list[tuple[int, int]]:
+    """[start, end] frame ranges above thr, widened to half of it, merged across short gaps."""
+    above = np.nan_to_num(m) > thr
+    spans: list[list[int]] = []
+    i, n = 0, len(m)
+    while i < n:
+        if not above[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and above[j + 1]:
+            j += 1
+        a, b = i, j
+        while a > 0 and np.nan_to_num(m[a - 1]) > thr * EDGE:
+            a -= 1
+        while b + 1 < n and np.nan_to_num(m[b + 1]) > thr * EDGE:
+            b += 1
+        if spans and times[a] - times[spans[-1][1]] < MERGE_S:
+            spans[-1][1] = max(spans[-1][1], b)
+        else:
+            spans.append([a, b])
+        i = b + 1
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _threshold(m: np.ndarray) -> float:
+    valid = m[~np.isnan(m)]
+    if valid.size == 0:
+        return float("inf")
+    median = float(np.median(valid))
+    spread = 1.4826 * float(np.median(np.abs(valid - median)))
+    return max(FLOOR, median + NOISE_K * spread)
+
+
+@dataclass
+class _Movement:
+    region: str
+    start: int
+    end: int
+    peaks: dict[int, float]
+    thr: dict[int, float]
+    side_of: dict[int, str]
+
+    @property
+    def loud(self) -> int:
+        return max(self.peaks, key=lambda k: self.peaks[k])
+
+    @property
+    def both(self) -> bool:
+        quiet = 1 - self.loud
+        ratio = self.peaks[quiet] / self.peaks[self.loud] if self.peaks[self.loud] > 0 else 0.0
+        return ratio >= BOTH_RATIO and self.peaks[quiet] > self.thr[quiet]
+
+
+def _movements(sig: Signals, region: str, times: np.ndarray, mirrored: bool) -> list[_Movement]:
+    """Each time a region left its noise floor, on one side or both."""
+    mags = {k: _magnitude(sig, (region, k)) for k in (0, 1)}
+    thr = {k: _threshold(mags[k]) for k in (0, 1)}
+    # The side that appears on the image's right is the person's left, unless mirrored.
+    side_of = {k: ("left" if (sig.image_x[(region, k)] > sig.nose_x) != mirrored else "right") for k in (0, 1)}
+    spans = sorted([(a, b) for k in (0, 1) for a, b in _segments(mags[k], times, thr[k])])
+    merged: list[list[int]] = []
+    for a, b in spans:  # one movement may show on both sides: take their union
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out = []
+    for a, b in merged:
+        peaks = {k: float(np.nanmax(mags[k][a : b + 1])) for k in (0, 1)}
+        move = _Movement(region, a, b, peaks, thr, side_of)
+        if move.peaks[move.loud] > thr[move.loud]:
+            out.append(move)
+    return out
+
+
+DISTURBED = 0.35
+"""A movement elsewhere during a blink or speech, smaller than this share of it, is its echo."""
+
+
+def find_events(sig: Signals, mirrored: bool = False) -> Found:
+    """Twitch events with anatomical sides; blinks and speech counted apart."""
+    times = np.asarray(sig.times)
+    moves = {region: _movements(sig, region, times, mirrored) for region in sorted({k[0] for k in sig.motion})}
+    disturbances: list[tuple[float, float, float]] = []  # (start s, end s, size) of blinks and speech
+    blinks = speech = 0
+    for m in moves.get("eyelid", []):
+        if m.both and times[m.end] - times[m.start] <= BLINK_MAX_S:
+            blinks += 1
+            disturbances.append((times[m.start], times[m.end], max(m.peaks.values())))
+    for m in moves.get("mouth", []):
+        if m.both:
+            speech += 1
+            disturbances.append((times[m.start], times[m.end], max(m.peaks.values())))
+    events: list[Event] = []
+    for region, found in moves.items():
+        for m in found:
+            start, end, peak = times[m.start], times[m.end], m.peaks[m.loud]
+            if m.both and (region == "mouth" or (region == "eyelid" and end - start <= BLINK_MAX_S)):
+                continue
+            if any(
+                start <= b + 0.1 and end >= a - 0.1 and peak < DISTURBED * size for a, b, size in disturbances
+            ):
+                continue
+            confidence = min(1.0, 0.5 + 0.5 * (peak / m.thr[m.loud] - 1.0) / 3.0)
+            events.append(
+                Event(
+                    start_s=round(float(start), 2),
+                    end_s=round(float(end), 2),
+                    side="both" if m.both else m.side_of[m.loud],
+                    region=region,
+                    amplitude=round(peak, 4),
+                    confidence=round(confidence, 2),
+                )
+            )
+    events.sort(key=lambda e: e.start_s)
+    thresholds = {r: max(f[0].thr.values()) if f else 0.0 for r, f in moves.items()}
+    return Found(events, blinks, speech, thresholds)

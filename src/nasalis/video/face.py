@@ -1,0 +1,50 @@
+"""MediaPipe's legacy Face Mesh (its model ships in the mediapipe 0.10.21 wheel)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+# Landmark indices of the 478-point mesh (refine_landmarks on adds the irises, 468-477).
+IRIS = (468, 473)
+STABLE = (168, 6, 197, 195, 5, 4, 10, 151, 9, 108, 337, 234, 454)
+"""Nose bridge and ridge, forehead and the face's sides at eye level: they move with the head,
+not with a twitch or a blink (eye corners are left out: the mesh bends them in a blink)."""
+ANCHORS = (10, 151, 9, 108, 337, 105, 334, 66, 296, 4, 152)
+"""Forehead, glabella, nose bridge and brows: 'the rest of the face' regions are measured against."""
+REGIONS: dict[str, tuple[int, int]] = {
+    "nose": (129, 358),  # nasal ala, where nasalis pulls
+    "eyelid": (159, 386),  # upper lid
+    "cheek": (205, 425),
+    "mouth": (61, 291),  # mouth corners
+}
+
+
+class FaceMesh:
+    """One face tracked through a clip, landmarks in pixels."""
+
+    def __init__(self) -> None:
+        import mediapipe as mp  # heavy (TensorFlow Lite); only when a clip is analysed
+
+        self._mesh: Any = mp.solutions.face_mesh.FaceMesh(
+            static_image_mode=False,
+            max_num_faces=1,
+            refine_landmarks=True,
+            min_detection_confidence=0.5,
+            min_tracking_confidence=0.5,
+        )
+
+    def landmarks(self, bgr: np.ndarray) -> np.ndarray | None:
+        """(478, 2) pixel coordinates of the face, or None when no face is found."""
+        rgb = bgr[:, :, ::-1]
+        found = self._mesh.process(np.ascontiguousarray(rgb))
+        if not found.multi_face_landmarks:
+            return None
+        h, w = bgr.shape[:2]
+        pts = np.array([(p.x * w, p.y * h) for p in found.multi_face_landmarks[0].landmark], dtype=np.float32)
+        return pts
+
+    def close(self) -> None:
+        """Free the graph."""
+        self._mesh.close()
