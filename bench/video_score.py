@@ -58,7 +58,9 @@ def score_clip(truth: dict[str, Any], result: dict[str, Any], score: Score) -> l
         )
         if hit is None:
             score.false_positive += 1
-            if e["region"] == "eyelid" and any(abs(b - e["start_s"]) <= MATCH_ONSET_S for b in truth["blinks"]):
+            if e["region"] == "eyelid" and any(
+                abs(b - e["start_s"]) <= MATCH_ONSET_S for b in truth["blinks"]
+            ):
                 score.blinks_as_twitches += 1
             problems.append(f"false {e['region']}/{e['side']} at {e['start_s']} amp {e['amplitude']}")
         else:
@@ -67,7 +69,10 @@ def score_clip(truth: dict[str, Any], result: dict[str, Any], score: Score) -> l
             score.amplitude_errors.append(abs(e["amplitude"] - hit["amplitude"]) / hit["amplitude"])
     for t in unmatched:
         score.false_negative += 1
-        problems.append(f"missed {t['region']}/{t['side']} at {t['onset_s']} ({t['duration_s']} s, amp {t['amplitude']:.3f})")
+        problems.append(
+            f"missed {t['region']}/{t['side']} at {t['onset_s']}"
+            f" ({t['duration_s']} s, amp {t['amplitude']:.3f})"
+        )
     return problems
 
 

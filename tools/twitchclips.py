@@ -99,7 +99,9 @@ class _Face:
         hi = np.max(list(self.points.values()), axis=0) + 0.6 * self.iod
         self.box = (int(max(lo[0], 0)), int(max(lo[1], 0)), int(min(hi[0], width)), int(min(hi[1], height)))
         x0, y0, x1, y1 = self.box
-        self.gx, self.gy = np.meshgrid(np.arange(x0, x1, dtype=np.float32), np.arange(y0, y1, dtype=np.float32))
+        self.gx, self.gy = np.meshgrid(
+            np.arange(x0, x1, dtype=np.float32), np.arange(y0, y1, dtype=np.float32)
+        )
 
 
 def _bump(t: float, onset: float, duration: float) -> float:
@@ -140,12 +142,14 @@ def _displacement(face: _Face, spec: ClipSpec, t: float) -> tuple[np.ndarray, np
         if k:
             moved = True
             for eye in face.eyes:  # the upper lid slides down over the eye
-                dy += (k * 0.16 * face.iod) * _gauss(face, eye - (0, 0.05 * face.iod), 0.2 * face.iod, 0.09 * face.iod)
+                dy += (k * 0.16 * face.iod) * _gauss(
+                    face, eye - (0, 0.05 * face.iod), 0.2 * face.iod, 0.09 * face.iod
+                )
     for start, end in spec.talking:
         if start <= t <= end:
             moved = True
             k = abs(math.sin(2 * math.pi * 4.0 * (t - start))) * min(1.0, (t - start) / 0.2, (end - t) / 0.2)
-            jaw = face.mouth + (0, 0.18 * face.iod)
+            jaw = face.mouth + np.array([0.0, 0.18 * face.iod])
             dy += (k * 0.07 * face.iod) * _gauss(face, jaw, 0.35 * face.iod, 0.2 * face.iod)
     return (dx, dy) if moved else None
 
@@ -178,10 +182,14 @@ def render(spec: ClipSpec, path: Path) -> dict[str, object]:
             )
         if spec.head_rotation_deg or spec.head_shift_px:
             angle = spec.head_rotation_deg * math.sin(2 * math.pi * 0.15 * t + phases[0])
-            squash = 1.0 - 0.03 * (spec.head_rotation_deg > 0) * (0.5 + 0.5 * math.sin(2 * math.pi * 0.1 * t + phases[1]))
+            squash = 1.0 - 0.03 * (spec.head_rotation_deg > 0) * (
+                0.5 + 0.5 * math.sin(2 * math.pi * 0.1 * t + phases[1])
+            )
             m = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
             m[0, :2] *= squash
-            m[0, 2] += spec.head_shift_px * math.sin(2 * math.pi * 0.2 * t + phases[2]) + (1 - squash) * width / 2
+            m[0, 2] += (
+                spec.head_shift_px * math.sin(2 * math.pi * 0.2 * t + phases[2]) + (1 - squash) * width / 2
+            )
             m[1, 2] += 0.6 * spec.head_shift_px * math.sin(2 * math.pi * 0.13 * t + phases[3])
             frame = cv2.warpAffine(frame, m, spec.size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
         gain = 1.0 + spec.brightness_drift * math.sin(2 * math.pi * t / max(spec.seconds, 1.0) + phases[4])
@@ -229,8 +237,12 @@ def random_spec(seed: int, seconds: float = 10.0, distractors: bool = True) -> C
         if onset is None:
             continue
         region = str(rng.choice(REGIONS))
-        side = str(rng.choice(["left", "right"] if region in ("eyelid", "mouth") else ["left", "right", "both"]))
-        spec.twitches.append(Twitch(region, side, round(onset, 3), round(duration, 3), float(rng.uniform(0.02, 0.06))))
+        side = str(
+            rng.choice(["left", "right"] if region in ("eyelid", "mouth") else ["left", "right", "both"])
+        )
+        spec.twitches.append(
+            Twitch(region, side, round(onset, 3), round(duration, 3), float(rng.uniform(0.02, 0.06)))
+        )
     if distractors:
         for _ in range(int(rng.integers(1, 4))):
             onset = free_slot(0.25)

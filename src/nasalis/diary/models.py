@@ -13,6 +13,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -193,3 +194,27 @@ class Assessment(Base):
     level: Mapped[str] = mapped_column(String(20))
     intake: Mapped[dict[str, Any]] = mapped_column(JSON)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Video(Base):
+    """A clip sent for measurement: queued, running, done or failed, and what it found.
+
+    The clip's bytes stay in the database only until the job has read them, so that workers
+    on other machines can analyse it; they are deleted as soon as the analysis ends.
+    """
+
+    __tablename__ = "videos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    filename: Mapped[str] = mapped_column(String(200))
+    recorded_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    utc_offset_min: Mapped[int] = mapped_column(Integer, default=0)
+    mirrored: Mapped[bool] = mapped_column(Boolean, default=False)
+    attach: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    clip: Mapped[bytes | None] = mapped_column(LargeBinary)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    keyframes: Mapped[list[str] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from nasalis.config import default_db_url
 from nasalis.diary.models import Person
 
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 """The newest migration; a test checks it is Alembic's head, so it cannot drift."""
 
 LOCAL_HANDLE = "local"

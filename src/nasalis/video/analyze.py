@@ -88,9 +88,14 @@ def analyze(
         f"{found.blinks} blink(s) were counted apart and are not twitches.",
     ]
     if found.speech_movements:
-        notes.append(f"{found.speech_movements} mouth movement(s) on both sides looked like speech and were not counted.")
+        notes.append(
+            f"{found.speech_movements} mouth movement(s) on both sides looked like speech;"
+            " they were not counted."
+        )
     if ratio < 0.95:
-        notes.append(f"The face was out of view for {1 - ratio:.0%} of the clip; twitches then could not be seen.")
+        notes.append(
+            f"The face was out of view for {1 - ratio:.0%} of the clip; twitches then could not be seen."
+        )
     notes.append("A measurement from video is not a diagnosis; show it to your doctor with the clip.")
     return VideoResult(
         fps=count / duration if info.fps <= 0 else info.fps,

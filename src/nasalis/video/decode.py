@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
-import numpy as np
 
+from nasalis.video.arrays import Array
 from nasalis.video.errors import VideoError
 
 MAX_SIDE = 1280
@@ -37,7 +37,9 @@ def _open(path: Path) -> cv2.VideoCapture:
         raise VideoError(f"{path.name}: the file is empty")
     cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     if not cap.isOpened():
-        raise VideoError(f"{path.name}: not a video that can be read (MP4, MOV or WebM from a phone or webcam)")
+        raise VideoError(
+            f"{path.name}: not a video that can be read (MP4, MOV or WebM from a phone or webcam)"
+        )
     # Phones store portrait clips as landscape plus a rotation tag; turn them upright.
     cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
     return cap
@@ -60,7 +62,7 @@ def probe(path: Path) -> ClipInfo:
     return ClipInfo(fps=fps, frames=max(frames, 1), width=width, height=height)
 
 
-def frames(path: Path) -> Iterator[tuple[float, np.ndarray]]:
+def frames(path: Path) -> Iterator[tuple[float, Array]]:
     """(time in seconds, BGR frame) for every frame, scaled to at most MAX_SIDE pixels."""
     cap = _open(path)
     fps = probe(path).fps

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from nasalis.video.arrays import Array
 from nasalis.video.measure import Signals
 
 BASELINE_S = 4.0
@@ -53,18 +54,18 @@ class Found:
     thresholds: dict[str, float]
 
 
-def _magnitude(sig: Signals, key: tuple[str, int]) -> np.ndarray:
+def _magnitude(sig: Signals, key: tuple[str, int]) -> Array:
     """High-passed movement size per frame in IOD units (NaN where no face)."""
     d = np.asarray(sig.motion[key], dtype=np.float64) / max(sig.iod, 1e-6)
     fps = (len(sig.times) - 1) / max(sig.times[-1] - sig.times[0], 1e-6) if len(sig.times) > 1 else 30.0
     window = max(3, int(BASELINE_S * fps) | 1)
     frame = pd.DataFrame(d)
     base = frame.rolling(window, center=True, min_periods=1).median().to_numpy()
-    out: np.ndarray = np.hypot(*(d - base).T)
+    out: Array = np.hypot(*(d - base).T)
     return out
 
 
-def _segments(m: np.ndarray, times: np.ndarray, thr: float) -> list[tuple[int, int]]:
+def _segments(m: Array, times: Array, thr: float) -> list[tuple[int, int]]:
     """[start, end] frame ranges above thr, widened to half of it, merged across short gaps."""
     above = np.nan_to_num(m) > thr
     spans: list[list[int]] = []
@@ -89,7 +90,7 @@ def _segments(m: np.ndarray, times: np.ndarray, thr: float) -> list[tuple[int, i
     return [(a, b) for a, b in spans if b > a]
 
 
-def _threshold(m: np.ndarray) -> float:
+def _threshold(m: Array) -> float:
     valid = m[~np.isnan(m)]
     if valid.size == 0:
         return float("inf")
@@ -118,12 +119,14 @@ class _Movement:
         return ratio >= BOTH_RATIO and self.peaks[quiet] > self.thr[quiet]
 
 
-def _movements(sig: Signals, region: str, times: np.ndarray, mirrored: bool) -> list[_Movement]:
+def _movements(sig: Signals, region: str, times: Array, mirrored: bool) -> list[_Movement]:
     """Each time a region left its noise floor, on one side or both."""
     mags = {k: _magnitude(sig, (region, k)) for k in (0, 1)}
     thr = {k: _threshold(mags[k]) for k in (0, 1)}
     # The side that appears on the image's right is the person's left, unless mirrored.
-    side_of = {k: ("left" if (sig.image_x[(region, k)] > sig.nose_x) != mirrored else "right") for k in (0, 1)}
+    side_of = {
+        k: ("left" if (sig.image_x[(region, k)] > sig.nose_x) != mirrored else "right") for k in (0, 1)
+    }
     spans = sorted([(a, b) for k in (0, 1) for a, b in _segments(mags[k], times, thr[k])])
     merged: list[list[int]] = []
     for a, b in spans:  # one movement may show on both sides: take their union
@@ -147,7 +150,9 @@ DISTURBED = 0.35
 def find_events(sig: Signals, mirrored: bool = False) -> Found:
     """Twitch events with anatomical sides; blinks and speech counted apart."""
     times = np.asarray(sig.times)
-    moves = {region: _movements(sig, region, times, mirrored) for region in sorted({k[0] for k in sig.motion})}
+    moves = {
+        region: _movements(sig, region, times, mirrored) for region in sorted({k[0] for k in sig.motion})
+    }
     disturbances: list[tuple[float, float, float]] = []  # (start s, end s, size) of blinks and speech
     blinks = speech = 0
     for m in moves.get("eyelid", []):

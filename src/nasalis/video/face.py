@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import cv2
 import numpy as np
+
+from nasalis.video.arrays import Array
 
 # Landmark indices of the 478-point mesh (refine_landmarks on adds the irises, 468-477).
 IRIS = (468, 473)
@@ -35,10 +38,9 @@ class FaceMesh:
             min_tracking_confidence=0.5,
         )
 
-    def landmarks(self, bgr: np.ndarray) -> np.ndarray | None:
+    def landmarks(self, bgr: Array) -> Array | None:
         """(478, 2) pixel coordinates of the face, or None when no face is found."""
-        rgb = bgr[:, :, ::-1]
-        found = self._mesh.process(np.ascontiguousarray(rgb))
+        found = self._mesh.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
         if not found.multi_face_landmarks:
             return None
         h, w = bgr.shape[:2]

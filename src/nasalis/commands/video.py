@@ -1,0 +1,129 @@
+"""`nasalis video analyze` and `nasalis worker`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from nasalis.commands.common import DbOption, fail, store_for
+from nasalis.diary.records import FieldError, parse_instant
+
+app = typer.Typer(help="Measure twitches from a video clip.", no_args_is_help=True)
+
+
+@app.command("analyze")
+def analyze_command(
+    clip: Annotated[Path, typer.Argument(help="The clip: MP4, MOV or WebM from a phone or webcam.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON.")] = False,
+    attach: Annotated[
+        bool,
+        typer.Option("--attach", help="Add the twitches to the diary (source=video; undo removes them)."),
+    ] = False,
+    mirrored: Annotated[
+        bool, typer.Option("--mirrored", help="The clip was recorded mirrored (some front cameras do).")
+    ] = False,
+    recorded_at: Annotated[
+        str | None,
+        typer.Option(
+            "--recorded-at",
+            help="When the clip began, e.g. 2026-03-02T08:15:00+01:00 (default: the file's time).",
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Count and measure the twitches in a clip: region, side, time and size of each."""
+    from nasalis.video.analyze import analyze  # mediapipe loads only for this command
+    from nasalis.video.errors import VideoError
+
+    began: dt.datetime | None = None
+    if recorded_at is not None:
+        try:
+            began = parse_instant("--recorded-at", recorded_at)
+        except FieldError as exc:
+            fail("Nothing was analysed.", [str(exc)])
+    store = store_for(db) if attach else None  # a bad --db fails before minutes of work
+    with Progress(
+        TextColumn("Measuring {task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:.0f} s"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(clip.name, total=None)
+        try:
+            result = analyze(
+                clip, mirrored=mirrored, progress=lambda t, total: bar.update(task, completed=t, total=total)
+            )
+        except VideoError as exc:
+            fail("Nothing was analysed; nothing was added to the diary.", [str(exc)])
+    data = result.to_json()
+    if store is not None:
+        from nasalis.diary import videos
+
+        if began is None:
+            began = _file_start(clip, result.duration_s)
+        with store.write() as session:
+            row = videos.create(session, store.person_id(), clip.name, None, began, mirrored, attach=True)
+            added = videos.finish(session, row.id, data, [])
+        data["attached_episodes"] = len(added)
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    _print(result.to_json(), data.get("attached_episodes"))
+
+
+def _file_start(clip: Path, duration_s: float) -> dt.datetime:
+    """A phone writes the file when filming stops: its time minus the clip's length."""
+    ended = dt.datetime.fromtimestamp(clip.stat().st_mtime).astimezone()
+    return ended - dt.timedelta(seconds=duration_s)
+
+
+def _print(data: dict[str, object], attached: object) -> None:
+    out = Console()
+    out.print(
+        f"{data['frames']} frames, {data['duration_s']} s at {data['fps']} fps;"
+        f" face in view {float(str(data['face_found_ratio'])):.0%} of the clip."
+    )
+    events = data["events"]
+    assert isinstance(events, list)
+    out.print(
+        f"[bold]{len(events)} twitch(es)[/bold], {data['events_per_minute']} a minute;"
+        f" {data['blinks_per_minute']} blinks a minute (not counted as twitches)."
+    )
+    for e in events:
+        out.print(
+            f"  {e['start_s']:>7.2f}-{e['end_s']:<7.2f} s  {e['region']:<6} {e['side']:<5}"
+            f" amplitude {e['amplitude']:.3f}  confidence {e['confidence']:.2f}"
+        )
+    for note in data["notes"] if isinstance(data["notes"], list) else []:
+        out.print(f"[dim]{note}[/dim]")
+    if attached is not None:
+        out.print(f"Added {attached} twitch(es) to the diary (source: video). nasalis undo takes them back.")
+
+
+def worker_command(
+    once: Annotated[bool, typer.Option("--once", help="Stop when the queue is empty.")] = False,
+    concurrency: Annotated[int, typer.Option(min=1, max=16, help="Clips measured at a time.")] = 1,
+    db: DbOption = None,
+) -> None:
+    """Measure queued video clips (server mode, PostgreSQL): run one per machine or core."""
+    from nasalis.diary.store import resolve_url
+    from nasalis.video.jobs import run_worker
+
+    url = resolve_url(db)
+    if not url.startswith("postgresql"):
+        fail(
+            "The job queue needs PostgreSQL.",
+            ["--db: on a SQLite diary, `nasalis serve` measures clips itself; no worker is needed"],
+        )
+    store_for(url).close()  # schema up to date, or a clear error
+    typer.echo(f"nasalis worker: measuring clips queued in {url.split('@')[-1]}")
+    run_worker(url, once=once, concurrency=concurrency)

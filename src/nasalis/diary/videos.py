@@ -1,0 +1,134 @@
+"""Clips sent for measurement, and their events attached to the diary as episodes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from nasalis.diary import journal
+from nasalis.diary.entries import NotFoundError, episode_row, to_utc
+from nasalis.diary.models import Episode, Video
+from nasalis.diary.records import EpisodeRecord
+
+STATUSES = ("queued", "running", "done", "failed")
+
+
+def create(
+    session: Session,
+    person_id: int,
+    filename: str,
+    clip: bytes | None,
+    recorded_at: dt.datetime | None = None,
+    mirrored: bool = False,
+    attach: bool = True,
+) -> Video:
+    """A clip waiting for analysis (clip bytes kept until a job reads them)."""
+    utc, offset = to_utc(recorded_at) if recorded_at else (None, 0)
+    row = Video(
+        person_id=person_id,
+        filename=filename[:200],
+        clip=clip,
+        recorded_at_utc=utc,
+        utc_offset_min=offset,
+        mirrored=mirrored,
+        attach=attach,
+        status="queued",
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def claim(session: Session, video_id: int) -> Video | None:
+    """Mark a queued clip running, once (two workers never both take it); None if taken."""
+    taken = session.execute(
+        update(Video).where(Video.id == video_id, Video.status == "queued").values(status="running")
+    )
+    if getattr(taken, "rowcount", 0) != 1:
+        return None
+    return session.get(Video, video_id)
+
+
+def fail(session: Session, video_id: int, message: str) -> None:
+    """The clip could not be measured: say why, keep nothing of it."""
+    row = session.get(Video, video_id)
+    if row is not None:
+        row.status, row.error, row.clip = "failed", message[:2000], None
+
+
+def finish(session: Session, video_id: int, result: dict[str, Any], keyframes: list[str]) -> list[int]:
+    """Store the measurement, drop the clip, and attach the events if asked; new episode ids."""
+    row = session.get(Video, video_id)
+    if row is None:
+        return []
+    row.status, row.result, row.keyframes, row.clip, row.error = "done", result, keyframes, None, None
+    return attach(session, row) if row.attach else []
+
+
+def recorded_at(row: Video, duration_s: float) -> dt.datetime:
+    """When the clip began, in the offset it was told in (else: it ended when it was sent)."""
+    zone = dt.timezone(dt.timedelta(minutes=row.utc_offset_min))
+    if row.recorded_at_utc is not None:
+        return row.recorded_at_utc.replace(tzinfo=dt.UTC).astimezone(zone)
+    ended = row.created_at.replace(tzinfo=dt.UTC).astimezone(zone)
+    return ended - dt.timedelta(seconds=duration_s)
+
+
+def attach(session: Session, row: Video) -> list[int]:
+    """Each event as an episode (source=video); one journal entry, so undo removes them all."""
+    result = row.result or {}
+    start = recorded_at(row, float(result.get("duration_s", 0.0)))
+    have = set(session.scalars(select(Episode.started_at_utc).where(Episode.person_id == row.person_id)))
+    ids: list[int] = []
+    for event in result.get("events", []):
+        began = start + dt.timedelta(seconds=float(event["start_s"]))
+        record = EpisodeRecord(
+            started_at=began.replace(microsecond=(began.microsecond // 10_000) * 10_000),
+            duration_s=round(float(event["end_s"]) - float(event["start_s"]), 2),
+            side=event["side"],
+            areas=(event["region"],),
+            source="video",
+            note=f"measured from {row.filename}: amplitude {event['amplitude']}",
+        )
+        values = episode_row(row.person_id, record)
+        if values["started_at_utc"] in have:
+            continue  # attached before: the diary's natural key is the start time
+        episode = Episode(**values)
+        session.add(episode)
+        session.flush()
+        ids.append(episode.id)
+    if ids:
+        journal.record(
+            session, row.person_id, "add", "episodes", ids, f"{len(ids)} twitches from {row.filename}"
+        )
+    return ids
+
+
+def get(session: Session, person_id: int, video_id: int) -> Video:
+    """One of this person's clips; NotFoundError for anyone else's."""
+    row = session.get(Video, video_id)
+    if row is None or row.person_id != person_id:
+        raise NotFoundError(f"video {video_id}")
+    return row
+
+
+def list_of(session: Session, person_id: int, limit: int = 50) -> list[Video]:
+    """This person's clips, newest first."""
+    query = select(Video).where(Video.person_id == person_id).order_by(Video.id.desc()).limit(limit)
+    return list(session.scalars(query))
+
+
+def latest_results(
+    session: Session, person_id: int, limit: int = 5
+) -> list[tuple[dt.datetime, dict[str, Any]]]:
+    """The newest finished measurements (for the doctor's report)."""
+    query = (
+        select(Video.created_at, Video.result)
+        .where(Video.person_id == person_id, Video.status == "done")
+        .order_by(Video.id.desc())
+        .limit(limit)
+    )
+    return [(at, result) for at, result in session.execute(query) if result]

@@ -1,0 +1,160 @@
+"""Video analysis as a background job: a request never waits for a clip to be measured.
+
+Personal mode (SQLite, one machine): a local pool of processes runs the jobs. Server mode
+(PostgreSQL): jobs go through procrastinate, a PostgreSQL-backed queue, and `nasalis worker`
+processes, on this machine or others pointing at the same database, share them. Either way
+the job itself is `run_job`: read the clip from the database, measure it, store the result
+(and the events as episodes when asked), and delete the clip.
+"""
+
+from __future__ import annotations
+
+import base64
+import concurrent.futures
+import multiprocessing
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import cv2
+
+from nasalis.diary import videos
+from nasalis.diary.store import Store, open_store
+from nasalis.video.analyze import analyze
+from nasalis.video.arrays import Array
+from nasalis.video.decode import frames
+from nasalis.video.errors import VideoError
+
+TASK = "nasalis.analyze_video"
+QUEUE = "videos"
+KEYFRAMES = 4
+
+
+def keyframes(path: Path, times: list[float], width: int = 320) -> list[str]:
+    """Small JPEG stills (as data: URIs) of the clip at the given times, in order."""
+    wanted = sorted(times)[:KEYFRAMES]
+    out: list[str] = []
+    for t, frame in frames(path):
+        if not wanted:
+            break
+        if t + 1e-6 >= wanted[0]:
+            wanted.pop(0)
+            out.append(_jpeg(frame, width))
+    return out
+
+
+def _jpeg(frame: Array, width: int) -> str:
+    scale = width / frame.shape[1]
+    small = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    ok, data = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    return "data:image/jpeg;base64," + base64.b64encode(data.tobytes()).decode() if ok else ""
+
+
+def run_job(store: Store, video_id: int) -> str:
+    """Measure one queued clip; its final status ('done', 'failed', or 'skipped' if taken)."""
+    with store.write() as session:
+        row = videos.claim(session, video_id)
+        if row is None:
+            return "skipped"
+        clip, name, mirrored = row.clip or b"", row.filename, row.mirrored
+    with tempfile.TemporaryDirectory(prefix="nasalis-video-") as tmp:
+        path = Path(tmp) / ("clip" + (Path(name).suffix.lower() or ".mp4"))
+        path.write_bytes(clip)
+        try:
+            result = analyze(path, mirrored=mirrored)
+            stills = keyframes(path, [e.start_s + (e.end_s - e.start_s) / 2 for e in result.events] or [0.0])
+        except VideoError as exc:
+            with store.write() as session:
+                videos.fail(session, video_id, str(exc).replace(path.name, name))
+            return "failed"
+        except Exception as exc:  # a broken decoder must not leave the job 'running' forever
+            with store.write() as session:
+                videos.fail(session, video_id, f"the analysis stopped: {type(exc).__name__}")
+            raise
+    with store.write() as session:
+        videos.finish(session, video_id, result.to_json(), stills)
+    return "done"
+
+
+def _run_in_child(db_url: str, video_id: int) -> str:
+    store = open_store(db_url, upgrade=False)
+    try:
+        return run_job(store, video_id)
+    finally:
+        store.close()
+
+
+class LocalQueue:
+    """Personal mode: jobs in a pool of worker processes on this machine."""
+
+    def __init__(self, db_url: str, workers: int = 1) -> None:
+        self.db_url = db_url
+        # 'spawn': the web app's threads and open connections must not be forked.
+        context = multiprocessing.get_context("spawn")
+        self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        self.pending: dict[int, concurrent.futures.Future[str]] = {}
+
+    def submit(self, video_id: int) -> None:
+        """Start measuring a clip in the background."""
+        self.pending[video_id] = self._pool.submit(_run_in_child, self.db_url, video_id)
+
+    def close(self) -> None:
+        """Let running jobs finish, then stop the pool."""
+        self._pool.shutdown(wait=True, cancel_futures=False)
+
+
+def conninfo(db_url: str) -> str:
+    """A psycopg connection string from the SQLAlchemy URL."""
+    return db_url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+@cache
+def procrastinate_app(db_url: str) -> Any:
+    """The procrastinate app for this database, with the analysis task registered."""
+    import procrastinate  # only server mode needs it
+
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(db_url)))
+
+    @app.task(name=TASK, queue=QUEUE)
+    def analyze_video(video_id: int) -> str:
+        store = open_store(db_url, upgrade=False)
+        try:
+            return run_job(store, video_id)
+        finally:
+            store.close()
+
+    return app
+
+
+def ensure_queue_schema(db_url: str) -> None:
+    """Create procrastinate's tables in the diary's PostgreSQL database, once."""
+    import psycopg
+
+    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+        exists = conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL").fetchone()
+        if exists and exists[0]:
+            return
+        # Two workers starting together must not both create it.
+        conn.execute("SELECT pg_advisory_lock(727217)")
+        try:
+            again = conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL").fetchone()
+            if not (again and again[0]):
+                app = procrastinate_app(db_url)
+                with app.open():
+                    app.schema_manager.apply_schema()
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(727217)")
+
+
+def defer(db_url: str, video_id: int) -> None:
+    """Queue a clip for `nasalis worker` (server mode)."""
+    app = procrastinate_app(db_url)
+    with app.open():
+        app.tasks[TASK].defer(video_id=video_id)
+
+
+def run_worker(db_url: str, once: bool = False, concurrency: int = 1) -> None:
+    """Process queued clips until stopped (or, with once, until the queue is empty)."""
+    ensure_queue_schema(db_url)
+    procrastinate_app(db_url).run_worker(queues=[QUEUE], wait=not once, concurrency=concurrency)
