@@ -66,7 +66,7 @@ def score_clip(truth: dict[str, Any], result: dict[str, Any], score: Score) -> l
         else:
             unmatched.remove(hit)
             score.true_positive += 1
-            score.amplitude_errors.append(abs(e["amplitude"] - hit["amplitude"]) / hit["amplitude"])
+            score.amplitude_errors.append((e["amplitude"] - hit["amplitude"]) / hit["amplitude"])
     for t in unmatched:
         score.false_negative += 1
         problems.append(

@@ -60,7 +60,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'diary.db'}"
         return
-    admin_url: str = request.getfixturevalue("pg_admin_url")
+    yield from _fresh_pg(request.getfixturevalue("pg_admin_url"))
+
+
+@pytest.fixture
+def pg_url(pg_admin_url: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (for what only PostgreSQL does: server mode's queue)."""
+    yield from _fresh_pg(pg_admin_url)
+
+
+def _fresh_pg(admin_url: str) -> Iterator[str]:
     name = f"t{os.getpid()}_{next(_DB_COUNTER)}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -21,6 +21,8 @@ BASELINE_S = 4.0
 """Rolling-median window: longer than the longest twitch (2 s), shorter than a head turn."""
 FLOOR = 0.007
 """Smallest movement counted, as a fraction of the inter-ocular distance (about 1 px at 720p)."""
+MIN_PX = 0.6
+"""...and never less than this many pixels, for small or distant faces."""
 NOISE_K = 7.0
 """How many noise spreads above its own floor a region must move to count."""
 MERGE_S = 0.3
@@ -65,9 +67,16 @@ def _magnitude(sig: Signals, key: tuple[str, int]) -> Array:
     return out
 
 
+def _despiked(m: Array) -> Array:
+    """A 3-frame running median: a codec's keyframe jolts one frame; a twitch lasts three."""
+    out: Array = pd.Series(m).rolling(3, center=True, min_periods=1).median().to_numpy()
+    return out
+
+
 def _segments(m: Array, times: Array, thr: float) -> list[tuple[int, int]]:
     """[start, end] frame ranges above thr, widened to half of it, merged across short gaps."""
     above = np.nan_to_num(m) > thr
+    edge = max(thr * EDGE, FLOOR / 2)
     spans: list[list[int]] = []
     i, n = 0, len(m)
     while i < n:
@@ -78,9 +87,9 @@ def _segments(m: Array, times: Array, thr: float) -> list[tuple[int, int]]:
         while j + 1 < n and above[j + 1]:
             j += 1
         a, b = i, j
-        while a > 0 and np.nan_to_num(m[a - 1]) > thr * EDGE:
+        while a > 0 and np.nan_to_num(m[a - 1]) > edge:
             a -= 1
-        while b + 1 < n and np.nan_to_num(m[b + 1]) > thr * EDGE:
+        while b + 1 < n and np.nan_to_num(m[b + 1]) > edge:
             b += 1
         if spans and times[a] - times[spans[-1][1]] < MERGE_S:
             spans[-1][1] = max(spans[-1][1], b)
@@ -90,13 +99,14 @@ def _segments(m: Array, times: Array, thr: float) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b > a]
 
 
-def _threshold(m: Array) -> float:
+def _threshold(m: Array, iod: float) -> float:
     valid = m[~np.isnan(m)]
     if valid.size == 0:
         return float("inf")
     median = float(np.median(valid))
     spread = 1.4826 * float(np.median(np.abs(valid - median)))
-    return max(FLOOR, median + NOISE_K * spread)
+    # Below ~0.6 px, compression and landmark jitter speak louder than any twitch.
+    return max(FLOOR, MIN_PX / max(iod, 1.0), median + NOISE_K * spread)
 
 
 @dataclass
@@ -107,6 +117,8 @@ class _Movement:
     peaks: dict[int, float]
     thr: dict[int, float]
     side_of: dict[int, str]
+    size: float
+    """The peak before despiking: what the amplitude reports."""
 
     @property
     def loud(self) -> int:
@@ -119,10 +131,16 @@ class _Movement:
         return ratio >= BOTH_RATIO and self.peaks[quiet] > self.thr[quiet]
 
 
+def move_side(peaks: dict[int, float]) -> int:
+    """The louder side."""
+    return max(peaks, key=lambda k: peaks[k])
+
+
 def _movements(sig: Signals, region: str, times: Array, mirrored: bool) -> list[_Movement]:
     """Each time a region left its noise floor, on one side or both."""
-    mags = {k: _magnitude(sig, (region, k)) for k in (0, 1)}
-    thr = {k: _threshold(mags[k]) for k in (0, 1)}
+    raw = {k: _magnitude(sig, (region, k)) for k in (0, 1)}
+    mags = {k: _despiked(raw[k]) for k in (0, 1)}
+    thr = {k: _threshold(mags[k], sig.iod) for k in (0, 1)}
     # The side that appears on the image's right is the person's left, unless mirrored.
     side_of = {
         k: ("left" if (sig.image_x[(region, k)] > sig.nose_x) != mirrored else "right") for k in (0, 1)
@@ -137,7 +155,9 @@ def _movements(sig: Signals, region: str, times: Array, mirrored: bool) -> list[
     out = []
     for a, b in merged:
         peaks = {k: float(np.nanmax(mags[k][a : b + 1])) for k in (0, 1)}
-        move = _Movement(region, a, b, peaks, thr, side_of)
+        move = _Movement(
+            region, a, b, peaks, thr, side_of, float(np.nanmax(raw[move_side(peaks)][a : b + 1]))
+        )
         if move.peaks[move.loud] > thr[move.loud]:
             out.append(move)
     return out
@@ -180,7 +200,7 @@ def find_events(sig: Signals, mirrored: bool = False) -> Found:
                     end_s=round(float(end), 2),
                     side="both" if m.both else m.side_of[m.loud],
                     region=region,
-                    amplitude=round(peak, 4),
+                    amplitude=round(m.size, 4),
                     confidence=round(confidence, 2),
                 )
             )

@@ -13,6 +13,8 @@ import base64
 import concurrent.futures
 import multiprocessing
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -140,18 +142,27 @@ def ensure_queue_schema(db_url: str) -> None:
         try:
             again = conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL").fetchone()
             if not (again and again[0]):
-                app = procrastinate_app(db_url)
-                with app.open():
+                with _sync_app(db_url) as app:
                     app.schema_manager.apply_schema()
         finally:
             conn.execute("SELECT pg_advisory_unlock(727217)")
 
 
+@contextmanager
+def _sync_app(db_url: str) -> Iterator[Any]:
+    """A procrastinate app on a plain (sync) connection, for the web app's own threads."""
+    import procrastinate
+
+    connector = procrastinate.SyncPsycopgConnector(conninfo=conninfo(db_url), min_size=1, max_size=1)
+    app = procrastinate.App(connector=connector)
+    with app.open():
+        yield app
+
+
 def defer(db_url: str, video_id: int) -> None:
     """Queue a clip for `nasalis worker` (server mode)."""
-    app = procrastinate_app(db_url)
-    with app.open():
-        app.tasks[TASK].defer(video_id=video_id)
+    with _sync_app(db_url) as app:
+        app.configure_task(name=TASK, queue=QUEUE).defer(video_id=video_id)
 
 
 def run_worker(db_url: str, once: bool = False, concurrency: int = 1) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -31,6 +33,8 @@ from nasalis.web.routes import (
     today_pages,
     transfer_api,
     transfer_pages,
+    video_api,
+    video_pages,
 )
 from nasalis.web.templating import page
 
@@ -48,6 +52,8 @@ ROUTERS = (
     learn_pages,
     report_pages,
     transfer_pages,
+    video_api,
+    video_pages,
 )
 
 
@@ -55,11 +61,19 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    app.state.jobs = None  # the video queue, made when the first clip arrives
+    yield
+    if app.state.jobs is not None:
+        app.state.jobs.close()  # let clips being measured finish
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The web app for these settings."""
     settings = settings or Settings()
     load_knowledge()  # validate the curated data now, not on the first request
-    app = FastAPI(title="nasalis", version=__version__, docs_url="/docs", redoc_url=None)
+    app = FastAPI(title="nasalis", version=__version__, docs_url="/docs", redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
     app.state.store = open_store(settings.db_url or None)  # creates or upgrades the schema
     app.add_middleware(Guards, max_body=settings.max_upload_bytes)

@@ -94,3 +94,49 @@ def bars(counts: Sequence[int], labels: Sequence[str], title: str, width: int = 
             )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+TIMELINE_ROWS = ("nose", "eyelid", "cheek", "mouth")
+SIDE_COLOURS = {"left": "#1f5fa8", "right": "#b00020", "both": "#6a3d9a"}
+
+
+def timeline(result: dict[str, object], width: int = 640) -> Markup:
+    """A clip's twitches on a time axis, one row per region, coloured by side."""
+    duration = float(str(result.get("duration_s") or 0)) or 1.0
+    events = result.get("events")
+    events = events if isinstance(events, list) else []
+    label_w, row_h, top = 70, 26, 10
+    plot_w = width - label_w - 10
+    height = top + row_h * len(TIMELINE_ROWS) + 34
+
+    def x(t: float) -> float:
+        return label_w + max(0.0, min(t, duration)) / duration * plot_w
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="timeline-title" class="plot"><title id="timeline-title">Twitches over the '
+        f"{duration:.1f} s clip, by region; blue left, red right, purple both sides</title>"
+    ]
+    for i, region in enumerate(TIMELINE_ROWS):
+        y = top + i * row_h
+        parts.append(f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end" font-size="12">{region}</text>')
+        parts.append(f'<line x1="{label_w}" y1="{y + 13}" x2="{width - 10}" y2="{y + 13}" stroke="#ddd"/>')
+    for e in events:
+        if not isinstance(e, dict) or e.get("region") not in TIMELINE_ROWS:
+            continue
+        y = top + TIMELINE_ROWS.index(str(e["region"])) * row_h
+        x0, x1 = x(float(e["start_s"])), x(float(e["end_s"]))
+        colour = SIDE_COLOURS.get(str(e.get("side")), "#555555")
+        label = escape(f"{e['region']} {e['side']} at {e['start_s']} s, amplitude {e['amplitude']}")
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{y + 4}" width="{max(x1 - x0, 3):.1f}" height="18" fill="{colour}">'
+            f"<title>{label}</title></rect>"
+        )
+    axis_y = top + row_h * len(TIMELINE_ROWS) + 4
+    step = max(1, round(duration / 8))
+    for s in range(0, int(duration) + 1, step):
+        parts.append(
+            f'<text x="{x(s):.1f}" y="{axis_y + 14}" text-anchor="middle" font-size="11">{s} s</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -12,7 +12,7 @@ from fastapi import HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
 from nasalis.assessment.intake import Area
-from nasalis.diary.records import FieldError, parse_date
+from nasalis.diary.records import FieldError, parse_date, parse_instant
 from nasalis.diary.vocab import Side, Source
 
 
@@ -101,5 +101,15 @@ def date_param(name: str, raw: str | None, where: str = "query") -> dt.date | No
     """A YYYY-MM-DD parameter (None when absent), or a 422 naming it."""
     try:
         return parse_date(name, raw)
+    except FieldError as exc:
+        raise invalid(name, exc.message, where) from None
+
+
+def instant_param(name: str, raw: str | None, where: str = "body") -> dt.datetime | None:
+    """An ISO 8601 date-time with offset (None when absent or blank), or a 422 naming it."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return parse_instant(name, raw.strip())
     except FieldError as exc:
         raise invalid(name, exc.message, where) from None

@@ -1,0 +1,48 @@
+"""/api/videos: send a clip to be measured, then ask how it went (contracts/video.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+
+from nasalis.diary import videos
+from nasalis.diary.entries import NotFoundError
+from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
+from nasalis.web.schemas import instant_param
+from nasalis.web.videos import as_json, submit
+
+router = APIRouter(prefix="/api/videos", tags=["video"])
+
+
+@router.post("", status_code=202, summary="Send a clip to be measured (returns the job id at once)")
+async def api_send(
+    request: Request,
+    store: StoreDep,
+    viewer: WriterDep,
+    file: UploadFile,
+    mirrored: Annotated[bool, Form(description="The clip was recorded mirrored")] = False,
+    attach: Annotated[bool, Form(description="Add the twitches found to the diary")] = True,
+    recorded_at: Annotated[str | None, Form(description="When the clip began (ISO 8601 with offset)")] = None,
+) -> dict[str, Any]:
+    """The analysis runs in the background; poll GET /api/videos/{id}. A non-video is 422."""
+    began = instant_param("recorded_at", recorded_at)
+    video_id = await submit(request, store, viewer.person_id, file, mirrored, attach, began)
+    return {"id": video_id, "status": "queued"}
+
+
+@router.get("", summary="Your clips, newest first")
+def api_list(store: StoreDep, viewer: ViewerDep) -> list[dict[str, Any]]:
+    """Each clip's job status (and result when done)."""
+    with store.read() as session:
+        return [as_json(v) for v in videos.list_of(session, viewer.person_id)]
+
+
+@router.get("/{video_id}", summary="A clip's status and, when done, its measurement")
+def api_get(video_id: int, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
+    """status: queued, running, done (with result) or failed (with error)."""
+    with store.read() as session:
+        try:
+            return as_json(videos.get(session, viewer.person_id, video_id))
+        except NotFoundError:
+            raise HTTPException(404, "no such video") from None
