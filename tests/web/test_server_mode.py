@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from nasalis.config import Settings
+from nasalis.diary import videos
 from nasalis.diary.accounts import MAX_FAILURES
 from nasalis.web.app import create_app
 from tests.web.conftest import PASSWORD, csrf_of, sign_up
@@ -54,7 +55,7 @@ def server(server_app: Settings) -> Iterator[TestClient]:
 
 
 def test_anonymous_requests_go_to_login_or_get_401(server: TestClient) -> None:
-    ids = {"episode_id": "1", "date": "2026-01-01", "entry_id": "magnesium"}
+    ids = {"episode_id": "1", "date": "2026-01-01", "entry_id": "magnesium", "video_id": "1"}
     routes = _routes(server.app)
     assert len(routes) > 30
     for method, path in routes:
@@ -194,12 +195,17 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         f"/api/days/{day}", json={"stress": 4, "tags": ["secret"]}, headers={"x-csrf-token": alice_token}
     )
     alice.post("/api/experiments", json={"title": "alice's plan"}, headers={"x-csrf-token": alice_token})
+    with alice.app.state.store.write() as session:  # type: ignore[attr-defined]
+        person = alice.app.state.store.person_id("account:alice")  # type: ignore[attr-defined]
+        clip = videos.create(session, person, "alice's secret.mp4", None)
+        videos.finish(session, clip.id, {"events": [], "duration_s": 1.0, "notes": ["alice's secret"]}, [])
+        video_id = clip.id
     before = (
         alice.get("/api/episodes").json(),
         alice.get("/api/days").json(),
         alice.get("/api/export").content,
     )
-    ids = {"episode_id": str(made["id"]), "date": day, "entry_id": "magnesium"}
+    ids = {"episode_id": str(made["id"]), "date": day, "entry_id": "magnesium", "video_id": str(video_id)}
     for method, path in _routes(bob.app):
         url = _fill(path, ids)
         body = {"started_at": "2026-02-01T08:00:00+00:00", "intensity": 1}
@@ -227,7 +233,11 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         assert "alice's secret" not in response.text, (method, path)
         assert "alice's plan" not in response.text, (method, path)
         # PUT /api/days/{date} writes bob's own check-in for that date: that is his to do.
-        if "{" in path and path.startswith(("/api/episodes", "/api/days", "/diary")) and method != "PUT":
+        if (
+            "{" in path
+            and path.startswith(("/api/episodes", "/api/days", "/diary", "/api/videos", "/videos"))
+            and method != "PUT"
+        ):
             assert response.status_code == 404, (method, path, response.status_code)
     # bob's own diary may have gained his entries; alice's is exactly as it was.
     assert alice.get("/api/episodes").json() == before[0]

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from nasalis.diary import assessments, entries, preferences
+from nasalis.diary import assessments, entries, preferences, videos
 from nasalis.diary import experiments as stored
 from nasalis.diary.records import DayRecord
 from nasalis.insights.report import Report, load_report, make_report
@@ -53,6 +53,8 @@ class ReportData:
     assessed_on: dt.date | None
     medicines: list[Medicine]
     sources: list[str] = field(default_factory=list)
+    video: list[tuple[dt.datetime, dict[str, Any]]] = field(default_factory=list)
+    """The newest clip measurements (when, result), newest first."""
 
     @property
     def span_days(self) -> int:
@@ -224,4 +226,5 @@ def gather(
         assessed_on=latest.at.date() if latest else None,
         medicines=medicines,
         sources=sources,
+        video=videos.latest_results(session, person_id),
     )
