@@ -19,8 +19,8 @@ from nasalis.video.measure import Signals
 
 BASELINE_S = 4.0
 """Rolling-median window: longer than the longest twitch (2 s), shorter than a head turn."""
-FLOOR = 0.007
-"""Smallest movement counted, as a fraction of the inter-ocular distance (about 1 px at 720p)."""
+FLOOR = 0.009
+"""Smallest movement counted, as a fraction of the inter-ocular distance (about 1.2 px at 720p)."""
 MIN_PX = 0.6
 """...and never less than this many pixels, for small or distant faces."""
 NOISE_K = 7.0
@@ -119,6 +119,8 @@ class _Movement:
     side_of: dict[int, str]
     size: float
     """The peak before despiking: what the amplitude reports."""
+    core_s: float
+    """How long the louder side stayed above its threshold (a blink's core is short)."""
 
     @property
     def loud(self) -> int:
@@ -155,9 +157,11 @@ def _movements(sig: Signals, region: str, times: Array, mirrored: bool) -> list[
     out = []
     for a, b in merged:
         peaks = {k: float(np.nanmax(mags[k][a : b + 1])) for k in (0, 1)}
-        move = _Movement(
-            region, a, b, peaks, thr, side_of, float(np.nanmax(raw[move_side(peaks)][a : b + 1]))
-        )
+        loud = move_side(peaks)
+        above = np.nan_to_num(mags[loud][a : b + 1]) > thr[loud]
+        core = float(above.sum()) * float(times[b] - times[a]) / max(b - a, 1)
+        size = float(np.nanmax(raw[loud][a : b + 1]))
+        move = _Movement(region, a, b, peaks, thr, side_of, size, core)
         if move.peaks[move.loud] > thr[move.loud]:
             out.append(move)
     return out
@@ -176,7 +180,7 @@ def find_events(sig: Signals, mirrored: bool = False) -> Found:
     disturbances: list[tuple[float, float, float]] = []  # (start s, end s, size) of blinks and speech
     blinks = speech = 0
     for m in moves.get("eyelid", []):
-        if m.both and times[m.end] - times[m.start] <= BLINK_MAX_S:
+        if m.both and m.core_s <= BLINK_MAX_S:
             blinks += 1
             disturbances.append((times[m.start], times[m.end], max(m.peaks.values())))
     for m in moves.get("mouth", []):
@@ -187,7 +191,7 @@ def find_events(sig: Signals, mirrored: bool = False) -> Found:
     for region, found in moves.items():
         for m in found:
             start, end, peak = times[m.start], times[m.end], m.peaks[m.loud]
-            if m.both and (region == "mouth" or (region == "eyelid" and end - start <= BLINK_MAX_S)):
+            if m.both and (region == "mouth" or (region == "eyelid" and m.core_s <= BLINK_MAX_S)):
                 continue
             if any(
                 start <= b + 0.1 and end >= a - 0.1 and peak < DISTURBED * size for a, b, size in disturbances
