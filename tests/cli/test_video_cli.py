@@ -48,7 +48,7 @@ def test_json_follows_the_contract_and_attach_adds_undoable_episodes(
     assert nasalis_process("report", "--out", str(report), "--db", url).returncode == 0
     html = report.read_text()
     assert "Video measures" in html
-    assert f"<td class=\"num\">{data['events_per_minute']}</td>" in html  # the clip's rate, on page 1
+    assert f'<td class="num">{data["events_per_minute"]}</td>' in html  # the clip's rate, on page 1
     assert nasalis_process("undo", "--db", url).returncode == 0
     assert nasalis_process("export", "--format", "json", "--out", str(export), "--db", url).returncode == 0
     assert json.loads(export.read_text())["episodes"] == []
