@@ -111,7 +111,7 @@ def get(session: Session, person_id: int, video_id: int) -> Video:
     """One of this person's clips; NotFoundError for anyone else's."""
     row = session.get(Video, video_id)
     if row is None or row.person_id != person_id:
-        raise NotFoundError(f"video {video_id}")
+        raise NotFoundError(f"no video {video_id}")
     return row
 
 

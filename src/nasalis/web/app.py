@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nasalis import __version__
 from nasalis.config import Settings
+from nasalis.diary.entries import NotFoundError
 from nasalis.diary.store import open_store
 from nasalis.knowledge import load_knowledge
 from nasalis.web.deps import NotSignedInError, optional_viewer
@@ -87,6 +88,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"detail": "sign in first"}, 401)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", 303)
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        # Someone else's id and a missing id look the same: 404, from one place.
+        return await http_error(request, StarletteHTTPException(404, str(exc)))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from nasalis.diary import entries, journal, preferences
-from nasalis.diary.entries import NotFoundError
 from nasalis.diary.interchange import day_json, episode_json
 from nasalis.diary.models import Day, Episode
 from nasalis.diary.records import FieldError, build_day, build_episode
@@ -86,31 +85,22 @@ def create_episode(body: EpisodeIn, store: StoreDep, viewer: WriterDep) -> dict[
 def read_episode(episode_id: int, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
     """One episode."""
     with store.read() as session:
-        try:
-            return _episode_out(entries.get_episode(session, viewer.person_id, episode_id))
-        except NotFoundError as exc:
-            raise HTTPException(404, str(exc)) from None
+        return _episode_out(entries.get_episode(session, viewer.person_id, episode_id))
 
 
 @router.put("/episodes/{episode_id}", response_model=EpisodeOut, responses={404: {"model": Message}})
 def replace_episode(episode_id: int, body: EpisodeIn, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
     """Replace an episode's values (undo restores them)."""
     record = _episode_record(body)
-    try:
-        with store.write() as session:
-            return _episode_out(entries.update_episode(session, viewer.person_id, episode_id, record))
-    except NotFoundError as exc:
-        raise HTTPException(404, str(exc)) from None
+    with store.write() as session:
+        return _episode_out(entries.update_episode(session, viewer.person_id, episode_id, record))
 
 
 @router.delete("/episodes/{episode_id}", status_code=204, responses={404: {"model": Message}})
 def remove_episode(episode_id: int, store: StoreDep, viewer: WriterDep) -> Response:
     """Delete an episode (undo brings it back)."""
-    try:
-        with store.write() as session:
-            entries.delete_episode(session, viewer.person_id, episode_id)
-    except NotFoundError as exc:
-        raise HTTPException(404, str(exc)) from None
+    with store.write() as session:
+        entries.delete_episode(session, viewer.person_id, episode_id)
     return Response(status_code=204)
 
 
@@ -155,11 +145,8 @@ def save_day(date: str, body: DayIn, store: StoreDep, viewer: WriterDep) -> dict
 def remove_day(date: str, store: StoreDep, viewer: WriterDep) -> Response:
     """Delete a check-in (the day becomes unknown; undo brings it back)."""
     day_date = _path_date(date)
-    try:
-        with store.write() as session:
-            entries.delete_day(session, viewer.person_id, day_date)
-    except NotFoundError as exc:
-        raise HTTPException(404, str(exc)) from None
+    with store.write() as session:
+        entries.delete_day(session, viewer.person_id, day_date)
     return Response(status_code=204)
 
 

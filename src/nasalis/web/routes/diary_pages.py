@@ -10,7 +10,6 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nasalis.diary import entries
-from nasalis.diary.entries import NotFoundError
 from nasalis.diary.records import DayRecord, FieldError, build_episode
 from nasalis.diary.vocab import AREAS, SIDES
 from nasalis.web.clock import local_now
@@ -155,10 +154,7 @@ def diary_page(
 def edit_episode_page(episode_id: int, request: Request, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
     """A form to change or delete one twitch."""
     with store.read() as session:
-        try:
-            rec = entries.episode_record(entries.get_episode(session, viewer.person_id, episode_id))
-        except NotFoundError:
-            raise HTTPException(404, "no such twitch in your diary") from None
+        rec = entries.episode_record(entries.get_episode(session, viewer.person_id, episode_id))
     return page(
         request,
         "episode_edit.html",
@@ -178,14 +174,9 @@ async def save_episode(episode_id: int, request: Request, store: StoreDep, viewe
         record = build_episode(values, text=True)
         with store.write() as session:
             entries.update_episode(session, viewer.person_id, episode_id, record)
-    except NotFoundError:
-        raise HTTPException(404, "no such twitch in your diary") from None
     except FieldError as exc:
         with store.read() as session:
-            try:
-                rec = entries.episode_record(entries.get_episode(session, viewer.person_id, episode_id))
-            except NotFoundError:
-                raise HTTPException(404, "no such twitch in your diary") from None
+            rec = entries.episode_record(entries.get_episode(session, viewer.person_id, episode_id))
         context = {"id": episode_id, "e": rec, "sides": SIDES, "areas": AREAS, "error": str(exc)}
         return page(request, "episode_edit.html", context, 422)
     return RedirectResponse("/diary?msg=saved", 303)
@@ -194,11 +185,8 @@ async def save_episode(episode_id: int, request: Request, store: StoreDep, viewe
 @router.post("/diary/episodes/{episode_id}/delete")
 def delete_episode(episode_id: int, store: StoreDep, viewer: WriterDep) -> Response:
     """Delete a twitch (undo brings it back)."""
-    try:
-        with store.write() as session:
-            entries.delete_episode(session, viewer.person_id, episode_id)
-    except NotFoundError:
-        raise HTTPException(404, "no such twitch in your diary") from None
+    with store.write() as session:
+        entries.delete_episode(session, viewer.person_id, episode_id)
     return RedirectResponse("/diary?msg=deleted", 303)
 
 
@@ -208,9 +196,6 @@ def delete_day(date: str, store: StoreDep, viewer: WriterDep) -> Response:
     day = date_param("date", date, "path")
     if day is None:
         raise HTTPException(404, "no such check-in")
-    try:
-        with store.write() as session:
-            entries.delete_day(session, viewer.person_id, day)
-    except NotFoundError:
-        raise HTTPException(404, f"no check-in on {day}") from None
+    with store.write() as session:
+        entries.delete_day(session, viewer.person_id, day)
     return RedirectResponse("/diary?msg=deleted", 303)

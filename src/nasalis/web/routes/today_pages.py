@@ -6,11 +6,10 @@ import contextlib
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nasalis.diary import entries, journal, preferences
-from nasalis.diary.entries import NotFoundError
 from nasalis.diary.interchange import day_json
 from nasalis.diary.records import FieldError, build_day, build_episode
 from nasalis.diary.vocab import AREAS, SIDES
@@ -116,8 +115,6 @@ async def episode_details(episode_id: int, request: Request, store: StoreDep, vi
             episode = entries.get_episode(session, viewer.person_id, episode_id)
             values = {"started_at": entries.episode_record(episode).started_at.isoformat(), **given}
             entries.update_episode(session, viewer.person_id, episode_id, build_episode(values, text=True))
-    except NotFoundError:
-        raise HTTPException(404, "no such twitch in your diary") from None
     except FieldError as exc:
         context = _today_context(request, store, viewer)
         context.update(error=str(exc), just_logged=str(episode_id))

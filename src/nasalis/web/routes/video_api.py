@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Form, Request, UploadFile
 
 from nasalis.diary import videos
-from nasalis.diary.entries import NotFoundError
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
 from nasalis.web.schemas import instant_param
 from nasalis.web.videos import as_json, submit
@@ -42,7 +41,4 @@ def api_list(store: StoreDep, viewer: ViewerDep) -> list[dict[str, Any]]:
 def api_get(video_id: int, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
     """status: queued, running, done (with result) or failed (with error)."""
     with store.read() as session:
-        try:
-            return as_json(videos.get(session, viewer.person_id, video_id))
-        except NotFoundError:
-            raise HTTPException(404, "no such video") from None
+        return as_json(videos.get(session, viewer.person_id, video_id))

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nasalis.diary import videos
-from nasalis.diary.entries import NotFoundError
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
 from nasalis.web.plots import timeline
 from nasalis.web.templating import page
@@ -48,10 +47,7 @@ async def send_video(
 def video_page(request: Request, video_id: int, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
     """One clip: still working (the page checks again by itself), the result, or why it failed."""
     with store.read() as session:
-        try:
-            row = videos.get(session, viewer.person_id, video_id)
-        except NotFoundError:
-            raise HTTPException(404, "no such video") from None
+        row = videos.get(session, viewer.person_id, video_id)
         context = {
             "video": row,
             "result": row.result,
