@@ -98,7 +98,7 @@ def analyze(
         )
     notes.append("A measurement from video is not a diagnosis; show it to your doctor with the clip.")
     return VideoResult(
-        fps=count / duration if info.fps <= 0 else info.fps,
+        fps=info.fps,
         duration_s=duration,
         frames=count,
         face_found_ratio=ratio,

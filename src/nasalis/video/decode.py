@@ -45,6 +45,21 @@ def _open(path: Path) -> cv2.VideoCapture:
     return cap
 
 
+def _rate(cap: cv2.VideoCapture) -> float:
+    fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
+    # Some WebM files carry no rate; the frame timestamps still place each frame.
+    return fps if 1.0 <= fps <= 1000.0 else 30.0
+
+
+def _fit(frame: Array) -> Array:
+    longest = max(frame.shape[:2])
+    if longest <= MAX_SIDE:
+        return frame
+    scale = MAX_SIDE / longest
+    out: Array = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return out
+
+
 def probe(path: Path) -> ClipInfo:
     """The clip's frame rate, frame count and size; VideoError if it is not a video."""
     cap = _open(path)
@@ -52,33 +67,40 @@ def probe(path: Path) -> ClipInfo:
         ok, frame = cap.read()
         if not ok or frame is None:
             raise VideoError(f"{path.name}: not a video that can be read (no frames)")
-        fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
         frames = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
         height, width = frame.shape[:2]
+        return ClipInfo(fps=_rate(cap), frames=max(frames, 1), width=width, height=height)
     finally:
         cap.release()
-    if not 1.0 <= fps <= 1000.0:
-        fps = 30.0  # Some WebM files carry no rate; the timestamps below still place each frame.
-    return ClipInfo(fps=fps, frames=max(frames, 1), width=width, height=height)
 
 
 def frames(path: Path) -> Iterator[tuple[float, Array]]:
     """(time in seconds, BGR frame) for every frame, scaled to at most MAX_SIDE pixels."""
     cap = _open(path)
-    fps = probe(path).fps
     try:
+        fps = _rate(cap)
         index = 0
         while True:
             ok, frame = cap.read()
             if not ok or frame is None:
                 break
             stamp = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-            t = stamp if stamp > 0 or index == 0 else index / fps
-            longest = max(frame.shape[:2])
-            if longest > MAX_SIDE:
-                scale = MAX_SIDE / longest
-                frame = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-            yield t, frame
+            yield (stamp if stamp > 0 or index == 0 else index / fps), _fit(frame)
             index += 1
     finally:
         cap.release()
+
+
+def stills(path: Path, times: list[float]) -> list[Array]:
+    """The frames at these times, found by seeking (not by decoding the whole clip again)."""
+    cap = _open(path)
+    out: list[Array] = []
+    try:
+        for t in sorted(times):
+            cap.set(cv2.CAP_PROP_POS_MSEC, t * 1000.0)
+            ok, frame = cap.read()
+            if ok and frame is not None:
+                out.append(_fit(frame))
+    finally:
+        cap.release()
+    return out

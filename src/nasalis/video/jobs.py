@@ -25,7 +25,7 @@ from nasalis.diary import videos
 from nasalis.diary.store import Store, open_store
 from nasalis.video.analyze import analyze
 from nasalis.video.arrays import Array
-from nasalis.video.decode import frames
+from nasalis.video.decode import stills
 from nasalis.video.errors import VideoError
 
 TASK = "nasalis.analyze_video"
@@ -35,15 +35,7 @@ KEYFRAMES = 4
 
 def keyframes(path: Path, times: list[float], width: int = 320) -> list[str]:
     """Small JPEG stills (as data: URIs) of the clip at the given times, in order."""
-    wanted = sorted(times)[:KEYFRAMES]
-    out: list[str] = []
-    for t, frame in frames(path):
-        if not wanted:
-            break
-        if t + 1e-6 >= wanted[0]:
-            wanted.pop(0)
-            out.append(_jpeg(frame, width))
-    return out
+    return [_jpeg(frame, width) for frame in stills(path, sorted(times)[:KEYFRAMES])]
 
 
 def _jpeg(frame: Array, width: int) -> str:
