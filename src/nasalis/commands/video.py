@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -77,7 +77,7 @@ def analyze_command(
     if as_json:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return
-    _print(result.to_json(), data.get("attached_episodes"))
+    _print(data)
 
 
 def _file_start(clip: Path, duration_s: float) -> dt.datetime:
@@ -86,14 +86,13 @@ def _file_start(clip: Path, duration_s: float) -> dt.datetime:
     return ended - dt.timedelta(seconds=duration_s)
 
 
-def _print(data: dict[str, object], attached: object) -> None:
+def _print(data: dict[str, Any]) -> None:
     out = Console()
     out.print(
         f"{data['frames']} frames, {data['duration_s']} s at {data['fps']} fps;"
-        f" face in view {float(str(data['face_found_ratio'])):.0%} of the clip."
+        f" face in view {data['face_found_ratio']:.0%} of the clip."
     )
     events = data["events"]
-    assert isinstance(events, list)
     out.print(
         f"[bold]{len(events)} twitch(es)[/bold], {data['events_per_minute']} a minute;"
         f" {data['blinks_per_minute']} blinks a minute (not counted as twitches)."
@@ -103,10 +102,13 @@ def _print(data: dict[str, object], attached: object) -> None:
             f"  {e['start_s']:>7.2f}-{e['end_s']:<7.2f} s  {e['region']:<6} {e['side']:<5}"
             f" amplitude {e['amplitude']:.3f}  confidence {e['confidence']:.2f}"
         )
-    for note in data["notes"] if isinstance(data["notes"], list) else []:
+    for note in data["notes"]:
         out.print(f"[dim]{note}[/dim]")
-    if attached is not None:
-        out.print(f"Added {attached} twitch(es) to the diary (source: video). nasalis undo takes them back.")
+    if "attached_episodes" in data:
+        out.print(
+            f"Added {data['attached_episodes']} twitch(es) to the diary (source: video);"
+            " nasalis undo takes them back."
+        )
 
 
 def worker_command(

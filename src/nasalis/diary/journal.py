@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 from sqlalchemy import Date, DateTime, delete, select
 from sqlalchemy.orm import Session
 
-from nasalis.diary.models import Assessment, Base, Change, Day, Episode, Experiment, Medication, Note, Video
+from nasalis.diary.models import Assessment, Base, Change, Day, Episode, Experiment, Medication, Note
 
 TABLES: dict[str, type[Base]] = {
-    m.__tablename__: m for m in (Episode, Day, Medication, Note, Experiment, Assessment, Video)
+    m.__tablename__: m for m in (Episode, Day, Medication, Note, Experiment, Assessment)
 }
 
 

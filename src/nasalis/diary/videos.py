@@ -13,8 +13,6 @@ from nasalis.diary.entries import NotFoundError, episode_row, to_utc
 from nasalis.diary.models import Episode, Video
 from nasalis.diary.records import EpisodeRecord
 
-STATUSES = ("queued", "running", "done", "failed")
-
 
 def create(
     session: Session,

@@ -56,18 +56,12 @@ def analyze(
     path: Path,
     mirrored: bool = False,
     progress: Callable[[float, float], None] | None = None,
-    landmark_every: int = 1,
 ) -> VideoResult:
     """Measure one clip; VideoError when it is not a video or holds too little face."""
     info = probe(path)
     mesh = FaceMesh()
     try:
-        sig = measure(
-            frames(path),
-            mesh,
-            (lambda t: progress(t, info.duration_s)) if progress else None,
-            landmark_every=landmark_every,
-        )
+        sig = measure(frames(path), mesh, (lambda t: progress(t, info.duration_s)) if progress else None)
     finally:
         mesh.close()
     count = len(sig.times)

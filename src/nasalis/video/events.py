@@ -53,7 +53,6 @@ class Found:
     events: list[Event]
     blinks: int
     speech_movements: int
-    thresholds: dict[str, float]
 
 
 def _magnitude(sig: Signals, key: tuple[str, int]) -> Array:
@@ -124,7 +123,7 @@ class _Movement:
 
     @property
     def loud(self) -> int:
-        return max(self.peaks, key=lambda k: self.peaks[k])
+        return _louder(self.peaks)
 
     @property
     def both(self) -> bool:
@@ -133,8 +132,7 @@ class _Movement:
         return ratio >= BOTH_RATIO and self.peaks[quiet] > self.thr[quiet]
 
 
-def move_side(peaks: dict[int, float]) -> int:
-    """The louder side."""
+def _louder(peaks: dict[int, float]) -> int:
     return max(peaks, key=lambda k: peaks[k])
 
 
@@ -157,7 +155,7 @@ def _movements(sig: Signals, region: str, times: Array, mirrored: bool) -> list[
     out = []
     for a, b in merged:
         peaks = {k: float(np.nanmax(mags[k][a : b + 1])) for k in (0, 1)}
-        loud = move_side(peaks)
+        loud = _louder(peaks)
         above = np.nan_to_num(mags[loud][a : b + 1]) > thr[loud]
         core = float(above.sum()) * float(times[b] - times[a]) / max(b - a, 1)
         size = float(np.nanmax(raw[loud][a : b + 1]))
@@ -209,5 +207,4 @@ def find_events(sig: Signals, mirrored: bool = False) -> Found:
                 )
             )
     events.sort(key=lambda e: e.start_s)
-    thresholds = {r: max(f[0].thr.values()) if f else 0.0 for r, f in moves.items()}
-    return Found(events, blinks, speech, thresholds)
+    return Found(events, blinks, speech)

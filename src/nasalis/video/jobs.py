@@ -112,11 +112,7 @@ def procrastinate_app(db_url: str) -> Any:
 
     @app.task(name=TASK, queue=QUEUE)
     def analyze_video(video_id: int) -> str:
-        store = open_store(db_url, upgrade=False)
-        try:
-            return run_job(store, video_id)
-        finally:
-            store.close()
+        return _run_in_child(db_url, video_id)
 
     return app
 

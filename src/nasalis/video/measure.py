@@ -40,9 +40,7 @@ class Signals:
     found: list[bool] = field(default_factory=list)
     # (region, index 0|1) -> per-frame displacement vectors in reference pixels
     motion: dict[Key, list[tuple[float, float]]] = field(default_factory=dict)
-    eye_open: list[tuple[float, float]] = field(default_factory=list)
     iod: float = 0.0
-    first_landmarks: Array | None = None
     image_x: dict[Key, float] = field(default_factory=dict)
     nose_x: float = 0.0
 
@@ -139,53 +137,40 @@ def _similarity(points: Array, moved: Array) -> Callable[[Array], Array]:
     return at
 
 
-def _eye_opening(landmarks: Array, iod: float) -> tuple[float, float]:
-    """Upper-to-lower lid distance of each eye over the inter-ocular distance."""
-    a = float(np.linalg.norm(landmarks[159] - landmarks[145])) / iod
-    b = float(np.linalg.norm(landmarks[386] - landmarks[374])) / iod
-    return a, b
-
-
 def measure(
     frames: Iterable[tuple[float, Array]],
     mesh: FaceMesh,
     progress: Callable[[float], None] | None = None,
-    landmark_every: int = 1,
 ) -> Signals:
     """Run through the clip once; frames without a face keep their time with found=False."""
     sig = Signals()
     patches: _FaceFlow | None = None
     reference: Array | None = None
     to_reference: Array = np.eye(3)[:2]
-    last: Array | None = None
-    for i, (t, bgr) in enumerate(frames):
+    for t, bgr in frames:
         gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-        if i % landmark_every == 0 or last is None:
-            last = mesh.landmarks(bgr)
-            if last is not None and reference is not None:
-                fitted, _ = cv2.estimateAffinePartial2D(
-                    last[list(STABLE)], reference[list(STABLE)], method=cv2.LMEDS
-                )
-                if fitted is not None:
-                    to_reference = fitted
+        last = mesh.landmarks(bgr)
+        if last is not None and reference is not None:
+            fitted, _ = cv2.estimateAffinePartial2D(
+                last[list(STABLE)], reference[list(STABLE)], method=cv2.LMEDS
+            )
+            if fitted is not None:
+                to_reference = fitted
         sig.times.append(t)
         if last is None:
             sig.found.append(False)
-            sig.eye_open.append((np.nan, np.nan))
             for key in sig.motion:
                 sig.motion[key].append((np.nan, np.nan))
         else:
             is_reference = patches is None
             if patches is None:
                 reference = last.copy()
-                sig.first_landmarks = reference
                 sig.iod = float(np.linalg.norm(last[IRIS[0]] - last[IRIS[1]]))
                 patches = _FaceFlow(gray, last, sig.iod)
                 sig.motion = {key: [(np.nan, np.nan)] * (len(sig.times) - 1) for key in patches.points}
                 sig.image_x = {key: float(last[REGIONS[key[0]][key[1]]][0]) for key in patches.points}
                 sig.nose_x = float(last[1][0])
             sig.found.append(True)
-            sig.eye_open.append(_eye_opening(last, sig.iod))
             # The reference frame matched against itself reads exactly zero, unlike every other
             # (compressed, noisy) frame: leave it out rather than call it perfectly still.
             for key, d in patches.displacement(gray, to_reference).items():
