@@ -14,7 +14,7 @@ import concurrent.futures
 import multiprocessing
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -141,16 +141,30 @@ def _sync_app(db_url: str) -> Iterator[Any]:
     """A procrastinate app on a plain (sync) connection, for the web app's own threads."""
     import procrastinate
 
-    connector = procrastinate.SyncPsycopgConnector(conninfo=conninfo(db_url), min_size=1, max_size=1)
+    connector = procrastinate.SyncPsycopgConnector(conninfo=conninfo(db_url), min_size=1, max_size=2)
     app = procrastinate.App(connector=connector)
     with app.open():
         yield app
 
 
-def defer(db_url: str, video_id: int) -> None:
-    """Queue a clip for `nasalis worker` (server mode)."""
-    with _sync_app(db_url) as app:
-        app.configure_task(name=TASK, queue=QUEUE).defer(video_id=video_id)
+class ServerQueue:
+    """Server mode: jobs deferred into procrastinate for `nasalis worker` processes to take.
+
+    One small connection pool is kept for the app's life instead of one opened per upload.
+    """
+
+    def __init__(self, db_url: str) -> None:
+        ensure_queue_schema(db_url)
+        self._stack = ExitStack()
+        self._app = self._stack.enter_context(_sync_app(db_url))
+
+    def submit(self, video_id: int) -> None:
+        """Queue a clip."""
+        self._app.configure_task(name=TASK, queue=QUEUE).defer(video_id=video_id)
+
+    def close(self) -> None:
+        """Close the pool."""
+        self._stack.close()
 
 
 def run_worker(db_url: str, once: bool = False, concurrency: int = 1) -> None:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
 from fastapi import HTTPException, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from nasalis.diary import videos
 from nasalis.diary.models import Video
 from nasalis.diary.store import Store
 
+_MAKING = threading.Lock()
 SUFFIXES = (".mp4", ".mov", ".webm", ".m4v", ".mkv", ".avi")
 
 
@@ -26,14 +29,31 @@ async def submit(
     recorded_at: dt.datetime | None,
 ) -> int:
     """Check the upload is a video (422 if not, nothing stored), queue it; the job's id."""
-    from nasalis.video.decode import probe  # OpenCV only when a clip arrives
-    from nasalis.video.errors import VideoError
-
     name = Path(file.filename or "clip.mp4").name or "clip.mp4"
     data = await file.read()
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise HTTPException(422, f"file: {name} is not a video file (MP4, MOV or WebM)")
+    # Probing decodes a frame and the rest writes to the database: not on the event loop.
+    return await run_in_threadpool(
+        _check_and_queue, request, store, person_id, name, data, mirrored, attach, recorded_at
+    )
+
+
+def _check_and_queue(
+    request: Request,
+    store: Store,
+    person_id: int,
+    name: str,
+    data: bytes,
+    mirrored: bool,
+    attach: bool,
+    recorded_at: dt.datetime | None,
+) -> int:
+    from nasalis.video.decode import probe  # OpenCV only when a clip arrives
+    from nasalis.video.errors import VideoError
+
+    suffix = Path(name).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="nasalis-upload-") as tmp:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(data)
@@ -47,35 +67,15 @@ async def submit(
     return video_id
 
 
-class _Procrastinate:
-    """Server mode on PostgreSQL: `nasalis worker` processes take the jobs."""
-
-    def __init__(self, db_url: str) -> None:
-        from nasalis.video.jobs import ensure_queue_schema
-
-        ensure_queue_schema(db_url)
-        self.db_url = db_url
-
-    def submit(self, video_id: int) -> None:
-        from nasalis.video.jobs import defer
-
-        defer(self.db_url, video_id)
-
-    def close(self) -> None:
-        """Nothing runs here."""
-
-
 def queue_for(request: Request) -> Any:
     """This app's job queue, made on first use: a local pool on SQLite, procrastinate on PostgreSQL."""
     state = request.app.state
-    if getattr(state, "jobs", None) is None:
-        url = state.store.engine.url.render_as_string(hide_password=False)
-        if url.startswith("postgresql"):
-            state.jobs = _Procrastinate(url)
-        else:
-            from nasalis.video.jobs import LocalQueue
+    with _MAKING:  # two first uploads at once must not start two queues
+        if getattr(state, "jobs", None) is None:
+            url = state.store.engine.url.render_as_string(hide_password=False)
+            from nasalis.video.jobs import LocalQueue, ServerQueue
 
-            state.jobs = LocalQueue(url)
+            state.jobs = ServerQueue(url) if url.startswith("postgresql") else LocalQueue(url)
     return state.jobs
 
 
