@@ -78,8 +78,17 @@ def recorded_at(row: Video, duration_s: float) -> dt.datetime:
 def attach(session: Session, row: Video) -> list[int]:
     """Each event as an episode (source=video); one journal entry, so undo removes them all."""
     result = row.result or {}
-    start = recorded_at(row, float(result.get("duration_s", 0.0)))
-    have = set(session.scalars(select(Episode.started_at_utc).where(Episode.person_id == row.person_id)))
+    duration = float(result.get("duration_s", 0.0))
+    start = recorded_at(row, duration)
+    first, _ = to_utc(start)
+    # Only the clip's own minutes can hold an episode with the same start (the natural key).
+    window = (
+        Episode.started_at_utc >= first,
+        Episode.started_at_utc <= first + dt.timedelta(seconds=duration + 1),
+    )
+    have = set(
+        session.scalars(select(Episode.started_at_utc).where(Episode.person_id == row.person_id, *window))
+    )
     ids: list[int] = []
     for event in result.get("events", []):
         began = start + dt.timedelta(seconds=float(event["start_s"]))
