@@ -32,6 +32,9 @@ BOTH_RATIO = 0.5
 BLINK_MAX_S = 0.6
 EDGE = 0.3
 """A movement starts and ends where it falls below this share of the threshold."""
+LOW_MARK = (0.2, 0.5)
+"""Shares of the peak the rising edge is drawn through to find the onset; measured on the tuning
+clips against (0.1, 0.5), (0.15, 0.4), (0.25, 0.6) and (0.3, 0.7)."""
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,30 @@ def _magnitude(sig: Signals, key: tuple[str, int]) -> Array:
     d = np.asarray(sig.motion[key], dtype=np.float64) / max(sig.iod, 1e-6)
     fps = (len(sig.times) - 1) / max(sig.times[-1] - sig.times[0], 1e-6) if len(sig.times) > 1 else 30.0
     window = max(3, int(BASELINE_S * fps) | 1)
-    frame = pd.DataFrame(d)
-    base = frame.rolling(window, center=True, min_periods=1).median().to_numpy()
-    out: Array = np.hypot(*(d - base).T)
+    out: Array = np.hypot(*(d - _baseline(d, window)).T)
     return out
+
+
+def _baseline(d: Array, window: int) -> Array:
+    """Rolling median, with the signal continued past both ends by odd reflection.
+
+    A plain median near an end sees only one side, so a slow drift (a head turning as the
+    clip starts) reads as a movement in the first second; the odd reflection carries the
+    drift on past the end, and the median then follows it there too.
+    """
+    valid = np.flatnonzero(~np.isnan(d[:, 0]))
+    base = np.full_like(d, np.nan)
+    if valid.size < 3:
+        return base
+    lo, hi = int(valid[0]), int(valid[-1])
+    body = d[lo : hi + 1]
+    half = min(window // 2, len(body) - 1)
+    head = 2 * np.nanmedian(body[:3], axis=0) - body[1 : half + 1][::-1]
+    tail = 2 * np.nanmedian(body[-3:], axis=0) - body[len(body) - half - 1 : -1][::-1]
+    padded = pd.DataFrame(np.vstack([head, body, tail]))
+    rolled = padded.rolling(window, center=True, min_periods=1).median().to_numpy()
+    base[lo : hi + 1] = rolled[len(head) : len(head) + len(body)]
+    return base
 
 
 def _despiked(m: Array) -> Array:
@@ -120,6 +143,8 @@ class _Movement:
     """The peak before despiking: what the amplitude reports."""
     core_s: float
     """How long the louder side stayed above its threshold (a blink's core is short)."""
+    onset_s: float
+    """When the movement began: its rising edge extended down to zero (see _onset)."""
 
     @property
     def loud(self) -> int:
@@ -134,6 +159,30 @@ class _Movement:
 
 def _louder(peaks: dict[int, float]) -> int:
     return max(peaks, key=lambda k: peaks[k])
+
+
+def _onset(m: Array, times: Array, a: int, b: int) -> float:
+    """Where the rising edge, drawn through 20% and 50% of the peak, meets zero.
+
+    A slow twitch crosses any fixed threshold late (a 2 s twitch at a sin^2 envelope spends
+    0.3 s under a quarter of its peak); its rising edge still points back to where it began.
+    """
+    seg = np.nan_to_num(m[a : b + 1])
+    p = a + int(np.argmax(seg))
+    peak = float(seg.max())
+
+    def last_below(level: float) -> int:
+        i = p
+        while i > 0 and np.nan_to_num(m[i - 1]) >= level:
+            i -= 1
+        return i
+
+    i50, i20 = last_below(LOW_MARK[1] * peak), last_below(LOW_MARK[0] * peak)
+    t50, t20 = float(times[i50]), float(times[i20])
+    if t50 <= t20:
+        return float(times[a])
+    onset = t20 - (t50 - t20) * LOW_MARK[0] / (LOW_MARK[1] - LOW_MARK[0])
+    return max(float(times[0]), min(onset, float(times[a])))
 
 
 def _movements(sig: Signals, region: str, times: Array, mirrored: bool) -> list[_Movement]:
@@ -159,7 +208,7 @@ def _movements(sig: Signals, region: str, times: Array, mirrored: bool) -> list[
         above = np.nan_to_num(mags[loud][a : b + 1]) > thr[loud]
         core = float(above.sum()) * float(times[b] - times[a]) / max(b - a, 1)
         size = float(np.nanmax(raw[loud][a : b + 1]))
-        move = _Movement(region, a, b, peaks, thr, side_of, size, core)
+        move = _Movement(region, a, b, peaks, thr, side_of, size, core, _onset(mags[loud], times, a, b))
         if move.peaks[move.loud] > thr[move.loud]:
             out.append(move)
     return out
@@ -188,7 +237,7 @@ def find_events(sig: Signals, mirrored: bool = False) -> Found:
     events: list[Event] = []
     for region, found in moves.items():
         for m in found:
-            start, end, peak = times[m.start], times[m.end], m.peaks[m.loud]
+            start, end, peak = m.onset_s, times[m.end], m.peaks[m.loud]
             if m.both and (region == "mouth" or (region == "eyelid" and m.core_s <= BLINK_MAX_S)):
                 continue
             if any(
