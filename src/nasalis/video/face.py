@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import cv2
@@ -38,14 +39,15 @@ class FaceMesh:
             min_tracking_confidence=0.5,
         )
 
-    def landmarks(self, bgr: Array) -> Array | None:
-        """(478, 2) pixel coordinates of the face, or None when no face is found."""
+    def landmarks(self, bgr: Array, only: Sequence[int] | None = None) -> Array | None:
+        """(478, 2) pixel coordinates of the face (or of the `only` points), None if no face."""
         found = self._mesh.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
         if not found.multi_face_landmarks:
             return None
         h, w = bgr.shape[:2]
-        pts = np.array([(p.x * w, p.y * h) for p in found.multi_face_landmarks[0].landmark], dtype=np.float32)
-        return pts
+        marks = found.multi_face_landmarks[0].landmark
+        picked = marks if only is None else [marks[i] for i in only]
+        return np.array([(p.x * w, p.y * h) for p in picked], dtype=np.float32)
 
     def close(self) -> None:
         """Free the graph."""
