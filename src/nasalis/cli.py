@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from nasalis import __version__
-from nasalis.commands import assess, diary, experiment, insights, interchange, report, video
+from nasalis.commands import assess, backup, diary, experiment, insights, interchange, report, video
 from nasalis.commands.common import DbOption, fail
 from nasalis.config import Settings, is_loopback
 from nasalis.diary.store import StoreError, resolve_url
@@ -32,6 +32,8 @@ app.add_typer(experiment.app, name="experiment")
 app.command("report")(report.report_command)
 app.add_typer(video.app, name="video")
 app.command("worker")(video.worker_command)
+app.command("backup")(backup.backup_command)
+app.command("restore")(backup.restore_command)
 
 
 @app.command("serve")
