@@ -34,67 +34,97 @@ def _as_owner(argv: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
 
 
-@contextmanager
-def postgres_server() -> Iterator[str]:
-    """Start a private server on a free loopback port; yield its admin URL; stop it after."""
-    bin_dir = _binaries()
-    root = Path(tempfile.mkdtemp(prefix="nasalis-pg-"))
-    data = root / "data"
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
-    port = _free_port()
-    subprocess.run(
-        _as_owner(
-            [
-                str(bin_dir / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                "nasalis",
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--no-sync",
-            ]
-        ),
-        check=True,
-        capture_output=True,
-    )
-    server = subprocess.Popen(
-        _as_owner(
-            [
-                str(bin_dir / "postgres"),
-                "-D",
-                str(data),
-                "-p",
-                str(port),
-                "-h",
-                "127.0.0.1",
-                "-k",
-                str(root),
-                "-c",
-                "fsync=off",
-                "-c",
-                "max_connections=200",
-            ]
-        ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+class PostgresServer:
+    """A private server on a free loopback port, which a test may stop and start again."""
+
+    def __init__(self) -> None:
+        self.bin_dir = _binaries()
+        self.root = Path(tempfile.mkdtemp(prefix="nasalis-pg-"))
+        self.data = self.root / "data"
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+        self.port = _free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        subprocess.run(
+            _as_owner(
+                [
+                    str(self.bin_dir / "initdb"),
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    "nasalis",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+
+    @property
+    def url(self) -> str:
+        """The admin URL (database `postgres`)."""
+        return f"postgresql+psycopg://nasalis@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        """Start it and wait until it accepts connections."""
+        self.process = subprocess.Popen(
+            _as_owner(
+                [
+                    str(self.bin_dir / "postgres"),
+                    "-D",
+                    str(self.data),
+                    "-p",
+                    str(self.port),
+                    "-h",
+                    "127.0.0.1",
+                    "-k",
+                    str(self.root),
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "max_connections=200",
+                ]
+            ),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             ready = subprocess.run(
-                [str(bin_dir / "pg_isready"), "-h", "127.0.0.1", "-p", str(port)],
+                [str(self.bin_dir / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
                 capture_output=True,
             )
             if ready.returncode == 0:
-                break
+                return
             time.sleep(0.2)
-        else:
-            raise RuntimeError("PostgreSQL did not start within 30 s")
-        yield f"postgresql+psycopg://nasalis@127.0.0.1:{port}/postgres"
+        raise RuntimeError("PostgreSQL did not start within 30 s")
+
+    def stop(self) -> None:
+        """Fast shutdown: open connections are cut, as when the database server goes down."""
+        if self.process is not None:
+            subprocess.run(
+                _as_owner([str(self.bin_dir / "pg_ctl"), "stop", "-D", str(self.data), "-m", "fast", "-w"]),
+                capture_output=True,
+                check=False,
+            )
+            self.process.wait(timeout=30)
+            self.process = None
+
+    def remove(self) -> None:
+        """Stop it and delete its files."""
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """Start a private server on a free loopback port; yield its admin URL; stop it after."""
+    server = PostgresServer()
+    try:
+        server.start()
+        yield server.url
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(root, ignore_errors=True)
+        server.remove()

@@ -8,7 +8,7 @@ import typer
 
 from nasalis import __version__
 from nasalis.commands import assess, backup, diary, experiment, insights, interchange, report, video
-from nasalis.commands.common import DbOption, fail
+from nasalis.commands.common import DbOption, err, fail
 from nasalis.config import Settings, is_loopback
 from nasalis.diary.store import StoreError, resolve_url
 
@@ -98,4 +98,13 @@ def version_command() -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    try:
+        app()
+    except (OperationalError, InterfaceError) as exc:
+        # Every write is one transaction: when the database fails mid-way, nothing was saved.
+        reason = " ".join((str(exc.orig) if exc.orig is not None else str(exc)).split())
+        err.print("[bold red]The diary could not be read or written; nothing was saved.[/bold red]")
+        err.print(f"  - {reason}", markup=False, highlight=False)
+        raise SystemExit(1) from None

@@ -165,3 +165,11 @@ def test_note_and_its_undo(run, tmp_path: Path) -> None:  # type: ignore[no-unty
     empty = run("note", "   ", "--db", db)
     assert empty.returncode == 2
     assert "text:" in empty.stderr
+
+
+def test_an_unreachable_database_is_a_clear_message_not_a_traceback() -> None:
+    done = nasalis_process("log", "--intensity", "3", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert done.returncode == 1
+    assert "could not be read or written; nothing was saved" in done.stderr
+    assert "Connection refused" in done.stderr
+    assert "Traceback" not in done.stderr

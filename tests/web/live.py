@@ -25,6 +25,15 @@ def free_port() -> int:
 @contextmanager
 def live_process(command: list[str], port: int, ready: str, log: Path | None = None) -> Iterator[str]:
     """Run a web server process until the block ends; yields its base URL once `ready` answers."""
+    with running(command, port, ready, log) as (base, _process):
+        yield base
+
+
+@contextmanager
+def running(
+    command: list[str], port: int, ready: str, log: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Like live_process, and also yields the process (a test may kill it)."""
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
         command,
@@ -46,11 +55,13 @@ def live_process(command: list[str], port: int, ready: str, log: Path | None = N
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{command[:4]} did not start within 60 s") from None
                 time.sleep(0.2)
-        yield base
+        yield base, process
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
         try:
+            os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=20)
+        except ProcessLookupError:
+            pass  # the test killed it already
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
@@ -61,7 +72,16 @@ def live_process(command: list[str], port: int, ready: str, log: Path | None = N
 @contextmanager
 def live_server(db_url: str, *args: str, log: Path | None = None) -> Iterator[str]:
     """Run `nasalis serve --db URL ARGS` until the block ends; yields its base URL."""
+    with serving(db_url, *args, log=log) as (base, _process):
+        yield base
+
+
+@contextmanager
+def serving(
+    db_url: str, *args: str, log: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Like live_server, and also yields the server process."""
     port = free_port()
     command = [sys.executable, "-m", "nasalis", "serve", "--port", str(port), "--db", db_url, *args]
-    with live_process(command, port, "/static/style.css", log) as base:
-        yield base
+    with running(command, port, "/static/style.css", log) as live:
+        yield live

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nasalis import __version__
@@ -93,6 +94,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def not_found(request: Request, exc: NotFoundError) -> Response:
         # Someone else's id and a missing id look the same: 404, from one place.
         return await http_error(request, StarletteHTTPException(404, str(exc)))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def store_unavailable(request: Request, exc: Exception) -> Response:
+        # The database went away (PostgreSQL stopped, network) or its disk filled: the write's
+        # transaction was rolled back, so say plainly that nothing was saved. pool_pre_ping
+        # gives the next request a fresh connection, so the app recovers on its own.
+        full = "full" in str(exc).lower() or "no space" in str(exc).lower()
+        status = 507 if full else 503
+        detail = (
+            "The disk that holds the diary is full. Nothing was saved; free some space and try again."
+            if full
+            else "The diary's database cannot be reached right now. Nothing was saved; try again in a minute."
+        )
+        headers = {"Retry-After": "30"}
+        if _is_api(request):
+            return JSONResponse({"detail": detail}, status, headers=headers)
+        response = page(request, "error.html", {"status": status, "detail": detail}, status)
+        response.headers.update(headers)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
