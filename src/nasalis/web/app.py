@@ -21,6 +21,7 @@ from nasalis.diary.store import open_store
 from nasalis.knowledge import load_knowledge
 from nasalis.web.deps import NotSignedInError, optional_viewer
 from nasalis.web.guards import Guards
+from nasalis.web.openapi import install as install_openapi
 from nasalis.web.routes import (
     account_pages,
     assess_api,
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     load_knowledge()  # validate the curated data now, not on the first request
     app = FastAPI(title="nasalis", version=__version__, docs_url="/docs", redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
+    install_openapi(app)
     app.state.store = open_store(settings.db_url or None)  # creates or upgrades the schema
     app.add_middleware(Guards, max_body=settings.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
@@ -117,6 +119,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400:  # a body that cannot even be parsed: bad input, like any other
+            exc = StarletteHTTPException(422, exc.detail, exc.headers)
         if _is_api(request) or request.url.path.startswith(("/docs", "/openapi")):
             return await http_exception_handler(request, exc)
         optional_viewer(request)

@@ -7,8 +7,10 @@ again, so the API and the CLI can never disagree on what a valid entry is.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from fastapi import HTTPException
+from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field
 
 from nasalis.assessment.intake import Area
@@ -75,6 +77,10 @@ class SettingsIn(_Strict):
     reminder_time: str | None = None
     name: str | None = Field(None, max_length=100)
     age_years: str | None = Field(None, max_length=3, description="whole years, or empty")
+
+
+RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1, description="A stored row's id")]
+"""An id in a URL: the database's integers end at 2**63 - 1 (a larger one overflowed into a 500)."""
 
 
 class Message(BaseModel):

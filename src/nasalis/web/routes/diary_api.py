@@ -16,7 +16,17 @@ from nasalis.diary.interchange import day_json, episode_json
 from nasalis.diary.models import Day, Episode
 from nasalis.diary.records import FieldError, build_day, build_episode
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
-from nasalis.web.schemas import DayIn, DayOut, EpisodeIn, EpisodeOut, Message, SettingsIn, date_param, invalid
+from nasalis.web.schemas import (
+    DayIn,
+    DayOut,
+    EpisodeIn,
+    EpisodeOut,
+    Message,
+    RowId,
+    SettingsIn,
+    date_param,
+    invalid,
+)
 
 router = APIRouter(prefix="/api", tags=["diary"])
 
@@ -82,14 +92,14 @@ def create_episode(body: EpisodeIn, store: StoreDep, viewer: WriterDep) -> dict[
 
 
 @router.get("/episodes/{episode_id}", response_model=EpisodeOut, responses={404: {"model": Message}})
-def read_episode(episode_id: int, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
+def read_episode(episode_id: RowId, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
     """One episode."""
     with store.read() as session:
         return _episode_out(entries.get_episode(session, viewer.person_id, episode_id))
 
 
 @router.put("/episodes/{episode_id}", response_model=EpisodeOut, responses={404: {"model": Message}})
-def replace_episode(episode_id: int, body: EpisodeIn, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
+def replace_episode(episode_id: RowId, body: EpisodeIn, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
     """Replace an episode's values (undo restores them)."""
     record = _episode_record(body)
     with store.write() as session:
@@ -97,7 +107,7 @@ def replace_episode(episode_id: int, body: EpisodeIn, store: StoreDep, viewer: W
 
 
 @router.delete("/episodes/{episode_id}", status_code=204, responses={404: {"model": Message}})
-def remove_episode(episode_id: int, store: StoreDep, viewer: WriterDep) -> Response:
+def remove_episode(episode_id: RowId, store: StoreDep, viewer: WriterDep) -> Response:
     """Delete an episode (undo brings it back)."""
     with store.write() as session:
         entries.delete_episode(session, viewer.person_id, episode_id)

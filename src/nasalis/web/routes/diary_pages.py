@@ -15,7 +15,7 @@ from nasalis.diary.vocab import AREAS, SIDES
 from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
 from nasalis.web.routes.today_pages import form_values
-from nasalis.web.schemas import date_param
+from nasalis.web.schemas import RowId, date_param
 from nasalis.web.templating import page
 
 router = APIRouter(include_in_schema=False)
@@ -151,7 +151,9 @@ def diary_page(
 
 
 @router.get("/diary/episodes/{episode_id}", response_class=HTMLResponse)
-def edit_episode_page(episode_id: int, request: Request, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
+def edit_episode_page(
+    episode_id: RowId, request: Request, store: StoreDep, viewer: ViewerDep
+) -> HTMLResponse:
     """A form to change or delete one twitch."""
     with store.read() as session:
         rec = entries.episode_record(entries.get_episode(session, viewer.person_id, episode_id))
@@ -163,7 +165,7 @@ def edit_episode_page(episode_id: int, request: Request, store: StoreDep, viewer
 
 
 @router.post("/diary/episodes/{episode_id}")
-async def save_episode(episode_id: int, request: Request, store: StoreDep, viewer: WriterDep) -> Response:
+async def save_episode(episode_id: RowId, request: Request, store: StoreDep, viewer: WriterDep) -> Response:
     """Save an edited twitch (undo restores the old values)."""
     form = await request.form()
     values = form_values(form, ["started_at", "intensity", "side", "areas", "duration_s", "note"])
@@ -183,7 +185,7 @@ async def save_episode(episode_id: int, request: Request, store: StoreDep, viewe
 
 
 @router.post("/diary/episodes/{episode_id}/delete")
-def delete_episode(episode_id: int, store: StoreDep, viewer: WriterDep) -> Response:
+def delete_episode(episode_id: RowId, store: StoreDep, viewer: WriterDep) -> Response:
     """Delete a twitch (undo brings it back)."""
     with store.write() as session:
         entries.delete_episode(session, viewer.person_id, episode_id)

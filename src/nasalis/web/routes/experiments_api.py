@@ -23,7 +23,12 @@ def list_experiments(store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
         return {"today": today_says, "experiments": running.load_results(session, viewer.person_id, today)}
 
 
-@router.post("/experiments", status_code=201, summary="Plan a randomised experiment")
+@router.post(
+    "/experiments",
+    status_code=201,
+    summary="Plan a randomised experiment",
+    responses={409: {"model": Message, "description": "Another experiment is running"}},
+)
 def start_experiment(body: ExperimentIn, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
     """Pairs of blocks in AB or BA order drawn at random, with settling-in days left out."""
     first = date_param("start", body.start, "body") or dt.date.today() + dt.timedelta(days=1)

@@ -16,6 +16,7 @@ from nasalis.diary.vocab import AREAS, SIDES
 from nasalis.insights import running
 from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
+from nasalis.web.schemas import RowId
 from nasalis.web.templating import page
 
 router = APIRouter(include_in_schema=False)
@@ -106,7 +107,9 @@ async def twitch_now(request: Request, store: StoreDep, viewer: WriterDep) -> Re
 
 
 @router.post("/episodes/{episode_id}/details")
-async def episode_details(episode_id: int, request: Request, store: StoreDep, viewer: WriterDep) -> Response:
+async def episode_details(
+    episode_id: RowId, request: Request, store: StoreDep, viewer: WriterDep
+) -> Response:
     """Add intensity, side, areas, duration or a note to a logged twitch."""
     form = await request.form()
     given = form_values(form, ["intensity", "side", "areas", "duration_s", "note"])

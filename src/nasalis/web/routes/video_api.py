@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 
 from nasalis.diary import videos
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
-from nasalis.web.schemas import instant_param
+from nasalis.web.schemas import Message, RowId, instant_param
 from nasalis.web.videos import as_json, submit
 
 router = APIRouter(prefix="/api/videos", tags=["video"])
@@ -37,8 +37,12 @@ def api_list(store: StoreDep, viewer: ViewerDep) -> list[dict[str, Any]]:
         return [as_json(v) for v in videos.list_of(session, viewer.person_id)]
 
 
-@router.get("/{video_id}", summary="A clip's status and, when done, its measurement")
-def api_get(video_id: int, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
+@router.get(
+    "/{video_id}",
+    summary="A clip's status and, when done, its measurement",
+    responses={404: {"model": Message}},
+)
+def api_get(video_id: RowId, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
     """status: queued, running, done (with result) or failed (with error)."""
     with store.read() as session:
         return as_json(videos.get(session, viewer.person_id, video_id))

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from nasalis.diary import videos
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
 from nasalis.web.plots import timeline
+from nasalis.web.schemas import RowId
 from nasalis.web.templating import page
 from nasalis.web.videos import submit
 
@@ -44,7 +45,7 @@ async def send_video(
 
 
 @router.get("/videos/{video_id}", response_class=HTMLResponse)
-def video_page(request: Request, video_id: int, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
+def video_page(request: Request, video_id: RowId, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
     """One clip: still working (the page checks again by itself), the result, or why it failed."""
     with store.read() as session:
         row = videos.get(session, viewer.person_id, video_id)
