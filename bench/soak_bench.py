@@ -80,20 +80,20 @@ def _rss_mib(root_pid: int) -> list[float]:
     return sizes
 
 
-async def _person(n: int, base: str, tally: Tally, stop_at: float, budget: list[int], start: float) -> None:
+async def _person(n: str, base: str, tally: Tally, stop_at: float, budget: list[int], start: float) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False) as web:
         form = await web.get("/signup")
         token = CSRF.search(form.text)
         assert token, "no CSRF token on /signup"
         signed = await web.post(
-            "/signup", data={"csrf_token": token.group(1), "username": f"soak{n}", "password": PASSWORD}
+            "/signup", data={"csrf_token": token.group(1), "username": n, "password": PASSWORD}
         )
         assert signed.status_code in (200, 303), signed.status_code
         today = await web.get("/")
         csrf = CSRF.search(today.text)
         assert csrf, "no CSRF token after sign-up"
         headers = {"X-CSRF-Token": csrf.group(1)}
-        rng = random.Random(n)
+        rng = random.Random(n)  # each person the same in every run
         day = dt.date(2026, 1, 1)
         minute = 0
         while time.monotonic() < stop_at and budget[0] > 0:
@@ -131,11 +131,12 @@ async def _person(n: int, base: str, tally: Tally, stop_at: float, budget: list[
                 tally.samples[kind].append((time.monotonic() - start, ms))
 
 
-async def _run(base: str, users: int, seconds: float, max_requests: int) -> tuple[Tally, float]:
+async def _run(base: str, users: int, seconds: float, max_requests: int, group: str) -> tuple[Tally, float]:
     tally = Tally()
     start = time.monotonic()
     budget = [max_requests]
-    await asyncio.gather(*(_person(n, base, tally, start + seconds, budget, start) for n in range(users)))
+    people = [f"{group}{n}" for n in range(users)]
+    await asyncio.gather(*(_person(who, base, tally, start + seconds, budget, start) for who in people))
     return tally, time.monotonic() - start
 
 
@@ -158,9 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         with serving(url, "--accounts", "--workers", "2", log=log) as (base, process):
             # Warm-up: one minute's worth of a few people, so memory is measured after imports
             # and first-use caches, not before.
-            asyncio.run(_run(base, 5, 20.0, 10_000))
+            asyncio.run(_run(base, 5, 20.0, 10_000, "warm"))
             before = _rss_mib(process.pid)
-            tally, took = asyncio.run(_run(base, args.users, args.minutes * 60, args.max_requests))
+            tally, took = asyncio.run(_run(base, args.users, args.minutes * 60, args.max_requests, "soak"))
             after = _rss_mib(process.pid)
     finally:
         server.remove()
