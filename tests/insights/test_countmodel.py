@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import statsmodels.api as sm
@@ -65,3 +67,17 @@ def test_bh_matches_the_textbook() -> None:
     p = [0.01, 0.04, 0.03, 0.005]
     assert bh_adjust(p) == pytest.approx([0.02, 0.04, 0.04, 0.02])
     assert bh_adjust([]) == []
+
+
+def test_a_factor_that_separates_the_data_is_not_estimated_rather_than_overflowing() -> None:
+    # Found by the soak benchmark: a tag on one day only, a day without twitches, made the
+    # interval's exp() overflow and the Insights page answer 500.
+    rng = np.random.default_rng(0)
+    y = rng.poisson(3, 60).astype(float)
+    x = np.zeros((60, 2))
+    x[:, 0] = rng.normal(size=60)
+    x[5, 1], y[5] = 1.0, 0.0
+    first, second = fit_many(y, x)
+    assert second is None
+    assert first is not None
+    assert math.isfinite(first.ci_high)

@@ -93,12 +93,18 @@ def fit_many(y: FloatArray, x: FloatArray, alpha: float | None = None) -> list[E
             continue
         column += 1
         b, se = float(beta[column]), math.sqrt(max(cov[column, column], 0.0))
-        if not math.isfinite(se) or se == 0:
+        if not math.isfinite(se) or se == 0 or abs(b) + tq * se > MAX_LOG_RATIO:
             out.append(None)
             continue
         p = float(2 * stats.t.sf(abs(b / se), df))
         out.append(Estimate(math.exp(b), math.exp(b - tq * se), math.exp(b + tq * se), p, n, se))
     return out
+
+
+MAX_LOG_RATIO = 30.0
+"""An interval reaching a rate ratio of e^30 means the factor separates the data (e.g. present on
+one day, with no twitches that day): nothing can be estimated. Found by the soak benchmark, where
+exp() of such an interval overflowed into a 500 on the Insights page."""
 
 
 def fit(y: FloatArray, x: FloatArray) -> Estimate | None:
