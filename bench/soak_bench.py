@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+import httpx2
 from sqlalchemy import create_engine
 from tests.pg_server import PostgresServer
 from tests.web.live import serving
@@ -81,7 +81,7 @@ def _rss_mib(root_pid: int) -> list[float]:
 
 
 async def _person(n: str, base: str, tally: Tally, stop_at: float, budget: list[int], start: float) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False) as web:
+    async with httpx2.AsyncClient(base_url=base, timeout=30, follow_redirects=False) as web:
         form = await web.get("/signup")
         token = CSRF.search(form.text)
         assert token, "no CSRF token on /signup"
@@ -120,7 +120,7 @@ async def _person(n: str, base: str, tally: Tally, stop_at: float, budget: list[
             t0 = time.perf_counter()
             try:
                 response = await call
-            except httpx.HTTPError:
+            except httpx2.HTTPError:
                 tally.errors[kind] += 1
                 continue
             ms = (time.perf_counter() - t0) * 1000

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
@@ -56,7 +56,7 @@ def test_a_server_killed_while_20_clients_write_keeps_every_acknowledged_write(
         stop = threading.Event()
 
         def writer(w: int) -> None:
-            with httpx.Client(base_url=base, timeout=10) as client:
+            with httpx2.Client(base_url=base, timeout=10) as client:
                 n = 0
                 while not stop.is_set():
                     instant = _instant(w, n)
@@ -67,7 +67,7 @@ def test_a_server_killed_while_20_clients_write_keeps_every_acknowledged_write(
                         r = client.post(
                             "/api/episodes", json={"started_at": instant, "intensity": 1 + n % 10}
                         )
-                    except httpx.HTTPError:
+                    except httpx2.HTTPError:
                         return  # the server died under this request: not acknowledged
                     if r.status_code == 201:
                         with lock:
@@ -87,7 +87,7 @@ def test_a_server_killed_while_20_clients_write_keeps_every_acknowledged_write(
     assert len(acknowledged) >= 200
 
     with live_server(db_url) as base:  # restart on the same database
-        listed = httpx.get(f"{base}/api/episodes", params={"start": "2025-12-01", "end": "2026-12-31"})
+        listed = httpx2.get(f"{base}/api/episodes", params={"start": "2025-12-01", "end": "2026-12-31"})
         assert listed.status_code == 200
     stored, episodes, changes = _stored_instants(db_url)
     assert acknowledged <= stored, f"lost {len(acknowledged - stored)} acknowledged writes"
@@ -111,7 +111,7 @@ def test_database_stopped_answers_503_and_the_app_recovers_by_itself(tmp_path: P
         url = server.url.rsplit("/", 1)[0] + "/faults"
         with (
             live_server(url, log=tmp_path / "serve.log") as base,
-            httpx.Client(base_url=base, timeout=10) as web,
+            httpx2.Client(base_url=base, timeout=10) as web,
         ):
             first = web.post(
                 "/api/episodes", json={"started_at": "2026-05-01T08:00:00+02:00", "intensity": 3}
