@@ -8,6 +8,7 @@ failing. PostgreSQL needs none of that.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +34,15 @@ _BUSY_TIMEOUT_MS = 30_000
 
 class StoreError(RuntimeError):
     """The diary cannot be opened; the message says why and what to do."""
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether a database error says the disk is full (SQLite SQLITE_FULL, PostgreSQL 53100)."""
+    orig = getattr(exc, "orig", exc)
+    return (
+        getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+        or getattr(orig, "sqlstate", None) == "53100"
+    )
 
 
 def resolve_url(flag: str | None = None) -> str:

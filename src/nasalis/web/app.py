@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from nasalis import __version__
 from nasalis.config import Settings
 from nasalis.diary.entries import NotFoundError
-from nasalis.diary.store import open_store
+from nasalis.diary.store import is_disk_full, open_store
 from nasalis.knowledge import load_knowledge
 from nasalis.web.deps import NotSignedInError, optional_viewer
 from nasalis.web.guards import Guards
@@ -103,7 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The database went away (PostgreSQL stopped, network) or its disk filled: the write's
         # transaction was rolled back, so say plainly that nothing was saved. pool_pre_ping
         # gives the next request a fresh connection, so the app recovers on its own.
-        full = "full" in str(exc).lower() or "no space" in str(exc).lower()
+        full = is_disk_full(exc)
         status = 507 if full else 503
         detail = (
             "The disk that holds the diary is full. Nothing was saved; free some space and try again."
