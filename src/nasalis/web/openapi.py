@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
+from fastapi.openapi.utils import get_openapi, validation_error_definition
 
-_REF = "#/components/schemas/BadInput"
 BAD_INPUT = {
     "title": "BadInput",
     "description": "What was wrong: FastAPI's field list, or a sentence naming the field or line.",
@@ -33,27 +32,18 @@ def install(app: FastAPI) -> None:
             schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components["BadInput"] = BAD_INPUT
-            components.setdefault("ValidationError", _VALIDATION_ERROR)
+            components.setdefault("ValidationError", validation_error_definition)
             for operations in schema.get("paths", {}).values():
                 for operation in operations.values():
                     responses = operation.setdefault("responses", {})
+                    said = responses.get("422", {}).get("description", "Bad input; nothing was changed")
                     responses["422"] = {
-                        "description": "Bad input; nothing was changed",
-                        "content": {"application/json": {"schema": {"$ref": _REF}}},
+                        "description": said,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/BadInput"}}
+                        },
                     }
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-
-
-_VALIDATION_ERROR = {
-    "title": "ValidationError",
-    "type": "object",
-    "required": ["loc", "msg", "type"],
-    "properties": {
-        "loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
-        "msg": {"type": "string"},
-        "type": {"type": "string"},
-    },
-}
