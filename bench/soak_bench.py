@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx2
-from sqlalchemy import create_engine
-from tests.pg_server import PostgresServer
+from tests.pg_server import PostgresServer, create_database
 from tests.web.live import serving
 
 PASSWORD = "soak test password 1"
@@ -150,11 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     server = PostgresServer()
     server.start()
     try:
-        admin = create_engine(server.url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.exec_driver_sql('CREATE DATABASE "soak"')
-        admin.dispose()
-        url = server.url.rsplit("/", 1)[0] + "/soak"
+        url = create_database(server.url, "soak")
         log = Path(tempfile.mkdtemp(prefix="nasalis-soak-")) / "serve.log"
         with serving(url, "--accounts", "--workers", "2", log=log) as (base, process):
             # Warm-up: one minute's worth of a few people, so memory is measured after imports

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from tests.pg_server import postgres_server
+from tests.pg_server import create_database, postgres_server
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -69,14 +69,22 @@ def pg_url(pg_admin_url: str) -> Iterator[str]:
     yield from _fresh_pg(pg_admin_url)
 
 
+@pytest.fixture
+def other_url(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A second, empty diary of the same kind as db_url (to restore or copy into)."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'other.db'}"
+    else:
+        yield from _fresh_pg(request.getfixturevalue("pg_admin_url"))
+
+
 def _fresh_pg(admin_url: str) -> Iterator[str]:
     name = f"t{os.getpid()}_{next(_DB_COUNTER)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = create_database(admin_url, name)
     try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+        yield url
     finally:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()

@@ -119,6 +119,17 @@ class PostgresServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def create_database(admin_url: str, name: str) -> str:
+    """Create an empty database on the server of `admin_url`; its URL."""
+    from sqlalchemy import create_engine
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
 @contextmanager
 def postgres_server() -> Iterator[str]:
     """Start a private server on a free loopback port; yield its admin URL; stop it after."""

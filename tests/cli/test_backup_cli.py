@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import create_engine
-
 from nasalis.diary.store import open_store
 from tests.cli.runner import nasalis_process
 from tests.diary.test_backup import every_row
 
 
-def test_backup_and_restore_from_the_command_line(db_url: str, tmp_path: Path, pg_admin_url: str) -> None:
+def test_backup_and_restore_from_the_command_line(db_url: str, other_url: str, tmp_path: Path) -> None:
     for at in ("2026-11-01T08:10:00+01:00", "2026-11-01T09:20:00+01:00", "2026-11-02T07:30:00+01:00"):
         logged = nasalis_process("log", "--intensity", "5", "--at", at, "--db", db_url)
         assert logged.returncode == 0, logged.stderr
@@ -19,12 +17,7 @@ def test_backup_and_restore_from_the_command_line(db_url: str, tmp_path: Path, p
     assert made.returncode == 0, made.stderr
     assert "Backed up" in made.stdout
 
-    target = f"sqlite:///{tmp_path / 'new.db'}" if db_url.startswith("sqlite") else db_url + "_copy"
-    if not db_url.startswith("sqlite"):
-        admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.exec_driver_sql(f'CREATE DATABASE "{target.rsplit("/", 1)[1]}"')
-        admin.dispose()
+    target = other_url
     done = nasalis_process("restore", str(tmp_path / "b" / "diary.backup"), "--db", target)
     assert done.returncode == 0, done.stderr
     a, b = open_store(db_url), open_store(target)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +27,6 @@ def every_row(store: Store) -> dict[str, list[tuple[Any, ...]]]:
             )
             for name in names
         }
-
-
-@pytest.fixture
-def other_url(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A second, empty store of the same kind as db_url."""
-    if db_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-    else:
-        yield request.getfixturevalue("pg_url")
 
 
 def _episode(store: Store, minute: int) -> None:

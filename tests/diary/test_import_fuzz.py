@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from nasalis.diary import entries
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import EPISODES_CSV, InterchangeError, read_any, write_folder
+from nasalis.diary.interchange import EPISODES_CSV, Bundle, InterchangeError, read_any, write_folder
+from nasalis.diary.records import EpisodeRecord
 from nasalis.diary.store import open_store
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -70,30 +71,41 @@ def test_wrong_types_and_encodings_in_a_json_bundle(value: Any, encoding: str) -
     _read("diary.json", json.dumps(document, ensure_ascii=False).encode(encoding, errors="replace"))
 
 
+def _csv(header: list[str], rows: Any) -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return text.getvalue().encode()
+
+
+def _through_store(bundle: Bundle) -> tuple[list[EpisodeRecord], str]:
+    """Import into a fresh SQLite diary; what it stored, and its CSV export as written."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(f"sqlite:///{folder}/d.db")
+        try:
+            import_bundle(store, store.person_id(), bundle)
+            with store.read() as session:
+                stored = [
+                    entries.episode_record(e) for e in entries.episodes_between(session, store.person_id())
+                ]
+        finally:
+            store.close()
+        write_folder(Path(folder) / "out", stored, [])
+        # Bytes decoded by hand: read_text would turn a "\r" inside a quoted cell into "\n".
+        return stored, (Path(folder) / "out" / EPISODES_CSV).read_bytes().decode("utf-8")
+
+
 @FUZZ
 @given(st.lists(st.lists(cells, min_size=len(HEADER), max_size=len(HEADER)), min_size=1, max_size=4))
 def test_malformed_rows_name_their_line_and_whatever_is_read_exports_neutralised(
     rows: list[list[str]],
 ) -> None:
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(HEADER)
-    writer.writerows(rows)
-    got = _read(EPISODES_CSV, text.getvalue().encode())
+    got = _read(EPISODES_CSV, _csv(HEADER, rows))
     if isinstance(got, InterchangeError):
         assert ", line " in str(got)
         return
-    with tempfile.TemporaryDirectory() as folder:
-        store = open_store(f"sqlite:///{folder}/d.db")
-        try:
-            import_bundle(store, store.person_id(), got)
-            with store.read() as session:
-                stored = entries.episodes_between(session, store.person_id())
-                episodes = [entries.episode_record(e) for e in stored]
-        finally:
-            store.close()
-        write_folder(Path(folder) / "out", episodes, [])
-        exported = (Path(folder) / "out" / EPISODES_CSV).read_text(encoding="utf-8")
+    _, exported = _through_store(got)
     for row in csv.reader(io.StringIO(exported, newline="")):
         for cell in row:
             # A spreadsheet would run any cell starting with one of these; export must prefix "'".
@@ -105,27 +117,13 @@ def test_malformed_rows_name_their_line_and_whatever_is_read_exports_neutralised
 @FUZZ
 @given(st.lists(st.one_of(st.sampled_from(FORMULAS), st.text(max_size=200)), min_size=1, max_size=5))
 def test_formulas_in_notes_go_in_as_typed_and_come_out_neutralised(notes: list[str]) -> None:
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(["started_at", "note"])
-    writer.writerows([f"2026-05-01T08:{i:02d}:00+02:00", note] for i, note in enumerate(notes))
-    got = _read(EPISODES_CSV, text.getvalue().encode())
+    rows = ([f"2026-05-01T08:{i:02d}:00+02:00", note] for i, note in enumerate(notes))
+    got = _read(EPISODES_CSV, _csv(["started_at", "note"], rows))
     if isinstance(got, InterchangeError):  # e.g. a note of control characters is refused, by line
         assert ", line " in str(got)
         return
-    with tempfile.TemporaryDirectory() as folder:
-        store = open_store(f"sqlite:///{folder}/d.db")
-        try:
-            import_bundle(store, store.person_id(), got)
-            with store.read() as session:
-                stored = [
-                    entries.episode_record(e) for e in entries.episodes_between(session, store.person_id())
-                ]
-        finally:
-            store.close()
-        write_folder(Path(folder) / "out", stored, [])
-        raw = (Path(folder) / "out" / EPISODES_CSV).read_bytes().decode("utf-8")
-        exported = list(csv.DictReader(io.StringIO(raw, newline="")))
+    stored, raw = _through_store(got)
+    exported = list(csv.DictReader(io.StringIO(raw, newline="")))
     assert [rec.note for rec in stored] == [rec.note for rec in got.episodes]  # stored exactly as typed
     for row in exported:
         note = row["note"]

@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, text
 from nasalis.config import Settings
 from nasalis.diary.store import open_store
 from nasalis.web.app import create_app
-from tests.pg_server import PostgresServer
+from tests.pg_server import PostgresServer, create_database
 from tests.web.live import live_server, serving
 
 WRITERS = 20
@@ -104,11 +104,7 @@ def test_database_stopped_answers_503_and_the_app_recovers_by_itself(tmp_path: P
     server = PostgresServer()
     server.start()
     try:
-        admin = create_engine(server.url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.exec_driver_sql('CREATE DATABASE "faults"')
-        admin.dispose()
-        url = server.url.rsplit("/", 1)[0] + "/faults"
+        url = create_database(server.url, "faults")
         with (
             live_server(url, log=tmp_path / "serve.log") as base,
             httpx2.Client(base_url=base, timeout=10) as web,

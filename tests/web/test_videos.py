@@ -7,6 +7,7 @@ it in procrastinate and a real `nasalis worker` process takes it.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,68 +41,68 @@ def _send(client: TestClient, clip: Path, csrf: str = "", **form: str) -> Any:
         )
 
 
-def test_personal_mode_measures_in_the_background_and_attaches(
-    tmp_path: Path,
-    clips: dict[str, Path],  # noqa: F811
-) -> None:
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    """Personal mode on a SQLite file: clips are measured by the local process pool."""
     app = create_app(Settings(db_url=f"sqlite:///{tmp_path / 'v.db'}"))
     with TestClient(app) as client:
-        started = time.monotonic()
-        sent = _send(client, clips["twitches.mp4"], recorded_at="2026-03-02T08:15:00+01:00")
-        assert sent.status_code == 202, sent.text
-        assert time.monotonic() - started < 5  # the request never waits for the analysis
-        assert sent.json()["status"] == "queued"
-        job = _wait(client, sent.json()["id"])
-        assert job["status"] == "done", job
-        events = job["result"]["events"]
-        assert {(e["region"], e["side"]) for e in events} == {
-            ("nose", "left"),
-            ("eyelid", "right"),
-            ("mouth", "left"),
-        }
-        episodes = client.get("/api/episodes").json()
-        video_eps = [e for e in episodes if e["source"] == "video"]
-        assert len(video_eps) == 3
-        assert min(e["started_at"] for e in video_eps).startswith("2026-03-02T08:15:01")
-        page = client.get(f"/videos/{job['id']}").text
-        assert "<svg" in page
-        assert "Keyframes" in page
-        assert page.count('src="data:image/jpeg;base64,') == 3
-        undone = client.post("/api/undo")
-        assert undone.status_code == 200
-        assert not [e for e in client.get("/api/episodes").json() if e["source"] == "video"]
+        yield client
     app.state.store.close()
+
+
+def test_personal_mode_measures_in_the_background_and_attaches(
+    client: TestClient,
+    clips: dict[str, Path],  # noqa: F811
+) -> None:
+    started = time.monotonic()
+    sent = _send(client, clips["twitches.mp4"], recorded_at="2026-03-02T08:15:00+01:00")
+    assert sent.status_code == 202, sent.text
+    assert time.monotonic() - started < 5  # the request never waits for the analysis
+    assert sent.json()["status"] == "queued"
+    job = _wait(client, sent.json()["id"])
+    assert job["status"] == "done", job
+    events = job["result"]["events"]
+    assert {(e["region"], e["side"]) for e in events} == {
+        ("nose", "left"),
+        ("eyelid", "right"),
+        ("mouth", "left"),
+    }
+    episodes = client.get("/api/episodes").json()
+    video_eps = [e for e in episodes if e["source"] == "video"]
+    assert len(video_eps) == 3
+    assert min(e["started_at"] for e in video_eps).startswith("2026-03-02T08:15:01")
+    page = client.get(f"/videos/{job['id']}").text
+    assert "<svg" in page
+    assert "Keyframes" in page
+    assert page.count('src="data:image/jpeg;base64,') == 3
+    undone = client.post("/api/undo")
+    assert undone.status_code == 200
+    assert not [e for e in client.get("/api/episodes").json() if e["source"] == "video"]
 
 
 @pytest.mark.parametrize("name", ["not-a-video.mp4", "empty.mp4"])
 def test_not_a_video_is_422_and_nothing_is_stored(
-    tmp_path: Path,
+    client: TestClient,
     clips: dict[str, Path],  # noqa: F811
     name: str,
 ) -> None:
-    app = create_app(Settings(db_url=f"sqlite:///{tmp_path / 'n.db'}"))
-    with TestClient(app) as client:
-        sent = _send(client, clips[name])
-        assert sent.status_code == 422
-        assert "file" in sent.text
-        assert client.get("/api/videos").json() == []
-        form = client.get("/videos").text
-        assert "Measure twitches" in form
-    app.state.store.close()
+    sent = _send(client, clips[name])
+    assert sent.status_code == 422
+    assert "file" in sent.text
+    assert client.get("/api/videos").json() == []
+    form = client.get("/videos").text
+    assert "Measure twitches" in form
 
 
 def test_a_clip_without_a_face_fails_with_a_reason_and_adds_nothing(
-    tmp_path: Path,
+    client: TestClient,
     clips: dict[str, Path],  # noqa: F811
 ) -> None:
-    app = create_app(Settings(db_url=f"sqlite:///{tmp_path / 'f.db'}"))
-    with TestClient(app) as client:
-        job = _wait(client, _send(client, clips["no-face.mp4"]).json()["id"])
-        assert job["status"] == "failed"
-        assert "no face was found" in job["error"]
-        assert client.get("/api/episodes").json() == []
-        assert "could not be measured" in client.get(f"/videos/{job['id']}").text
-    app.state.store.close()
+    job = _wait(client, _send(client, clips["no-face.mp4"]).json()["id"])
+    assert job["status"] == "failed"
+    assert "no face was found" in job["error"]
+    assert client.get("/api/episodes").json() == []
+    assert "could not be measured" in client.get(f"/videos/{job['id']}").text
 
 
 def test_server_mode_queues_for_a_worker_and_keeps_each_person_to_their_own(
