@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from sqlalchemy import func, inspect, select, table
 
-from nasalis.diary.store import Store, open_store, upgrade_schema
+from nasalis.diary.store import Store, open_store
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
@@ -191,9 +191,8 @@ def restore(url: str, path: Path, force: bool = False) -> Copied:
             )
     finally:
         store.close()
-    restored = open_store(url, upgrade=False)
+    restored = open_store(url)  # which brings a backup from an older version up to date
     try:
-        upgrade_schema(restored)  # a backup from an older version is brought up to date
         return Copied(path, kind, row_counts(restored))
     finally:
         restored.close()

@@ -54,6 +54,12 @@ def _irls(y: FloatArray, design: FloatArray, alpha: float, beta: FloatArray) -> 
     return beta
 
 
+MAX_LOG_RATIO = 30.0
+"""An interval reaching a rate ratio of e^30 means the factor separates the data (e.g. present on
+one day, with no twitches that day): nothing can be estimated. Found by the soak benchmark, where
+exp() of such an interval overflowed into a 500 on the Insights page."""
+
+
 def fit_many(y: FloatArray, x: FloatArray, alpha: float | None = None) -> list[Estimate | None]:
     """Fit log E[y] = a + x @ b jointly; one Estimate per column of x (None if it cannot).
 
@@ -99,12 +105,6 @@ def fit_many(y: FloatArray, x: FloatArray, alpha: float | None = None) -> list[E
         p = float(2 * stats.t.sf(abs(b / se), df))
         out.append(Estimate(math.exp(b), math.exp(b - tq * se), math.exp(b + tq * se), p, n, se))
     return out
-
-
-MAX_LOG_RATIO = 30.0
-"""An interval reaching a rate ratio of e^30 means the factor separates the data (e.g. present on
-one day, with no twitches that day): nothing can be estimated. Found by the soak benchmark, where
-exp() of such an interval overflowed into a 500 on the Insights page."""
 
 
 def fit(y: FloatArray, x: FloatArray) -> Estimate | None:
