@@ -13,6 +13,7 @@ the face, in units of the inter-ocular distance.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import cv2
@@ -31,6 +32,10 @@ FLOW = (0.5, 1, 9, 2, 5, 1.1, 0)
 On the 50 tuning clips: 3 iterations F1 0.934 and 2 iterations 0.936 at 0.6 ms less a frame;
 no pyramid 0.79-0.93; DIS flow (0.2-2 ms) only 0.19-0.80, because its patches blur a local
 twitch; Lucas-Kanade at the points themselves 0.38-0.54 (too noisy between frames)."""
+ROI_MARGIN = 0.25
+"""Flow is computed this far (in inter-ocular distances) around the outermost point read.
+Tuning clips, F1 by margin: 0.15 0.930, 0.2 0.974, 0.25 0.962, 0.3 0.945, 0.4 0.959 (the
+whole face, as before: 0.923); the middle of the plateau was taken, not its noisy top."""
 LANDMARK_EVERY = 3
 """Face Mesh runs on every third frame once a face is found; the flow between its frames still
 sees every frame. Face Mesh is the largest cost, and the anchors' residual similarity takes up
@@ -66,11 +71,16 @@ class _FaceFlow:
     transform fitted on them is removed from every region, so only local movement remains.
     """
 
-    def __init__(self, gray: Array, landmarks: Array, iod: float) -> None:
-        lo = landmarks.min(axis=0) - 0.15 * iod
-        hi = landmarks.max(axis=0) + 0.15 * iod
-        self.scale = FACE_WIDTH / float(hi[0] - lo[0])
-        self.size = (FACE_WIDTH, round(float(hi[1] - lo[1]) * self.scale))
+    def __init__(self, bgr: Array, landmarks: Array, iod: float) -> None:
+        # The scale comes from the whole face (a twitch reads the same on any face size), but
+        # flow is only computed around the points it is read at: the sides of the face are a
+        # third of its width and no point is there.
+        self.scale = FACE_WIDTH / float(np.ptp(landmarks[:, 0]) + 0.3 * iod)
+        margin = ROI_MARGIN * iod
+        used = landmarks[list(ANCHORS) + [i for pair in REGIONS.values() for i in pair]]
+        lo = used.min(axis=0) - margin
+        hi = used.max(axis=0) + margin
+        self.size = (round(float(hi[0] - lo[0]) * self.scale), round(float(hi[1] - lo[1]) * self.scale))
         self.to_roi = np.array(
             [[self.scale, 0, -lo[0] * self.scale], [0, self.scale, -lo[1] * self.scale], [0, 0, 1]]
         )
@@ -83,21 +93,29 @@ class _FaceFlow:
         self.ys = np.clip(where[:, 1], 0, self.size[1] - 1)
         self.anchors, self.points = anchors, points
         self.sigma = max(1.0, 0.03 * iod * self.scale)
-        self.reference = _normalised(self._cut(gray, np.eye(3)[:2]))
+        self.reference = _normalised(self._cut(bgr, np.eye(3)[:2]))
 
     def _roi(self, p: Array) -> Array:
         out: Array = (self.to_roi[:2, :2] @ p + self.to_roi[:2, 2]).astype(np.float64)
         return out
 
-    def _cut(self, gray: Array, to_reference: Array) -> Array:
-        # Gray before the warp: warping colour and converting after rounds twice, and that
-        # extra quantisation doubled the flow's noise on small faces (measured on a 640x360 clip).
+    def _cut(self, bgr: Array, to_reference: Array) -> Array:
         m = self.to_roi @ np.vstack([to_reference, [0, 0, 1]])
+        # Only the part of the frame that lands in the region is made gray (a tenth of a 720p
+        # frame). Gray before the warp: warping colour and converting after rounds twice, and
+        # that extra quantisation doubled the flow's noise on small faces (a 640x360 clip).
+        w, h = self.size
+        corners = cv2.invertAffineTransform(m[:2]) @ np.array([[0, w, 0, w], [0, 0, h, h], [1, 1, 1, 1]])
+        height, width = bgr.shape[:2]
+        x0, y0 = np.clip(np.floor(corners.min(axis=1)).astype(int) - 2, 0, [width - 1, height - 1])
+        x1, y1 = np.maximum(np.ceil(corners.max(axis=1)).astype(int) + 3, [x0 + 1, y0 + 1])
+        gray = cv2.cvtColor(bgr[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
+        m[:2, 2] += m[:2, :2] @ np.array([x0, y0])
         return cv2.warpAffine(gray, m[:2], self.size, flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
 
-    def displacement(self, gray: Array, to_reference: Array) -> dict[Key, tuple[float, float]]:
+    def displacement(self, bgr: Array, to_reference: Array) -> dict[Key, tuple[float, float]]:
         """How far each region moved since the reference, beyond what the whole face did (px)."""
-        current = _normalised(self._cut(gray, to_reference))
+        current = _normalised(self._cut(bgr, to_reference))
         flow = cv2.calcOpticalFlowFarneback(self.reference, current, None, *FLOW)  # type: ignore[call-overload]
         flow = cv2.GaussianBlur(flow, (0, 0), self.sigma)
         moved = flow[self.ys, self.xs].astype(np.float64)
@@ -146,16 +164,16 @@ class _Recorder:
         self.sig, self.progress = sig, progress
         self.flow: _FaceFlow | None = None
 
-    def start(self, gray: Array, landmarks: Array) -> None:
+    def start(self, bgr: Array, landmarks: Array) -> None:
         """The first face: everything after is measured against it."""
         sig = self.sig
         sig.iod = float(np.linalg.norm(landmarks[IRIS[0]] - landmarks[IRIS[1]]))
-        self.flow = _FaceFlow(gray, landmarks, sig.iod)
+        self.flow = _FaceFlow(bgr, landmarks, sig.iod)
         sig.motion = {key: [_NO_MOTION] * len(sig.times) for key in self.flow.keys}
         sig.image_x = {key: float(landmarks[REGIONS[key[0]][key[1]]][0]) for key in self.flow.keys}
         sig.nose_x = float(landmarks[1][0])
 
-    def frame(self, t: float, gray: Array, to_reference: Array | None, reference: bool = False) -> None:
+    def frame(self, t: float, bgr: Array, to_reference: Array | None, reference: bool = False) -> None:
         """One frame; to_reference None means no face in it."""
         self.sig.times.append(t)
         self.sig.found.append(to_reference is not None)
@@ -164,7 +182,7 @@ class _Recorder:
             # (compressed, noisy) frame: leave it out rather than call it perfectly still.
             moved = {}
             if to_reference is not None and not reference:
-                moved = self.flow.displacement(gray, to_reference)
+                moved = self.flow.displacement(bgr, to_reference)
             for key in self.flow.keys:
                 self.sig.motion[key].append(moved.get(key, _NO_MOTION))
         if self.progress is not None:
@@ -174,11 +192,72 @@ class _Recorder:
         """Frames Face Mesh skipped: their alignment moves evenly from one of its frames to the
         next (a held one would turn a single frame's landmark jitter into a 3-frame step, which
         the despike keeps and the threshold reads as a twitch)."""
-        for i, (t, gray) in enumerate(pending):
+        for i, (t, bgr) in enumerate(pending):
             w = (i + 1) / (len(pending) + 1)
             inside = before if before is None or after is None else before + w * (after - before)
-            self.frame(t, gray, inside)
+            self.frame(t, bgr, inside)
         pending.clear()
+
+
+_UNFITTED = np.eye(3)[:2]
+"""A face whose stable points gave no fit: it keeps the alignment before it."""
+
+
+class _Aligner:
+    """Aligns the frames after the first face to it, with Face Mesh on every LANDMARK_EVERY-th.
+
+    Face Mesh on a frame runs on a second thread while the flow of the frames before it is
+    measured (both let go of the GIL), so on two cores their costs overlap instead of adding up.
+    """
+
+    def __init__(self, out: _Recorder, mesh: FaceMesh, stable: Array) -> None:
+        self.out, self.mesh, self.stable = out, mesh, stable
+        self.last: Array | None = np.eye(3)[:2]  # alignment at the last Face Mesh frame (None: no face)
+        self.pending: list[tuple[float, Array]] = []  # frames since the last Face Mesh frame
+        # A Face Mesh frame still running, with the frames that wait for its result.
+        self.waiting: tuple[list[tuple[float, Array]], float, Array, Future[Array | None]] | None = None
+        self.worker = ThreadPoolExecutor(1, thread_name_prefix="face-mesh")
+
+    def add(self, n: int, t: float, bgr: Array) -> None:
+        """Frame number n (counted from the clip's start)."""
+        if n % LANDMARK_EVERY:
+            self.pending.append((t, bgr))
+            return
+        running = self.worker.submit(self._align, bgr)
+        self._settle()
+        self.waiting, self.pending = (self.pending, t, bgr, running), []
+
+    def _align(self, bgr: Array) -> Array | None:
+        """On the second thread: the similarity that takes this frame's face onto the first's."""
+        now = self.mesh.landmarks(bgr, STABLE)
+        if now is None:
+            return None
+        fitted, _ = cv2.estimateAffinePartial2D(now, self.stable, method=cv2.LMEDS)
+        return fitted if fitted is not None else _UNFITTED
+
+    def _settle(self) -> None:
+        if self.waiting is None:
+            return
+        before, t, bgr, running = self.waiting
+        self.waiting = None
+        current = running.result()
+        if current is _UNFITTED:
+            current = self.last
+        self.out.between(before, self.last, current)
+        self.out.frame(t, bgr, current)
+        self.last = current
+
+    def finish(self) -> None:
+        """Measure what is left; frames after the last Face Mesh frame keep its alignment."""
+        try:
+            self._settle()
+            self.out.between(self.pending, self.last, None)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the second thread (after the Face Mesh call it may be in)."""
+        self.worker.shutdown(wait=True, cancel_futures=True)
 
 
 def measure(
@@ -189,29 +268,21 @@ def measure(
     """Run through the clip once; frames without a face keep their time with found=False."""
     sig = Signals()
     out = _Recorder(sig, progress)
-    stable: Array = np.empty((0, 2))  # the first face's stable points: every frame is aligned to them
-    last: Array | None = None  # alignment at the last frame Face Mesh ran on (None: no face there)
-    pending: list[tuple[float, Array]] = []
-    for n, (t, bgr) in enumerate(frames):
-        gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-        if out.flow is None:
+    aligner: _Aligner | None = None
+    try:
+        for n, (t, bgr) in enumerate(frames):
+            if aligner is not None:
+                aligner.add(n, t, bgr)
+                continue
             found = mesh.landmarks(bgr)
             if found is not None:
-                stable = found[list(STABLE)]
-                out.start(gray, found)
-                last = np.eye(3)[:2]
-            out.frame(t, gray, last, reference=found is not None)
-            continue
-        if n % LANDMARK_EVERY:
-            pending.append((t, gray))
-            continue
-        now = mesh.landmarks(bgr, STABLE)
-        current = None
-        if now is not None:
-            fitted, _ = cv2.estimateAffinePartial2D(now, stable, method=cv2.LMEDS)
-            current = fitted if fitted is not None else last
-        out.between(pending, last, current)
-        out.frame(t, gray, current)
-        last = current
-    out.between(pending, last, None)
+                out.start(bgr, found)
+                aligner = _Aligner(out, mesh, found[list(STABLE)])
+            out.frame(t, bgr, None if found is None else np.eye(3)[:2], reference=found is not None)
+    except BaseException:
+        if aligner is not None:
+            aligner.close()
+        raise
+    if aligner is not None:
+        aligner.finish()
     return sig
