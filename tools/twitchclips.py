@@ -1,6 +1,7 @@
 """Synthetic twitch clips with known answers, made by warping a real face photograph.
 
 Run: .venv/bin/python -m tools.twitchclips OUT_DIR [--count 50] [--seconds 10] [--seed 1]
+                                              [--phone h264|hevc]
 Writes clip_NNN.mp4/.webm/.mov/.avi and clip_NNN.json (the truth: every twitch with region,
 anatomical side, onset, duration and amplitude; the blinks; the distractors used).
 
@@ -85,7 +86,10 @@ class _Face:
         width, height = size
         scale = 3.0 * width / 1280
         centre = (224.0, 118.0)
-        m = np.array([[scale, 0, width / 2 - scale * centre[0]], [0, scale, height / 2 - scale * centre[1]]])
+        # A portrait frame is taller than the scaled photograph: centred, its reflected border
+        # would hold a second, upside-down face, so the photograph starts at the frame's top.
+        middle = min(height / 2, scale * centre[1]) if height > width else height / 2
+        m = np.array([[scale, 0, width / 2 - scale * centre[0]], [0, scale, middle - scale * centre[1]]])
         self.base = cv2.warpAffine(photo, m, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
 
         def place(p: tuple[float, float]) -> np.ndarray:
@@ -217,6 +221,35 @@ def render(spec: ClipSpec, path: Path) -> dict[str, object]:
     }
 
 
+PHONE_CODECS = {"h264": "libx264", "hevc": "libx265"}
+
+
+def phone_copy(src: Path, dst: Path, rotation: int = 90, codec: str = "h264") -> Path:
+    """Re-encode a clip the way a phone stores a portrait video: the pixels lie on their side,
+    H.264 or HEVC in MP4/MOV, with a rotation tag saying how to turn them upright.
+
+    Needs the ffmpeg that the imageio-ffmpeg wheel ships (a test dependency): OpenCV's own
+    writer has neither encoder nor a way to write the tag.
+    """
+    import subprocess
+    import tempfile
+
+    import imageio_ffmpeg
+
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    # transpose=2 turns the picture a quarter counter-clockwise; the tag asks players to turn it
+    # back by `rotation` degrees, as a phone held upright records.
+    turn = {90: "transpose=2", 180: "hflip,vflip", 270: "transpose=1"}[rotation]
+    with tempfile.TemporaryDirectory() as tmp:
+        lying = Path(tmp) / f"lying{dst.suffix}"
+        encode = [ffmpeg, "-v", "error", "-y", "-i", str(src), "-vf", turn, "-an"]
+        encode += ["-c:v", PHONE_CODECS[codec], "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p"]
+        subprocess.run([*encode, str(lying)], check=True)
+        tag = [ffmpeg, "-v", "error", "-y", "-display_rotation", str(-rotation), "-i", str(lying)]
+        subprocess.run([*tag, "-c", "copy", str(dst)], check=True)
+    return dst
+
+
 def random_spec(seed: int, seconds: float = 10.0, distractors: bool = True) -> ClipSpec:
     """A clip with 1-4 twitches at random regions, sides and times, and (by default) distractors."""
     rng = np.random.default_rng(seed)
@@ -269,13 +302,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-distractors", action="store_true")
+    parser.add_argument(
+        "--phone",
+        choices=sorted(PHONE_CODECS),
+        help="portrait 720x1280 clips stored as a phone does: lying on their side, this codec,"
+        " a rotation tag (needs imageio-ffmpeg)",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     suffixes = [".mp4", ".mp4", ".mov", ".mp4", ".mp4", ".mov", ".mp4", ".webm"]
     for n in range(args.count):
         spec = random_spec(args.seed * 1000 + n, args.seconds, not args.no_distractors)
         path = args.out / f"clip_{n:03d}{suffixes[n % len(suffixes)]}"
-        truth = render(spec, path)
+        if args.phone:
+            spec.size = (720, 1280)
+            path = path.with_suffix(".mov" if n % 2 else ".mp4")
+            upright = path.with_name(f"upright-{path.stem}.avi")
+            truth = render(spec, upright)
+            phone_copy(upright, path, 90 if n % 2 else 270, args.phone)
+            upright.unlink()
+            truth["clip"] = path.name
+        else:
+            truth = render(spec, path)
         (args.out / f"clip_{n:03d}.json").write_text(json.dumps(truth, indent=1))
         print(f"{path.name}: {len(spec.twitches)} twitches, {len(spec.blinks)} blinks", flush=True)
     return 0

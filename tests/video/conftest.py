@@ -7,10 +7,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from tools.twitchclips import ClipSpec, Twitch, render
+from tools.twitchclips import ClipSpec, Twitch, phone_copy, render
 
 # Small frames keep the suite quick; the benchmark runs 720p.
 SIZE = (640, 360)
+PORTRAIT = (540, 960)
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +43,38 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name, spec in specs.items():
         render(spec, folder / name)
         out[name] = folder / name
+    # Phones store portrait video lying on its side with a rotation tag, as H.264 or HEVC.
+    phone = {
+        "phone.mov": (
+            ClipSpec(
+                seconds=5,
+                size=PORTRAIT,
+                twitches=[Twitch("nose", "right", 2.0, 0.5, 0.05)],
+                blinks=[3.5],
+                noise=2,
+                seed=6,
+            ),
+            90,
+            "h264",
+        ),
+        "phone-60fps-hevc.mp4": (
+            ClipSpec(
+                seconds=5,
+                fps=60,
+                size=PORTRAIT,
+                twitches=[Twitch("eyelid", "left", 2.5, 0.4, 0.05)],
+                noise=2,
+                seed=7,
+            ),
+            270,
+            "hevc",
+        ),
+    }
+    for name, (spec, rotation, codec) in phone.items():
+        upright = folder / f"upright-{name}.mp4"
+        render(spec, upright)
+        out[f"upright-{name}"] = upright
+        out[name] = phone_copy(upright, folder / name, rotation, codec)
     out["no-face.mp4"] = _blank(folder / "no-face.mp4", seconds=2)
     out["mostly-gone.mp4"] = _mostly_gone(folder / "mostly-gone.mp4", out["still.webm"])
     (folder / "not-a-video.mp4").write_bytes(b"%PDF-1.4 this is not a video\n" * 50)

@@ -62,3 +62,18 @@ def test_blinks_alone_are_not_twitches(clips: dict[str, Path]) -> None:
 def test_clips_that_cannot_be_measured_say_why(clips: dict[str, Path], name: str, says: str) -> None:
     with pytest.raises(VideoError, match=says):
         analyze(clips[name])
+
+
+@pytest.mark.parametrize(
+    ("name", "fps", "region", "side", "onset"),
+    [("phone.mov", 30.0, "nose", "right", 2.0), ("phone-60fps-hevc.mp4", 60.0, "eyelid", "left", 2.5)],
+)
+def test_a_portrait_phone_clip_is_measured_upright(
+    clips: dict[str, Path], name: str, fps: float, region: str, side: str, onset: float
+) -> None:
+    result = analyze(clips[name]).to_json()
+    assert result["fps"] == fps
+    assert result["frames"] == round(5 * fps)
+    assert result["face_found_ratio"] > 0.95
+    assert len(result["events"]) == 1, result["events"]
+    assert _matches(result["events"], region, side, onset)

@@ -62,3 +62,20 @@ def test_a_failure_while_decoding_reaches_the_reader(
         list(decode.frames(clips["twitches.mp4"]))
     assert len(seen) == 5
     assert _decoding_threads() == []
+
+
+@pytest.mark.parametrize("name", ["phone.mov", "phone-60fps-hevc.mp4"])
+def test_a_phone_clip_lying_on_its_side_is_turned_upright(clips: dict[str, Path], name: str) -> None:
+    stored = cv2.VideoCapture(str(clips[name]))
+    stored.set(cv2.CAP_PROP_ORIENTATION_AUTO, 0)
+    ok, lying = stored.read()
+    stored.release()
+    assert ok
+    assert lying.shape[:2] == (540, 960)  # what the file holds: landscape pixels
+    (_, upright), *_ = decode.frames(clips[name])
+    assert upright.shape[:2] == (960, 540)
+    (_, truth), *_ = decode.frames(clips[f"upright-{name}"])
+    difference = cv2.absdiff(upright, truth).mean()
+    turned_wrong = cv2.absdiff(cv2.flip(upright, -1), truth).mean()
+    assert difference < 4  # only the codec's loss
+    assert turned_wrong > 5 * difference

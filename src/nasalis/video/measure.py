@@ -4,10 +4,13 @@ measures the twitch.
 Landmarks barely follow a local nose movement (a 4-16 px warp of the ala moves its landmark
 by 1-3% of the shift), while dense Farneback flow in a region placed by the landmarks follows
 it closely (0.5-4 px shifts read as 0.51-3.60 px). So each frame is aligned to the first face
-frame by a similarity transform fitted on stable points (eye corners, nose bridge, forehead);
-small patches at each region and at the nose bridge are cut from the aligned frame; and flow
-against the first frame's patches gives how far each region moved relative to the rest of
+frame by a similarity transform fitted on stable points (nose bridge, forehead, the face's
+sides); the part of the aligned face around the regions and anchors is cut out small; and
+flow against the first frame's cut gives how far each region moved relative to the rest of
 the face, in units of the inter-ocular distance.
+
+Three threads share the work: decoding runs ahead (decode.py), Face Mesh runs on a frame while
+the flow of the frames before it is measured, and the flow runs on the caller's thread.
 """
 
 from __future__ import annotations
