@@ -1,6 +1,7 @@
 """Video benchmark: accuracy over generated clips, and speed beside bare Face Mesh.
 
-Run: .venv/bin/python -m bench.video_bench [--count 50] [--seconds 10] [--out DIR]
+Run: .venv/bin/python -m bench.video_bench [--count 50] [--seconds 10] [--out DIR] [--seed-base N]
+                                            [--phone h264|hevc]
 Generates --count 720p30 clips with tools/twitchclips.py (1-4 twitches each, plus blinks,
 talking, head motion, noise, brightness drift and the codec's compression), analyses each,
 and prints event precision, recall and F1 (a match: onset within 0.3 s, same region and
@@ -21,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.twitchclips import random_spec, render
+from tools.twitchclips import PHONE_CODECS, phone_copy, random_spec, render
 
 from bench.video_score import Score, load_truth, score_clip
 from nasalis.video.analyze import analyze
@@ -31,11 +32,22 @@ from nasalis.video.face import FaceMesh
 GOALS = "goals: F1 >= 0.9, no blink counted as a twitch, faster than real time, <= 1.3x bare Face Mesh"
 
 
-def _make(args: tuple[int, Path, float, int]) -> Path:
-    n, folder, seconds, seed_base = args
-    suffix = [".mp4", ".mp4", ".mov", ".mp4", ".mp4", ".mov", ".mp4", ".webm"][n % 8]
-    path = folder / f"clip_{n:03d}{suffix}"
-    truth = render(random_spec(seed_base + n, seconds), path)
+def _make(args: tuple[int, Path, float, int, str | None]) -> Path:
+    n, folder, seconds, seed_base, phone = args
+    spec = random_spec(seed_base + n, seconds)
+    if phone is None:
+        suffix = [".mp4", ".mp4", ".mov", ".mp4", ".mp4", ".mov", ".mp4", ".webm"][n % 8]
+        path = folder / f"clip_{n:03d}{suffix}"
+        truth = render(spec, path)
+    else:
+        # Portrait, stored lying on its side with a rotation tag, as phones do.
+        spec.size = (720, 1280)
+        path = folder / f"clip_{n:03d}{'.mov' if n % 2 else '.mp4'}"
+        upright = folder / f"upright_{n:03d}.avi"
+        truth = render(spec, upright)
+        phone_copy(upright, path, 90 if n % 2 else 270, phone)
+        upright.unlink()
+        truth["clip"] = path.name
     path.with_suffix(".json").write_text(json.dumps(truth))
     return path
 
@@ -101,14 +113,21 @@ def main(argv: list[str] | None = None) -> int:
         default=5000,
         help="clip n uses seed BASE+n; thresholds were tuned on seeds 1000-1049, so the default is held out",
     )
+    parser.add_argument(
+        "--phone",
+        choices=sorted(PHONE_CODECS),
+        help="portrait 720x1280 clips stored as phones do (this codec, a rotation tag); needs imageio-ffmpeg",
+    )
     args = parser.parse_args(argv)
     folder = args.out or Path(tempfile.mkdtemp(prefix="nasalis-clips-"))
     folder.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     with concurrent.futures.ProcessPoolExecutor(2) as pool:
-        clips = list(pool.map(_make, [(n, folder, args.seconds, args.seed_base) for n in range(args.count)]))
+        jobs = [(n, folder, args.seconds, args.seed_base, args.phone) for n in range(args.count)]
+        clips = list(pool.map(_make, jobs))
     made = time.perf_counter() - start
-    print(f"generated {len(clips)} clips of {args.seconds:.0f} s at 1280x720 in {made:.0f} s")
+    shape = f"720x1280 {args.phone} phone clips" if args.phone else "1280x720 clips"
+    print(f"generated {len(clips)} {shape} of {args.seconds:.0f} s in {made:.0f} s")
     score, speed = Score(), Speed()
     analysis_s = video_s = 0.0
     misses: list[str] = []
@@ -123,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             speed.add(path, wall, cpu)
         misses += [f"{path.name}: {p}" for p in score_clip(truth, result, score)]
     errors = score.amplitude_errors or [0.0]
-    print(f"\nVideo benchmark: {len(clips)} clips, {video_s:.0f} s of 720p30 video; {GOALS}\n")
+    print(f"\nVideo benchmark: {len(clips)} {shape}, {video_s:.0f} s of 30 fps video; {GOALS}\n")
     print(f"events: {score.true_positive} found, {score.false_positive} false, {score.false_negative} missed")
     print(f"precision {score.precision:.3f}  recall {score.recall:.3f}  F1 {score.f1:.3f}")
     print(f"blinks counted as twitches: {score.blinks_as_twitches}")

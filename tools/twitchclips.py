@@ -90,6 +90,7 @@ class _Face:
         # would hold a second, upside-down face, so the photograph starts at the frame's top.
         middle = min(height / 2, scale * centre[1]) if height > width else height / 2
         m = np.array([[scale, 0, width / 2 - scale * centre[0]], [0, scale, middle - scale * centre[1]]])
+        self.centre = (width / 2, middle)
         self.base = cv2.warpAffine(photo, m, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
 
         def place(p: tuple[float, float]) -> np.ndarray:
@@ -189,7 +190,7 @@ def render(spec: ClipSpec, path: Path) -> dict[str, object]:
             squash = 1.0 - 0.03 * (spec.head_rotation_deg > 0) * (
                 0.5 + 0.5 * math.sin(2 * math.pi * 0.1 * t + phases[1])
             )
-            m = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+            m = cv2.getRotationMatrix2D(face.centre, angle, 1.0)  # the head turns about itself
             m[0, :2] *= squash
             m[0, 2] += (
                 spec.head_shift_px * math.sin(2 * math.pi * 0.2 * t + phases[2]) + (1 - squash) * width / 2
