@@ -159,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         for line in misses:
             print("  " + line)
     print(f"\nclips kept in {folder}" if args.out else "")
-    ok = score.f1 >= 0.9 and score.blinks_as_twitches == 0 and analysis_s < video_s
+    fast = analysis_s < video_s and speed.analysis <= 1.3 * speed.face_mesh
+    ok = score.f1 >= 0.9 and score.blinks_as_twitches == 0 and fast
     return 0 if ok else 1
 
 

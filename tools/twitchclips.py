@@ -223,6 +223,9 @@ def render(spec: ClipSpec, path: Path) -> dict[str, object]:
 
 
 PHONE_CODECS = {"h264": "libx264", "hevc": "libx265"}
+PHONE_BITRATE = "6M"
+"""About what a phone spends on 720p at 30 fps. At constant quality 20 the encoder gave HEVC
+only 1.9 Mbit/s and smoothed the small movements away (F1 0.707 on 24 clips; 0.857 at 6M)."""
 
 
 def phone_copy(src: Path, dst: Path, rotation: int = 90, codec: str = "h264") -> Path:
@@ -244,7 +247,16 @@ def phone_copy(src: Path, dst: Path, rotation: int = 90, codec: str = "h264") ->
     with tempfile.TemporaryDirectory() as tmp:
         lying = Path(tmp) / f"lying{dst.suffix}"
         encode = [ffmpeg, "-v", "error", "-y", "-i", str(src), "-vf", turn, "-an"]
-        encode += ["-c:v", PHONE_CODECS[codec], "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p"]
+        encode += [
+            "-c:v",
+            PHONE_CODECS[codec],
+            "-preset",
+            "veryfast",
+            "-b:v",
+            PHONE_BITRATE,
+            "-pix_fmt",
+            "yuv420p",
+        ]
         subprocess.run([*encode, str(lying)], check=True)
         tag = [ffmpeg, "-v", "error", "-y", "-display_rotation", str(-rotation), "-i", str(lying)]
         subprocess.run([*tag, "-c", "copy", str(dst)], check=True)
