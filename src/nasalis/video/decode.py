@@ -78,7 +78,7 @@ def probe(path: Path) -> ClipInfo:
         cap.release()
 
 
-def _decode(path: Path, cap: cv2.VideoCapture) -> Iterator[tuple[float, Array]]:
+def _decode(cap: cv2.VideoCapture) -> Iterator[tuple[float, Array]]:
     fps = _rate(cap)
     index = 0
     while True:
@@ -111,7 +111,7 @@ def frames(path: Path) -> Iterator[tuple[float, Array]]:
 
     def decode() -> None:
         try:
-            for item in _decode(path, cap):
+            for item in _decode(cap):
                 if not put(item):
                     return
             put(None)
