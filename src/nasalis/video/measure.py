@@ -221,6 +221,15 @@ _UNFITTED = np.eye(3)[:2]
 """A face whose stable points gave no fit: it keeps the alignment before it."""
 
 
+@dataclass
+class _Group:
+    """A frame Face Mesh runs on, and the frames since the previous one, which wait for its fit."""
+
+    before: list[tuple[float, Array]]
+    t: float
+    bgr: Array
+
+
 class _Aligner:
     """Aligns the frames after the first face to it, with Face Mesh on every LANDMARK_EVERY-th.
 
@@ -231,10 +240,9 @@ class _Aligner:
     def __init__(self, out: _Recorder, mesh: FaceMesh, stable: Array) -> None:
         self.out, self.mesh, self.stable = out, mesh, stable
         self.pending: list[tuple[float, Array]] = []  # frames since the last Face Mesh frame
-        # A Face Mesh frame still running, with the frames that wait for its result.
-        self.waiting: tuple[list[tuple[float, Array]], float, Array, Future[Array | None]] | None = None
-        # Face Mesh frames with their fit, written once the next one's fit is known (smoothing).
-        self.ready: list[tuple[list[tuple[float, Array]], float, Array, Array | None]] = []
+        self.waiting: tuple[_Group, Future[Array | None]] | None = None  # Face Mesh still running
+        # Fitted groups, each written once the next one's fit is known (for the smoothing).
+        self.ready: list[tuple[_Group, Array | None]] = []
         identity = np.eye(3)[:2]  # the first face's frame is the reference
         self.fitted: Array | None = identity  # the latest fit (None: no face there)
         self.written: Array | None = identity  # the fit (smoothed) of the last frame written
@@ -248,7 +256,7 @@ class _Aligner:
             return
         running = self.worker.submit(self._align, bgr)
         self._settle()
-        self.waiting, self.pending = (self.pending, t, bgr, running), []
+        self.waiting, self.pending = (_Group(self.pending, t, bgr), running), []
 
     def _align(self, bgr: Array) -> Array | None:
         """On the second thread: the similarity that takes this frame's face onto the first's."""
@@ -261,19 +269,19 @@ class _Aligner:
     def _settle(self) -> None:
         if self.waiting is None:
             return
-        before, t, bgr, running = self.waiting
+        group, running = self.waiting
         self.waiting = None
         fitted = running.result()
         self.fitted = self.fitted if fitted is _UNFITTED else fitted
-        self.ready.append((before, t, bgr, self.fitted))
+        self.ready.append((group, self.fitted))
         if len(self.ready) == 2:
-            self._write(self.ready[1][3])
+            self._write(self.ready[1][1])
 
     def _write(self, following: Array | None) -> None:
-        before, t, bgr, raw = self.ready.pop(0)
+        group, raw = self.ready.pop(0)
         current = _smooth(self.written_raw, raw, following)
-        self.out.between(before, self.written, current)
-        self.out.frame(t, bgr, current)
+        self.out.between(group.before, self.written, current)
+        self.out.frame(group.t, group.bgr, current)
         self.written, self.written_raw = current, raw
 
     def finish(self) -> None:
@@ -281,7 +289,7 @@ class _Aligner:
         try:
             self._settle()
             while self.ready:
-                self._write(self.ready[1][3] if len(self.ready) > 1 else None)
+                self._write(self.ready[1][1] if len(self.ready) > 1 else None)
             self.out.between(self.pending, self.written, None)
         finally:
             self.close()
