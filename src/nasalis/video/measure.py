@@ -25,6 +25,9 @@ import numpy as np
 from nasalis.video.arrays import Array
 from nasalis.video.face import ANCHORS, IRIS, REGIONS, STABLE, FaceMesh
 
+_IDENTITY = np.eye(3)[:2]
+"""The alignment of the first face's frame, which every other frame is aligned to."""
+
 Key = tuple[str, int]
 """(region, 0 or 1): a region's two landmarks in mesh order; which is 'left' comes later."""
 
@@ -96,7 +99,7 @@ class _FaceFlow:
         self.ys = np.clip(where[:, 1], 0, self.size[1] - 1)
         self.anchors, self.points = anchors, points
         self.sigma = max(1.0, 0.03 * iod * self.scale)
-        self.reference = _normalised(self._cut(bgr, np.eye(3)[:2]))
+        self.reference = _normalised(self._cut(bgr, _IDENTITY))
 
     def _roi(self, p: Array) -> Array:
         out: Array = (self.to_roi[:2, :2] @ p + self.to_roi[:2, 2]).astype(np.float64)
@@ -199,7 +202,6 @@ class _Recorder:
             w = (i + 1) / (len(pending) + 1)
             inside = before if before is None or after is None else before + w * (after - before)
             self.frame(t, bgr, inside)
-        pending.clear()
 
 
 def _smooth(before: Array | None, now: Array | None, after: Array | None) -> Array | None:
@@ -243,10 +245,8 @@ class _Aligner:
         self.waiting: tuple[_Group, Future[Array | None]] | None = None  # Face Mesh still running
         # Fitted groups, each written once the next one's fit is known (for the smoothing).
         self.ready: list[tuple[_Group, Array | None]] = []
-        identity = np.eye(3)[:2]  # the first face's frame is the reference
-        self.fitted: Array | None = identity  # the latest fit (None: no face there)
-        self.written: Array | None = identity  # the fit (smoothed) of the last frame written
-        self.written_raw: Array | None = identity  # ... before smoothing
+        self.written: Array | None = _IDENTITY  # fit (smoothed) of the last frame written; None: no face
+        self.written_raw: Array | None = _IDENTITY  # ... before smoothing
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="face-mesh")
 
     def add(self, n: int, t: float, bgr: Array) -> None:
@@ -272,8 +272,9 @@ class _Aligner:
         group, running = self.waiting
         self.waiting = None
         fitted = running.result()
-        self.fitted = self.fitted if fitted is _UNFITTED else fitted
-        self.ready.append((group, self.fitted))
+        if fitted is _UNFITTED:
+            fitted = self.ready[-1][1] if self.ready else self.written_raw
+        self.ready.append((group, fitted))
         if len(self.ready) == 2:
             self._write(self.ready[1][1])
 
@@ -286,13 +287,10 @@ class _Aligner:
 
     def finish(self) -> None:
         """Measure what is left; frames after the last Face Mesh frame keep its alignment."""
-        try:
-            self._settle()
-            while self.ready:
-                self._write(self.ready[1][1] if len(self.ready) > 1 else None)
-            self.out.between(self.pending, self.written, None)
-        finally:
-            self.close()
+        self._settle()
+        while self.ready:
+            self._write(self.ready[1][1] if len(self.ready) > 1 else None)
+        self.out.between(self.pending, self.written, None)
 
     def close(self) -> None:
         """Stop the second thread (after the Face Mesh call it may be in)."""
@@ -317,11 +315,10 @@ def measure(
             if found is not None:
                 out.start(bgr, found)
                 aligner = _Aligner(out, mesh, found[list(STABLE)])
-            out.frame(t, bgr, None if found is None else np.eye(3)[:2], reference=found is not None)
-    except BaseException:
+            out.frame(t, bgr, None if found is None else _IDENTITY, reference=found is not None)
+        if aligner is not None:
+            aligner.finish()
+    finally:
         if aligner is not None:
             aligner.close()
-        raise
-    if aligner is not None:
-        aligner.finish()
     return sig
