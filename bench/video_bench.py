@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import json
 import statistics
 import sys
 import tempfile
@@ -22,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.twitchclips import PHONE_CODECS, phone_copy, random_spec, render
+from tools.twitchclips import PHONE_CODECS, random_spec, write_clip
 
 from bench.video_score import Score, load_truth, score_clip
 from nasalis.video.analyze import analyze
@@ -34,22 +33,7 @@ GOALS = "goals: F1 >= 0.9, no blink counted as a twitch, faster than real time, 
 
 def _make(args: tuple[int, Path, float, int, str | None]) -> Path:
     n, folder, seconds, seed_base, phone = args
-    spec = random_spec(seed_base + n, seconds)
-    if phone is None:
-        suffix = [".mp4", ".mp4", ".mov", ".mp4", ".mp4", ".mov", ".mp4", ".webm"][n % 8]
-        path = folder / f"clip_{n:03d}{suffix}"
-        truth = render(spec, path)
-    else:
-        # Portrait, stored lying on its side with a rotation tag, as phones do.
-        spec.size = (720, 1280)
-        path = folder / f"clip_{n:03d}{'.mov' if n % 2 else '.mp4'}"
-        upright = folder / f"upright_{n:03d}.avi"
-        truth = render(spec, upright)
-        phone_copy(upright, path, 90 if n % 2 else 270, phone)
-        upright.unlink()
-        truth["clip"] = path.name
-    path.with_suffix(".json").write_text(json.dumps(truth))
-    return path
+    return write_clip(folder, n, random_spec(seed_base + n, seconds), phone)
 
 
 SPEED_CLIPS = 10

@@ -263,6 +263,30 @@ def phone_copy(src: Path, dst: Path, rotation: int = 90, codec: str = "h264") ->
     return dst
 
 
+SUFFIXES = [".mp4", ".mp4", ".mov", ".mp4", ".mp4", ".mov", ".mp4", ".webm"]
+"""Containers by clip number: mostly MP4, some MOV, one in eight WebM."""
+
+
+def write_clip(folder: Path, n: int, spec: ClipSpec, phone: str | None = None) -> Path:
+    """Clip number n and its truth file (clip_NNN.json) in folder; the clip's path.
+
+    With `phone` (a PHONE_CODECS key) the clip is portrait 720x1280, stored as a phone does.
+    """
+    if phone is None:
+        path = folder / f"clip_{n:03d}{SUFFIXES[n % len(SUFFIXES)]}"
+        truth = render(spec, path)
+    else:
+        spec.size = (720, 1280)
+        path = folder / f"clip_{n:03d}{'.mov' if n % 2 else '.mp4'}"
+        upright = folder / f"upright-{n:03d}.avi"
+        truth = render(spec, upright)
+        phone_copy(upright, path, 90 if n % 2 else 270, phone)
+        upright.unlink()
+        truth["clip"] = path.name
+    path.with_suffix(".json").write_text(json.dumps(truth, indent=1))
+    return path
+
+
 def random_spec(seed: int, seconds: float = 10.0, distractors: bool = True) -> ClipSpec:
     """A clip with 1-4 twitches at random regions, sides and times, and (by default) distractors."""
     rng = np.random.default_rng(seed)
@@ -323,21 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    suffixes = [".mp4", ".mp4", ".mov", ".mp4", ".mp4", ".mov", ".mp4", ".webm"]
     for n in range(args.count):
         spec = random_spec(args.seed * 1000 + n, args.seconds, not args.no_distractors)
-        path = args.out / f"clip_{n:03d}{suffixes[n % len(suffixes)]}"
-        if args.phone:
-            spec.size = (720, 1280)
-            path = path.with_suffix(".mov" if n % 2 else ".mp4")
-            upright = path.with_name(f"upright-{path.stem}.avi")
-            truth = render(spec, upright)
-            phone_copy(upright, path, 90 if n % 2 else 270, args.phone)
-            upright.unlink()
-            truth["clip"] = path.name
-        else:
-            truth = render(spec, path)
-        (args.out / f"clip_{n:03d}.json").write_text(json.dumps(truth, indent=1))
+        path = write_clip(args.out, n, spec, args.phone)
         print(f"{path.name}: {len(spec.twitches)} twitches, {len(spec.blinks)} blinks", flush=True)
     return 0
 
