@@ -1,42 +1,57 @@
-"""Safety goals on the vignette suite (see vignettes.py for the reasoning of each case)."""
+"""Safety goals on the case book (tests/assessment/cases/, scored by tools/casebook.py)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from nasalis.assessment import assess, parse_intake
-from nasalis.assessment.engine import rank
-from tests.assessment.vignettes import VIGNETTES, Vignette
+from tests.assessment.vignettes import CASES
+from tools.casebook import Case, failures, report, run_case
+
+GROUPS = ("seizures", "age", "drug_toxicity", "sudden_onset", "tia_befast", "unknowns", "bad_input", "statements")
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "safety" / "vignettes.md"
 
 
-def test_suite_shape() -> None:
-    counts = Counter(v.level for v in VIGNETTES)
-    assert len(VIGNETTES) >= 60
-    assert all(counts[level] >= 10 for level in ("emergency", "urgent", "appointment", "self_care"))
+def test_the_case_book_has_150_cases_and_10_in_every_group() -> None:
+    counts = Counter(c.group for c in CASES)
+    assert len(CASES) >= 150
+    assert all(counts[g] >= 10 for g in GROUPS), counts
+    assert len({c.id for c in CASES}) == len(CASES), "case ids are unique"
+    assert all(c.level in c.acceptable for c in CASES)
 
 
-@pytest.mark.parametrize(
-    "case", [v for v in VIGNETTES if v.level in ("emergency", "urgent")], ids=lambda v: v.why[:50]
-)
-def test_every_emergency_and_urgent_case_reaches_its_level(case: Vignette) -> None:
-    result = assess(parse_intake(case.intake))
-    assert rank(result.level) >= rank(case.level), case.why  # type: ignore[arg-type]
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_no_case_is_under_triaged(case: Case) -> None:
+    outcome = run_case(case)
+    assert not outcome.under, f"{case.id}: defended {case.level}, got {outcome.got} — {case.why}"
 
 
-def test_at_least_95_percent_get_the_defended_level() -> None:
-    wrong = [
-        (v.level, assess(parse_intake(v.intake)).level, v.why)
-        for v in VIGNETTES
-        if assess(parse_intake(v.intake)).level != v.level
-    ]
-    accuracy = 1 - len(wrong) / len(VIGNETTES)
-    assert accuracy >= 0.95, wrong
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_each_case_says_what_it_must_and_fires_what_it_names(case: Case) -> None:
+    assert run_case(case).problems == []
 
 
-@pytest.mark.parametrize("case", [v for v in VIGNETTES if v.level == "emergency"], ids=lambda v: v.why[:50])
-def test_an_emergency_headline_says_to_get_emergency_help(case: Vignette) -> None:
-    headline = assess(parse_intake(case.intake)).headline.lower()
+def test_over_triage_stays_rare_and_most_levels_are_exact() -> None:
+    outcomes = [run_case(c) for c in CASES]
+    over = [o for o in outcomes if o.over]
+    exact = sum(o.exact for o in outcomes)
+    assert len(over) <= 0.05 * len(outcomes), failures(over)
+    assert exact >= 0.85 * len(outcomes), failures([o for o in outcomes if not o.exact])
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.level == "emergency"], ids=lambda c: c.id)
+def test_an_emergency_headline_says_to_get_emergency_help_now(case: Case) -> None:
+    result = run_case(case).result
+    assert result is not None
+    headline = result.headline.lower()
     assert "emergency" in headline
     assert "now" in headline
+
+
+def test_the_report_page_is_current() -> None:
+    from tools.casebook import PAGE_HEAD
+
+    expected = PAGE_HEAD + report([run_case(c) for c in CASES])
+    assert PAGE.read_text("utf-8") == expected, "run: python -m tools.casebook --write docs/safety/vignettes.md"

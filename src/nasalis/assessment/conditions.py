@@ -3,6 +3,8 @@
 A condition is `{field: value}` (equality), `{field: {op: arg, ...}}` (every operator must
 hold), or `{any: [...]}`, `{all: [...]}`, `{not: cond}`. A field that is not known makes a
 leaf UNKNOWN, never false, so the engine can tell which missing answer could change a level.
+The one exception is `{field: {known: false}}`, which asks whether the answer is missing
+(true) or given (false): "the onset was not said" is itself a fact a rule can act on.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "contains_any": lambda v, a: any(x in v for x in a),
     "not_empty": lambda v, a: bool(v) == a,
 }
-COMBINATORS = frozenset({"any", "all", "not"})
+_KNOWN = "known"
 
 
 def fields_of(cond: Any) -> tuple[str, ...]:
@@ -72,8 +74,18 @@ def validate(cond: Any, known_fields: frozenset[str]) -> list[str]:
         return validate(arg, known_fields)
     problems = [] if key in known_fields else [f"unknown field {key!r}"]
     if isinstance(arg, Mapping):
-        problems += [f"unknown operator {op!r}" for op in arg if op not in _OPERATORS]
+        problems += [f"unknown operator {op!r}" for op in arg if op not in _OPERATORS and op != _KNOWN]
+        if _KNOWN in arg and len(arg) != 1:
+            problems.append(f"{key}: 'known' stands alone")
     return problems
+
+
+OPEN = "__open__"
+"""Key of `facts` naming the list facts that may hold more than is known (for example the
+classes of a person's medicines when one name was not recognised): on them a `contains`
+that does not hold is UNKNOWN, not FALSE, and so is a count that is not reached."""
+
+_OPEN_ENDED = frozenset({"contains", "contains_any", "gt", "gte", "not_empty"})
 
 
 def evaluate(cond: Any, facts: Mapping[str, Any]) -> Outcome:
@@ -102,11 +114,16 @@ def evaluate(cond: Any, facts: Mapping[str, Any]) -> Outcome:
         if flipped is None:
             return inner
         return Outcome(flipped, because=fields_of(arg) if flipped is Truth.TRUE else ())
+    if isinstance(arg, Mapping) and _KNOWN in arg:
+        holds = (key in facts) == arg[_KNOWN]
+        return Outcome(Truth.TRUE, because=(key,) if key in facts else ()) if holds else Outcome(Truth.FALSE)
     if key not in facts:
         return Outcome(Truth.UNKNOWN, unknown=(key,))
     value = facts[key]
     if isinstance(arg, Mapping):
         holds = all(_OPERATORS[op](value, a) for op, a in arg.items())
+        if not holds and key in facts.get(OPEN, ()) and set(arg) <= _OPEN_ENDED:
+            return Outcome(Truth.UNKNOWN, unknown=(key,))
     else:
         holds = value == arg
     return Outcome(Truth.TRUE, because=(key,)) if holds else Outcome(Truth.FALSE)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from nasalis.assessment.conditions import Truth, evaluate
-from nasalis.assessment.intake import Intake
+from nasalis.assessment.conditions import OPEN, Truth, evaluate
+from nasalis.assessment.intake import ADDITIONS, FIELDS, Intake, field_spec
 from nasalis.assessment.result import (
     AssessmentResult,
     ContributorResult,
     MedicationResult,
     Reason,
+    UncheckedSign,
 )
 from nasalis.knowledge import Knowledge, load_knowledge, match_medication
-from nasalis.knowledge.models import LEVELS, Entry, Level
+from nasalis.knowledge.models import LEVELS, Entry, Level, Rule
 
 DISCLAIMER = (
     "nasalis is not a diagnosis and does not replace a doctor. It gives general information "
@@ -23,7 +25,26 @@ DISCLAIMER = (
 )
 
 # Facts the engine derives, and the intake field each comes from (for `because`/`missing`).
-DERIVED_FROM = {"medication_classes": "medications"}
+DERIVED_FROM = {
+    "medication_classes": "medications",
+    "medication_tags": "medications",
+    "medication_link": "medications",
+    "serotonergic_medicines": "medications",
+    "postpartum": "weeks_since_giving_birth",
+}
+
+POSTPARTUM_WEEKS = 6
+"""How long after giving birth the pregnancy rules still apply: pre-eclampsia and eclampsia
+can develop in the weeks after the birth (NHS — Pre-eclampsia)."""
+
+CHILDBEARING_YEARS = (10, 60)
+"""Outside these ages pregnancy and a recent birth are taken as 'no' unless said."""
+
+IMPLIES = {"numbness_onset": "numbness", "hearing_onset": "hearing_change"}
+"""An answer that is only given when another is yes ("how did the numbness start?")."""
+
+HEADLINE_SIGNS = 5
+"""How many unchecked signs the headline names; the rest are listed under it."""
 
 
 def rank(level: Level) -> int:
@@ -35,10 +56,30 @@ def facts_of(intake: Intake, kb: Knowledge) -> dict[str, Any]:
     """The known intake values plus derived facts the rules read."""
     facts = intake.known()
     if "medications" in facts:
-        matches = [match_medication(m, kb) for m in facts["medications"] if m.strip()]
-        facts["medication_classes"] = sorted({m.klass.id for m in matches if m is not None})
-    if facts.get("sex") == "male":
-        facts.setdefault("pregnant", False)
+        names = [m for m in facts["medications"] if m.strip()]
+        matches = [m for m in (match_medication(n, kb) for n in names) if m is not None]
+        facts["medication_classes"] = sorted({m.klass.id for m in matches})
+        facts["medication_tags"] = sorted({t for m in matches for t in m.klass.tags})
+        facts["serotonergic_medicines"] = len({m.drug.name for m in matches if "serotonergic" in m.klass.tags})
+        links = {m.klass.link for m in matches}
+        facts["medication_link"] = next((x for x in ("strong", "weak") if x in links), "none")
+        if len(matches) < len(names):
+            # A name we could not read may be any medicine: what it could add stays unknown.
+            facts[OPEN] = ("medication_classes", "medication_tags", "serotonergic_medicines")
+    for given, implied in IMPLIES.items():
+        if given in facts:
+            facts.setdefault(implied, True)
+    age = facts.get("age_years")
+    cannot_carry = facts.get("sex") == "male" or (
+        age is not None and not CHILDBEARING_YEARS[0] <= age <= CHILDBEARING_YEARS[1]
+    )
+    if cannot_carry:
+        facts.setdefault("pregnant", False)  # an explicit `pregnant: true` still counts
+    weeks = facts.get("weeks_since_giving_birth")
+    if weeks is not None:
+        facts["postpartum"] = weeks <= POSTPARTUM_WEEKS
+    elif cannot_carry:
+        facts["postpartum"] = False
     return facts
 
 
@@ -46,10 +87,46 @@ def _intake_fields(fields: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(DERIVED_FROM.get(f, f) for f in fields))
 
 
-def _fired_rules(facts: Mapping[str, Any], kb: Knowledge) -> tuple[list[Reason], list[str]]:
-    """Rules that fire, and the unknown fields of rules that might still fire."""
+@dataclass(frozen=True)
+class _Triage:
+    fired: list[Reason]
+    missing: list[str]
+    unchecked: dict[Level, list[str]]
+    """Unanswered fields that alone could raise the level, by the level they could raise to."""
+
+
+def probe_answers(field: str, kb: Knowledge) -> list[Any]:
+    """Answers that stand for every answer a field could get (its options, or probe numbers)."""
+    spec = field_spec(field)
+    if spec.kind == "bool":
+        return [True, False]
+    if spec.kind == "choice":
+        return list(spec.options)
+    if spec.kind == "multi":
+        return [[], *([o] for o in spec.options)]
+    if spec.kind == "text_list":
+        return []  # free text cannot be probed
+    probes = next((q.probes for q in kb.questions if q.field == field), ())
+    return [int(p) for p in probes] if spec.kind == "int" else list(probes)
+
+
+def _alone_fires(rule: Rule, field: str, facts: Mapping[str, Any], kb: Knowledge) -> bool:
+    """Whether some answer to `field`, with nothing else changed, makes `rule` fire."""
+    for probe in probe_answers(field, kb) if field in FIELDS else []:
+        probed = {**facts, field: probe}
+        if field in IMPLIES:
+            probed.setdefault(IMPLIES[field], True)
+        if evaluate(rule.when, probed).truth is Truth.TRUE and not (
+            rule.unless is not None and evaluate(rule.unless, probed).truth is Truth.TRUE
+        ):
+            return True
+    return False
+
+
+def _triage(facts: Mapping[str, Any], kb: Knowledge) -> _Triage:
+    """Rules that fire; unknown fields of rules that might still raise the level, worst first."""
     fired: list[Reason] = []
-    pending: list[tuple[Level, tuple[str, ...]]] = []
+    pending: list[tuple[Rule, tuple[str, ...]]] = []
     for rule in kb.rulebook.rules:
         when = evaluate(rule.when, facts)
         excluded = rule.unless is not None and evaluate(rule.unless, facts).truth is Truth.TRUE
@@ -64,10 +141,68 @@ def _fired_rules(facts: Mapping[str, Any], kb: Knowledge) -> tuple[list[Reason],
                 )
             )
         elif when.truth is Truth.UNKNOWN and not excluded:
-            pending.append((rule.level, when.unknown))
+            pending.append((rule, when.unknown))
     top = max((rank(r.level) for r in fired), default=0)
-    missing = [f for level, unknown in pending if rank(level) > top for f in unknown]
-    return fired, _intake_fields(tuple(missing))
+    raising = sorted((p for p in pending if rank(p[0].level) > top), key=lambda p: -rank(p[0].level))
+    missing = _intake_fields(tuple(f for _, unknown in raising for f in unknown))
+    unchecked: dict[Level, list[str]] = {}
+    seen: set[str] = set()
+    for level in ("emergency", "urgent"):
+        fields = [
+            DERIVED_FROM.get(f, f)
+            for rule, unknown in raising
+            if rule.level == level
+            for f in unknown
+            # A medicine we could not read might be the one the rule is about.
+            if _alone_fires(rule, f, facts, kb) or (f in DERIVED_FROM and OPEN in facts)
+        ]
+        fields = [f for f in dict.fromkeys(fields) if f not in seen]
+        if fields:
+            unchecked[level] = fields
+            seen.update(fields)
+    return _Triage(fired, missing, unchecked)
+
+
+def _unchecked_reason(unchecked: Mapping[Level, list[str]], kb: Knowledge) -> Reason:
+    rule = kb.rulebook.unchecked.rule
+    return Reason(
+        rule=rule.id,
+        level=rule.level,
+        because=[f for fields in unchecked.values() for f in fields],
+        says=rule.says,
+        sources=[kb.source_label(s) for s in rule.sources],
+    )
+
+
+def _unchecked_signs(
+    unchecked: Mapping[Level, list[str]], unrecognised: list[str], kb: Knowledge
+) -> list[UncheckedSign]:
+    short = {q.field: q.short or q.text for q in kb.questions}
+    signs: list[UncheckedSign] = []
+    for level, fields in unchecked.items():
+        for f in fields:
+            label = short[f]
+            if f == "medications" and unrecognised:
+                label = f"whether {', '.join(unrecognised)} could be involved (a medicine we did not recognise)"
+            then = kb.rulebook.levels[level].headline
+            signs.append(UncheckedSign(field=f, sign=label, if_true=level, then=then))
+    return signs
+
+
+def _headline(base: str, signs: list[UncheckedSign], kb: Knowledge) -> str:
+    if not signs:
+        return base
+    parts: list[str] = []
+    for level in ("emergency", "urgent"):
+        named = [s.sign for s in signs if s.if_true == level]
+        if not named:
+            continue
+        shown = "; ".join(named[:HEADLINE_SIGNS])
+        if len(named) > HEADLINE_SIGNS:
+            shown += f"; and {len(named) - HEADLINE_SIGNS} more listed below"
+        action = kb.rulebook.levels[level].headline
+        parts.append(kb.rulebook.unchecked.headline.format(signs=shown, action=action))
+    return " ".join([*parts, f"Otherwise: {base}"])
 
 
 def _contributors(facts: Mapping[str, Any], kb: Knowledge) -> list[ContributorResult]:
@@ -118,23 +253,31 @@ def assess(intake: Intake, kb: Knowledge | None = None) -> AssessmentResult:
     """The assessment of one intake: pure and deterministic."""
     kb = kb or load_knowledge()
     facts = facts_of(intake, kb)
-    reasons, missing = _fired_rules(facts, kb)
+    triage = _triage(facts, kb)
+    reasons = list(triage.fired)
+    # Unanswered warning signs rule out "manage at home" — except the contract's Additions,
+    # since an intake without them must mean what it meant before they existed.
+    floor = {lv: [f for f in fs if f not in ADDITIONS] for lv, fs in triage.unchecked.items()}
+    if any(floor.values()) and max((rank(r.level) for r in reasons), default=0) < rank("appointment"):
+        reasons.append(_unchecked_reason(floor, kb))
     reasons.sort(key=lambda r: -rank(r.level))  # stable: rule order within a level
     level: Level = reasons[0].level if reasons else "self_care"
     top_rule = next((r for r in kb.rulebook.rules if reasons and r.id == reasons[0].rule), None)
-    headline = (top_rule.headline if top_rule else None) or kb.rulebook.levels[level].headline
+    base = (top_rule.headline if top_rule else None) or kb.rulebook.levels[level].headline
     contributors = _contributors(facts, kb)
     present = {c.id for c in contributors}
     medications, unrecognised = _medications(intake, kb)
+    signs = _unchecked_signs(triage.unchecked, unrecognised, kb)
     return AssessmentResult(
         level=level,
-        headline=headline,
+        headline=_headline(base, signs, kb),
         reasons=reasons,
         contributors=contributors,
         self_care=_selected(kb.of_kind("self_care"), present),
         doctor_may=_selected(kb.of_kind("doctor_check"), present),
         medications=medications,
         unrecognised_medications=unrecognised,
-        missing_that_would_change_this=missing,
+        missing_that_would_change_this=triage.missing,
+        unchecked_warning_signs=signs,
         disclaimer=DISCLAIMER,
     )

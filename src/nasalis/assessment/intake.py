@@ -36,8 +36,10 @@ Condition = Literal[
     "alcohol_dependence",
     "anxiety",
 ]
+Onset = Literal["gradual", "sudden"]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-MedicationName = Annotated[str, Field(max_length=200)]
+MAX_MEDICATION_NAME = 200
+MedicationName = Annotated[str, Field(max_length=MAX_MEDICATION_NAME)]
 
 MAX_MEDICATIONS = 100
 
@@ -69,15 +71,22 @@ class Intake(BaseModel):
     sudden_severe_headache: bool | None = None
     loss_of_awareness: bool | None = None
     numbness: bool | None = None
+    numbness_onset: Onset | None = None
     pain: bool | None = None
     vision_change: Literal["none", "gradual", "sudden"] | None = None
     hearing_change: bool | None = None
+    hearing_onset: Onset | None = None
     tingling_mouth_or_fingers: bool | None = None
     muscle_cramps: bool | None = None
     recent_neck_surgery: bool | None = None
     trouble_breathing_or_swallowing: bool | None = None
     fever: bool | None = None
     recent_head_injury: bool | None = None
+    weeks_since_giving_birth: NonNegative | None = None
+    balance_or_coordination_loss: bool | None = None
+    neck_stiffness: bool | None = None
+    rash: bool | None = None
+    vomiting: bool | None = None
     stress_level: Annotated[int, Field(ge=0, le=10)] | None = None
     sleep_hours: Annotated[float, Field(ge=0, le=24, allow_inf_nan=False)] | None = None
     caffeine_drinks_per_day: NonNegative | None = None
@@ -104,6 +113,19 @@ class Intake(BaseModel):
 
 FIELDS: tuple[str, ...] = tuple(Intake.model_fields)
 
+ADDITIONS = frozenset(
+    {
+        "numbness_onset",
+        "hearing_onset",
+        "weeks_since_giving_birth",
+        "balance_or_coordination_loss",
+        "neck_stiffness",
+        "rash",
+        "vomiting",
+    }
+)
+"""The contract's "Additions": an intake without them means what it meant before."""
+
 
 class IntakeError(ValueError):
     """An intake that cannot be assessed; `problems` names every bad field."""
@@ -121,7 +143,7 @@ def _describe(field: str) -> str:
         choices = ", ".join(spec.options)
         return f"one of: {choices}" if spec.kind == "choice" else f"a list of: {choices}"
     if spec.kind == "text_list":
-        return f"a list of up to {MAX_MEDICATIONS} names"
+        return f"a list of up to {MAX_MEDICATIONS} names of up to {MAX_MEDICATION_NAME} characters each"
     low, high = spec.low, spec.high
     what = "a whole number" if spec.kind == "int" else "a number"
     if high is not None:
@@ -142,6 +164,9 @@ def parse_intake(data: object) -> Intake:
             name = str(loc[0]) if loc else "intake"
             if err["type"] == "extra_forbidden":
                 problems[name] = f"{name}: not a field of the intake"
+            elif err["type"] == "string_too_long" and name not in problems:
+                where = name + "".join(f"[{p}]" for p in loc[1:] if isinstance(p, int))
+                problems[name] = f"{where}: a name may be at most {MAX_MEDICATION_NAME} characters long"
             elif name not in problems:
                 where = name + "".join(f"[{p}]" for p in loc[1:] if isinstance(p, int))
                 got = json.dumps(data.get(name), ensure_ascii=False, default=str)[:60]
@@ -149,13 +174,32 @@ def parse_intake(data: object) -> Intake:
         raise IntakeError([problems[k] for k in sorted(problems)]) from None
 
 
-def parse_intake_json(text: str) -> Intake:
-    """Parse intake JSON text; IntakeError on bad JSON or bad fields."""
+def parse_intake_json(text: str | bytes) -> Intake:
+    """Parse intake JSON text; IntakeError on bad JSON, a repeated key or bad fields."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except (json.JSONDecodeError, ValueError) as exc:
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+    except _RepeatedKeyError as exc:
+        raise IntakeError([f"{exc.key}: given more than once (each answer may appear only once)"]) from None
+    except (json.JSONDecodeError, ValueError, RecursionError) as exc:
         raise IntakeError([f"not valid JSON: {exc}"]) from None
     return parse_intake(data)
+
+
+class _RepeatedKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads keeps the last of two equal keys; in an intake that silently turns a "yes"
+    # to a warning sign into a "no", so a repeated key makes the whole intake bad.
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _RepeatedKeyError(key)
+        data[key] = value
+    return data
 
 
 def _reject_constant(name: str) -> float:

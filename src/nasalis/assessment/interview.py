@@ -11,15 +11,11 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from nasalis.assessment.conditions import Truth, evaluate
-from nasalis.assessment.engine import assess
-from nasalis.assessment.intake import Intake, field_spec
+from nasalis.assessment.engine import assess, probe_answers
+from nasalis.assessment.intake import Intake
 from nasalis.assessment.result import AssessmentResult
 from nasalis.knowledge import Knowledge, load_knowledge
 from nasalis.knowledge.models import Question
-
-# Probing a list of free-text medicine names cannot be exhaustive, so always ask it.
-_ALWAYS_ASK = frozenset({"medications"})
-
 
 def _signature(result: AssessmentResult) -> tuple[object, ...]:
     """The parts of a result an answer could change (not the list of missing answers)."""
@@ -30,19 +26,6 @@ def _signature(result: AssessmentResult) -> tuple[object, ...]:
     )
 
 
-def _probe_answers(question: Question) -> list[Any]:
-    spec = field_spec(question.field)
-    if spec.kind == "bool":
-        return [True, False]
-    if spec.kind == "choice":
-        return list(spec.options)
-    if spec.kind == "multi":
-        return [[], *([o] for o in spec.options)]
-    if spec.kind == "int":
-        return [int(p) for p in question.probes]
-    return list(question.probes)
-
-
 def could_change(
     question: Question, answers: Mapping[str, Any], kb: Knowledge, base: AssessmentResult | None = None
 ) -> bool:
@@ -50,10 +33,10 @@ def could_change(
 
     `base` is the assessment of `answers` as they stand, when the caller already has it.
     """
-    if question.field in _ALWAYS_ASK:
+    if question.always:
         return True
     base_signature = _signature(base or assess(Intake.model_validate(dict(answers)), kb))
-    for probe in _probe_answers(question):
+    for probe in probe_answers(question.field, kb):
         probed = Intake.model_validate({**answers, question.field: probe})
         if _signature(assess(probed, kb)) != base_signature:
             return True

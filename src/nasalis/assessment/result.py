@@ -49,6 +49,16 @@ class MedicationResult(_Out):
         return {"name": self.name, "matched": self.matched, "class": self.class_, "says": self.says}
 
 
+class UncheckedSign(_Out):
+    """A warning-sign question left unanswered, in words, and the level it could raise to."""
+
+    field: str
+    sign: str
+    if_true: Level
+    then: str
+    """What to do if the sign is present: the headline of `if_true`."""
+
+
 class AssessmentResult(_Out):
     """Everything an assessment concludes; deterministic for a given intake."""
 
@@ -62,6 +72,7 @@ class AssessmentResult(_Out):
     medications: list[MedicationResult]
     unrecognised_medications: list[str]
     missing_that_would_change_this: list[str]
+    unchecked_warning_signs: list[UncheckedSign]
     disclaimer: str
 
     def to_json(self) -> dict[str, object]:
@@ -77,6 +88,7 @@ class AssessmentResult(_Out):
             "medications": [m.to_json() for m in self.medications],
             "unrecognised_medications": list(self.unrecognised_medications),
             "missing_that_would_change_this": list(self.missing_that_would_change_this),
+            "unchecked_warning_signs": [u.model_dump() for u in self.unchecked_warning_signs],
             "disclaimer": self.disclaimer,
         }
 

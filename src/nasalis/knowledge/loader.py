@@ -131,12 +131,17 @@ def _cross_check(kb: Knowledge) -> None:
             problems.append(f"{owner}: unknown seed {c.seed!r}")
         if c.guidance is not None and c.guidance not in guidance:
             problems.append(f"{owner}: unknown guidance {c.guidance!r}")
-    for rule in kb.rulebook.rules:
+    for rule in (*kb.rulebook.rules, kb.rulebook.unchecked.rule):
         problems += [
             f"rules.yaml {rule.id}: unknown source {s!r}"
             for s in rule.sources
             if s not in seeds and s not in guidance
         ]
+    problems += [
+        f"rules.yaml {rule.id}: an {rule.level} rule names the signs the always-shown list gives"
+        for rule in kb.rulebook.rules
+        if rule.level in ("emergency", "urgent") and not rule.signs
+    ]
     contributor_ids = {c.id for c in kb.contributors}
     problems += [
         f"contributors.yaml {x.id}: unknown entry {x.entry!r}"

@@ -73,11 +73,20 @@ class Sources(_Strict):
     guidance: tuple[GuidanceSource, ...]
 
 
+MedicationLink = Literal["strong", "weak", "none"]
+"""How strongly a class of medicines is linked to twitching (its weight as a contributor)."""
+
+MedicationTag = Literal["serotonergic", "dopamine_blocker", "lowers_blood_sugar", "anticoagulant", "narrow_margin"]
+"""Properties that triage rules read across classes (e.g. two serotonergic medicines)."""
+
+
 class MedicationClass(_Strict):
-    """A class of medicines linked to twitching, with what to tell the person."""
+    """A class of medicines, how it relates to twitching, and what to tell the person."""
 
     id: str
     name: str
+    link: MedicationLink
+    tags: tuple[MedicationTag, ...] = ()
     says: str
     cites: tuple[Citation, ...] = Field(min_length=1)
 
@@ -113,12 +122,32 @@ class Rule(_Strict):
     says: str
     sources: tuple[str, ...] = Field(min_length=1)
     headline: str | None = None
+    signs: tuple[str, ...] = ()
+    """Short phrases for the always-shown list of when to get help (emergency and urgent)."""
+
+
+class UncheckedRule(_Strict):
+    """The reason given when warning signs could not be checked (the engine decides when)."""
+
+    id: str
+    level: Level
+    says: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class Unchecked(_Strict):
+    """What the result says first when a question that could raise the level is unanswered."""
+
+    headline: str
+    """Said first for each level the unanswered signs could raise to ({signs}, {action})."""
+    rule: UncheckedRule
 
 
 class RuleBook(_Strict):
-    """The triage rules and the headline of each level."""
+    """The triage rules, the headline of each level, and the unchecked-signs wording."""
 
     levels: dict[Level, LevelText]
+    unchecked: Unchecked
     rules: tuple[Rule, ...]
 
 
@@ -144,6 +173,11 @@ class Question(_Strict):
     field: str
     group: Literal["warning", "pattern", "medicine", "lifestyle", "about"]
     text: str
+    short: str = ""
+    """The sign in a few words, for the list of what could not be checked."""
+    always: bool = False
+    """Ask even when no answer could change the result (free text cannot be probed; age and
+    pregnancy are worth knowing for the advice as well as the level)."""
     probes: tuple[float, ...] = ()
     labels: dict[str, str] = Field(default_factory=dict)
     ask_if: Any = None

@@ -36,6 +36,16 @@ def render_result(result: AssessmentResult, console: Console) -> None:
         Text(f" {banner} ", style=style),
         Text(f"\n{result.headline}\n"),
     ]
+    if result.unchecked_warning_signs:
+        parts.append(
+            _bullets(
+                "What could not be checked — if any of these is true:",
+                [
+                    Text(f"{u.sign}: {u.then}", style="bold")
+                    for u in result.unchecked_warning_signs
+                ],
+            )
+        )
     if result.reasons:
         why: list[str | Text] = []
         for r in result.reasons:
