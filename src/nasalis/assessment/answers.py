@@ -10,9 +10,11 @@ from nasalis.knowledge.models import Question
 UNKNOWN: Final = object()
 """The answer "don't know": the field stays out of the intake."""
 
-_YES = {"y", "yes", "true", "1"}
-_NO = {"n", "no", "false", "0"}
-_DONT_KNOW = {"", "?", "dk", "don't know", "dont know", "not sure", "skip"}
+# No digits: right after a numbered choice question, "1" typed at a yes/no question meant
+# "No" (option 1) and was read as yes — and a yes to a warning sign is an emergency.
+_YES = {"y", "yes", "true"}
+_NO = {"n", "no", "false"}
+_DONT_KNOW = {"?", "dk", "don't know", "dont know", "not sure", "skip"}
 
 
 def choices_of(question: Question) -> list[tuple[str, str]]:
@@ -36,6 +38,14 @@ def parse_answer(question: Question, text: str) -> Any:
     spec = field_spec(question.field)
     raw = text.strip().lower()
     if raw in _DONT_KNOW:
+        return UNKNOWN
+    if not raw:
+        # An empty Enter is not an answer to a yes/no or a choice (it used to become "don't
+        # know" unseen); for a number or a list it is the documented "don't know".
+        if spec.kind == "bool":
+            raise ValueError("please answer y (yes), n (no) or ? (don't know)")
+        if spec.kind == "choice":
+            raise ValueError(f"please type a number from 1 to {len(spec.options)}, or ? if you don't know")
         return UNKNOWN
     if spec.kind == "bool":
         if raw in _YES:

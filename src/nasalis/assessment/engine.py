@@ -147,14 +147,16 @@ def _triage(facts: Mapping[str, Any], kb: Knowledge) -> _Triage:
     missing = _intake_fields(tuple(f for _, unknown in raising for f in unknown))
     unchecked: dict[Level, list[str]] = {}
     seen: set[str] = set()
+    signs = {q.field for q in kb.questions if q.short}
     for level in ("emergency", "urgent"):
         fields = [
             DERIVED_FROM.get(f, f)
             for rule, unknown in raising
             if rule.level == level
             for f in unknown
+            if DERIVED_FROM.get(f, f) in signs
             # A medicine we could not read might be the one the rule is about.
-            if _alone_fires(rule, f, facts, kb) or (f in DERIVED_FROM and OPEN in facts)
+            and (_alone_fires(rule, f, facts, kb) or (f in DERIVED_FROM and OPEN in facts))
         ]
         fields = [f for f in dict.fromkeys(fields) if f not in seen]
         if fields:
@@ -177,7 +179,7 @@ def _unchecked_reason(unchecked: Mapping[Level, list[str]], kb: Knowledge) -> Re
 def _unchecked_signs(
     unchecked: Mapping[Level, list[str]], unrecognised: list[str], kb: Knowledge
 ) -> list[UncheckedSign]:
-    short = {q.field: q.short or q.text for q in kb.questions}
+    short = {q.field: q.short for q in kb.questions}
     signs: list[UncheckedSign] = []
     for level, fields in unchecked.items():
         for f in fields:
@@ -231,6 +233,17 @@ def _selected(entries: tuple[Entry, ...], present: set[str]) -> list[str]:
     return [f"{e.name}: {e.summary}" for e in entries if e.always or present & set(e.for_)]
 
 
+def get_help_line(kb: Knowledge) -> str:
+    """Every sign of every emergency and urgent rule, in one line shown with every result."""
+    signs: dict[Level, list[str]] = {"emergency": [], "urgent": []}
+    for rule in kb.rulebook.rules:
+        if rule.level in signs:
+            signs[rule.level] += [s for s in rule.signs if s not in signs[rule.level]]
+    return kb.rulebook.get_help.format(
+        emergency="; ".join(signs["emergency"]), urgent="; ".join(signs["urgent"])
+    )
+
+
 def _medications(intake: Intake, kb: Knowledge) -> tuple[list[MedicationResult], list[str]]:
     recognised: list[MedicationResult] = []
     unknown: list[str] = []
@@ -273,7 +286,7 @@ def assess(intake: Intake, kb: Knowledge | None = None) -> AssessmentResult:
         headline=_headline(base, signs, kb),
         reasons=reasons,
         contributors=contributors,
-        self_care=_selected(kb.of_kind("self_care"), present),
+        self_care=[get_help_line(kb), *_selected(kb.of_kind("self_care"), present)],
         doctor_may=_selected(kb.of_kind("doctor_check"), present),
         medications=medications,
         unrecognised_medications=unrecognised,

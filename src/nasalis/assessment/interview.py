@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from nasalis.assessment.conditions import Truth, evaluate
-from nasalis.assessment.engine import assess, probe_answers
+from nasalis.assessment.engine import DERIVED_FROM, assess, facts_of, probe_answers
 from nasalis.assessment.intake import Intake
 from nasalis.assessment.result import AssessmentResult
 from nasalis.knowledge import Knowledge, load_knowledge
@@ -43,6 +43,21 @@ def could_change(
     return False
 
 
+def _open_exceptions(intake: Intake, kb: Knowledge) -> list[str]:
+    """Fields whose answer could still lift every emergency rule that fires (else none)."""
+    facts = facts_of(intake, kb)
+    fields: list[str] = []
+    for rule in kb.rulebook.rules:
+        if rule.level != "emergency" or evaluate(rule.when, facts).truth is not Truth.TRUE:
+            continue
+        exception = evaluate(rule.unless, facts) if rule.unless is not None else None
+        if exception is None or exception.truth is Truth.FALSE:
+            return []  # this one holds whatever else is said
+        if exception.truth is Truth.UNKNOWN:
+            fields += [DERIVED_FROM.get(f, f) for f in exception.unknown]
+    return list(dict.fromkeys(fields))
+
+
 def next_question(
     answers: Mapping[str, Any], asked: Collection[str] = (), kb: Knowledge | None = None
 ) -> Question | None:
@@ -52,11 +67,15 @@ def next_question(
     (including those answered "don't know", which stay out of `answers`).
     """
     kb = kb or load_knowledge()
-    base = assess(Intake.model_validate(dict(answers)), kb)  # once, not once per question
-    if base.level == "emergency":
-        return None
+    intake = Intake.model_validate(dict(answers))
+    base = assess(intake, kb)  # once, not once per question
     by_field = {q.field: q for q in kb.questions}
     done = set(answers) | set(asked)
+    if base.level == "emergency":
+        pending = _open_exceptions(intake, kb)
+        # An emergency is certain unless every emergency rule that fired still waits on an
+        # exception ("unless known epilepsy"): then ask that first, and nothing else.
+        return next((by_field[f] for f in pending if f in by_field and f not in done), None)
     for question in kb.questions:
         if question.field in done:
             continue

@@ -147,6 +147,8 @@ class RuleBook(_Strict):
     """The triage rules, the headline of each level, and the unchecked-signs wording."""
 
     levels: dict[Level, LevelText]
+    get_help: str
+    """The always-shown line of when to get help ({emergency}, {urgent}: the rules' signs)."""
     unchecked: Unchecked
     rules: tuple[Rule, ...]
 
@@ -174,7 +176,8 @@ class Question(_Strict):
     group: Literal["warning", "pattern", "medicine", "lifestyle", "about"]
     text: str
     short: str = ""
-    """The sign in a few words, for the list of what could not be checked."""
+    """A warning sign in a few words, for the list of what could not be checked ("" when the
+    question is not a warning sign)."""
     always: bool = False
     """Ask even when no answer could change the result (free text cannot be probed; age and
     pregnancy are worth knowing for the advice as well as the level)."""
