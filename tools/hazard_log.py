@@ -1,6 +1,6 @@
 """Render the clinical hazard log (docs/safety/hazard-log.yaml) as a readable page.
 
-    python -m tools.hazard_log            # writes docs/safety/hazard-log.md
+python -m tools.hazard_log            # writes docs/safety/hazard-log.md
 """
 
 from __future__ import annotations

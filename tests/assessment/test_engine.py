@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 
 from nasalis.assessment import assess, parse_intake
+from nasalis.assessment.intake import ADDITIONS
 from nasalis.knowledge import load_knowledge
 from tests.assessment.test_intake import VALID_INTAKES
 from tests.assessment.vignettes import VIGNETTES, calm
@@ -162,3 +163,65 @@ def test_every_piece_of_knowledge_is_stop_safe() -> None:
 
 def test_contributor_ids_are_the_contracts() -> None:
     assert {c.id for c in load_knowledge().contributors} == CONTRIBUTOR_IDS
+
+
+def test_every_result_lists_every_sign_of_every_emergency_and_urgent_rule() -> None:
+    kb = load_knowledge()
+    line = run(duration_days=3)["self_care"][0]
+    for rule in kb.rulebook.rules:
+        if rule.level in ("emergency", "urgent"):
+            assert rule.signs, rule.id
+            assert all(sign in line for sign in rule.signs), rule.id
+    for named in (
+        "sudden loss of vision",
+        "after neck (thyroid) surgery",
+        "more than 5 minutes",
+        "blank spells",
+    ):
+        assert named in line
+    assert run(new_face_weakness=True)["self_care"][0] == line
+
+
+def test_unanswered_warning_signs_come_first_with_what_to_do() -> None:
+    result = run(duration_days=3, areas=["nose"])
+    assert result["headline"].startswith("Not checked: a face that droops")
+    assert "Call emergency services now" in result["headline"]
+    assert result["level"] == "appointment"  # never plain "manage at home"
+    first = result["unchecked_warning_signs"][0]
+    assert first == {
+        "field": "new_face_weakness",
+        "sign": "a face that droops or is weak (even if it passed)",
+        "if_true": "emergency",
+        "then": "Call emergency services now (999, 112 or 911).",
+    }
+    assert result["missing_that_would_change_this"][0] == "new_face_weakness"
+    # The contract's additions alone never lower "manage at home" (an old intake means what it did).
+    old_style = run(**{k: v for k, v in calm(duration_days=3).items() if k not in ADDITIONS})
+    assert old_style["level"] == "self_care"
+    assert "sudden loss of balance" in old_style["headline"]
+
+
+def test_an_unrecognised_medicine_leaves_the_medicine_rules_open() -> None:
+    result = run(**calm(fever=True, medications=["zolfexapram"], areas=["arm_or_leg"]))
+    signs = {u["field"]: u for u in result["unchecked_warning_signs"]}
+    assert "zolfexapram" in signs["medications"]["sign"]
+    assert result["unrecognised_medications"] == ["zolfexapram"]
+    known = run(**calm(fever=True, medications=["paracetamol"], areas=["arm_or_leg"]))
+    assert "medications" not in {u["field"] for u in known["unchecked_warning_signs"]}
+
+
+def test_onset_not_given_within_two_days_counts_as_sudden() -> None:
+    assert run(**calm(numbness=True, duration_days=1))["level"] == "emergency"
+    assert run(**calm(numbness=True, numbness_onset="gradual", duration_days=1))["level"] == "appointment"
+    assert run(**calm(numbness=True, duration_days=30))["level"] == "appointment"
+    assert run(**calm(hearing_change=True, duration_days=1))["level"] == "urgent"
+    assert run(**calm(hearing_change=True, hearing_onset="sudden", duration_days=90))["level"] == "urgent"
+
+
+def test_pregnant_counts_whatever_sex_says() -> None:
+    assert run(**calm(sex="male", pregnant=True, loss_of_awareness=True))["level"] == "emergency"
+    assert run(**calm(sex="male", loss_of_awareness=True, conditions=["epilepsy"]))["level"] == "urgent"
+    assert (
+        run(**calm(sex="female", weeks_since_giving_birth=3, loss_of_awareness=True))["level"] == "emergency"
+    )
+    assert run(**calm(sex="female", weeks_since_giving_birth=3, areas=["arm_or_leg"]))["level"] == "urgent"

@@ -47,7 +47,12 @@ def test_age_and_pregnancy_are_asked_early_whatever_the_other_answers() -> None:
 
 def test_the_stroke_questions_ask_about_any_time_since_it_started() -> None:
     texts = {q.field: q.text for q in load_knowledge().questions}
-    for field in ("new_face_weakness", "arm_or_leg_weakness", "speech_trouble", "balance_or_coordination_loss"):
+    for field in (
+        "new_face_weakness",
+        "arm_or_leg_weakness",
+        "speech_trouble",
+        "balance_or_coordination_loss",
+    ):
         assert "at any time since this started" in texts[field]
 
 

@@ -6,11 +6,20 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-from tests.assessment.vignettes import CASES
 from tools.casebook import Case, failures, report, run_case
 
-GROUPS = ("seizures", "age", "drug_toxicity", "sudden_onset", "tia_befast", "unknowns", "bad_input", "statements")
+from tests.assessment.vignettes import CASES
+
+GROUPS = (
+    "seizures",
+    "age",
+    "drug_toxicity",
+    "sudden_onset",
+    "tia_befast",
+    "unknowns",
+    "bad_input",
+    "statements",
+)
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "safety" / "vignettes.md"
 
 
@@ -54,4 +63,6 @@ def test_the_report_page_is_current() -> None:
     from tools.casebook import PAGE_HEAD
 
     expected = PAGE_HEAD + report([run_case(c) for c in CASES])
-    assert PAGE.read_text("utf-8") == expected, "run: python -m tools.casebook --write docs/safety/vignettes.md"
+    assert PAGE.read_text("utf-8") == expected, (
+        "run: python -m tools.casebook --write docs/safety/vignettes.md"
+    )

@@ -74,6 +74,8 @@ def test_rules_and_evidence_read_only_intake_fields() -> None:
     conditions = [r.when for r in kb.rulebook.rules] + [r.unless for r in kb.rulebook.rules if r.unless]
     conditions += [ev.when for c in kb.contributors for ev in c.evidence]
     conditions += [q.ask_if for q in kb.questions if q.ask_if is not None]
+    conditions += [e.when for e in kb.entries if e.when is not None]
+    conditions += [r.unless for r in kb.rulebook.rules if r.unless is not None]
     problems = [p for cond in conditions for p in validate(cond, known)]
     assert problems == []
     assert validate({"no_such_field": True}, known) == ["unknown field 'no_such_field'"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tools.hazard_log import PAGE, load_log, render, risk
 
 from nasalis.knowledge import load_knowledge
 from tests.assessment.vignettes import CASES
-from tools.hazard_log import PAGE, load_log, render, risk
 
 LOG = load_log()
 HAZARDS: list[dict[str, Any]] = LOG["hazards"]

@@ -13,6 +13,9 @@ from nasalis.web.app import create_app
 
 PASSWORD = "correct horse battery"
 SELF_CARE_ANSWERS = {
+    "age_years": "34",
+    "sex": "male",
+    "episode_seconds": "2",
     "vision_change": "none",
     "duration_days": "3",
     "trend": "same",

@@ -44,6 +44,22 @@ def test_api_rejects_bad_intake_with_422_naming_fields(client: TestClient) -> No
     )
 
 
+def test_api_refuses_a_key_given_twice_naming_it(client: TestClient) -> None:
+    body = b'{"new_face_weakness": true, "new_face_weakness": false}'
+    response = client.post("/api/assess", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["problems"] == [
+        "new_face_weakness: given more than once (each answer may appear only once)"
+    ]
+
+
+def test_api_takes_the_contract_additions(client: TestClient) -> None:
+    response = client.post("/api/assess", json={"numbness": True, "numbness_onset": "sudden"})
+    assert response.json()["level"] == "emergency"
+    response = client.post("/api/assess", json={"pregnant": True, "sex": "male", "loss_of_awareness": True})
+    assert response.json()["reasons"][0]["rule"] == "seizure_in_pregnancy"
+
+
 def test_openapi_documents_assess(client: TestClient) -> None:
     assert "/api/assess" in client.get("/openapi.json").json()["paths"]
     assert client.get("/docs").status_code == 200
@@ -62,7 +78,7 @@ def _step(client: TestClient, page: str, value: str | list[str]) -> str:
 def test_questionnaire_to_an_emergency(client: TestClient) -> None:
     page = client.get("/assess").text
     assert "Question 1" in page
-    assert "drooping" in page
+    assert "face drooped" in page
     page = _step(client, page, "no")
     page = _step(client, page, "yes")  # arm weakness
     assert "Emergency — call emergency services now" in page
@@ -81,6 +97,23 @@ def test_questionnaire_to_self_care(client: TestClient) -> None:
         page = _step(client, page, answer)
     assert "level-self_care" in page
     assert "caffeine" in page
+
+
+def test_a_result_with_unanswered_warning_signs_says_so_first(client: TestClient) -> None:
+    page = client.get("/assess").text
+    page = _step(client, page, "?")  # face drooping: don't know
+    for _ in range(70):
+        if 'class="result' in page:
+            break
+        field = re.search(r'name="field" value="([^"]+)"', page)
+        assert field
+        default = "" if 'type="number"' in page else "no"
+        page = _step(client, page, SELF_CARE_ANSWERS.get(field.group(1), default))
+    assert "level-appointment" in page  # never "manage at home" with a stroke sign unchecked
+    unchecked = page.index("What could not be checked")
+    assert unchecked < page.index("<h2>Why</h2>")
+    assert "a face that droops or is weak" in page[unchecked:]
+    assert 'role="alert"' in page
 
 
 def test_questionnaire_reasks_on_a_bad_answer_and_refuses_tampering(client: TestClient) -> None:

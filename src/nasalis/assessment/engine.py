@@ -60,7 +60,9 @@ def facts_of(intake: Intake, kb: Knowledge) -> dict[str, Any]:
         matches = [m for m in (match_medication(n, kb) for n in names) if m is not None]
         facts["medication_classes"] = sorted({m.klass.id for m in matches})
         facts["medication_tags"] = sorted({t for m in matches for t in m.klass.tags})
-        facts["serotonergic_medicines"] = len({m.drug.name for m in matches if "serotonergic" in m.klass.tags})
+        facts["serotonergic_medicines"] = len(
+            {m.drug.name for m in matches if "serotonergic" in m.klass.tags}
+        )
         links = {m.klass.link for m in matches}
         facts["medication_link"] = next((x for x in ("strong", "weak") if x in links), "none")
         if len(matches) < len(names):
@@ -185,7 +187,9 @@ def _unchecked_signs(
         for f in fields:
             label = short[f]
             if f == "medications" and unrecognised:
-                label = f"whether {', '.join(unrecognised)} could be involved (a medicine we did not recognise)"
+                label = (
+                    f"whether {', '.join(unrecognised)} could be involved (a medicine we did not recognise)"
+                )
             then = kb.rulebook.levels[level].headline
             signs.append(UncheckedSign(field=f, sign=label, if_true=level, then=then))
     return signs
@@ -229,8 +233,14 @@ def _contributors(facts: Mapping[str, Any], kb: Knowledge) -> list[ContributorRe
     return [c for *_, c in sorted(scored, key=lambda t: (t[0], t[1]))]
 
 
-def _selected(entries: tuple[Entry, ...], present: set[str]) -> list[str]:
-    return [f"{e.name}: {e.summary}" for e in entries if e.always or present & set(e.for_)]
+def _selected(entries: tuple[Entry, ...], present: set[str], facts: Mapping[str, Any]) -> list[str]:
+    def shown(e: Entry) -> bool:
+        if e.always:
+            return True
+        holds = e.when is None or evaluate(e.when, facts).truth is Truth.TRUE
+        return bool(present & set(e.for_)) and holds
+
+    return [f"{e.name}: {e.summary}" for e in entries if shown(e)]
 
 
 def get_help_line(kb: Knowledge) -> str:
@@ -286,8 +296,8 @@ def assess(intake: Intake, kb: Knowledge | None = None) -> AssessmentResult:
         headline=_headline(base, signs, kb),
         reasons=reasons,
         contributors=contributors,
-        self_care=[get_help_line(kb), *_selected(kb.of_kind("self_care"), present)],
-        doctor_may=_selected(kb.of_kind("doctor_check"), present),
+        self_care=[get_help_line(kb), *_selected(kb.of_kind("self_care"), present, facts)],
+        doctor_may=_selected(kb.of_kind("doctor_check"), present, facts),
         medications=medications,
         unrecognised_medications=unrecognised,
         missing_that_would_change_this=triage.missing,

@@ -17,6 +17,7 @@ from nasalis.assessment.result import AssessmentResult
 from nasalis.knowledge import Knowledge, load_knowledge
 from nasalis.knowledge.models import Question
 
+
 def _signature(result: AssessmentResult) -> tuple[object, ...]:
     """The parts of a result an answer could change (not the list of missing answers)."""
     return (

@@ -131,10 +131,12 @@ def _cross_check(kb: Knowledge) -> None:
             problems.append(f"{owner}: unknown seed {c.seed!r}")
         if c.guidance is not None and c.guidance not in guidance:
             problems.append(f"{owner}: unknown guidance {c.guidance!r}")
-    for rule in (*kb.rulebook.rules, kb.rulebook.unchecked.rule):
+    cited_by_rules = [(r.id, r.sources) for r in kb.rulebook.rules]
+    cited_by_rules.append((kb.rulebook.unchecked.rule.id, kb.rulebook.unchecked.rule.sources))
+    for rule_id, sources in cited_by_rules:
         problems += [
-            f"rules.yaml {rule.id}: unknown source {s!r}"
-            for s in rule.sources
+            f"rules.yaml {rule_id}: unknown source {s!r}"
+            for s in sources
             if s not in seeds and s not in guidance
         ]
     problems += [

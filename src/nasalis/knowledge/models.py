@@ -43,6 +43,8 @@ class Entry(_Strict):
     rule: str | None = None
     always: bool = False
     for_: tuple[str, ...] = Field(default=(), alias="for")
+    when: Any = None
+    """With `for`: shown only when this condition also holds (e.g. caffeine *in pregnancy*)."""
     kind: str = ""
 
 
@@ -76,7 +78,9 @@ class Sources(_Strict):
 MedicationLink = Literal["strong", "weak", "none"]
 """How strongly a class of medicines is linked to twitching (its weight as a contributor)."""
 
-MedicationTag = Literal["serotonergic", "dopamine_blocker", "lowers_blood_sugar", "anticoagulant", "narrow_margin"]
+MedicationTag = Literal[
+    "serotonergic", "dopamine_blocker", "lowers_blood_sugar", "anticoagulant", "narrow_margin"
+]
 """Properties that triage rules read across classes (e.g. two serotonergic medicines)."""
 
 

@@ -40,10 +40,7 @@ def render_result(result: AssessmentResult, console: Console) -> None:
         parts.append(
             _bullets(
                 "What could not be checked — if any of these is true:",
-                [
-                    Text(f"{u.sign}: {u.then}", style="bold")
-                    for u in result.unchecked_warning_signs
-                ],
+                [Text(f"{u.sign}: {u.then}", style="bold") for u in result.unchecked_warning_signs],
             )
         )
     if result.reasons:

@@ -19,7 +19,12 @@ router = APIRouter(prefix="/api", tags=["assessment"], dependencies=[Depends(cur
     responses={422: {"description": "The intake has bad fields; each is named in `problems`."}},
     # The body is taken as plain JSON so every bad field can be named in our own words; the
     # schema still tells clients (and schemathesis) exactly which fields an intake has.
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": Intake.model_json_schema()}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": Intake.model_json_schema()}},
+        }
+    },
 )
 async def api_assess(request: Request) -> Response:
     """Validate the intake and return the assessment result."""
