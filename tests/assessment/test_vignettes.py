@@ -66,3 +66,14 @@ def test_the_report_page_is_current() -> None:
     assert PAGE.read_text("utf-8") == expected, (
         "run: python -m tools.casebook --write docs/safety/vignettes.md"
     )
+
+
+def test_every_rule_has_a_case_that_fires_it_and_a_near_miss() -> None:
+    from nasalis.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    fired = {r for c in CASES for r in c.fires}
+    missed = {r for c in CASES for r in c.not_fires}
+    ids = {r.id for r in kb.rulebook.rules} | {kb.rulebook.unchecked.rule.id}
+    assert ids - fired == set()
+    assert ids - missed == set()

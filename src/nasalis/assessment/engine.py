@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nasalis.assessment.conditions import OPEN, Truth, evaluate
-from nasalis.assessment.intake import ADDITIONS, FIELDS, Intake, field_spec
+from nasalis.assessment.intake import FIELDS, Intake, field_spec
 from nasalis.assessment.result import (
     AssessmentResult,
     ContributorResult,
@@ -179,17 +179,22 @@ def _unchecked_reason(unchecked: Mapping[Level, list[str]], kb: Knowledge) -> Re
 
 
 def _unchecked_signs(
-    unchecked: Mapping[Level, list[str]], unrecognised: list[str], kb: Knowledge
+    unchecked: Mapping[Level, list[str]], unrecognised: list[str], facts: Mapping[str, Any], kb: Knowledge
 ) -> list[UncheckedSign]:
+    unanswered = {f for f, implied in IMPLIES.items() if implied not in facts}
     short = {q.field: q.short for q in kb.questions}
     signs: list[UncheckedSign] = []
     for level, fields in unchecked.items():
-        for f in fields:
+        for raw in fields:
+            # "Did it start suddenly?" stands for the numbness itself when that is unanswered.
+            f = IMPLIES[raw] if raw in IMPLIES and raw in unanswered else raw
             label = short[f]
             if f == "medications" and unrecognised:
                 label = (
                     f"whether {', '.join(unrecognised)} could be involved (a medicine we did not recognise)"
                 )
+            if any(s.field == f for s in signs):
+                continue
             then = kb.rulebook.levels[level].headline
             signs.append(UncheckedSign(field=f, sign=label, if_true=level, then=then))
     return signs
@@ -278,9 +283,11 @@ def assess(intake: Intake, kb: Knowledge | None = None) -> AssessmentResult:
     facts = facts_of(intake, kb)
     triage = _triage(facts, kb)
     reasons = list(triage.fired)
-    # Unanswered warning signs rule out "manage at home" — except the contract's Additions,
-    # since an intake without them must mean what it meant before they existed.
-    floor = {lv: [f for f in fs if f not in ADDITIONS] for lv, fs in triage.unchecked.items()}
+    # An unanswered core warning sign (questions.yaml `core`) rules out "manage at home"; the
+    # other unanswered signs are said first but keep the level. (No core sign is one of the
+    # contract's Additions, so an intake without them means what it meant before.)
+    core = {q.field for q in kb.questions if q.core}
+    floor = {lv: [f for f in fs if f in core] for lv, fs in triage.unchecked.items()}
     if any(floor.values()) and max((rank(r.level) for r in reasons), default=0) < rank("appointment"):
         reasons.append(_unchecked_reason(floor, kb))
     reasons.sort(key=lambda r: -rank(r.level))  # stable: rule order within a level
@@ -290,7 +297,7 @@ def assess(intake: Intake, kb: Knowledge | None = None) -> AssessmentResult:
     contributors = _contributors(facts, kb)
     present = {c.id for c in contributors}
     medications, unrecognised = _medications(intake, kb)
-    signs = _unchecked_signs(triage.unchecked, unrecognised, kb)
+    signs = _unchecked_signs(triage.unchecked, unrecognised, facts, kb)
     return AssessmentResult(
         level=level,
         headline=_headline(base, signs, kb),

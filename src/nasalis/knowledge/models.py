@@ -182,6 +182,8 @@ class Question(_Strict):
     short: str = ""
     """A warning sign in a few words, for the list of what could not be checked ("" when the
     question is not a warning sign)."""
+    core: bool = False
+    """A core warning sign: unanswered, it rules out a self-care result."""
     always: bool = False
     """Ask even when no answer could change the result (free text cannot be probed; age and
     pregnancy are worth knowing for the advice as well as the level)."""
