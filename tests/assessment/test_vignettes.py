@@ -6,7 +6,18 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from tools.casebook import Case, failures, report, run_case
+from tools.casebook import Case, Outcome, failures, report
+from tools.casebook import run_case as _run_case
+
+_OUTCOMES: dict[str, Outcome] = {}
+
+
+def run_case(case: Case) -> Outcome:
+    """Each case is assessed once per session: the assessment is pure and deterministic."""
+    if case.id not in _OUTCOMES:
+        _OUTCOMES[case.id] = _run_case(case)
+    return _OUTCOMES[case.id]
+
 
 from tests.assessment.vignettes import CASES
 
