@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from tests.assessment.vignettes import CASES
 from tools.casebook import Case, Outcome, failures, report
 from tools.casebook import run_case as _run_case
 
@@ -18,8 +19,6 @@ def run_case(case: Case) -> Outcome:
         _OUTCOMES[case.id] = _run_case(case)
     return _OUTCOMES[case.id]
 
-
-from tests.assessment.vignettes import CASES
 
 GROUPS = (
     "seizures",
