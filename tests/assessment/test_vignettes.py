@@ -6,9 +6,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from tests.assessment.vignettes import CASES
 from tools.casebook import Case, Outcome, failures, report
 from tools.casebook import run_case as _run_case
+
+from tests.assessment.vignettes import CASES
 
 _OUTCOMES: dict[str, Outcome] = {}
 
