@@ -57,41 +57,43 @@ def test_interactive_interview_to_an_emergency_stops_early() -> None:
     assert "How stressed" not in done.stdout
 
 
+SELF_CARE_TYPED = {
+    "age_years": "34",
+    "sex": "2",  # male
+    "vision_change": "1",  # no
+    "areas": "1",  # nose
+    "side": "3",  # both
+    "episode_seconds": "2",
+    "duration_days": "3",
+    "trend": "2",  # the same
+    "medications": "none",
+    "conditions": "none",
+    "other_tics": "none",
+    "stress_level": "8",
+    "sleep_hours": "6",
+    "caffeine_drinks_per_day": "5",
+}
+"""What a stressed coffee drinker types; "n" at every other yes/no question, "?" elsewhere."""
+
+
 def test_interactive_interview_to_self_care_with_json() -> None:
-    answers = [
-        "n",
-        "n",
-        "n",
-        "1",
-        "n",
-        "n",
-        "n",
-        "n",
-        "n",
-        "n",
-        "n",
-        "n",
-        "n",
-        "n",
-        "n",
-        "3",
-        "2",
-        "1",
-        "n",
-        "n",
-        "n",
-        "none",
-        "?",
-        "?",
-        "n",
-        "",
-        "n",
-        "none",
-        "8",
-        "6",
-        "5",
-    ]
-    done = nasalis("assess", "--json", stdin="\n".join(answers) + "\n")
+    # The typed answers follow the interview's own order, so they are worked out with the
+    # same next_question the command uses, then typed into the real process.
+    from nasalis.assessment import next_question
+    from nasalis.assessment.answers import UNKNOWN, parse_answer
+    from nasalis.assessment.intake import field_spec
+
+    answers: dict[str, object] = {}
+    asked: list[str] = []
+    typed: list[str] = []
+    while (q := next_question(answers, asked)) is not None:
+        text = SELF_CARE_TYPED.get(q.field, "n" if field_spec(q.field).kind == "bool" else "?")
+        typed.append(text)
+        asked.append(q.field)
+        value = parse_answer(q, text)
+        if value is not UNKNOWN:
+            answers[q.field] = value
+    done = nasalis("assess", "--json", stdin="\n".join(typed) + "\n")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout[done.stdout.index("{\n") :])
     assert result["level"] == "self_care"
