@@ -133,6 +133,13 @@ class ReportData:
             r["says"] for r in self.assessment.get("reasons", []) if r.get("level") in ("urgent", "emergency")
         ]
 
+    @property
+    def unchecked_signs(self) -> list[str]:
+        """Warning signs the latest assessment could not check (unanswered questions)."""
+        if not self.assessment:
+            return []
+        return [u["sign"] for u in self.assessment.get("unchecked_warning_signs", [])]
+
     def monthly_rows(self) -> list[dict[str, Any]]:
         """Months before the daily table's window, newest first: check-ins, twitches, per day."""
         if self.last_day is None:
