@@ -23,7 +23,7 @@ import yaml
 from nasalis.assessment import IntakeError, assess, parse_intake, parse_intake_json
 from nasalis.assessment.engine import rank
 from nasalis.assessment.result import AssessmentResult
-from nasalis.knowledge.models import LEVELS, Level
+from nasalis.knowledge.models import LEVELS
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "tests" / "assessment" / "cases"
 REJECT = "reject"
@@ -189,10 +189,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.failures:
         print("\n".join(failures(outcomes)))
     return 1 if any(o.under for o in outcomes) else 0
-
-
-def _level(name: str) -> Level:
-    return name  # type: ignore[return-value]
 
 
 if __name__ == "__main__":

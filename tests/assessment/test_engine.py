@@ -225,3 +225,11 @@ def test_pregnant_counts_whatever_sex_says() -> None:
         run(**calm(sex="female", weeks_since_giving_birth=3, loss_of_awareness=True))["level"] == "emergency"
     )
     assert run(**calm(sex="female", weeks_since_giving_birth=3, areas=["arm_or_leg"]))["level"] == "urgent"
+
+
+def test_no_core_warning_sign_is_one_of_the_contract_additions() -> None:
+    # So an intake without the Additions means what it meant before: only core signs hold
+    # a result at appointment when unanswered.
+    core = {q.field for q in load_knowledge().questions if q.core}
+    assert core
+    assert core.isdisjoint(ADDITIONS)

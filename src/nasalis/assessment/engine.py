@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from nasalis.assessment.conditions import OPEN, Truth, evaluate
@@ -108,7 +109,8 @@ def probe_answers(field: str, kb: Knowledge) -> list[Any]:
         return [[], *([o] for o in spec.options)]
     if spec.kind == "text_list":
         return []  # free text cannot be probed
-    probes = next((q.probes for q in kb.questions if q.field == field), ())
+    question = kb.question_by_field.get(field)
+    probes = question.probes if question is not None else ()
     return [int(p) for p in probes] if spec.kind == "int" else list(probes)
 
 
@@ -123,6 +125,11 @@ def _alone_fires(rule: Rule, field: str, facts: Mapping[str, Any], kb: Knowledge
         ):
             return True
     return False
+
+
+def _is_sign(field: str, kb: Knowledge) -> bool:
+    question = kb.question_by_field.get(field)
+    return question is not None and bool(question.short)
 
 
 def _triage(facts: Mapping[str, Any], kb: Knowledge) -> _Triage:
@@ -149,14 +156,13 @@ def _triage(facts: Mapping[str, Any], kb: Knowledge) -> _Triage:
     missing = _intake_fields(tuple(f for _, unknown in raising for f in unknown))
     unchecked: dict[Level, list[str]] = {}
     seen: set[str] = set()
-    signs = {q.field for q in kb.questions if q.short}
     for level in ("emergency", "urgent"):
         fields = [
             DERIVED_FROM.get(f, f)
             for rule, unknown in raising
             if rule.level == level
             for f in unknown
-            if DERIVED_FROM.get(f, f) in signs
+            if _is_sign(DERIVED_FROM.get(f, f), kb)
             # A medicine we could not read might be the one the rule is about.
             and (_alone_fires(rule, f, facts, kb) or (f in DERIVED_FROM and OPEN in facts))
         ]
@@ -182,13 +188,12 @@ def _unchecked_signs(
     unchecked: Mapping[Level, list[str]], unrecognised: list[str], facts: Mapping[str, Any], kb: Knowledge
 ) -> list[UncheckedSign]:
     unanswered = {f for f, implied in IMPLIES.items() if implied not in facts}
-    short = {q.field: q.short for q in kb.questions}
     signs: list[UncheckedSign] = []
     for level, fields in unchecked.items():
         for raw in fields:
             # "Did it start suddenly?" stands for the numbness itself when that is unanswered.
             f = IMPLIES[raw] if raw in IMPLIES and raw in unanswered else raw
-            label = short[f]
+            label = kb.question_by_field[f].short
             if f == "medications" and unrecognised:
                 label = (
                     f"whether {', '.join(unrecognised)} could be involved (a medicine we did not recognise)"
@@ -248,6 +253,7 @@ def _selected(entries: tuple[Entry, ...], present: set[str], facts: Mapping[str,
     return [f"{e.name}: {e.summary}" for e in entries if shown(e)]
 
 
+@cache  # per knowledge base: the rules do not change while it is loaded
 def get_help_line(kb: Knowledge) -> str:
     """Every sign of every emergency and urgent rule, in one line shown with every result."""
     signs: dict[Level, list[str]] = {"emergency": [], "urgent": []}
@@ -286,8 +292,7 @@ def assess(intake: Intake, kb: Knowledge | None = None) -> AssessmentResult:
     # An unanswered core warning sign (questions.yaml `core`) rules out "manage at home"; the
     # other unanswered signs are said first but keep the level. (No core sign is one of the
     # contract's Additions, so an intake without them means what it meant before.)
-    core = {q.field for q in kb.questions if q.core}
-    floor = {lv: [f for f in fs if f in core] for lv, fs in triage.unchecked.items()}
+    floor = {lv: [f for f in fs if kb.question_by_field[f].core] for lv, fs in triage.unchecked.items()}
     if any(floor.values()) and max((rank(r.level) for r in reasons), default=0) < rank("appointment"):
         reasons.append(_unchecked_reason(floor, kb))
     reasons.sort(key=lambda r: -rank(r.level))  # stable: rule order within a level

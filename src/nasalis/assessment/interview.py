@@ -70,7 +70,7 @@ def next_question(
     kb = kb or load_knowledge()
     intake = Intake.model_validate(dict(answers))
     base = assess(intake, kb)  # once, not once per question
-    by_field = {q.field: q for q in kb.questions}
+    by_field = kb.question_by_field
     done = set(answers) | set(asked)
     if base.level == "emergency":
         pending = _open_exceptions(intake, kb)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from nasalis.knowledge.loader import Knowledge, load_knowledge
 from nasalis.knowledge.models import Drug, MedicationClass
@@ -54,7 +54,11 @@ def all_names(kb: Knowledge | None = None) -> list[str]:
 
 def match_medication(name: str, kb: Knowledge | None = None) -> MedicationMatch | None:
     """The lexicon entry for `name`, tolerating case, doses and small misspellings."""
-    kb = kb or load_knowledge()
+    return _match(name, kb or load_knowledge())
+
+
+@lru_cache(maxsize=4096)  # fuzzy matching is the slow part, and the same names recur
+def _match(name: str, kb: Knowledge) -> MedicationMatch | None:
     index = _index(kb)
     key = normalise(name)
     if not key:

@@ -63,6 +63,11 @@ class Knowledge:
         """Entries by id (derived from `entries`, never passed in)."""
         return {e.id: e for e in self.entries}
 
+    @cached_property
+    def question_by_field(self) -> dict[str, Question]:
+        """Questions by the intake field each fills (derived from `questions`)."""
+        return {q.field: q for q in self.questions}
+
     def entry(self, entry_id: str) -> Entry:
         """The entry with this id (KeyError if there is none)."""
         return self.by_id[entry_id]
@@ -140,7 +145,7 @@ def _cross_check(kb: Knowledge) -> None:
             if s not in seeds and s not in guidance
         ]
     problems += [
-        f"rules.yaml {rule.id}: an {rule.level} rule names the signs the always-shown list gives"
+        f"rules.yaml {rule.id}: an {rule.level} rule must give `signs` for the always-shown list"
         for rule in kb.rulebook.rules
         if rule.level in ("emergency", "urgent") and not rule.signs
     ]
