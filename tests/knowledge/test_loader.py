@@ -117,3 +117,13 @@ def test_cross_check_names_the_problem() -> None:
     with pytest.raises(ValueError, match="made_up_guidance") as info:
         _cross_check(broken)
     assert "no_such" in str(info.value)
+
+
+def test_a_guidance_page_is_declared_once() -> None:
+    kb = load_knowledge()
+    first = kb.sources.guidance[0]
+    twice = first.model_copy(update={"id": "same_page_again"})
+    sources = kb.sources.model_copy(update={"guidance": (*kb.sources.guidance, twice)})
+    broken = type(kb)(sources, kb.entries, kb.lexicon, kb.rulebook, kb.contributors, kb.questions)
+    with pytest.raises(ValueError, match="declared more than once"):
+        _cross_check(broken)

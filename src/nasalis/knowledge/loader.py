@@ -127,6 +127,12 @@ def _cross_check(kb: Knowledge) -> None:
     problems: list[str] = []
     if len(kb.by_id) != len(kb.entries):
         problems.append("entry ids are not unique across the entry files")
+    titles = [(g.organisation.lower(), g.title.lower()) for g in kb.sources.guidance]
+    problems += [
+        f"sources.yaml: {g.label} is declared more than once"
+        for i, g in enumerate(kb.sources.guidance)
+        if titles.index(titles[i]) != i
+    ]
     seeds = {s.file for s in kb.sources.seeds}
     guidance = {g.id for g in kb.sources.guidance}
     cited = [(e.id, c) for e in kb.entries for c in e.cites]
