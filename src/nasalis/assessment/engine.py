@@ -12,6 +12,7 @@ from nasalis.assessment.intake import FIELDS, Intake, field_spec
 from nasalis.assessment.result import (
     AssessmentResult,
     ContributorResult,
+    GetHelp,
     MedicationResult,
     Reason,
     UncheckedSign,
@@ -254,15 +255,21 @@ def _selected(entries: tuple[Entry, ...], present: set[str], facts: Mapping[str,
 
 
 @cache  # per knowledge base: the rules do not change while it is loaded
-def get_help_line(kb: Knowledge) -> str:
-    """Every sign of every emergency and urgent rule, in one line shown with every result."""
+def get_help(kb: Knowledge) -> GetHelp:
+    """Every sign of every emergency and urgent rule, shown with every result."""
     signs: dict[Level, list[str]] = {"emergency": [], "urgent": []}
     for rule in kb.rulebook.rules:
         if rule.level in signs:
             signs[rule.level] += [s for s in rule.signs if s not in signs[rule.level]]
-    return kb.rulebook.get_help.format(
+    line = kb.rulebook.get_help.format(
         emergency="; ".join(signs["emergency"]), urgent="; ".join(signs["urgent"])
     )
+    return GetHelp(emergency=signs["emergency"], urgent=signs["urgent"], line=line)
+
+
+def get_help_line(kb: Knowledge) -> str:
+    """The signs of `get_help` in one sentence (the first self-care line of every result)."""
+    return get_help(kb).line
 
 
 def _medications(intake: Intake, kb: Knowledge) -> tuple[list[MedicationResult], list[str]]:
@@ -309,6 +316,7 @@ def assess(intake: Intake, kb: Knowledge | None = None) -> AssessmentResult:
         reasons=reasons,
         contributors=contributors,
         self_care=[get_help_line(kb), *_selected(kb.of_kind("self_care"), present, facts)],
+        get_help=get_help(kb),
         doctor_may=_selected(kb.of_kind("doctor_check"), present, facts),
         medications=medications,
         unrecognised_medications=unrecognised,

@@ -59,6 +59,14 @@ class UncheckedSign(_Out):
     """What to do if the sign is present: the headline of `if_true`."""
 
 
+class GetHelp(_Out):
+    """Every sign of every emergency and urgent rule, by level; `line` is them in one sentence."""
+
+    emergency: list[str]
+    urgent: list[str]
+    line: str
+
+
 class AssessmentResult(_Out):
     """Everything an assessment concludes; deterministic for a given intake."""
 
@@ -74,6 +82,13 @@ class AssessmentResult(_Out):
     missing_that_would_change_this: list[str]
     unchecked_warning_signs: list[UncheckedSign]
     disclaimer: str
+    get_help: GetHelp
+    """The signs behind `self_care[0]`, for pages that show them as lists (not in the JSON)."""
+
+    @property
+    def steps(self) -> list[str]:
+        """The self-care steps other than the always-shown line of when to get help."""
+        return [s for s in self.self_care if s != self.get_help.line]
 
     def to_json(self) -> dict[str, object]:
         """The result as the contract's JSON object, keys in contract order."""

@@ -68,7 +68,9 @@ def render_result(result: AssessmentResult, console: Console) -> None:
         )
     if result.unrecognised_medications:
         parts.append(_bullets("Medicines not in our list", [", ".join(result.unrecognised_medications)]))
-    parts.append(_bullets("What you can do", result.self_care))
+    parts.append(_bullets("Call emergency services (999, 112 or 911) for", result.get_help.emergency))
+    parts.append(_bullets("Be seen by a doctor the same day for", result.get_help.urgent))
+    parts.append(_bullets("What you can do", result.steps))
     parts.append(_bullets("What a doctor may do", result.doctor_may))
     if result.missing_that_would_change_this:
         missing = ", ".join(f.replace("_", " ") for f in result.missing_that_would_change_this)
