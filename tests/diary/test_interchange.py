@@ -11,12 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nasalis.diary import entries, journal
+from nasalis.assessment import assess, parse_intake
+from nasalis.diary import assessments, entries, experiments, journal, preferences
 from nasalis.diary.csv_escape import escape_cell, unescape_cell
 from nasalis.diary.importer import import_bundle
 from nasalis.diary.interchange import Bundle, InterchangeError, read_any, write_bundle, write_folder
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import Store, open_store
+from nasalis.diary.transfer import diary_of
 from nasalis.diary.vocab import AREAS, SIDES, SOURCES
 from tests.diary.builders import generated_diary
 
@@ -182,7 +184,7 @@ def test_undo_takes_back_a_whole_import(store: Store) -> None:
 offsets = st.integers(-14 * 60, 14 * 60).map(lambda m: dt.timezone(dt.timedelta(minutes=m)))
 instants = st.builds(
     lambda d, z: d.replace(tzinfo=z),
-    st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2090, 1, 1)),
+    st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2026, 1, 1)),
     offsets,
 )
 maybe = lambda s: st.none() | s  # noqa: E731
@@ -207,7 +209,7 @@ episode_records = st.builds(
 )
 day_records = st.builds(
     DayRecord,
-    date=st.dates(dt.date(1990, 1, 1), dt.date(2090, 1, 1)),
+    date=st.dates(dt.date(1990, 1, 1), dt.date(2026, 1, 1)),
     sleep_hours=maybe(st.floats(0, 24)),
     stress=maybe(st.integers(0, 10)),
     caffeine_drinks=maybe(numbers),
@@ -268,3 +270,156 @@ def test_formula_escaping_is_lossless_and_neutralises(text: str) -> None:
     cell = escape_cell(text)
     assert unescape_cell(cell) == text
     assert not cell.startswith(("=", "+", "-", "@"))
+
+
+def _full_diary(store: Store, person: int) -> None:
+    """A diary with something of every kind the JSON bundle carries."""
+    import_bundle(store, person, generated_diary(10, 12, start=dt.date(2025, 3, 1)))
+    intake = {"age_years": 41, "duration_days": 90, "trend": "same", "areas": ["nose"]}
+    with store.write() as s:
+        entries.add_medication(s, person, "Ventolin", "2 puffs", dt.date(2025, 1, 5))
+        entries.add_medication(s, person, "sertraline", None, dt.date(2024, 6, 1), dt.date(2025, 2, 1))
+        entries.add_note(s, person, "Twitching worse after the long drive,\nand =1+1 is not a formula")
+        assessments.save(s, person, intake, assess(parse_intake(intake)))
+        experiments.save(s, person, "no coffee after noon", dt.date(2025, 3, 1), 7, 2, ["A", "B", "B", "A"])
+        stopped = experiments.save(s, person, "earlier bedtime", dt.date(2025, 4, 1), 5, 1, ["B", "A"])
+        experiments.stop(s, person, stopped, dt.date(2025, 4, 4))
+        preferences.save(
+            s, person, {"units": "imperial", "reminder_time": "20:30", "name": "Sam", "age_years": "41"}
+        )
+
+
+def test_the_json_bundle_carries_everything_and_imports_it_back(store: Store, tmp_path: Path) -> None:
+    """Medicines, notes, assessments, experiments and settings go out and come back, value for value."""
+    source, target = store.person_id("full-src"), store.person_id("full-dst")
+    _full_diary(store, source)
+    with store.read() as s:
+        before = diary_of(s, source)
+    assert (len(before.extras.medications), len(before.extras.notes)) == (2, 1)
+    assert (len(before.extras.assessments), len(before.extras.experiments)) == (1, 2)
+    write_bundle(tmp_path / "all.json", before.episodes, before.days, before.extras)
+    result = import_bundle(store, target, read_any(tmp_path / "all.json"))
+    assert result.extras_added == [
+        (2, "medicine", "medicines"),
+        (1, "note", "notes"),
+        (1, "assessment", "assessments"),
+        (2, "experiment", "experiments"),
+    ]
+    assert result.settings_added
+    with store.read() as s:
+        after = diary_of(s, target)
+        matched = {m.name: m.matched for m in entries.medications_of(s, target)}
+    assert after == before
+    assert matched["Ventolin"] == "salbutamol"  # the lexicon match is made again on import
+    again = import_bundle(store, target, read_any(tmp_path / "all.json"))
+    assert not again.anything_added
+    assert again.extras_skipped == 6
+    with store.write() as s:
+        assert journal.undo_last(s, target) == "undid: import: 12 episodes, 10 days"
+    with store.read() as s:
+        emptied = diary_of(s, target).extras
+    # Settings stay (an import never overwrites them, so undo leaves them); everything else goes.
+    assert (emptied.medications, emptied.notes, emptied.assessments, emptied.experiments) == ([], [], [], [])
+
+
+def test_an_import_keeps_the_settings_already_saved(store: Store, tmp_path: Path) -> None:
+    source, target = store.person_id("prefs-src"), store.person_id("prefs-dst")
+    _full_diary(store, source)
+    with store.write() as s:
+        preferences.save(s, target, {"units": "metric", "reminder_time": "07:00"})
+        write_bundle(tmp_path / "b.json", [], [], diary_of(s, source).extras)
+    assert not import_bundle(store, target, read_any(tmp_path / "b.json")).settings_added
+    with store.read() as s:
+        assert preferences.get(s, target)["reminder_time"] == "07:00"
+
+
+@pytest.mark.parametrize(
+    ("key", "item", "where"),
+    [
+        (
+            "medications",
+            {"name": " ", "started_on": "2025-13-01"},
+            "medications[1], field 'name': is required; field 'started_on'",
+        ),
+        (
+            "medications",
+            {"name": "x", "started_on": "2025-02-01", "stopped_on": "2025-01-01"},
+            "field 'stopped_on': is before started_on",
+        ),
+        (
+            "notes",
+            {"written_at": "2025-03-02T08:00:00", "text": "hi"},
+            "notes[1], field 'written_at': needs a UTC offset",
+        ),
+        (
+            "notes",
+            {"written_at": "2999-03-02T08:00:00Z", "text": "hi"},
+            "field 'written_at': is in the future",
+        ),
+        (
+            "experiments",
+            {
+                "title": "t",
+                "start_date": "2025-03-01",
+                "block_days": 7,
+                "washout_days": 2,
+                "schedule": ["A", "C"],
+            },
+            "field 'schedule'",
+        ),
+        (
+            "experiments",
+            {"title": "t", "start_date": "2025-03-01", "block_days": 3, "washout_days": 3, "schedule": ["A"]},
+            "field 'washout_days': must be shorter",
+        ),
+        (
+            "assessments",
+            {"at": "2025-03-02T08:00:00Z", "level": "fine", "intake": {}, "result": {}},
+            "assessments[1], field 'level': must be one of",
+        ),
+        (
+            "assessments",
+            {
+                "at": "2025-03-02T08:00:00Z",
+                "level": "self_care",
+                "intake": {},
+                "result": {"schema": "nasalis.assessment/1", "level": "self_care", "reasons": [{"says": 1}]},
+            },
+            "field 'result': its headline or reasons",
+        ),
+    ],
+)
+def test_bad_extras_name_line_and_field_and_nothing_is_imported(
+    store: Store, tmp_path: Path, key: str, item: dict[str, object], where: str
+) -> None:
+    good = {
+        "medications": {"name": "Ventolin"},
+        "notes": {"written_at": "2025-03-02T08:00:00Z", "text": "ok"},
+        "experiments": {
+            "title": "t",
+            "start_date": "2025-03-01",
+            "block_days": 7,
+            "washout_days": 2,
+            "schedule": ["A", "B"],
+        },
+        "assessments": {
+            "at": "2025-03-01T08:00:00Z",
+            "level": "self_care",
+            "intake": {},
+            "result": {"schema": "nasalis.assessment/1", "level": "self_care"},
+        },
+    }
+    data = {
+        "schema": "nasalis.diary/1",
+        "episodes": [{"started_at": "2025-03-02T08:15:00Z"}],
+        key: [good[key], item],
+    }
+    text = json.dumps(data, indent=1)
+    path = write(tmp_path / "x.json", text)
+    with pytest.raises(InterchangeError) as info:
+        import_bundle(store, store.person_id(), read_any(path))
+    line = text.splitlines().index(f' "{key}": [') + 1 + len(json.dumps(good[key], indent=1).splitlines()) + 1
+    message = str(info.value)
+    assert message.startswith(f"x.json, line {line}, {key}[1], ")
+    assert where in message
+    assert exported(store, store.person_id()) == ([], [])

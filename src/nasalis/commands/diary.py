@@ -11,7 +11,7 @@ from rich.console import Console
 from nasalis.commands.common import DbOption, date_option, fail, store_for
 from nasalis.commands.experiment import reminder
 from nasalis.diary import entries, journal
-from nasalis.diary.records import FieldError, build_day, build_episode
+from nasalis.diary.records import FieldError, build_day, build_episode, typed_tags
 from nasalis.diary.store import Store
 from nasalis.terminal.diary_view import render_diary
 
@@ -102,7 +102,7 @@ def _ask_day(console: Console) -> dict[str, str]:
         "water_litres": "Litres of water and other drinks",
         "exercise_minutes": "Minutes of exercise",
         "allergy_symptoms": "Sneezing, itchy or runny nose? (1 yes, 0 no)",
-        "tags": "Tags, separated by ; (e.g. cheese;long_drive)",
+        "tags": "Tags, separated by commas (e.g. cheese, long drive)",
     }
     console.print("Today's check-in. Press Enter to skip a question.")
     answers: dict[str, str] = {}
@@ -112,6 +112,8 @@ def _ask_day(console: Console) -> dict[str, str]:
                 answer = console.input(f"{text}: ").strip()
             except EOFError:
                 return answers
+            if field == "tags":
+                answer = typed_tags(answer)
             try:
                 build_day({"date": "2000-01-01", field: answer}, text=True)
             except FieldError as exc:
@@ -145,7 +147,7 @@ def day_command(
         "water_litres": water,
         "exercise_minutes": exercise,
         "allergy_symptoms": allergy,
-        "tags": ";".join(tag) if tag else None,
+        "tags": typed_tags(";".join(tag)) if tag else None,
     }
     values: dict[str, str] = {k: v for k, v in given.items() if v is not None}
     custom: dict[str, str] = {}

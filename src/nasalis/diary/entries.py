@@ -86,6 +86,11 @@ def day_record(d: Day) -> DayRecord:
     )
 
 
+def twitch_label(started_at: dt.datetime) -> str:
+    """How a change to this twitch is named to the person (in undo messages): its own local time."""
+    return f"twitch at {started_at:%Y-%m-%d %H:%M}"
+
+
 def _replace_episode(
     session: Session, person_id: int, episode: Episode, rec: EpisodeRecord, summary: str
 ) -> Episode:
@@ -105,21 +110,20 @@ def add_episode(session: Session, person_id: int, rec: EpisodeRecord) -> Episode
         select(Episode).where(Episode.person_id == person_id, Episode.started_at_utc == row["started_at_utc"])
     )
     if existing is not None:
-        return _replace_episode(
-            session, person_id, existing, rec, f"episode at {rec.started_at.isoformat()} changed"
-        )
-    return journal.add(session, person_id, Episode(**row), f"episode at {rec.started_at.isoformat()}")
+        return _replace_episode(session, person_id, existing, rec, f"{twitch_label(rec.started_at)} changed")
+    return journal.add(session, person_id, Episode(**row), twitch_label(rec.started_at))
 
 
 def update_episode(session: Session, person_id: int, episode_id: int, rec: EpisodeRecord) -> Episode:
     """Replace an episode's values."""
     episode = _own(session, Episode, person_id, episode_id)
-    return _replace_episode(session, person_id, episode, rec, f"episode {episode_id} edited")
+    return _replace_episode(session, person_id, episode, rec, f"{twitch_label(rec.started_at)} edited")
 
 
 def delete_episode(session: Session, person_id: int, episode_id: int) -> None:
     """Delete an episode (undo brings it back)."""
-    _delete(session, person_id, _own(session, Episode, person_id, episode_id), f"episode {episode_id}")
+    episode = _own(session, Episode, person_id, episode_id)
+    _delete(session, person_id, episode, twitch_label(episode_record(episode).started_at))
 
 
 def delete_day(session: Session, person_id: int, date: dt.date) -> None:
@@ -176,12 +180,21 @@ def add_medication(
     stopped_on: dt.date | None = None,
 ) -> Medication:
     """Record a medicine, matched to the lexicon where possible."""
+    med = _medication(person_id, name, dose, started_on, stopped_on)
+    return journal.add(session, person_id, med, f"medicine {name.strip()}")
+
+
+def _medication(
+    person_id: int, name: str, dose: str | None, started_on: dt.date | None, stopped_on: dt.date | None
+) -> Medication:
     if not name.strip() or len(name) > 200:
         raise ValueError("name: give the medicine's name (up to 200 characters)")
+    if dose is not None and len(dose) > 200:
+        raise ValueError("dose: up to 200 characters")
     if started_on and stopped_on and stopped_on < started_on:
         raise ValueError("stopped: the stop date is before the start date")
     match = match_medication(name)
-    med = Medication(
+    return Medication(
         person_id=person_id,
         name=name.strip(),
         dose=dose,
@@ -190,7 +203,29 @@ def add_medication(
         matched=match.drug.name if match else None,
         drug_class=match.klass.id if match else None,
     )
-    return journal.add(session, person_id, med, f"medicine {name.strip()}")
+
+
+def add_medications(session: Session, person_id: int, names: list[str]) -> list[Medication]:
+    """Record several medicines by name as one change (one undo takes them all back)."""
+    meds = [_medication(person_id, name, None, None, None) for name in names]
+    session.add_all(meds)
+    session.flush()
+    summary = "medicines " + ", ".join(m.name for m in meds)
+    journal.record(session, person_id, "add", Medication.__tablename__, [m.id for m in meds], summary)
+    return meds
+
+
+def stop_medication(session: Session, person_id: int, medication_id: int, stopped_on: dt.date) -> Medication:
+    """Mark one of this person's medicines as stopped on a date (undo puts it back as it was)."""
+    med = _own(session, Medication, person_id, medication_id)
+    if med.started_on and stopped_on < med.started_on:
+        raise ValueError("stopped: the stop date is before the start date")
+    before = journal.snapshot(med)
+    med.stopped_on = stopped_on
+    session.flush()
+    summary = f"medicine {med.name} stopped on {stopped_on}"
+    journal.record(session, person_id, "update", Medication.__tablename__, [med.id], summary, [before])
+    return med
 
 
 def add_note(session: Session, person_id: int, text: str) -> Note:
@@ -353,3 +388,27 @@ def _own(session: Session, model: type[_Row], person_id: int, row_id: int) -> _R
     if row is None or row.person_id != person_id:
         raise NotFoundError(f"no {model.__tablename__[:-1]} {row_id}")
     return row
+
+
+def is_empty(session: Session, person_id: int) -> bool:
+    """True when this person has logged nothing yet: no twitch and no check-in (a first visit)."""
+    for model in (Episode, Day):
+        found = session.scalar(select(model.id).where(model.person_id == person_id).limit(1))
+        if found is not None:
+            return False
+    return True
+
+
+def last_details(session: Session, person_id: int, before_id: int) -> EpisodeRecord | None:
+    """The newest twitch before `before_id` that has any detail (strength, side, where, length)."""
+    rows = session.scalars(
+        select(Episode)
+        .where(Episode.person_id == person_id, Episode.id < before_id)
+        .order_by(Episode.id.desc())
+        .limit(20)
+    )
+    for row in rows:
+        rec = episode_record(row)
+        if rec.intensity or rec.side or rec.areas or rec.duration_s:
+            return rec
+    return None

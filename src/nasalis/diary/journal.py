@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Date, DateTime, delete, select
@@ -69,6 +70,45 @@ def add(session: Session, person_id: int, row: _Added, summary: str) -> _Added:
     return row
 
 
+def latest_change_id(session: Session, person_id: int) -> int | None:
+    """The id of this person's newest journal entry (after a write: the one it just made)."""
+    session.flush()
+    return session.scalars(
+        select(Change.id).where(Change.person_id == person_id).order_by(Change.id.desc()).limit(1)
+    ).first()
+
+
+def undoable(session: Session, person_id: int, change_id: int) -> Change | None:
+    """This person's change `change_id` if undo can take it back: not undone, no later change on its rows."""
+    change = session.get(Change, change_id)
+    if change is None or change.person_id != person_id or change.undone:
+        return None
+    later = session.scalars(
+        select(Change).where(
+            Change.person_id == person_id,
+            Change.undone.is_(False),
+            Change.id > change_id,
+        )
+    ).all()
+    # A later change to the same rows (or any import, which spans rows) would be overwritten.
+    mine = set(change.row_ids or [])
+    for other in later:
+        if other.action == "import" or change.action == "import":
+            return None
+        if other.table_name == change.table_name and mine & set(other.row_ids or []):
+            return None
+    return change
+
+
+def undo_change(session: Session, person_id: int, change_id: int) -> str | None:
+    """Revert exactly the change `change_id` (the one a message named); its summary, or None."""
+    change = undoable(session, person_id, change_id)
+    if change is None:
+        return None
+    _revert(session, person_id, change)
+    return change.summary
+
+
 def undo_last(session: Session, person_id: int) -> str | None:
     """Revert this person's latest change that is not yet undone; its summary, or None."""
     change = session.scalars(
@@ -79,6 +119,11 @@ def undo_last(session: Session, person_id: int) -> str | None:
     ).first()
     if change is None:
         return None
+    _revert(session, person_id, change)
+    return f"undid: {change.summary}"
+
+
+def _revert(session: Session, person_id: int, change: Change) -> None:
     if change.action == "import":
         for table, span in (change.before or [{}])[0].items():
             imported: Any = TABLES[table]
@@ -107,4 +152,23 @@ def undo_last(session: Session, person_id: int) -> str | None:
                 for key, value in values.items():
                     setattr(row, key, value)
     change.undone = True
-    return f"undid: {change.summary}"
+
+
+@dataclass(frozen=True)
+class NamedChange:
+    """What a message about one change needs: what it was, and whether undo can still take it back."""
+
+    id: int
+    action: str
+    summary: str
+    undone: bool
+    can_undo: bool
+
+
+def named(session: Session, person_id: int, change_id: int) -> NamedChange | None:
+    """This person's change `change_id` as a message names it; None when it is not theirs."""
+    change = session.get(Change, change_id)
+    if change is None or change.person_id != person_id:
+        return None
+    can_undo = undoable(session, person_id, change_id) is not None
+    return NamedChange(change.id, change.action, change.summary, change.undone, can_undo)

@@ -30,6 +30,23 @@ class FieldError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.errors: dict[str, str] = {field: message}
+        """Every bad field of the record and its message (a form shows each beside its field)."""
+
+
+class RecordError(FieldError):
+    """Several bad fields at once; reads as the first one, and `errors` holds them all."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        first = next(iter(errors))
+        super().__init__(first, errors[first])
+        self.errors = errors
+
+
+FUTURE_GRACE = dt.timedelta(minutes=10)
+"""A twitch may be timed this far ahead of the clock: phones and laptops disagree by minutes."""
+LATEST_OFFSET = dt.timedelta(hours=14)
+"""The furthest ahead of UTC any place's clock is (UTC+14), so any person's today is still allowed."""
 
 
 @dataclass(frozen=True)
@@ -193,22 +210,62 @@ def parse_instant(name: str, raw: str) -> dt.datetime:
     return value
 
 
-def build_episode(values: Mapping[str, object], *, text: bool) -> EpisodeRecord:
-    """An episode from a row or object; FieldError names the first bad field."""
+def _read_all(values: Mapping[str, object], rules: Mapping[str, Rule], text: bool) -> dict[str, Any]:
+    """Every field read by its rule; RecordError names each bad one, not only the first."""
+    checked: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, rule in rules.items():
+        try:
+            checked[name] = read_value(name, rule, values.get(name), text=text)
+        except FieldError as exc:
+            errors[name] = exc.message
+    if errors:
+        raise RecordError(errors)
+    return checked
+
+
+def _utc_now(now: dt.datetime | None) -> dt.datetime:
+    return now.astimezone(dt.UTC) if now else dt.datetime.now(dt.UTC)
+
+
+def refuse_future_instant(name: str, value: dt.datetime, now: dt.datetime | None = None) -> None:
+    """FieldError when `value` is later than now (past a few minutes' clock difference)."""
+    if value - _utc_now(now) > FUTURE_GRACE:
+        raise FieldError(
+            name, f"is in the future ({value.isoformat(timespec='minutes')}); give a time that has passed"
+        )
+
+
+def refuse_future_date(name: str, value: dt.date, now: dt.datetime | None = None) -> None:
+    """FieldError when `value` is after today everywhere on Earth."""
+    if value > (_utc_now(now) + LATEST_OFFSET).date():
+        raise FieldError(name, f"is in the future ({value.isoformat()}); give a day that has begun")
+
+
+def build_episode(
+    values: Mapping[str, object], *, text: bool, now: dt.datetime | None = None
+) -> EpisodeRecord:
+    """An episode from a row or object; RecordError names every bad field. It may not be in the future."""
     unknown = [k for k in values if k not in EPISODE_RULES]
     if unknown:
         raise FieldError(unknown[0], "is not an episode field")
-    checked = {k: read_value(k, r, values.get(k), text=text) for k, r in EPISODE_RULES.items()}
+    checked = _read_all(values, EPISODE_RULES, text)
+    refuse_future_instant("started_at", checked["started_at"], now)
     if checked["source"] is None:
         checked["source"] = "manual"
     return EpisodeRecord(**checked)
 
 
 def build_day(
-    values: Mapping[str, object], *, text: bool, factors: Mapping[str, object] | None = None
+    values: Mapping[str, object],
+    *,
+    text: bool,
+    factors: Mapping[str, object] | None = None,
+    now: dt.datetime | None = None,
 ) -> DayRecord:
-    """A day from a row or object; columns not in the contract are custom factors."""
-    checked = {k: read_value(k, r, values.get(k), text=text) for k, r in DAY_RULES.items()}
+    """A day from a row or object (not a future one); columns not in the contract are custom factors."""
+    checked = _read_all(values, DAY_RULES, text)
+    refuse_future_date("date", checked["date"], now)
     custom = dict(factors or {})
     custom.update({k: v for k, v in values.items() if k not in DAY_RULES})
     read: dict[str, float] = {}
@@ -219,3 +276,8 @@ def build_day(
         if value is not None:
             read[name] = value
     return DayRecord(**checked, factors=read)
+
+
+def typed_tags(raw: str) -> str:
+    """Tags a person typed, split on commas or semicolons, as the record's ';'-joined text."""
+    return ";".join(t.strip() for t in raw.replace(",", ";").split(";") if t.strip())

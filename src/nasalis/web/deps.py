@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from starlette.datastructures import FormData
 
 from nasalis.config import Settings
 from nasalis.diary.accounts import signed_in
@@ -154,3 +155,12 @@ async def _store_dependency(request: Request) -> Store:
 
 
 StoreDep = Annotated[Store, Depends(_store_dependency)]
+
+
+async def _form(request: Request) -> FormData:
+    # Reading the body must await; the route that uses it can then be a plain `def`, so its
+    # database work runs in the thread pool and never on the event loop.
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(_form)]

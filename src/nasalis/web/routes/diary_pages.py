@@ -10,13 +10,15 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nasalis.diary import entries
-from nasalis.diary.records import DayRecord, FieldError, build_episode
+from nasalis.diary.records import DayRecord, EpisodeRecord, FieldError, build_episode, parse_date
 from nasalis.diary.vocab import AREAS, SIDES
+from nasalis.web.checkin_form import LABELS, form_values
 from nasalis.web.clock import local_now
-from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
-from nasalis.web.routes.today_pages import form_values
+from nasalis.web.deps import FormDep, StoreDep, Viewer, ViewerDep, WriterDep
+from nasalis.web.routes.today_pages import changed_query
 from nasalis.web.schemas import RowId, date_param
 from nasalis.web.templating import page
+from nasalis.wording import number, plural
 
 router = APIRouter(include_in_schema=False)
 
@@ -67,19 +69,55 @@ def _calendar(
     weeks: list[list[Any]] = []
     day = start
     while day <= last:
-        week: list[tuple[int, str, str, str] | None] = []
+        week: list[tuple[int, str, str, str, str] | None] = []
         for _ in range(7):
             if day < first or day > last:
                 week.append(None)
             else:
                 count = counts.get(day, 0) if (day in known or day in counts) else None
                 bucket = "unknown" if count is None else _bucket(count)
-                title = f"{day.isoformat()}: " + ("no check-in" if count is None else f"{count} twitches")
+                title = f"{day.isoformat()}: " + (
+                    "no check-in" if count is None else plural(count, "twitch", "twitches")
+                )
                 mark = "·" if count is None else (str(count) if count else "")
-                week.append((day.day, mark, bucket, title))
+                week.append((day.day, mark, bucket, title, day.isoformat()))
             day += dt.timedelta(days=1)
         weeks.append(week)
     return weeks
+
+
+def _filter_errors(
+    since: str | None, until: str | None, side: str | None, area: str | None, strength: str | None
+) -> dict[str, str]:
+    """Each bad filter and its message (the page shows them beside the filters)."""
+    errors: dict[str, str] = {}
+    dates: dict[str, dt.date | None] = {}
+    for name, raw in (("from", since), ("to", until)):
+        try:
+            dates[name] = parse_date(name, raw)
+        except FieldError as exc:
+            errors[name] = exc.message
+    if dates.get("from") and dates.get("to") and dates["from"] > dates["to"]:  # type: ignore[operator]
+        errors["from"] = "must not be after 'to'"
+    if side and side not in SIDES:
+        errors["side"] = f"must be one of {', '.join(SIDES)}"
+    if area and area not in AREAS:
+        errors["area"] = f"must be one of {', '.join(AREAS)}"
+    if strength and not (strength.isdigit() and 1 <= int(strength) <= 10):
+        errors["strength"] = "must be a whole number from 1 to 10"
+    return errors
+
+
+def _month_labels(first: dt.date, last: dt.date) -> dict[int, str]:
+    """The calendar row (week index) where each month begins, and the month's name."""
+    start = first - dt.timedelta(days=first.weekday())
+    labels: dict[int, str] = {}
+    day = first
+    while day <= last:
+        if day == first or day.day == 1:
+            labels.setdefault((day - start).days // 7, day.strftime("%B %Y"))
+        day = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return labels
 
 
 @router.get("/diary", response_class=HTMLResponse)
@@ -96,18 +134,19 @@ def diary_page(
 ) -> HTMLResponse:
     """The calendar of recent weeks and the filtered list."""
     today = local_now(request).date()
+    errors = _filter_errors(since, until, side, area, strength)
+    typed = {
+        "from": since or "",
+        "to": until or "",
+        "side": side or "",
+        "area": area or "",
+        "strength": strength or "",
+    }
+    if errors:  # show the last good view, and each message beside its filter
+        since = until = side = area = strength = None
     last = date_param("to", until) or today
     first = date_param("from", since) or last - dt.timedelta(days=7 * WEEKS - 1)
-    if first > last:
-        raise HTTPException(422, "from: must not be after 'to'")
-    if side and side not in SIDES:
-        raise HTTPException(422, f"side: must be one of {', '.join(SIDES)}")
-    if area and area not in AREAS:
-        raise HTTPException(422, f"area: must be one of {', '.join(AREAS)}")
-    try:
-        min_strength = int(strength) if strength else None
-    except ValueError:
-        raise HTTPException(422, "strength: must be a whole number 1-10") from None
+    min_strength = int(strength) if strength else None
     # The UTC window of these local dates, in the viewer's current offset.
     offset = local_now(request).utcoffset() or dt.timedelta()
     window = entries.EpisodeFilter(
@@ -130,13 +169,20 @@ def diary_page(
         request,
         "diary.html",
         {
+            "errors": errors,
+            "first": first.isoformat(),
+            "last": last.isoformat(),
+            "months": _month_labels(first, last),
+            "today": today,
             "weeks": _calendar(first, last, counts, known),
             "episodes": [_episode_row(e) for e in listed],
             "days": [_day_row(d) for d in days],
             "episode_count": sum(counts.values()) if matching is None else matching,
             "day_count": len(known),
             "query": request.url.query,
-            "filters": {
+            "filters": typed
+            if errors
+            else {
                 "from": first.isoformat(),
                 "to": last.isoformat(),
                 "side": side or "",
@@ -147,7 +193,47 @@ def diary_page(
             "areas": AREAS,
             "total": sum(counts.values()),
         },
+        422 if errors else 200,
     )
+
+
+def _shown(rec: EpisodeRecord) -> dict[str, object]:
+    """A stored twitch as the edit form shows it."""
+    return {
+        "started_at": rec.started_at.strftime("%Y-%m-%dT%H:%M"),
+        "intensity": rec.intensity or "",
+        "side": rec.side or "",
+        "areas": list(rec.areas or ()),
+        "duration_s": "" if rec.duration_s is None else number(rec.duration_s),
+        "note": rec.note or "",
+    }
+
+
+def _edit_page(
+    request: Request,
+    store: StoreDep,
+    viewer: Viewer,
+    episode_id: int,
+    typed: dict[str, str] | None,
+    errors: dict[str, str],
+) -> HTMLResponse:
+    with store.read() as session:
+        rec = entries.episode_record(entries.get_episode(session, viewer.person_id, episode_id))
+    shown = _shown(rec)
+    if typed is not None:  # what the person typed, so a mistake costs one field, not the form
+        shown = {**dict.fromkeys(shown, ""), **typed, "areas": typed.get("areas", "").split(";")}
+        shown["started_at"] = typed.get("started_at", "")[:16]
+    context = {
+        "id": episode_id,
+        "e": rec,
+        "v": shown,
+        "sides": SIDES,
+        "areas": AREAS,
+        "labels": LABELS,
+        "errors": errors,
+        "latest": local_now(request).strftime("%Y-%m-%dT%H:%M"),
+    }
+    return page(request, "episode_edit.html", context, 422 if errors else 200)
 
 
 @router.get("/diary/episodes/{episode_id}", response_class=HTMLResponse)
@@ -155,20 +241,16 @@ def edit_episode_page(
     episode_id: RowId, request: Request, store: StoreDep, viewer: ViewerDep
 ) -> HTMLResponse:
     """A form to change or delete one twitch."""
-    with store.read() as session:
-        rec = entries.episode_record(entries.get_episode(session, viewer.person_id, episode_id))
-    return page(
-        request,
-        "episode_edit.html",
-        {"id": episode_id, "e": rec, "sides": SIDES, "areas": AREAS, "error": None},
-    )
+    return _edit_page(request, store, viewer, episode_id, None, {})
 
 
 @router.post("/diary/episodes/{episode_id}")
-async def save_episode(episode_id: RowId, request: Request, store: StoreDep, viewer: WriterDep) -> Response:
+def save_episode(
+    episode_id: RowId, request: Request, store: StoreDep, viewer: WriterDep, form: FormDep
+) -> Response:
     """Save an edited twitch (undo restores the old values)."""
-    form = await request.form()
-    values = form_values(form, ["started_at", "intensity", "side", "areas", "duration_s", "note"])
+    typed = form_values(form, ["started_at", "intensity", "side", "areas", "duration_s", "note"])
+    values = dict(typed)
     if "started_at" in values and len(values["started_at"]) == 16:  # a datetime-local field: no offset
         offset = form.get("offset")
         values["started_at"] += offset if isinstance(offset, str) and len(offset) == 6 else "+00:00"
@@ -176,12 +258,10 @@ async def save_episode(episode_id: RowId, request: Request, store: StoreDep, vie
         record = build_episode(values, text=True)
         with store.write() as session:
             entries.update_episode(session, viewer.person_id, episode_id, record)
+            changed = changed_query(session, viewer)
     except FieldError as exc:
-        with store.read() as session:
-            rec = entries.episode_record(entries.get_episode(session, viewer.person_id, episode_id))
-        context = {"id": episode_id, "e": rec, "sides": SIDES, "areas": AREAS, "error": str(exc)}
-        return page(request, "episode_edit.html", context, 422)
-    return RedirectResponse("/diary?msg=saved", 303)
+        return _edit_page(request, store, viewer, episode_id, typed, exc.errors)
+    return RedirectResponse(f"/diary?msg=saved&{changed}", 303)
 
 
 @router.post("/diary/episodes/{episode_id}/delete")
@@ -189,7 +269,8 @@ def delete_episode(episode_id: RowId, store: StoreDep, viewer: WriterDep) -> Res
     """Delete a twitch (undo brings it back)."""
     with store.write() as session:
         entries.delete_episode(session, viewer.person_id, episode_id)
-    return RedirectResponse("/diary?msg=deleted", 303)
+        changed = changed_query(session, viewer)
+    return RedirectResponse(f"/diary?msg=deleted&{changed}", 303)
 
 
 @router.post("/diary/days/{date}/delete")
@@ -200,4 +281,5 @@ def delete_day(date: str, store: StoreDep, viewer: WriterDep) -> Response:
         raise HTTPException(404, "no such check-in")
     with store.write() as session:
         entries.delete_day(session, viewer.person_id, day)
-    return RedirectResponse("/diary?msg=deleted", 303)
+        changed = changed_query(session, viewer)
+    return RedirectResponse(f"/diary?msg=deleted&{changed}", 303)

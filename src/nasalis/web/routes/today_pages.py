@@ -2,62 +2,56 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from nasalis.diary import entries, journal, preferences
 from nasalis.diary.interchange import day_json
 from nasalis.diary.records import FieldError, build_day, build_episode
 from nasalis.diary.vocab import AREAS, SIDES
 from nasalis.insights import running
+from nasalis.web.checkin_form import (
+    CHECK_IN,
+    CHECK_IN_EXTRA,
+    DETAILS,
+    FL_OZ_LITRES,
+    LABELS,
+    check_in_fields,
+    check_in_values,
+    form_values,
+)
 from nasalis.web.clock import local_now
-from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
+from nasalis.web.deps import FormDep, StoreDep, Viewer, ViewerDep, WriterDep
 from nasalis.web.schemas import RowId
 from nasalis.web.templating import page
 
 router = APIRouter(include_in_schema=False)
 
-CHECK_IN = (
-    ("sleep_hours", "Hours slept last night", "0.5"),
-    ("stress", "Stress today (0-10)", "1"),
-    ("caffeine_drinks", "Coffees, energy drinks, strong teas", "1"),
-    ("alcohol_drinks", "Alcoholic drinks", "1"),
-    ("water_litres", "Litres of water and other drinks", "0.1"),
-    ("exercise_minutes", "Minutes of exercise", "5"),
-)
-
-
 TODAY_ROWS = 50
-FL_OZ_LITRES = 0.0295735
-"""One US fluid ounce in litres: imperial settings enter and see water in ounces."""
 
 
-def _check_in_fields(units: str) -> tuple[tuple[str, str, str], ...]:
-    if units != "imperial":
-        return CHECK_IN
-    return tuple(
-        ("water_litres", "Fluid ounces of water and other drinks", "1")
-        if name == "water_litres"
-        else (name, label, step)
-        for name, label, step in CHECK_IN
-    )
+def shown_day(day: Any, units: str) -> dict[str, Any]:
+    """A stored check-in as its form shows it (water in ounces for imperial units)."""
+    shown = day_json(entries.day_record(day)) if day else {}
+    if units == "imperial" and shown.get("water_litres") is not None:
+        shown["water_litres"] = round(shown["water_litres"] / FL_OZ_LITRES)
+    if shown.get("tags"):
+        shown["tags"] = ", ".join(shown["tags"])
+    return shown
 
 
-def form_values(form: Any, names: list[str]) -> dict[str, str]:
-    """The non-empty text values of these fields; a multi-valued field joined with ';'."""
-    out: dict[str, str] = {}
-    for name in names:
-        values = [v for v in form.getlist(name) if isinstance(v, str) and v.strip()]
-        if values:
-            out[name] = ";".join(v.strip() for v in values)
-    return out
+def _just_logged(request: Request, session: Session, viewer: Viewer) -> dict[str, Any]:
+    raw = request.query_params.get("ep", "")
+    if not raw.isdigit() or len(raw) > 18:
+        return {"just_logged": None, "last_details": None}
+    return {"just_logged": raw, "last_details": entries.last_details(session, viewer.person_id, int(raw))}
 
 
-def _today_context(request: Request, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
+def _today_context(request: Request, store: StoreDep, viewer: Viewer) -> dict[str, Any]:
     now = local_now(request)
     today = now.date()
     start = dt.datetime.combine(today, dt.time()) - dt.timedelta(days=1)
@@ -67,23 +61,26 @@ def _today_context(request: Request, store: StoreDep, viewer: ViewerDep) -> dict
         day = entries.day_on(session, viewer.person_id, today)
         instruction = running.instruction(session, viewer.person_id, today)
         prefs = preferences.get(session, viewer.person_id)
+        first_visit = entries.is_empty(session, viewer.person_id)
+        logged = _just_logged(request, session, viewer)
     episodes = [(i, r) for i, r in todays if r.started_at.date() == today]
-    # Newest first, and at most TODAY_ROWS of them: the diary page lists the rest.
     due = day is None and now.strftime("%H:%M") >= prefs["reminder_time"]
-    shown = day_json(entries.day_record(day)) if day else {}
-    if prefs["units"] == "imperial" and shown.get("water_litres") is not None:
-        shown["water_litres"] = round(shown["water_litres"] / FL_OZ_LITRES)
     return {
         "today": today,
+        "yesterday": today - dt.timedelta(days=1),
+        # Newest first, and at most TODAY_ROWS of them: the diary page lists the rest.
         "episodes": episodes[::-1][:TODAY_ROWS],
         "episode_count": len(episodes),
-        "day": shown,
-        "check_in": _check_in_fields(prefs["units"]),
+        "day": shown_day(day, prefs["units"]),
+        "check_in": check_in_fields(prefs["units"]),
         "instruction": instruction,
         "check_in_due": due,
+        "first_visit": first_visit,
         "sides": SIDES,
         "areas": AREAS,
-        "just_logged": request.query_params.get("ep"),
+        "labels": LABELS,
+        "detail_values": {},
+        **logged,
     }
 
 
@@ -93,71 +90,85 @@ def today_page(request: Request, store: StoreDep, viewer: ViewerDep) -> HTMLResp
     return page(request, "today.html", _today_context(request, store, viewer))
 
 
+def changed_query(session: Session, viewer: Viewer) -> str:
+    """The query naming the change just made, so its message and Undo are about that change."""
+    return f"change={journal.latest_change_id(session, viewer.person_id)}"
+
+
 @router.post("/episodes")
-async def twitch_now(request: Request, store: StoreDep, viewer: WriterDep) -> Response:
+def twitch_now(request: Request, store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
     """Log a twitch that is happening now."""
-    form = await request.form()
     tz = form.get("tz")
     now = local_now(request, tz if isinstance(tz, str) else None)
     with store.write() as session:
         episode = entries.add_episode(
             session, viewer.person_id, build_episode({"started_at": now.isoformat()}, text=True)
         )
-    return RedirectResponse(f"/?msg=logged&ep={episode.id}#details", 303)
+        changed = changed_query(session, viewer)
+    return RedirectResponse(f"/?msg=logged&ep={episode.id}&{changed}#details", 303)
 
 
 @router.post("/episodes/{episode_id}/details")
-async def episode_details(
-    episode_id: RowId, request: Request, store: StoreDep, viewer: WriterDep
+def episode_details(
+    episode_id: RowId, request: Request, store: StoreDep, viewer: WriterDep, form: FormDep
 ) -> Response:
     """Add intensity, side, areas, duration or a note to a logged twitch."""
-    form = await request.form()
-    given = form_values(form, ["intensity", "side", "areas", "duration_s", "note"])
+    given = form_values(form, DETAILS)
     try:
         with store.write() as session:
             episode = entries.get_episode(session, viewer.person_id, episode_id)
             values = {"started_at": entries.episode_record(episode).started_at.isoformat(), **given}
             entries.update_episode(session, viewer.person_id, episode_id, build_episode(values, text=True))
+            changed = changed_query(session, viewer)
     except FieldError as exc:
         context = _today_context(request, store, viewer)
-        context.update(error=str(exc), just_logged=str(episode_id))
+        context.update(errors=exc.errors, detail_values=given, just_logged=str(episode_id))
         return page(request, "today.html", context, 422)
     back = form.get("back")
     target = back if isinstance(back, str) and back.startswith("/diary") else "/"
-    return RedirectResponse(f"{target}{'&' if '?' in target else '?'}msg=details", 303)
+    return RedirectResponse(f"{target}{'&' if '?' in target else '?'}msg=details&{changed}", 303)
+
+
+def read_check_in(
+    store: StoreDep, viewer: Viewer, form: Any, default_date: dt.date
+) -> tuple[dict[str, str], Any]:
+    """What was typed, and the check-in record or the FieldError that names every bad field."""
+    typed = form_values(form, [name for name, _, _ in CHECK_IN] + list(CHECK_IN_EXTRA))
+    with store.read() as session:
+        imperial = preferences.get(session, viewer.person_id)["units"] == "imperial"
+    values = check_in_values({"date": default_date.isoformat(), **typed}, imperial)
+    try:
+        return typed, build_day(values, text=True)
+    except FieldError as exc:
+        return typed, exc
 
 
 @router.post("/day")
-async def check_in(request: Request, store: StoreDep, viewer: WriterDep) -> Response:
-    """Save today's check-in (or another day's, with a date field)."""
-    form = await request.form()
-    values = form_values(form, [name for name, _, _ in CHECK_IN] + ["allergy_symptoms", "tags", "date"])
-    values.setdefault("date", local_now(request).date().isoformat())
-    if "water_litres" in values:
-        with store.read() as session:
-            imperial = preferences.get(session, viewer.person_id)["units"] == "imperial"
-        if imperial:
-            with contextlib.suppress(ValueError):  # else the record's own check names the bad value
-                values["water_litres"] = str(round(float(values["water_litres"]) * FL_OZ_LITRES, 3))
-    if "tags" in values:
-        values["tags"] = ";".join(t.strip() for t in values["tags"].replace(",", ";").split(";") if t.strip())
-    try:
-        record = build_day(values, text=True)
-    except FieldError as exc:
+def check_in(request: Request, store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
+    """Save today's check-in."""
+    typed, record = read_check_in(store, viewer, form, local_now(request).date())
+    if isinstance(record, FieldError):
         context = _today_context(request, store, viewer)
-        context["error"] = str(exc)
+        context.update(errors=record.errors, day=typed)
         return page(request, "today.html", context, 422)
     with store.write() as session:
         entries.save_day(session, viewer.person_id, record)
-    return RedirectResponse("/?msg=day", 303)
+        changed = changed_query(session, viewer)
+    return RedirectResponse(f"/?msg=day&{changed}#check-in", 303)
 
 
 @router.post("/undo")
-async def undo(request: Request, store: StoreDep, viewer: WriterDep) -> Response:
-    """Take back the last change."""
-    with store.write() as session:
-        done = journal.undo_last(session, viewer.person_id)
-    form = await request.form()
+def undo(store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
+    """Take back the change the message named (or, without one, the latest change)."""
+    raw = form.get("change")
     back = form.get("back")
-    target = back if isinstance(back, str) and back in ("/", "/diary") else "/"
-    return RedirectResponse(f"{target}?msg={'undone' if done else 'nothing'}", 303)
+    target = back if isinstance(back, str) and (back == "/" or back.startswith("/diary")) else "/"
+    if not target.replace("/", "").replace("-", "").isalnum() and target != "/":
+        target = "/"
+    if isinstance(raw, str) and raw.isdigit() and len(raw) <= 18:
+        with store.write() as session:
+            done = journal.undo_change(session, viewer.person_id, int(raw))
+        return RedirectResponse(f"{target}?msg={'undone' if done else 'not_undone'}&change={raw}", 303)
+    with store.write() as session:
+        summary = journal.undo_last(session, viewer.person_id)
+    return RedirectResponse(f"{target}?msg={'undone' if summary else 'nothing'}", 303)

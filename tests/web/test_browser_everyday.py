@@ -1,0 +1,122 @@
+"""Everyday use in a real browser with JavaScript on (htmx boosting every link and form), at 390 px.
+
+A person mistypes a check-in, filters the diary the wrong way round, goes Back and taps an old
+Undo, fills in yesterday from the calendar with the keyboard only — and every page passes axe-core.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.web.axe import violations
+from tests.web.live import live_server
+
+SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser: Browser, tmp_path: Path) -> Iterator[tuple[Page, list[str]]]:
+    """A phone-sized page on a fresh personal-mode server, and the console errors it logs."""
+    with live_server(f"sqlite:///{tmp_path / 'diary.db'}") as base:
+        context = browser.new_context(viewport=PHONE, base_url=base)
+        page = context.new_page()
+        console: list[str] = []
+        page.on("console", lambda m: console.append(m.text[:120]) if m.type in ("error", "warning") else None)
+        yield page, console
+        context.close()
+
+
+def _shot(page: Page, name: str) -> None:
+    """Check the page fits the phone and passes axe, then keep a screenshot of it."""
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"], name
+    assert violations(page) == [], name
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
+
+
+def test_errors_appear_beside_their_field_with_javascript_on(phone: tuple[Page, list[str]]) -> None:
+    page, console = phone
+    page.goto("/")
+    _shot(page, "first-visit-phone")
+    page.get_by_label("Stress today (0-10)").fill("15")
+    page.get_by_label("Hours slept last night").fill("7")
+    page.get_by_role("button", name="Save check-in").click()
+    stress = page.get_by_label("Stress today (0-10)")
+    expect(stress).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#stress-error")).to_have_text("Must be from 0 to 10 (got 15)")
+    expect(page.get_by_role("alert")).to_contain_text("One thing needs fixing; nothing was saved")
+    expect(page.get_by_label("Hours slept last night")).to_have_value("7")  # what was typed stays
+    assert page.url.endswith("/"), page.url  # a reload goes to Today, not to a POST-only address
+    _shot(page, "check-in-error-phone")
+    stress.fill("4")
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_text("Check-in saved.")).to_be_visible()
+
+    page.goto("/diary")
+    page.get_by_label("From").fill("2026-05-10")
+    page.get_by_label("To", exact=True).fill("2026-05-01")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#from-error")).to_have_text("Must not be after 'to'")
+    expect(page.get_by_label("From")).to_have_attribute("aria-invalid", "true")
+    assert not [m for m in console if "Content Security Policy" in m], console
+
+
+def test_an_old_undo_takes_back_only_what_it_names(phone: tuple[Page, list[str]]) -> None:
+    page, _ = phone
+    page.goto("/")
+    page.get_by_role("button", name="Twitch now").click()
+    expect(page.get_by_text("Twitch logged.")).to_be_visible()
+    page.get_by_label("Stress today (0-10)").fill("6")
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_text("Check-in saved.")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_text("Twitch logged.")).to_be_visible()
+    page.reload()  # Back and reload: the message and its Undo still name the twitch
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_role("status")).to_contain_text(re.compile(r"Removed again: twitch at \d{4}-\d\d-\d\d \d\d:\d\d"))
+    expect(page.get_by_role("heading", name="Today's twitches (0)")).to_be_visible()
+    expect(page.get_by_label("Stress today (0-10)")).to_have_value("6")  # the check-in stays
+    page.go_back()
+    page.reload()
+    expect(page.get_by_text("This was undone later.")).to_be_visible()
+    expect(page.get_by_role("button", name="Undo")).to_have_count(0)
+
+
+def test_yesterday_is_filled_in_from_the_calendar_with_the_keyboard(phone: tuple[Page, list[str]]) -> None:
+    page, _ = phone
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    page.goto("/diary")
+    expect(page.locator("td.today a[aria-current=date]")).to_have_count(1)
+    expect(page.locator("tr.month th").first).to_have_text(re.compile(r"[A-Z][a-z]+ \d{4}"))
+    _shot(page, "diary-calendar-phone")
+    page.locator(f"a[href='/diary/day/{yesterday.isoformat()}']").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(yesterday.strftime("%d %B %Y"))
+    page.get_by_label("Add a twitch at").fill("09:15")
+    page.get_by_label("Add a twitch at").press("Enter")
+    expect(page.get_by_text("Twitch logged.")).to_be_visible()
+    expect(page.locator("ul.episodes")).to_contain_text("09:15")
+    page.get_by_label("Hours slept last night").fill("5.5")
+    page.get_by_label("Tags").fill("late shift, coffee")
+    page.get_by_label("Tags").press("Enter")
+    expect(page.get_by_text("Check-in saved.")).to_be_visible()
+    expect(page.get_by_label("Tags")).to_have_value("late shift, coffee")
+    _shot(page, "day-page-phone")
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_text(re.compile("Removed again: check-in for"))).to_be_visible()
+    expect(page.get_by_label("Tags")).to_have_value("")
