@@ -11,13 +11,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nasalis.config import Settings
-from nasalis.diary import entries
+from nasalis.diary import assessments, entries
 from nasalis.diary.store import open_store
+from nasalis.knowledge import load_knowledge
 from nasalis.report.data import gather
 from nasalis.report.render import to_html, to_pdf
 from nasalis.web.app import create_app
 from tests.cli.runner import nasalis_process
-from tests.report.diaries import TODAY, ninety_day_diary
+from tests.report.diaries import BURST_MONTH, TODAY, gappy_diary, ninety_day_diary
 
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 
@@ -131,3 +132,87 @@ def test_assessments_from_the_web_and_the_cli_reach_the_report(tmp_path: Path) -
     report = client.get("/report").text
     assert "Emergency" in report
     assert "Warning signs reported:</b> 1" in report
+
+
+def _daily_table(html: str) -> list[tuple[str, bool, int]]:
+    """The daily table's rows as the page shows them: date, whether it had a check-in, twitches."""
+    table = html.split("Daily record", 1)[1].split("</table>", 1)[0]
+    return [
+        (date, not dagger, int(n))
+        for date, dagger, n in re.findall(
+            r'<tr><td>(\d{4}-\d\d-\d\d)( †)?</td><td class="num">(\d+)</td>', table
+        )
+    ]
+
+
+def _monthly_table(html: str) -> dict[str, tuple[int, int, int]]:
+    """The 'Earlier, by month' rows: month -> (twitches, days with twitches, days with a check-in)."""
+    table = html.split("Earlier, by month", 1)[1].split("</table>", 1)[0]
+    cells = r'<td class="num">(\d+)</td>'
+    return {
+        m: (int(a), int(b), int(c))
+        for m, a, b, c in re.findall(rf"<tr><td>(\d{{4}}-\d\d)</td>{cells}{cells}{cells}", table)
+    }
+
+
+def test_the_reports_counts_equal_the_diarys(tmp_path: Path) -> None:
+    """Bug 6: days without a check-in and a month's twitches were left out of the report's tables."""
+    store = gappy_diary(f"sqlite:///{tmp_path / 'g.db'}")
+    person = store.person_id()
+    with store.read() as session:
+        # Counted by the database, independently of the report's own arithmetic.
+        per_date = entries.counts_by_local_date(session, person, entries.EpisodeFilter())
+        check_ins = {d.date for d in entries.days_between(session, person)}
+        total = entries.count_episodes(session, person, entries.EpisodeFilter())
+        data = gather(session, person, today=TODAY)
+    html = to_html(data)
+    daily = _daily_table(html)
+    cut = TODAY - dt.timedelta(days=89)
+    assert {d for d, _, _ in daily} == {d.isoformat() for d in set(per_date) | check_ins if d >= cut}
+    assert sum(n for _, _, n in daily) == sum(n for d, n in per_date.items() if d >= cut)
+    unchecked = [(d, n) for d, checked, n in daily if not checked]
+    assert len(unchecked) >= 10  # the days this bug dropped
+    assert all(n > 0 for _, n in unchecked)
+    assert all(dt.date.fromisoformat(d) not in check_ins for d, _ in unchecked)
+    months = _monthly_table(html)
+    for month, (twitches, with_twitches, checked) in months.items():
+        dates = [d for d in per_date if d < cut and d.strftime("%Y-%m") == month]
+        assert twitches == sum(per_date[d] for d in dates), month
+        assert with_twitches == len(dates), month
+        assert checked == len([d for d in check_ins if d < cut and d.strftime("%Y-%m") == month]), month
+    burst = "{:04d}-{:02d}".format(*BURST_MONTH)
+    assert months[burst][0] >= 300  # hundreds of twitches ...
+    assert months[burst][2] == 1  # ... and a single check-in
+    assert sum(n for _, _, n in daily) + sum(t for t, _, _ in months.values()) == total
+    assert f"<b>{total}</b>" in html  # the headline figure: every twitch logged
+
+
+def test_the_report_shows_every_reason_dated_with_titled_sources(tmp_path: Path) -> None:
+    """Bug 6: only 4 of 6 reasons were shown; the video note sent the doctor to a README; seeds by file."""
+    store = gappy_diary(f"sqlite:///{tmp_path / 'g.db'}")
+    person = store.person_id()
+    with store.read() as session:
+        latest = assessments.latest(session, person)
+        data = gather(session, person, today=TODAY)
+    assert latest is not None
+    reasons = [r["says"] for r in latest.result["reasons"]]
+    assert len(reasons) == 6
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(to_pdf(to_html(data)))
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    for says in reasons:  # the 5th and 6th: eyelids squeezing shut, and twitching during sleep
+        assert " ".join(says.split()) in text, says
+    assert f"Answered by the person on {latest.at.date()}, the latest of 2 kept" in text
+    assert "README" not in text
+    assert "distance between the eyes" in text
+    seeds = {s.file: s.title for s in load_knowledge().sources.seeds}
+    cited = [s for r in latest.result["reasons"] for s in r["sources"] if s in seeds]
+    assert cited
+    for file in cited:
+        assert f"{seeds[file]} ({file})" in text
+    html = to_html(data)
+    assert not re.search(r"<li>\d{3}_[0-9a-f]+\.txt</li>", html)  # no source listed by file name alone

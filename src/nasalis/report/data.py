@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -51,6 +52,7 @@ class ReportData:
     insights: Report
     assessment: dict[str, Any] | None
     assessed_on: dt.date | None
+    assessment_count: int
     medicines: list[Medicine]
     sources: list[str] = field(default_factory=list)
     video: list[tuple[dt.datetime, dict[str, Any]]] = field(default_factory=list)
@@ -140,43 +142,113 @@ class ReportData:
             return []
         return [u["sign"] for u in self.assessment.get("unchecked_warning_signs", [])]
 
+    @cached_property
+    def check_in_dates(self) -> set[dt.date]:
+        """Dates with a check-in (the days whose twitches are all logged)."""
+        return {d.date for d in self.days}
+
+    @property
+    def daily_cut(self) -> dt.date | None:
+        """The first date the daily table lists; earlier dates are summed by month."""
+        return self.last_day - dt.timedelta(days=DAILY_DAYS - 1) if self.last_day else None
+
+    @property
+    def weeks(self) -> list[Week]:
+        """The diary week by week, as the trend plot draws it."""
+        return weekly(self.per_date, self.check_in_dates)
+
     def monthly_rows(self) -> list[dict[str, Any]]:
-        """Months before the daily table's window, newest first: check-ins, twitches, per day."""
-        if self.last_day is None:
+        """Months before the daily table's window, newest first, counted from every twitch logged."""
+        cut = self.daily_cut
+        if cut is None:
             return []
-        cut = self.last_day - dt.timedelta(days=DAILY_DAYS - 1)
         counts = self.per_date
-        months: dict[str, list[int]] = {}
-        for d in self.days:
-            if d.date < cut:
-                months.setdefault(d.date.strftime("%Y-%m"), []).append(counts.get(d.date, 0))
-        return [
-            {"month": m, "days": len(v), "episodes": sum(v), "per_day": sum(v) / len(v)}
-            for m, v in sorted(months.items(), reverse=True)
-        ]
+        months: dict[str, set[dt.date]] = {}
+        for date in self.check_in_dates | set(counts):
+            if date < cut:
+                months.setdefault(date.strftime("%Y-%m"), set()).add(date)
+        rows = []
+        for month, dates in sorted(months.items(), reverse=True):
+            checked = [d for d in dates if d in self.check_in_dates]
+            rows.append(
+                {
+                    "month": month,
+                    "episodes": sum(counts.get(d, 0) for d in dates),
+                    "days_with_episodes": sum(1 for d in dates if counts.get(d, 0)),
+                    "days": len(checked),
+                    "per_day": sum(counts.get(d, 0) for d in checked) / len(checked) if checked else None,
+                }
+            )
+        return rows
 
     def daily_rows(self) -> list[dict[str, Any]]:
-        """One row per day with a check-in in the last DAILY_DAYS, newest first."""
+        """One row per day in the last DAILY_DAYS with a check-in or a twitch, newest first."""
+        cut = self.daily_cut
+        if cut is None:
+            return []
         counts = self.per_date
         strongest: dict[dt.date, int] = {}
         for e in self.episodes:
             if e.intensity is not None:
                 day = e.started_at.date()
                 strongest[day] = max(strongest.get(day, 0), e.intensity)
-        return [
-            {
-                "date": d.date,
-                "episodes": counts.get(d.date, 0),
-                "strongest": strongest.get(d.date),
-                "sleep": d.sleep_hours,
-                "stress": d.stress,
-                "caffeine": d.caffeine_drinks,
-                "alcohol": d.alcohol_drinks,
-                "tags": ", ".join(d.tags or ()),
-            }
-            for d in sorted(self.days, key=lambda d: d.date, reverse=True)
-            if self.last_day is None or (self.last_day - d.date).days < DAILY_DAYS
-        ]
+        records = {d.date: d for d in self.days}
+        rows = []
+        for date in sorted((d for d in self.check_in_dates | set(counts) if d >= cut), reverse=True):
+            d = records.get(date)
+            rows.append(
+                {
+                    "date": date,
+                    "checked_in": d is not None,
+                    "episodes": counts.get(date, 0),
+                    "strongest": strongest.get(date),
+                    "sleep": d.sleep_hours if d else None,
+                    "stress": d.stress if d else None,
+                    "caffeine": d.caffeine_drinks if d else None,
+                    "alcohol": d.alcohol_drinks if d else None,
+                    "tags": ", ".join(t.replace("_", " ") for t in d.tags or ()) if d else "",
+                }
+            )
+        return rows
+
+
+@dataclass(frozen=True)
+class Week:
+    """One week of the diary (Monday to Sunday): every twitch logged, and the rate on checked-in days."""
+
+    monday: dt.date
+    episodes: int
+    check_ins: int
+    per_day: float | None
+    """Twitches per day with a check-in; None for a week without check-ins (unknown, not zero)."""
+
+
+def weekly(counts: Mapping[dt.date, int], check_ins: Collection[dt.date]) -> list[Week]:
+    """Every week from the first entry to the last, gaps included (the trend plot and /progress)."""
+    dates = set(check_ins) | {d for d, n in counts.items() if n}
+    if not dates:
+        return []
+    week = min(dates) - dt.timedelta(days=min(dates).weekday())
+    out = []
+    while week <= max(dates):
+        span = [week + dt.timedelta(days=i) for i in range(7)]
+        known = [d for d in span if d in check_ins]
+        out.append(
+            Week(
+                week,
+                sum(counts.get(d, 0) for d in span),
+                len(known),
+                sum(counts.get(d, 0) for d in known) / len(known) if known else None,
+            )
+        )
+        week += dt.timedelta(days=7)
+    return out
+
+
+def source_titles(labels: list[str]) -> list[str]:
+    """Cited sources as a reader knows them: a seed article by its title, with its file name after."""
+    titles = {s.file: s.title for s in load_knowledge().sources.seeds}
+    return [f"{titles[label]} ({label})" if label in titles else label for label in labels]
 
 
 def gather(
@@ -231,7 +303,8 @@ def gather(
         else load_report(session, person_id, since, today),
         assessment=latest.result if latest else None,
         assessed_on=latest.at.date() if latest else None,
+        assessment_count=assessments.count(session, person_id),
         medicines=medicines,
-        sources=sources,
+        sources=source_titles(sources),
         video=videos.latest_results(session, person_id),
     )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-from collections.abc import Mapping
+from collections.abc import Sequence
 
 import matplotlib
 import numpy as np
@@ -12,8 +11,9 @@ import numpy as np
 matplotlib.use("svg")  # no display, no GUI toolkit: plain SVG text
 import matplotlib.pyplot as plt
 from markupsafe import Markup
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
-from nasalis.diary.records import DayRecord
+from nasalis.report.data import Week
 
 plt.rcParams.update(
     {
@@ -27,28 +27,27 @@ plt.rcParams.update(
 )
 
 
-def weekly_trend(counts: Mapping[dt.date, int], days: list[DayRecord]) -> Markup:
-    """Twitches per known day, week by week (a week without check-ins is a gap, not zero)."""
-    if not days:
+def weekly_trend(weeks: Sequence[Week], size: tuple[float, float] = (6.6, 1.9)) -> Markup:
+    """Twitches per day with a check-in, week by week (a week without check-ins is a gap, not zero).
+
+    `size` is in inches at 8 pt text: the report's page width by default; a phone wants a
+    narrower figure so that the text stays legible when the plot is scaled to the screen.
+    """
+    if not any(w.per_day is not None for w in weeks):
         return Markup("")
-    weeks: dict[dt.date, list[int]] = {}
-    for d in days:
-        monday = d.date - dt.timedelta(days=d.date.weekday())
-        weeks.setdefault(monday, []).append(counts.get(d.date, 0))
-    first, last = min(weeks), max(weeks)
-    xs, ys = [], []
-    week = first
-    while week <= last:
-        xs.append(week)
-        values = weeks.get(week)
-        ys.append(sum(values) / len(values) if values else float("nan"))
-        week += dt.timedelta(days=7)
-    fig, ax = plt.subplots(figsize=(6.6, 1.9))
-    ax.plot(np.array(xs, dtype="datetime64[D]"), ys, color="black", linewidth=1.2, marker="o", markersize=2.5)
+    xs = np.array([w.monday for w in weeks], dtype="datetime64[D]")
+    ys = [w.per_day if w.per_day is not None else float("nan") for w in weeks]
+    fig, ax = plt.subplots(figsize=size)
+    ax.plot(xs, ys, color="black", linewidth=1.2, marker="o", markersize=2.5)
     ax.set_ylabel("twitches per day")
     ax.set_ylim(bottom=0)
     ax.grid(axis="y", color="0.85", linewidth=0.6)
-    fig.autofmt_xdate(rotation=0, ha="center")
+    # Half a week of margin: a one-week diary still has a span for the date ticks.
+    ax.set_xlim(xs[0] - np.timedelta64(3, "D"), xs[-1] + np.timedelta64(4, "D"))
+    # About one date label an inch, written short ("Oct", "2026"), so a phone-sized plot stays legible.
+    locator = AutoDateLocator(maxticks=max(3, int(size[0])))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     fig.tight_layout()
     out = io.StringIO()
     fig.savefig(out, format="svg", metadata={"Date": None})

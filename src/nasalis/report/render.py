@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from nasalis import __version__
-from nasalis.report.data import ReportData
+from nasalis import __version__, wording
+from nasalis.report.data import DAILY_DAYS, ReportData
 from nasalis.report.plots import weekly_trend
 
 TEMPLATES = Path(__file__).parent / "templates"
 _ENV = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
 )
+_ENV.filters["number"] = wording.number  # "4 drinks", never "4.0"
 
 
 class PdfUnavailableError(RuntimeError):
@@ -28,14 +31,26 @@ LEVEL_WORDS = {
 }
 
 
-def to_html(data: ReportData) -> str:
+@dataclass(frozen=True)
+class Link:
+    """A link the web page of the report offers above it (never in the PDF)."""
+
+    href: str
+    label: str
+    download: bool = False
+    """Save what it answers as a file (named by the answer's Content-Disposition)."""
+
+
+def to_html(data: ReportData, links: Sequence[Link] = ()) -> str:
     """The report as one self-contained HTML page (styles inline in <style>, no network)."""
     template = _ENV.get_template("report.html")
     return template.render(
         r=data,
-        trend_svg=weekly_trend(data.per_date, data.days),
+        links=links,
+        trend_svg=weekly_trend(data.weeks),
         css=(TEMPLATES / "report.css").read_text("utf-8"),
         level_words=LEVEL_WORDS,
+        daily_days=DAILY_DAYS,
         version=__version__,
     )
 

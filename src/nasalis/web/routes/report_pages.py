@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from nasalis.report.data import gather
-from nasalis.report.render import PdfUnavailableError, to_html, to_pdf
+from nasalis.report.render import Link, PdfUnavailableError, to_html, to_pdf
 from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep
 
@@ -17,6 +17,15 @@ router = APIRouter(include_in_schema=False)
 # The report is one self-contained page with its styles inline (the PDF renderer needs them
 # so): it gets a policy of its own that allows those styles and nothing else at all.
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+
+LINKS = (
+    Link("/report?format=pdf", "Download the PDF", download=True),
+    # The export page serves the FHIR bundle as an attachment already: link to it, not a copy.
+    Link("/export?format=fhir", "Download the FHIR bundle (for a health record system)", download=True),
+    Link("/assessments", "Your assessments (delete a mistaken one)"),
+    Link("/", "Back to nasalis"),
+)
+"""What the web page offers above the report; the PDF is made without them."""
 
 
 @router.get("/report")
@@ -29,13 +38,12 @@ def report(
     """The doctor's report of the whole diary."""
     with store.read() as session:
         data = gather(session, viewer.person_id, today=local_now(request).date())
-    html = to_html(data)
     headers = {"content-security-policy": REPORT_CSP}
     if format == "pdf":
         headers["content-disposition"] = f'attachment; filename="nasalis-report-{data.generated_on}.pdf"'
         try:
-            pdf = to_pdf(html)
+            pdf = to_pdf(to_html(data))
         except PdfUnavailableError as exc:
             raise HTTPException(503, str(exc)) from None
         return Response(pdf, media_type="application/pdf", headers=headers)
-    return Response(html, media_type="text/html; charset=utf-8", headers=headers)
+    return Response(to_html(data, LINKS), media_type="text/html; charset=utf-8", headers=headers)
