@@ -10,10 +10,11 @@ from nasalis.knowledge import load_knowledge, search
 from nasalis.knowledge.models import Entry
 
 NEW_ENTRIES: dict[str, tuple[str, list[str]]] = {
-    "benign_fasciculation": (
+    "benign_twitching": (
         "condition",
         [
             "is it serious",
+            "benign fasciculation",
             "harmless twitching",
             "benign twitching",
             "muscle twitching",
@@ -61,9 +62,9 @@ def test_every_new_condition_says_when_to_get_help() -> None:
 
 
 def test_is_it_serious_finds_benign_twitching_first() -> None:
-    assert search("is it serious")[0].id == "benign_fasciculation"
-    assert search("mnd")[0].id == "benign_fasciculation"
-    summary = load_knowledge().entry("benign_fasciculation").summary.lower()
+    assert search("is it serious")[0].id == "benign_twitching"
+    assert search("mnd")[0].id == "benign_twitching"
+    summary = load_knowledge().entry("benign_twitching").summary.lower()
     for needed in ("weak", "wasting", "swallowing", "speaking", "very rarely"):
         assert needed in summary
 

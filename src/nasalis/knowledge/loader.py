@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -14,10 +15,13 @@ from nasalis.knowledge.models import (
     Citation,
     Contributor,
     Entry,
+    Level,
     Lexicon,
+    Plain,
     Question,
     RuleBook,
     Sources,
+    Worried,
 )
 
 ENTRY_FILES: dict[str, str] = {
@@ -43,8 +47,29 @@ KIND_TITLES: dict[str, str] = {
 """How each entry kind is titled wherever the knowledge base is browsed."""
 
 
+LINKED_KINDS: dict[str, str] = {"helps": "self_care", "see_doctor": "warning_sign"}
+"""Entry fields that list other entries -> the kind those entries must be."""
+
+
 class KnowledgeError(ValueError):
     """The knowledge base's data files are inconsistent; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Said:
+    """A plain sentence as shown to a person, with its sources by title."""
+
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CitedSource:
+    """One source of an entry as shown: its title, the seed file it is, the passages quoted."""
+
+    title: str
+    seed: str | None
+    passages: tuple[str, ...]
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: the lexicon index caches per instance
@@ -57,6 +82,7 @@ class Knowledge:
     rulebook: RuleBook
     contributors: tuple[Contributor, ...]
     questions: tuple[Question, ...]
+    worried: Worried
 
     @cached_property
     def by_id(self) -> dict[str, Entry]:
@@ -84,8 +110,65 @@ class Knowledge:
         return source_id
 
     def citation_label(self, citation: Citation) -> str:
-        """The label of one citation's source."""
+        """The label of one citation's source (a seed by file name, as the JSON cites it)."""
         return citation.seed or self.source_label(citation.guidance or "")
+
+    @cached_property
+    def _titles(self) -> dict[str, str]:
+        titles = {s.file: s.title for s in self.sources.seeds}
+        for g in self.sources.guidance:
+            titles[g.id] = titles[g.label] = g.label
+        return titles
+
+    def source_title(self, source: str) -> str:
+        """A source as a person reads it: a seed file name, guidance id or label -> its title."""
+        return self._titles.get(source, source)
+
+    def citation_title(self, citation: Citation) -> str:
+        """The title of one citation's source (the article's title for a seed)."""
+        return self.source_title(citation.seed or citation.guidance or "")
+
+    def cited(self, citations: Iterable[Citation]) -> tuple[CitedSource, ...]:
+        """Citations grouped by source, in order: each source once with all its passages."""
+        grouped: dict[str, list[Citation]] = {}
+        for c in citations:
+            grouped.setdefault(self.citation_title(c), []).append(c)
+        return tuple(
+            CitedSource(title, cs[0].seed, tuple(c.passage for c in cs if c.passage))
+            for title, cs in grouped.items()
+        )
+
+    def titles(self, citations: Iterable[Citation]) -> tuple[str, ...]:
+        """The titles of these citations' sources, each once, in order."""
+        return tuple(dict.fromkeys(self.citation_title(c) for c in citations))
+
+    def said(self, plain: Plain, text: str | None = None) -> Said:
+        """A plain sentence (or `text` resting on the same citations) with its source titles."""
+        return Said(text if text is not None else plain.says, self.titles(plain.cites))
+
+    def level_means(self, level: Level) -> Said | None:
+        """With whom and how fast a level sends a person to a doctor (None when it does not say)."""
+        means = self.rulebook.levels[level].means
+        return self.said(means) if means else None
+
+    def reassurance(self, level: Level, contributors: Sequence[str], unchecked: bool) -> Said | None:
+        """The plain reassurance for a result, or None where it would not be true.
+
+        True only for a self-care result with no warning sign left unchecked whose every
+        contributor is one the sentence names (stress, short sleep, caffeine...).
+        """
+        words = self.rulebook.reassurance
+        if level != "self_care" or unchecked or not set(contributors) <= set(words.triggers):
+            return None
+        named = [words.triggers[c] for c in contributors]
+        triggers = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+        text = words.says.format(triggers=triggers or words.no_triggers)
+        return Said(text, self.titles(words.cites))
+
+    def linked(self, entry: Entry, field: str) -> tuple[Entry, ...]:
+        """The entries an entry lists in `field` (helps, see_doctor or related)."""
+        ids: tuple[str, ...] = getattr(entry, field)
+        return tuple(self.by_id[i] for i in ids)
 
 
 def _read(name: str) -> Any:
@@ -117,6 +200,7 @@ def load_knowledge() -> Knowledge:
             "contributors.yaml", TypeAdapter(tuple[Contributor, ...]), _read("contributors.yaml")
         ),
         questions=_parse("questions.yaml", TypeAdapter(tuple[Question, ...]), _read("questions.yaml")),
+        worried=_parse("search.yaml", TypeAdapter(Worried), _read("search.yaml")["worried"]),
     )
     _cross_check(kb)
     return kb
@@ -135,8 +219,7 @@ def _cross_check(kb: Knowledge) -> None:
     ]
     seeds = {s.file for s in kb.sources.seeds}
     guidance = {g.id for g in kb.sources.guidance}
-    cited = [(e.id, c) for e in kb.entries for c in e.cites]
-    cited += [(m.id, c) for m in kb.lexicon.classes for c in m.cites]
+    cited = all_citations(kb)
     for owner, c in cited:
         if c.seed is not None and c.seed not in seeds:
             problems.append(f"{owner}: unknown seed {c.seed!r}")
@@ -185,5 +268,45 @@ def _cross_check(kb: Knowledge) -> None:
         for q in kb.questions
         if q.prerequisite is not None and q.prerequisite not in asked
     ]
+    problems += _link_problems(kb)
     if problems:
         raise KnowledgeError("; ".join(problems))
+
+
+def all_citations(kb: Knowledge) -> list[tuple[str, Citation]]:
+    """Every citation in the knowledge base, with the id of what makes it."""
+    cited = [(e.id, c) for e in kb.entries for c in e.cites]
+    cited += [(m.id, c) for m in kb.lexicon.classes for c in m.cites]
+    cited += [("reassurance", c) for c in kb.rulebook.reassurance.cites]
+    cited += [
+        (f"levels.{level}.means", c)
+        for level, text in kb.rulebook.levels.items()
+        if text.means
+        for c in text.means.cites
+    ]
+    return cited
+
+
+def _link_problems(kb: Knowledge) -> list[str]:
+    """Entries that list an unknown entry, or one of the wrong kind; an unknown search answer."""
+    problems = [
+        f"{e.kind} {e.id}: {field} names {i!r}, which is not a {kind} entry"
+        for e in kb.entries
+        for field, kind in LINKED_KINDS.items()
+        for i in getattr(e, field)
+        if i not in kb.by_id or kb.by_id[i].kind != kind
+    ]
+    problems += [
+        f"{e.kind} {e.id}: related names unknown {i!r}"
+        for e in kb.entries
+        for i in e.related
+        if i not in kb.by_id
+    ]
+    if kb.worried.answer not in kb.by_id:
+        problems.append(f"search.yaml: unknown answer {kb.worried.answer!r}")
+    problems += [
+        f"rules.yaml reassurance: unknown contributor {c!r}"
+        for c in kb.rulebook.reassurance.triggers
+        if c not in {x.id for x in kb.contributors}
+    ]
+    return problems

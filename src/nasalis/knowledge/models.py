@@ -46,6 +46,12 @@ class Entry(_Strict):
     when: Any = None
     """With `for`: shown only when this condition also holds (e.g. caffeine *in pregnancy*)."""
     kind: str = ""
+    helps: tuple[str, ...] = ()
+    """Ids of the self-care entries that help, shown as "What helps"."""
+    see_doctor: tuple[str, ...] = ()
+    """Ids of the warning-sign entries that mean "see a doctor", shown as a list."""
+    related: tuple[str, ...] = ()
+    """Ids of entries about the same thing from another side (e.g. the eyelid twitch)."""
 
 
 class SeedSource(_Strict):
@@ -110,10 +116,44 @@ class Lexicon(_Strict):
     drugs: tuple[Drug, ...]
 
 
+class Plain(_Strict):
+    """A sentence said in plain words to a person, with the sources it rests on."""
+
+    says: str
+    cites: tuple[Citation, ...] = Field(min_length=1)
+
+
 class LevelText(_Strict):
-    """The default headline of a triage level."""
+    """The default headline of a triage level, and what it means in practice."""
 
     headline: str
+    means: Plain | None = None
+    """With whom and how fast ("your GP, within days — not A&E"), for levels that send a
+    person to a doctor but not to emergency services."""
+
+
+class Reassurance(_Strict):
+    """The plain sentence said first on a self-care result where it is true."""
+
+    says: str
+    """One sentence; {triggers} is the contributors found, in words ("stress and caffeine")."""
+    no_triggers: str
+    """What {triggers} is when no contributor was found."""
+    triggers: dict[str, str]
+    """Contributor id -> its words, for every contributor the sentence is true with; a result
+    with any other contributor (a tic, a medicine, a deficiency...) gets no reassurance."""
+    cites: tuple[Citation, ...] = Field(min_length=1)
+
+
+class Worried(_Strict):
+    """How a worried search ("is it serious?") is answered (search.yaml)."""
+
+    words: tuple[str, ...] = Field(min_length=1)
+    """Words that make a search a worried one (matched as whole words, any case)."""
+    answer: str
+    """The entry that answers it first; the warning signs follow."""
+    filler: tuple[str, ...] = ()
+    """Words left out when looking for a warning sign the search names ("is", "my"...)."""
 
 
 class Rule(_Strict):
@@ -151,6 +191,7 @@ class RuleBook(_Strict):
     """The triage rules, the headline of each level, and the unchecked-signs wording."""
 
     levels: dict[Level, LevelText]
+    reassurance: Reassurance
     get_help: str
     """The always-shown line of when to get help ({emergency}, {urgent}: the rules' signs)."""
     unchecked: Unchecked

@@ -10,6 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from nasalis.assessment.result import AssessmentResult
+from nasalis.knowledge import load_knowledge
+from nasalis.knowledge.loader import Said
 
 STYLE = {
     "emergency": ("bold white on red", "EMERGENCY — CALL EMERGENCY SERVICES NOW"),
@@ -29,13 +31,26 @@ def _bullets(title: str, lines: Sequence[str | Text]) -> Group:
     return Group(Text(f"\n{title}", style="bold"), grid)
 
 
+def _said(said: Said, style: str = "") -> Text:
+    """A plain sentence with its sources by title under it."""
+    text = Text(said.text, style=style)
+    text.append(f"\nsources: {'; '.join(said.sources)}", style="dim")
+    return text
+
+
 def render_result(result: AssessmentResult, console: Console) -> None:
     """Print the result: level and headline first, then why, what to do, and sources."""
+    kb = load_knowledge()
     style, banner = STYLE[result.level]
-    parts: list[Text | Table | Group] = [
-        Text(f" {banner} ", style=style),
-        Text(f"\n{result.headline}\n"),
-    ]
+    parts: list[Text | Table | Group] = [Text(f" {banner} ", style=style)]
+    contributors = [c.id for c in result.contributors]
+    reassurance = kb.reassurance(result.level, contributors, bool(result.unchecked_warning_signs))
+    if reassurance:  # said first, and only where it is true for this result
+        parts.append(Text("\n").append_text(_said(reassurance, "bold")))
+    parts.append(Text(f"\n{result.headline}\n"))
+    means = kb.level_means(result.level)
+    if means:
+        parts.append(_said(means))
     if result.unchecked_warning_signs:
         parts.append(
             _bullets(
@@ -48,7 +63,7 @@ def render_result(result: AssessmentResult, console: Console) -> None:
         for r in result.reasons:
             line = Text(r.says)
             line.append(f"\nbecause: {', '.join(r.because)}", style="dim")
-            line.append(f"\nsources: {'; '.join(r.sources)}", style="dim")
+            line.append(f"\nsources: {'; '.join(kb.source_title(s) for s in r.sources)}", style="dim")
             why.append(line)
         parts.append(_bullets("Why", why))
     if result.contributors:
