@@ -96,6 +96,8 @@ def test_bad_flags_exit_2_name_the_flag_and_save_nothing(run, tmp_path: Path) ->
         (["day", "--stress", "-1"], "--stress"),
         (["day", "--factor", "pollen"], "--factor"),
         (["med", "add", "x", "--started", "May"], "--started"),
+        (["log", "--at", "2099-01-01T08:00:00+01:00"], "--at"),  # a twitch in the future
+        (["day", "--date", "2099-01-01", "--stress", "2"], "--date"),
     ]:
         done = run(*args, "--db", db)
         assert done.returncode == 2, args

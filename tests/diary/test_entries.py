@@ -34,7 +34,7 @@ def test_log_edit_delete_and_undo_each(store: Store) -> None:
     with store.read() as s:
         assert entries.episodes_between(s, me) == []
     with store.write() as s:
-        assert journal.undo_last(s, me) == f"undid: episode {first.id} deleted"
+        assert journal.undo_last(s, me) == "undid: twitch at 2026-03-02 08:15 deleted"  # its own local time
     with store.read() as s:
         assert [e.intensity for e in entries.episodes_between(s, me)] == [9]
     with store.write() as s:

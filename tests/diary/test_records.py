@@ -94,3 +94,26 @@ def test_empty_cells_are_unknown_and_custom_columns_are_factors() -> None:
     assert day.sleep_hours is None
     assert day.tags is None
     assert day.factors == {"pollen": 2.0}
+
+
+def test_a_twitch_or_a_day_in_the_future_is_refused_with_a_few_minutes_of_grace() -> None:
+    now = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
+    soon = (now + dt.timedelta(minutes=5)).isoformat()  # clocks differ by minutes: allowed
+    assert build_episode({"started_at": soon}, text=True, now=now).started_at.minute == 5
+    later = (now + dt.timedelta(hours=1)).isoformat()
+    with pytest.raises(FieldError, match="in the future") as refused:
+        build_episode({"started_at": later}, text=True, now=now)
+    assert refused.value.field == "started_at"
+    # Kiritimati (UTC+14) already has 2 June when UTC is at noon on 1 June: its today is allowed.
+    assert build_day({"date": "2026-06-02"}, text=True, now=now).date == dt.date(2026, 6, 2)
+    with pytest.raises(FieldError, match="in the future"):
+        build_day({"date": "2026-06-03"}, text=True, now=now)
+
+
+def test_every_bad_field_is_named_at_once() -> None:
+    with pytest.raises(FieldError) as refused:
+        build_day({"date": "2026-01-01", "stress": "15", "sleep_hours": "-1", "tags": "ok"}, text=True)
+    assert refused.value.errors == {
+        "sleep_hours": "must be from 0 to 24 (got -1)",
+        "stress": "must be from 0 to 10 (got 15)",
+    }

@@ -25,7 +25,8 @@ def violations(page: Page) -> list[str]:
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         WCAG,
     )
-    return [
-        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')[:160]}"
-        for v in result["violations"]
-    ]
+    found = []
+    for v in result["violations"]:
+        node = v["nodes"][0]
+        found.append(f"{v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '')[:160]}")
+    return found

@@ -81,6 +81,9 @@ def test_an_old_undo_takes_back_only_what_it_names(phone: tuple[Page, list[str]]
     page.goto("/")
     page.get_by_role("button", name="Twitch now").click()
     expect(page.get_by_text("Twitch logged.")).to_be_visible()
+    save = page.get_by_role("button", name="Save details").bounding_box()
+    assert save is not None
+    assert save["y"] + save["height"] <= PHONE["height"], save  # no scrolling to reach Save
     page.get_by_label("Stress today (0-10)").fill("6")
     page.get_by_role("button", name="Save check-in").click()
     expect(page.get_by_text("Check-in saved.")).to_be_visible()
@@ -88,7 +91,9 @@ def test_an_old_undo_takes_back_only_what_it_names(phone: tuple[Page, list[str]]
     expect(page.get_by_text("Twitch logged.")).to_be_visible()
     page.reload()  # Back and reload: the message and its Undo still name the twitch
     page.get_by_role("button", name="Undo").click()
-    expect(page.get_by_role("status")).to_contain_text(re.compile(r"Removed again: twitch at \d{4}-\d\d-\d\d \d\d:\d\d"))
+    expect(page.get_by_role("status")).to_contain_text(
+        re.compile(r"Removed again: twitch at \d{4}-\d\d-\d\d \d\d:\d\d")
+    )
     expect(page.get_by_role("heading", name="Today's twitches (0)")).to_be_visible()
     expect(page.get_by_label("Stress today (0-10)")).to_have_value("6")  # the check-in stays
     page.go_back()

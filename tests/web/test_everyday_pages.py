@@ -50,7 +50,9 @@ def test_undo_refuses_a_change_that_a_later_one_altered(personal: TestClient) ->
     personal.post("/day", data={"csrf_token": token, "stress": "8"})
     page = personal.get(first.headers["location"]).text
     assert 'action="/undo"' not in page  # undoing the first would wipe the second
-    refused = personal.post("/undo", data={"csrf_token": token, "change": _change_of(first.headers["location"])})
+    refused = personal.post(
+        "/undo", data={"csrf_token": token, "change": _change_of(first.headers["location"])}
+    )
     assert "can no longer be undone" in refused.text
     assert personal.get("/api/days").json()[0]["stress"] == 8
 
@@ -86,7 +88,10 @@ def test_check_in_errors_show_beside_each_field_and_keep_what_was_typed(personal
     for field in ("stress", "sleep_hours"):
         assert f'aria-invalid="true" aria-describedby="{field}-error"' in bad.text
         assert f'id="{field}-error"' in bad.text
-    assert 'id="caffeine_drinks" name="caffeine_drinks" type="number" min="0" step="1" inputmode="decimal" value="2"' in bad.text
+    assert (
+        'id="caffeine_drinks" name="caffeine_drinks" type="number" min="0" step="1" inputmode="decimal"'
+        ' value="2"' in bad.text
+    )
     assert "Must be from 0 to 10 (got 15)" in bad.text
     assert personal.get("/api/days").json() == []
 
@@ -106,7 +111,8 @@ def test_a_past_day_gets_a_twitch_and_a_check_in(personal: TestClient) -> None:
     assert bad_time.status_code == 422
     assert 'aria-describedby="time-error"' in bad_time.text
     saved = personal.post(
-        f"/diary/day/{yesterday}/check-in", data={"csrf_token": token, "sleep_hours": "6", "tags": "gym; cheese"}
+        f"/diary/day/{yesterday}/check-in",
+        data={"csrf_token": token, "sleep_hours": "6", "tags": "gym; cheese"},
     )
     assert saved.status_code == 200
     (day,) = personal.get("/api/days").json()

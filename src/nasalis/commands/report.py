@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from nasalis.commands.common import DbOption, SinceOption, date_option, fail, store_for, write_whole
+from nasalis.wording import plural
 
 
 def report_command(
@@ -36,5 +37,6 @@ def report_command(
         fail("No report was written.", [str(exc), "or write --out report.html"])
     write_whole(out, content, "No report was written.")
     typer.echo(
-        f"Wrote {out} ({len(data.episodes)} twitches, {data.days_with_check_in} days with a check-in)."
+        f"Wrote {out} ({plural(len(data.episodes), 'twitch', 'twitches')},"
+        f" {plural(data.days_with_check_in, 'day')} with a check-in)."
     )

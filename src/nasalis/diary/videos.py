@@ -12,6 +12,7 @@ from nasalis.diary import journal
 from nasalis.diary.entries import NotFoundError, episode_row, to_utc
 from nasalis.diary.models import Episode, Video
 from nasalis.diary.records import EpisodeRecord
+from nasalis.wording import plural
 
 
 def create(
@@ -109,7 +110,12 @@ def attach(session: Session, row: Video) -> list[int]:
         ids.append(episode.id)
     if ids:
         journal.record(
-            session, row.person_id, "add", "episodes", ids, f"{len(ids)} twitches from {row.filename}"
+            session,
+            row.person_id,
+            "add",
+            "episodes",
+            ids,
+            f"{plural(len(ids), 'twitch', 'twitches')} from {row.filename}",
         )
     return ids
 

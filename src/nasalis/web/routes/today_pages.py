@@ -32,6 +32,8 @@ from nasalis.web.templating import page
 router = APIRouter(include_in_schema=False)
 
 TODAY_ROWS = 50
+UNDO_BACK = ("/", "/diary", "/assessments", "/medicines", "/experiments", "/videos", "/settings")
+"""Pages an Undo may return to (each shows the message about what it undid)."""
 
 
 def shown_day(day: Any, units: str) -> dict[str, Any]:
@@ -162,9 +164,9 @@ def undo(store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
     """Take back the change the message named (or, without one, the latest change)."""
     raw = form.get("change")
     back = form.get("back")
-    target = back if isinstance(back, str) and (back == "/" or back.startswith("/diary")) else "/"
-    if not target.replace("/", "").replace("-", "").isalnum() and target != "/":
-        target = "/"
+    target = back if isinstance(back, str) and back.startswith(UNDO_BACK) else "/"
+    if target != "/" and not target.replace("/", "").replace("-", "").isalnum():
+        target = "/"  # only this app's own plain paths: never another site, never a query
     if isinstance(raw, str) and raw.isdigit() and len(raw) <= 18:
         with store.write() as session:
             done = journal.undo_change(session, viewer.person_id, int(raw))
