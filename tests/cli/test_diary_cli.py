@@ -128,8 +128,8 @@ def test_import_export_round_trip_and_bad_import(run, tmp_path: Path) -> None:  
     (folder / "episodes.csv").write_text("started_at,intensity,note\n2026-03-02T08:15:00Z,5,=HYPERLINK(1)\n")
     (folder / "days.csv").write_text("date,stress\n2026-03-02,3\n")
     first = run("import", str(folder), "--db", db)
-    assert "Imported 1 episodes and 1 days" in first.stdout
-    assert "1 episodes and 1 days were already there" in run("import", str(folder), "--db", db).stdout
+    assert "Imported 1 episode and 1 day" in first.stdout
+    assert "1 episode and 1 day were already there" in run("import", str(folder), "--db", db).stdout
     assert run("export", "--format", "csv", "--out", str(tmp_path / "csv"), "--db", db).returncode == 0
     assert "'=HYPERLINK(1)" in (tmp_path / "csv" / "episodes.csv").read_text()
     assert run("import", str(tmp_path / "csv"), "--db", db2).returncode == 0

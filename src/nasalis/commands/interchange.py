@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 
 from nasalis.commands.common import DbOption, fail, store_for, write_whole
-from nasalis.diary import entries
-from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import InterchangeError, read_any, write_bundle, write_folder
+from nasalis.diary.importer import EXTRA_NOUNS, ImportResult, import_bundle
+from nasalis.diary.interchange import Bundle, InterchangeError, read_any, write_bundle, write_folder
+from nasalis.diary.transfer import diary_of
+from nasalis.wording import plural
 
 
 def import_command(
@@ -28,11 +29,29 @@ def import_command(
         fail("Nothing was imported:", [str(exc)])
     store = store_for(db)
     result = import_bundle(store, store.person_id(), bundle, label=f"import of {path.name}")
-    typer.echo(
-        f"Imported {result.episodes_added} episodes and {result.days_added} days"
-        f" ({result.episodes_skipped} episodes and {result.days_skipped} days were already there)."
-        " nasalis undo takes the whole import back."
-    )
+    typer.echo(f"{imported_summary(result)} nasalis undo takes the whole import back.")
+
+
+def imported_summary(result: ImportResult) -> str:
+    """What an import added and what was already there, in words that agree with the numbers."""
+    added = [plural(result.episodes_added, "episode"), plural(result.days_added, "day")]
+    added += [plural(n, one, many) for n, one, many in result.extras_added]
+    skipped = f"{plural(result.episodes_skipped, 'episode')} and {plural(result.days_skipped, 'day')}"
+    return f"Imported {_listed(added)} ({skipped} were already there)."
+
+
+def counted(diary: Bundle, with_extras: bool) -> str:
+    """How much an export wrote: episodes and days, and for a bundle its medicines, notes and so on."""
+    parts = [plural(len(diary.episodes), "episode"), plural(len(diary.days), "day")]
+    if with_extras:
+        for key, (one, many) in EXTRA_NOUNS.items():
+            if getattr(diary.extras, key):
+                parts.append(plural(len(getattr(diary.extras, key)), one, many))
+    return _listed(parts)
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 class Format(StrEnum):
@@ -58,18 +77,16 @@ def export_command(
         fail("Nothing was exported.", [f"--out: {out} is a file; csv export writes a folder"])
     store = store_for(db)
     with store.read() as session:
-        person = store.person_id()
-        eps = [entries.episode_record(e) for e in entries.episodes_between(session, person)]
-        days = [entries.day_record(d) for d in entries.days_between(session, person)]
+        diary = diary_of(session, store.person_id())
     try:
         if format_ is Format.csv:
-            write_folder(out, eps, days)
+            write_folder(out, diary.episodes, diary.days)
         else:
             out.parent.mkdir(parents=True, exist_ok=True)
-            write_bundle(out, eps, days)
+            write_bundle(out, diary.episodes, diary.days, diary.extras)
     except OSError as exc:
         fail("Nothing was exported.", [f"--out: {exc}"])
-    typer.echo(f"Exported {len(eps)} episodes and {len(days)} days to {out}.")
+    typer.echo(f"Exported {counted(diary, with_extras=format_ is Format.json)} to {out}.")
 
 
 def export_fhir_file(out: Path, db: str | None) -> None:

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy.orm import Session
 
-from nasalis.diary import journal
+from nasalis.diary import journal, preferences
 from nasalis.diary.entries import day_row, episode_row
-from nasalis.diary.interchange import Bundle
-from nasalis.diary.models import Day, Episode, utcnow
+from nasalis.diary.interchange import Bundle, Extras, MedicineRecord
+from nasalis.diary.models import (
+    Assessment,
+    Base,
+    Day,
+    Episode,
+    Experiment,
+    Medication,
+    Note,
+    Preferences,
+    utcnow,
+)
 from nasalis.diary.store import Store
+from nasalis.knowledge import match_medication
 
 
 @dataclass(frozen=True)
@@ -22,10 +35,38 @@ class ImportResult:
     days_added: int
     episodes_skipped: int
     days_skipped: int
+    medications_added: int = 0
+    notes_added: int = 0
+    assessments_added: int = 0
+    experiments_added: int = 0
+    extras_skipped: int = 0
+    """Medicines, notes, assessments and experiments that were already in the diary."""
+    settings_added: bool = False
+    """Whether the bundle's settings were taken (only when the diary had none of its own)."""
+
+    @property
+    def anything_added(self) -> bool:
+        """Whether the import changed the diary at all (else there is nothing to undo)."""
+        return bool(self.episodes_added or self.days_added or self.extras_added or self.settings_added)
+
+    @property
+    def extras_added(self) -> list[tuple[int, str, str]]:
+        """(count, noun, plural noun) of each kind of extra the import added, those it added only."""
+        counts = [(getattr(self, f"{key}_added"), *nouns) for key, nouns in EXTRA_NOUNS.items()]
+        return [(n, one, many) for n, one, many in counts if n]
+
+
+EXTRA_NOUNS = {
+    "medications": ("medicine", "medicines"),
+    "notes": ("note", "notes"),
+    "assessments": ("assessment", "assessments"),
+    "experiments": ("experiment", "experiments"),
+}
+"""How a message names each kind of extra, one and many."""
 
 
 def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "import") -> ImportResult:
-    """Add every episode and day not yet in the diary; all or nothing."""
+    """Add every episode, day and extra not yet in the diary; all or nothing."""
     with store.write() as session:
         have_episodes = set(
             session.scalars(select(Episode.started_at_utc).where(Episode.person_id == person_id))
@@ -38,17 +79,25 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
             if row["started_at_utc"] not in have_episodes
         ]
         day_rows = [day_row(person_id, d) for d in bundle.days if d.date not in have_days]
-        for row in (*episode_rows, *day_rows):
-            row["created_at"] = now
+        extra_rows = _new_extras(session, person_id, bundle.extras)
+        tables: list[tuple[type[Base], list[dict[str, Any]]]] = [
+            (Episode, episode_rows),
+            (Day, day_rows),
+            *extra_rows.items(),
+        ]
+        for model, rows in tables:
+            if "created_at" in model.__table__.columns:  # an assessment has only its own time
+                for row in rows:
+                    row["created_at"] = now
         # Undo finds an import's rows by person, id range and the import's own created_at
         # stamp, so the journal need not list (or re-read) every id.
         added: dict[str, dict[str, object]] = {}
         connection = session.connection()
-        for model, rows in ((Episode, episode_rows), (Day, day_rows)):
+        for model, rows in tables:
             if rows:
-                first = (session.scalar(select(func.max(model.id))) or 0) + 1
+                first = (session.scalar(select(func.max(model.id))) or 0) + 1  # type: ignore[attr-defined]
                 _insert_many(connection, cast(Table, model.__table__), rows)
-                last = session.scalar(select(func.max(model.id)))
+                last = session.scalar(select(func.max(model.id)))  # type: ignore[attr-defined]
                 added[model.__tablename__] = {"from": first, "to": last, "created_at": now.isoformat()}
         if added:
             journal.record(
@@ -60,12 +109,75 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
                 f"{label}: {len(episode_rows)} episodes, {len(day_rows)} days",
                 [added],
             )
+        settings_added = _take_settings(session, person_id, bundle.extras.settings)
+    extras = bundle.extras
+    offered = len(extras.medications) + len(extras.notes) + len(extras.assessments) + len(extras.experiments)
     return ImportResult(
         episodes_added=len(episode_rows),
         days_added=len(day_rows),
         episodes_skipped=len(bundle.episodes) - len(episode_rows),
         days_skipped=len(bundle.days) - len(day_rows),
+        medications_added=len(extra_rows[Medication]),
+        notes_added=len(extra_rows[Note]),
+        assessments_added=len(extra_rows[Assessment]),
+        experiments_added=len(extra_rows[Experiment]),
+        extras_skipped=offered - sum(len(rows) for rows in extra_rows.values()),
+        settings_added=settings_added,
     )
+
+
+def _new_extras(session: Session, person_id: int, extras: Extras) -> dict[type[Base], list[dict[str, Any]]]:
+    """Rows for the medicines, notes, assessments and experiments the diary does not have yet.
+
+    Each is matched on what names it: a medicine on its name and start, a note on its time
+    and text, an assessment on its time, an experiment on its title and start.
+    """
+    mine = {"person_id": person_id}
+    have_meds = set(session.execute(select(Medication.name, Medication.started_on).filter_by(**mine)))
+    have_notes = set(session.execute(select(Note.written_at, Note.text).filter_by(**mine)))
+    have_assessments = set(session.scalars(select(Assessment.at).filter_by(**mine)))
+    have_experiments = set(session.execute(select(Experiment.title, Experiment.start_date).filter_by(**mine)))
+    medicines = [_medicine_row(m) for m in extras.medications if (m.name, m.started_on) not in have_meds]
+    notes = [
+        {"written_at": _utc(n.written_at), "text": n.text}
+        for n in extras.notes
+        if (_utc(n.written_at), n.text) not in have_notes
+    ]
+    assessments = [
+        {"at": _utc(a.at), "level": a.level, "intake": a.intake, "result": a.result}
+        for a in extras.assessments
+        if _utc(a.at) not in have_assessments
+    ]
+    experiments = [
+        {**vars(e), "schedule": list(e.schedule)}
+        for e in extras.experiments
+        if (e.title, e.start_date) not in have_experiments
+    ]
+    rows = {Medication: medicines, Note: notes, Assessment: assessments, Experiment: experiments}
+    return {model: [{**mine, **row} for row in found] for model, found in rows.items()}
+
+
+def _medicine_row(m: MedicineRecord) -> dict[str, Any]:
+    """A medicine's columns, matched to the lexicon as one typed in would be."""
+    match = match_medication(m.name)
+    return {
+        **vars(m),
+        "matched": match.drug.name if match else None,
+        "drug_class": match.klass.id if match else None,
+    }
+
+
+def _utc(instant: dt.datetime) -> dt.datetime:
+    """An instant as the store keeps it: naive UTC."""
+    return instant.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _take_settings(session: Session, person_id: int, settings: dict[str, Any] | None) -> bool:
+    """The bundle's settings, if this diary has none saved: an import never overwrites yours."""
+    if settings is None or session.get(Preferences, person_id) is not None:
+        return False
+    session.add(Preferences(person_id=person_id, data={**preferences.DEFAULTS, **settings}))
+    return True
 
 
 def _insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

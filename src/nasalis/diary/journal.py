@@ -127,13 +127,13 @@ def _revert(session: Session, person_id: int, change: Change) -> None:
     if change.action == "import":
         for table, span in (change.before or [{}])[0].items():
             imported: Any = TABLES[table]
-            session.execute(
-                delete(imported).where(
-                    imported.person_id == person_id,
-                    imported.id.between(span["from"], span["to"]),
-                    imported.created_at == dt.datetime.fromisoformat(span["created_at"]),
-                )
+            query = delete(imported).where(
+                imported.person_id == person_id, imported.id.between(span["from"], span["to"])
             )
+            if getattr(imported, "created_at", None) is not None and span.get("created_at"):
+                # Rows made later in that id range (ids can be reused) are not the import's.
+                query = query.where(imported.created_at == dt.datetime.fromisoformat(span["created_at"]))
+            session.execute(query)
     else:
         model = TABLES[change.table_name]
         if change.action == "add":

@@ -2,56 +2,87 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, UploadFile
+from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import InterchangeError
+from nasalis.diary.interchange import Bundle, InterchangeError
 from nasalis.diary.transfer import export_bytes, read_upload
+from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
 from nasalis.web.schemas import ImportOut
 
 router = APIRouter(prefix="/api", tags=["import and export"])
 
 
-async def import_upload(store: StoreDep, person_id: int, file: UploadFile) -> dict[str, Any]:
-    """Read an uploaded diary file and import it, all or nothing; 422 naming line and column."""
-    data = await file.read()
-    try:
-        bundle = read_upload(file.filename or "upload", data)
-    except InterchangeError as exc:
-        raise HTTPException(422, f"Nothing was imported: {exc}") from None
-    result = import_bundle(store, person_id, bundle, label=f"import of {file.filename}")
-    return asdict(result)
+class ImportReport(ImportOut):
+    """What an import added, with the medicines, notes, assessments and experiments of a bundle."""
+
+    medications_added: int
+    notes_added: int
+    assessments_added: int
+    experiments_added: int
+    extras_skipped: int
+    settings_added: bool
 
 
-@router.post("/import", response_model=ImportOut, summary="Import a diary file (all or nothing)")
+async def read_file(file: UploadFile) -> Bundle:
+    """An uploaded diary file, parsed and checked; InterchangeError names file, line and column."""
+    return read_upload(file.filename or "upload", await file.read())
+
+
+def import_label(file: UploadFile) -> str:
+    """How the journal (and the Undo message) names an import."""
+    return f"import of {file.filename or 'upload'}"
+
+
+@router.post("/import", response_model=ImportReport, summary="Import a diary file (all or nothing)")
 async def api_import(file: UploadFile, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
     """A .json bundle, episodes.csv, days.csv, or a .zip with the CSVs; re-importing adds nothing."""
-    return await import_upload(store, viewer.person_id, file)
+    try:
+        bundle = await read_file(file)
+    except InterchangeError as exc:
+        raise HTTPException(422, f"Nothing was imported: {exc}") from None
+    return asdict(import_bundle(store, viewer.person_id, bundle, label=import_label(file)))
 
 
-MEDIA = {"json": "application/json", "csv": "application/zip", "fhir": "application/fhir+json"}
+EXPORTS = {
+    "json": ("application/json", "json"),
+    "csv": ("application/zip", "zip"),
+    "fhir": ("application/fhir+json", "fhir.json"),
+}
+"""Each export's content type and file name ending."""
 
 
-def export_response(store: StoreDep, person_id: int, kind: str) -> Response:
-    """The whole diary as a download."""
+def export_name(kind: str, on: dt.date) -> str:
+    """The download's file name: nasalis-diary-2026-03-02.json, .zip or .fhir.json."""
+    return f"nasalis-diary-{on.isoformat()}.{EXPORTS[kind][1]}"
+
+
+def export_response(request: Request, store: StoreDep, person_id: int, kind: str) -> Response:
+    """The whole diary as a download (an attachment: a browser saves it, never shows it)."""
     with store.read() as session:
         if kind == "fhir":
             from nasalis.report.fhir import export_fhir  # fhir.resources loads only when asked for
 
-            name, data = "nasalis-diary-fhir.json", export_fhir(session, person_id)
+            data = export_fhir(session, person_id)
         else:
-            name, data = export_bytes(session, person_id, kind)
-    media = MEDIA[kind]
-    return Response(data, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
+            data = export_bytes(session, person_id, kind)
+    name = export_name(kind, local_now(request).date())
+    return Response(
+        data,
+        media_type=EXPORTS[kind][0],
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get("/export", summary="Export the whole diary", response_class=Response)
 def api_export(
+    request: Request,
     store: StoreDep,
     viewer: ViewerDep,
     format: Annotated[
@@ -60,4 +91,4 @@ def api_export(
     ] = "json",
 ) -> Response:
     """Everything, in the diary contract's formats."""
-    return export_response(store, viewer.person_id, format)
+    return export_response(request, store, viewer.person_id, format)

@@ -9,36 +9,59 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.engine import make_url
 
 from nasalis.config import default_db_url
-from nasalis.diary import preferences
+from nasalis.diary import journal, preferences
+from nasalis.diary.importer import import_bundle
+from nasalis.diary.interchange import InterchangeError, bundle_formats, formats
 from nasalis.diary.records import FieldError
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep, get_settings
-from nasalis.web.routes.transfer_api import export_response, import_upload
+from nasalis.web.routes.transfer_api import EXPORTS, export_response, import_label, read_file
 from nasalis.web.templating import page
 
 router = APIRouter(include_in_schema=False)
 
 
+def _import_context(**values: object) -> dict[str, object]:
+    """What the import page shows beside its form: the formats, and a result or errors."""
+    return {
+        "result": None,
+        "change": None,
+        "formats": formats(),
+        "bundle_formats": bundle_formats(),
+        **values,
+    }
+
+
 @router.get("/import", response_class=HTMLResponse)
 def import_page(request: Request, viewer: ViewerDep) -> HTMLResponse:
-    """Upload a diary file."""
-    return page(request, "import.html", {"error": None, "result": None})
+    """Upload a diary file; which files and columns it may have."""
+    return page(request, "import.html", _import_context())
+
+
+@router.get("/import/formats", response_class=HTMLResponse)
+def import_formats_page(request: Request, viewer: ViewerDep) -> HTMLResponse:
+    """Every file, column and bundle key an import reads."""
+    return page(request, "import.html", _import_context(full=True))
 
 
 @router.post("/import", response_class=HTMLResponse)
 async def import_file(request: Request, store: StoreDep, viewer: WriterDep, file: UploadFile) -> HTMLResponse:
-    """Import it, all or nothing; errors name the file, line and column."""
+    """Import it, all or nothing; an error is shown beside the file field, naming file and line."""
     try:
-        result = await import_upload(store, viewer.person_id, file)
-    except HTTPException as exc:
-        return page(request, "import.html", {"error": exc.detail, "result": None}, 422)
-    return page(request, "import.html", {"error": None, "result": result})
+        bundle = await read_file(file)
+    except InterchangeError as exc:
+        errors = {"file": f"Nothing was imported. {exc}"}
+        return page(request, "import.html", _import_context(errors=errors), 422)
+    result = import_bundle(store, viewer.person_id, bundle, label=import_label(file))
+    with store.read() as session:
+        change = journal.latest_change_id(session, viewer.person_id) if result.anything_added else None
+    return page(request, "import.html", _import_context(result=result, change=change))
 
 
 @router.get("/export", response_class=HTMLResponse)
 def export_page(request: Request, store: StoreDep, viewer: ViewerDep, format: str | None = None) -> Response:
     """Choose a format; with ?format=json|csv|fhir, the download itself."""
-    if format in ("json", "csv", "fhir"):
-        return export_response(store, viewer.person_id, format)
+    if format in EXPORTS:
+        return export_response(request, store, viewer.person_id, format)
     if format is not None:
         raise HTTPException(422, "format: must be json, csv or fhir")
     return page(request, "export.html", {})
