@@ -33,6 +33,12 @@ def test_insights_json_finds_the_trigger_and_rich_view_runs(tmp_path: Path) -> N
     assert result["time_of_day"]["peak_hour"] == 9
     since = json.loads(nasalis_process("insights", "--json", "--since", "2026-03-01", "--db", db).stdout)
     assert since["days_analysed"] == 120 - 59
-    view = nasalis_process("insights", "--db", db)
-    assert "likely trigger" in view.stdout
+    view = nasalis_process("insights", "--db", db).stdout
+    first = view.splitlines()[1]  # plain sentences first, the statistics after
+    assert first.startswith("• On days with one more coffee, energy drink or strong tea you had about 1.")
+    assert view.index("as many twitches") < view.index("The statistics")
+    assert "Likely trigger" in view
+    assert "caffeinated drinks" in view
+    for internal in ("likely_trigger", "caffeine_drinks", "sleep_hours", "tag:", "1 twitches", "1 days"):
+        assert internal not in view, internal
     assert nasalis_process("insights", "--since", "March", "--db", db).returncode == 2

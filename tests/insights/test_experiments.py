@@ -9,7 +9,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from nasalis.insights.experiments import Plan, analyse, plan, where
+from nasalis.insights.experiments import TOO_FEW, Plan, analyse, plan, where
 from nasalis.insights.frames import daily_frame
 from tests.insights.simulator import simulate
 
@@ -76,3 +76,24 @@ def test_before_the_end_it_is_not_finished() -> None:
     midway = analyse(p, _diary_following(p, 0.4, seed=5), START + dt.timedelta(days=16))  # type: ignore[arg-type]
     assert midway.verdict == "not finished"
     assert midway.finished is False
+
+
+def test_a_stopped_experiment_is_judged_on_the_days_it_ran() -> None:
+    p = plan("no coffee", START, pairs=3, rng=random.Random(1))
+    frame = _diary_following(p, 0.4, seed=2)
+    stop = START + dt.timedelta(days=27)  # two of three pairs lived
+    after = p.end + dt.timedelta(days=30)
+    stopped = analyse(p, frame, after, stopped_on=stop)  # type: ignore[arg-type]
+    assert stopped.verdict == "helps"  # once "not finished" for ever
+    assert stopped.days_a == stopped.days_b == 10  # 2 blocks each of 7 days minus 2 settling-in days
+    assert stopped.finished is False
+    early = analyse(p, frame, after, stopped_on=START + dt.timedelta(days=3))  # type: ignore[arg-type]
+    assert (early.verdict, early.rate_ratio) == (TOO_FEW, None)
+
+
+def test_an_experiment_that_ended_with_too_few_days_says_so_not_no_effect() -> None:
+    p = plan("no coffee", START, pairs=2, rng=random.Random(4))
+    empty = daily_frame([], [])
+    ended = analyse(p, empty, p.end + dt.timedelta(days=1))
+    assert (ended.verdict, ended.days_a, ended.days_b) == (TOO_FEW, 0, 0)  # was "no clear effect"
+    assert analyse(p, empty, START - dt.timedelta(days=1)).verdict == "not started"

@@ -6,7 +6,7 @@ import json
 
 from nasalis.diary.vocab import DAY_FACTORS
 from nasalis.insights.frames import daily_frame, lagged
-from nasalis.insights.triggers import MIN_DAYS, analyse
+from nasalis.insights.triggers import FACTOR_WORDS, MIN_DAYS, VERDICT_WORDS, analyse, factor_name
 from tests.insights.simulator import Effect, simulate
 
 
@@ -86,3 +86,46 @@ def test_missing_days_are_unknown_not_zero() -> None:
     assert len(frame) == 35
     lag1 = lagged(frame, "stress", 1)
     assert lag1.isna().sum() == 2  # the first day, and the day after the gap
+
+
+def test_a_factor_that_never_varies_asks_for_no_day_count() -> None:
+    diary = simulate(90, [], seed=2)
+    never = [type(d)(**{**d.__dict__, "allergy_symptoms": False}) for d in diary.days]
+    result = analyse(daily_frame(never, diary.episode_dates))
+    allergy = [f for f in result.factors if f.factor == "allergy_symptoms"]
+    assert [f.lag_days for f in allergy] == [0, 1]
+    for f in allergy:
+        assert (f.verdict, f.does_not_vary, f.days_needed) == ("not_enough_data", True, None)
+        shown = f.to_json()
+        assert shown["does_not_vary"] is True
+        assert "more_days_needed" not in shown  # was 4 x 90 = 360 more days of a factor never there
+    assert any(
+        note.startswith("Sneezing or a runny nose: the same on every day so far, so it cannot be tested")
+        for note in result.notes
+    )
+    assert not any("more days of check-ins" in note for note in result.notes)
+    varying = analyse(daily_frame(diary.days, diary.episode_dates))
+    assert not any(f.does_not_vary for f in varying.factors)
+    assert all("does_not_vary" not in f.to_json() for f in varying.factors)  # optional: only when true
+
+
+def test_the_notes_count_the_same_tests_as_the_page() -> None:
+    # "8 tests" in the note and "the other 14" on the page counted different things.
+    diary = simulate(40, [], seed=5)
+    # Stress left blank on 25 days: its two tests wait for data while the others run.
+    days = [type(d)(**{**d.__dict__, "stress": None}) if i < 25 else d for i, d in enumerate(diary.days)]
+    result = analyse(daily_frame(days, diary.episode_dates))
+    ran = sum(f.p is not None for f in result.factors)
+    assert 0 < ran < len(result.factors)
+    said = f"{ran} of the {len(result.factors)} tests had enough data"
+    assert any(note.startswith(said) for note in result.notes)
+    assert not any("likely_" in note or "_" in note for note in result.notes)  # verdicts in words
+
+
+def test_every_day_factor_and_verdict_has_words() -> None:
+    assert set(FACTOR_WORDS) == set(DAY_FACTORS)
+    assert {"likely_trigger", "likely_protective", "possible", "no_evidence", "not_enough_data"} <= set(
+        VERDICT_WORDS
+    )
+    assert factor_name("tag:long_drive") == "“long drive” (tag)"
+    assert factor_name("magnesium_mg") == "magnesium mg"

@@ -125,3 +125,40 @@ def test_yesterday_is_filled_in_from_the_calendar_with_the_keyboard(phone: tuple
     page.get_by_role("button", name="Undo").click()
     expect(page.get_by_text(re.compile("Removed again: check-in for"))).to_be_visible()
     expect(page.get_by_label("Tags")).to_have_value("")
+
+
+PAGES = [
+    "/",
+    "/diary",
+    f"/diary/day/{dt.date.today().isoformat()}",
+    "/progress",
+    "/insights",
+    "/experiments",
+    "/videos",
+    "/assess",
+    "/assessments",
+    "/medicines",
+    "/learn",
+    "/import",
+    "/export",
+    "/settings",
+]
+
+
+def test_every_page_fits_a_phone_passes_axe_and_logs_no_policy_errors(phone: tuple[Page, list[str]]) -> None:
+    page, console = phone
+    page.goto("/")
+    page.get_by_role("button", name="Twitch now").click()  # a diary with something in it
+    expect(page.get_by_text("Twitch logged.")).to_be_visible()
+    failures: dict[str, list[str]] = {}
+    for path in PAGES:
+        console.clear()
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        found = violations(page)
+        if page.evaluate("() => document.documentElement.scrollWidth") > PHONE["width"]:
+            found.append("wider than the phone")
+        found += [m for m in console if "Content Security Policy" in m or "Refused" in m]
+        if found:
+            failures[path] = found
+    assert failures == {}, "\n".join(f"{p}: {f}" for p, f in failures.items())

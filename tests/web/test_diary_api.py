@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -104,11 +105,15 @@ def test_import_export_round_trip_and_all_or_nothing(personal: TestClient) -> No
 
 def test_experiments_api(personal: TestClient) -> None:
     started = personal.post(
-        "/api/experiments", json={"title": "no caffeine after noon", "start": "2026-01-05"}
+        "/api/experiments", json={"title": "no caffeine after noon", "start": dt.date.today().isoformat()}
     )
     assert started.status_code == 201, started.text
     assert sorted(started.json()["schedule"]) == ["A", "A", "B", "B"]
     assert personal.post("/api/experiments", json={"title": "x", "block_days": 1}).status_code == 422
+    # Started in the past, it would at once be "no clear effect" on no days at all.
+    past = personal.post("/api/experiments", json={"title": "late", "start": "2020-01-06"})
+    assert past.status_code == 422
+    assert "start" in past.text
     listed = personal.get("/api/experiments").json()
     assert listed["experiments"][0]["title"] == "no caffeine after noon"
     assert personal.get("/api/insights").json()["experiments"] == listed["experiments"]

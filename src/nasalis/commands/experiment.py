@@ -12,6 +12,14 @@ import typer
 from nasalis.commands.common import DbOption, date_option, fail, store_for
 from nasalis.diary.store import Store
 from nasalis.insights import running
+from nasalis.wording import plural
+
+FLAGS = {
+    "title": "TITLE",
+    "start": "--start",
+    "pairs/block_days/washout_days": "--pairs/--block-days/--washout-days",
+}
+"""The option a person typed for each field an experiment can be refused on."""
 
 app = typer.Typer(
     help="N-of-1 experiments: test a suspected trigger in randomised weeks.", no_args_is_help=True
@@ -37,18 +45,22 @@ def start_command(
 ) -> None:
     """Plan a randomised ABAB experiment of 1-week blocks."""
     given = date_option("--start", start, "No experiment was started.")
-    first = given or dt.date.today() + dt.timedelta(days=1)
+    today = dt.date.today()
+    first = given or today + dt.timedelta(days=1)
     store = store_for(db)
     try:
         with store.write() as session:
-            p = running.start(session, store.person_id(), title, first, pairs, block_days, washout_days)
+            p = running.start(
+                session, store.person_id(), title, first, pairs, block_days, washout_days, today
+            )
+            planned = running.under_way(session, store.person_id(), today)
+            said = running.state_sentence(planned, today) if planned else ""
     except running.ExperimentError as exc:
-        flags = {"title": "TITLE", "pairs/block_days/washout_days": "--pairs/--block-days/--washout-days"}
-        where = flags.get(exc.field or "", "")
+        where = FLAGS.get(exc.field or "", "")
         fail("No experiment was started.", [f"{where}: {exc}" if where else str(exc)])
     blocks = " ".join(p.schedule)
     typer.echo(
-        f"Planned '{p.title}': {p.start} to {p.end}, blocks of {p.block_days} days in the order {blocks}"
+        f"'{p.title}' is {said}: {p.start} to {p.end}, blocks of {p.block_days} days in the order {blocks}"
     )
     typer.echo("(B = do the change, A = live as usual; the order was drawn at random).")
     typer.echo(
@@ -58,21 +70,46 @@ def start_command(
 
 @app.command("status")
 def status_command(db: DbOption = None) -> None:
-    """What today is in the running experiment."""
+    """What today is in the planned or running experiment."""
     message = reminder(store_for(db))
-    typer.echo(message or 'No experiment is running. Start one with: nasalis experiment start "..."')
+    typer.echo(
+        message or 'No experiment is planned or running. Start one with: nasalis experiment start "..."'
+    )
+
+
+def _agreed(question: str) -> bool:
+    """Ask yes/no; anything but a yes, or no answer at all (end of input), is a no."""
+    try:
+        return typer.confirm(question, default=False)
+    except typer.Abort:
+        typer.echo("")
+        return False
 
 
 @app.command("stop")
-def stop_command(db: DbOption = None) -> None:
-    """End the running experiment early."""
+def stop_command(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Stop without asking.")] = False,
+    db: DbOption = None,
+) -> None:
+    """End the planned or running experiment early (it asks first; --yes does not)."""
     store = store_for(db)
+    today = dt.date.today()
+    with store.read() as session:
+        found = running.under_way(session, store.person_id(), today)
+        said = running.state_sentence(found, today) if found else ""
+    if found is None:
+        fail("Nothing was stopped.", ["no experiment is planned or running"])
+    question = f"Stop '{found.title}' ({said})? The days so far stay in your diary and are analysed."
+    if not yes and not _agreed(question):
+        typer.echo("Nothing was stopped.")
+        return
     try:
         with store.write() as session:
-            stopped = running.stop(session, store.person_id(), dt.date.today())
+            stopped = running.stop(session, store.person_id(), today)
+            ended = running.state_sentence(stopped, today)
     except running.ExperimentError as exc:
         fail("Nothing was stopped.", [str(exc)])
-    typer.echo(f"Stopped '{stopped.title}'. nasalis undo takes that back.")
+    typer.echo(f"'{stopped.title}' is {ended}. nasalis undo takes that back.")
 
 
 @app.command("result")
@@ -95,7 +132,7 @@ def result_command(
         if r["rate_ratio"] is not None:
             interval = f"{r['ci_low']:.2f}-{r['ci_high']:.2f}"
             effect = f"twitches x{r['rate_ratio']:.2f} with the change (95% interval {interval})"
-        typer.echo(
-            f"{r['title']} ({r['start']} to {r['end']}): {r['verdict']} — {effect}; "
-            f"{r['days_b']} change days and {r['days_a']} usual days counted."
-        )
+        days_b, days_a = int(str(r["days_b"])), int(str(r["days_a"]))
+        counted = f"{plural(days_b, 'change day')} and {plural(days_a, 'usual day')} counted"
+        heading = f"{r['title']} ({r['start']} to {r['end']}, {r['status']})"
+        typer.echo(f"{heading}: {r['verdict']} — {effect}; {counted}.")

@@ -11,6 +11,16 @@ from sqlalchemy.orm import Session
 from nasalis.diary import journal
 from nasalis.diary.models import Experiment
 
+TITLE_MAX = 200
+"""The longest title an experiment may have (the form and the API read this)."""
+
+
+def title_problem(title: str) -> str | None:
+    """What is wrong with an experiment's title, or None: any words, 1 to TITLE_MAX characters."""
+    if not title.strip() or len(title.strip()) > TITLE_MAX:
+        return f"describe the change in 1 to {TITLE_MAX} characters, e.g. no caffeine after noon"
+    return None
+
 
 def end_of(e: Experiment) -> dt.date:
     """The last day of an experiment's last block."""
@@ -27,8 +37,9 @@ def save(
     schedule: Sequence[str],
 ) -> Experiment:
     """Record a planned experiment (undo removes it)."""
-    if not title.strip() or len(title) > 200:
-        raise ValueError("title: describe the change in 1 to 200 characters")
+    problem = title_problem(title)
+    if problem:
+        raise ValueError(problem)
     experiment = Experiment(
         person_id=person_id,
         title=title.strip(),

@@ -18,6 +18,8 @@ import pandas as pd
 from nasalis.insights.countmodel import fit
 
 MIN_ANALYSED_PER_ARM = 5
+TOO_FEW = "too few days to tell"
+"""The verdict of an experiment that ended (or was stopped) before both sides had enough days."""
 
 
 @dataclass(frozen=True)
@@ -94,25 +96,31 @@ class Outcome:
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
 
 
-def analyse(p: Plan, frame: pd.DataFrame, today: dt.date) -> Outcome:
-    """Compare daily counts on B days with A days (washout days left out)."""
+def analyse(p: Plan, frame: pd.DataFrame, today: dt.date, stopped_on: dt.date | None = None) -> Outcome:
+    """Compare daily counts on B days with A days (washout days left out).
+
+    A stopped experiment is judged on the days it ran (up to and including its stop day);
+    one that ended with too few days on either side says so rather than "no clear effect".
+    """
+    last = min(today, stopped_on) if stopped_on else today
     conditions = []
     counts = []
     for stamp, count in frame["episodes"].items():
         day = stamp.date()  # type: ignore[attr-defined]
         place = where(p, day)
-        if place is not None and not place.washout and day <= today:
+        if place is not None and not place.washout and day <= last:
             conditions.append(1.0 if place.condition == "B" else 0.0)
             counts.append(float(count))
     x, y = np.array(conditions), np.array(counts)
     days_b = int(x.sum())
     days_a = len(x) - days_b
-    finished = today >= p.end
+    finished = last >= p.end  # ran its whole course (a stop on or after its last day counts)
+    ended = finished or stopped_on is not None
     estimate = fit(y, x) if min(days_a, days_b) >= MIN_ANALYSED_PER_ARM else None
     if estimate is None:
-        verdict = "not finished" if not finished else "no clear effect"
+        verdict = TOO_FEW if ended else ("not started" if today < p.start else "not finished")
         return Outcome(verdict, None, None, None, days_a, days_b, finished)
-    if not finished:
+    if not ended:
         verdict = "not finished"
     elif estimate.ci_high < 1:
         verdict = "helps"

@@ -6,7 +6,9 @@ One data function serves `nasalis insights --json`, `GET /api/insights` and the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -18,7 +20,18 @@ from nasalis.diary.records import DayRecord
 from nasalis.insights.frames import daily_frame
 from nasalis.insights.running import load_results, results
 from nasalis.insights.timeofday import profile
-from nasalis.insights.triggers import Insights, analyse
+from nasalis.insights.triggers import (
+    VERDICT_WORDS,
+    FactorResult,
+    Insights,
+    analyse,
+    factor_more,
+    factor_name,
+)
+from nasalis.wording import number, plural
+
+SHOWN = ("likely_trigger", "likely_protective", "possible", "same_day_either_way")
+"""Verdicts worth a sentence of their own; the others are named in a list."""
 
 
 @dataclass
@@ -57,3 +70,106 @@ def load_report(
     report = make_report(days, starts, [], today)
     report.experiments = load_results(session, person_id, today)  # a window must not cut their blocks
     return report
+
+
+def by_strength(factors: list[FactorResult]) -> list[FactorResult]:
+    """Tests strongest verdict first (in VERDICT_WORDS order), then by p."""
+    order = list(VERDICT_WORDS)
+    return sorted(
+        factors,
+        key=lambda f: (order.index(f.verdict) if f.verdict in order else len(order), f.p or 1.0),
+    )
+
+
+TIMES = "\u00d7"
+"""The multiplication sign of "1.5x as many", as people write it."""
+
+
+def _times(ratio: float) -> str:
+    # Near 1 a tenth is too coarse (1.04 is not "1 times"); further away it is plenty.
+    return f"{number(round(ratio, 2 if abs(ratio - 1) < 0.1 else 1))}{TIMES}"
+
+
+def _fewer(ratio: float) -> str:
+    return f"{round((1 - ratio) * 100)}%"
+
+
+def effect_words(estimate: float, low: float, high: float, what: str = "twitches") -> str:
+    """A rate ratio and its 95% interval as a person says it: "about 1.5x as many twitches (...)"."""
+    if high < 1:
+        return (
+            f"about {_fewer(estimate)} fewer {what} (could be between {_fewer(high)} and {_fewer(low)} fewer)"
+        )
+    if low > 1:
+        return f"about {_times(estimate)} as many {what} (could be between {_times(low)} and {_times(high)})"
+    return f"about as many {what} (could be anything between {_times(low)} and {_times(high)} as many)"
+
+
+def factor_sentence(f: FactorResult) -> str:
+    """One test in a plain sentence: "On days with one more alcoholic drink you had about ..."."""
+    when = "On days with" if f.lag_days == 0 else "On the day after a day with"
+    if f.estimate is None or f.ci_low is None or f.ci_high is None:
+        return f"{when} {factor_more(f)}: {VERDICT_WORDS.get(f.verdict, f.verdict).lower()}."
+    said = f"{when} {factor_more(f)} you had {effect_words(f.estimate, f.ci_low, f.ci_high)}."
+    if f.verdict in ("likely_trigger", "likely_protective"):
+        return f"{said} This held up after allowing for the number of tests."
+    if f.verdict == "possible":
+        return f"{said} It may be chance: it did not hold up after allowing for the number of tests."
+    if f.verdict == "same_day_either_way":
+        return f"{said} Twitching can change this on the same day, so which causes which is unclear."
+    return said
+
+
+@dataclass(frozen=True)
+class Plain:
+    """The analysis in sentences, before any statistics: what stands out, and what could not be told."""
+
+    findings: list[str]
+    no_sign: list[str]
+    waiting: list[str]
+    most_days_needed: int | None
+    unvarying: list[str]
+
+    def sentences(self) -> list[str]:
+        """Everything as sentences, findings first (the terminal prints these as they are)."""
+        out = list(self.findings)
+        if self.no_sign:
+            out.append(f"No sign of an effect so far: {', '.join(self.no_sign)}.")
+        if self.waiting:
+            more = f" (up to {plural(self.most_days_needed or 0, 'more day')} of check-ins)"
+            out.append(f"Not enough days yet to tell for: {', '.join(self.waiting)}{more}.")
+        if self.unvarying:
+            out.append(f"Cannot be tested until it changes from day to day: {', '.join(self.unvarying)}.")
+        return out
+
+
+def plain(insights: Insights) -> Plain:
+    """The factors sorted into plain findings, names with no sign, names still waiting, unchanging ones."""
+    factors = by_strength(insights.factors)
+    findings = [factor_sentence(f) for f in factors if f.verdict in SHOWN]
+    stood_out = {f.factor for f in factors if f.verdict in SHOWN}
+    unvarying = _names(f for f in factors if f.does_not_vary)
+    rest = [f for f in factors if f.factor not in stood_out and not f.does_not_vary]
+    tested = {f.factor for f in rest if f.p is not None}
+    waiting = [f for f in rest if f.factor not in tested and f.verdict == "not_enough_data"]
+    most = max((f.days_needed or 0 for f in waiting), default=0) or None
+    return Plain(
+        findings,
+        _names(f for f in rest if f.factor in tested),
+        _names(waiting),
+        most,
+        unvarying,
+    )
+
+
+def _names(factors: Iterable[FactorResult]) -> list[str]:
+    """Each factor's name once, in the order met."""
+    return list(dict.fromkeys(factor_name(f.factor) for f in factors))
+
+
+def experiment_sentence(result: dict[str, Any]) -> str:
+    """An experiment's outcome in words: "With the change you had about 40% fewer twitches (...)"."""
+    if result.get("rate_ratio") is None:
+        return ""
+    said = effect_words(result["rate_ratio"], result["ci_low"], result["ci_high"])
+    return f"With the change you had {said}."

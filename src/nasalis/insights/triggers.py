@@ -17,6 +17,7 @@ import pandas as pd
 from nasalis.insights.countmodel import Estimate, fit_many
 from nasalis.insights.fdr import bh_adjust
 from nasalis.insights.frames import TAG_PREFIX, lagged
+from nasalis.wording import plural
 
 SCHEMA = "nasalis.insights/1"
 MIN_DAYS = 21
@@ -38,6 +39,27 @@ UNITS = {
 }
 SCALE = {"exercise_minutes": 10.0}
 
+FACTOR_WORDS: dict[str, tuple[str, str]] = {
+    "sleep_hours": ("sleep", "an hour more sleep"),
+    "stress": ("stress", "a point more stress (on 0-10)"),
+    "caffeine_drinks": ("caffeinated drinks", "one more coffee, energy drink or strong tea"),
+    "alcohol_drinks": ("alcohol", "one more alcoholic drink"),
+    "water_litres": ("water and other drinks", "a litre more to drink"),
+    "exercise_minutes": ("exercise", "10 minutes more exercise"),
+    "allergy_symptoms": ("sneezing or a runny nose", "sneezing, an itchy or a runny nose"),
+}
+"""How a person reads each day factor: its name in a list, and "one more" of it (or its being there)."""
+
+VERDICT_WORDS = {
+    "likely_trigger": "Likely trigger",
+    "likely_protective": "Seems to help",
+    "possible": "Possible — not sure",
+    "same_day_either_way": "Goes together, but which causes which is unclear",
+    "no_evidence": "No sign of an effect",
+    "not_enough_data": "Not enough data yet",
+}
+"""Each verdict of the contract in words, strongest first (screens show these, never the codes)."""
+
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -57,6 +79,9 @@ class FactorResult:
     q: float | None = None
     verdict: str = "not_enough_data"
     days_needed: int | None = None
+    does_not_vary: bool = False
+    """The same value on every known day (a yes/no factor never, or always, there): no count of
+    days can test it until it changes."""
 
     def to_json(self) -> dict[str, object]:
         """The contract's object for this test."""
@@ -76,6 +101,8 @@ class FactorResult:
         out["verdict"] = self.verdict
         if self.days_needed is not None:
             out["more_days_needed"] = self.days_needed
+        if self.does_not_vary:
+            out["does_not_vary"] = True
         return out
 
 
@@ -154,6 +181,9 @@ def _test(
     )
     present = int(values.sum()) if binary else n
     absent = n - present if binary else n
+    result.does_not_vary = n > 0 and len(set(values.tolist())) == 1
+    if result.does_not_vary and binary:
+        return result  # more days of the same value would never be enough: no count to give
     if n < MIN_DAYS or (binary and min(present, absent) < MIN_GROUP):
         result.days_needed = _days_needed(n, None, binary, min(present, absent) if binary else n)
         return result
@@ -237,10 +267,12 @@ def analyse(frame: pd.DataFrame) -> Insights:
         else:
             result.verdict = "no_evidence"
     if tested:
+        words = VERDICT_WORDS
         insights.notes.append(
-            f"{len(tested)} tests; q is the Benjamini-Hochberg adjusted p-value over all of them, so a "
-            f"verdict of likely_trigger or likely_protective (q <= {Q_LEVEL}) expects about 1 in 10 to be "
-            "a coincidence. 'possible' did not survive that control."
+            f"{len(tested)} of the {len(insights.factors)} tests had enough data to run. q is the "
+            f"Benjamini-Hochberg adjusted p-value over those {len(tested)}, so of the verdicts "
+            f"'{words['likely_trigger']}' and '{words['likely_protective']}' (q <= {Q_LEVEL}) about 1 in "
+            f"10 is expected to be a coincidence; '{words['possible']}' did not hold up under that control."
         )
         insights.notes.append(
             "These are associations in your own diary, not proof of cause: a suspected trigger is best "
@@ -249,5 +281,34 @@ def analyse(frame: pd.DataFrame) -> Insights:
     waiting = [f for f in insights.factors if f.verdict == "not_enough_data" and f.days_needed]
     if waiting:
         most = max(f.days_needed or 0 for f in waiting)
-        insights.notes.append(f"{len(waiting)} tests need more data: up to {most} more days of check-ins.")
+        insights.notes.append(
+            f"{plural(len(waiting), 'test needs', 'tests need')} more data: up to "
+            f"{plural(most, 'more day')} of check-ins."
+        )
+    unvarying = sorted({factor_name(f.factor) for f in insights.factors if f.does_not_vary})
+    if unvarying:
+        said = (
+            f"{', '.join(unvarying)}: the same on every day so far, so it cannot be tested until it "
+            "changes from day to day (log it on the days it happens and on the days it does not)."
+        )
+        insights.notes.append(said[:1].upper() + said[1:])
     return insights
+
+
+def factor_name(factor: str) -> str:
+    """A factor as a person reads it in a list: "caffeinated drinks", "“gym” (tag)"."""
+    if factor in FACTOR_WORDS:
+        return FACTOR_WORDS[factor][0]
+    if factor.startswith(TAG_PREFIX):
+        return f"“{factor.removeprefix(TAG_PREFIX).replace('_', ' ')}” (tag)"
+    return factor.replace("_", " ")
+
+
+def factor_more(f: FactorResult) -> str:
+    """What a test compares, in words: "one more alcoholic drink", "the tag “gym”"."""
+    if f.factor in FACTOR_WORDS:
+        return FACTOR_WORDS[f.factor][1]
+    if f.factor.startswith(TAG_PREFIX):
+        return f"the tag “{f.factor.removeprefix(TAG_PREFIX).replace('_', ' ')}”"
+    name = f.factor.replace("_", " ")
+    return name if f.kind == "binary" else f"{f.per.replace('1 ', 'one more ', 1)} of {name}"

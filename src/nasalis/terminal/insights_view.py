@@ -8,7 +8,9 @@ from rich.table import Table
 from rich.text import Text
 
 from nasalis.insights.frames import lagged
-from nasalis.insights.triggers import FactorResult, Insights
+from nasalis.insights.report import by_strength, plain
+from nasalis.insights.triggers import VERDICT_WORDS, FactorResult, Insights, factor_name
+from nasalis.wording import plural
 
 _BARS = "▁▂▃▄▅▆▇█"
 _VERDICT_STYLE = {
@@ -43,32 +45,29 @@ def _mean_episodes_when(frame: pd.DataFrame, f: FactorResult) -> str:
 
 
 def render_insights(console: Console, result: Insights, frame: pd.DataFrame, tod: dict[str, object]) -> None:
-    """Factors sorted by verdict strength, each with interval, q and a sparkline."""
+    """Plain sentences first, then the factors sorted by verdict strength with interval, q and a sparkline."""
     console.print(
-        f"[bold]Insights[/bold] from {result.days_analysed} days and {result.episodes_analysed} twitches."
+        f"[bold]Insights[/bold] from {plural(result.days_analysed, 'day')} and "
+        f"{plural(result.episodes_analysed, 'twitch', 'twitches')}. Not a diagnosis."
     )
-    order = ["likely_trigger", "likely_protective", "possible", "no_evidence", "not_enough_data"]
-    table = Table(expand=True)
-    for column in ("factor", "when", "effect (95% interval)", "q", "verdict", "factor over time"):
+    for sentence in plain(result).sentences():
+        console.print(Text(f"• {sentence}"))
+    table = Table(expand=True, title="The statistics")
+    for column in ("factor", "when", "times as many (95% interval)", "q", "verdict", "over time"):
         table.add_column(column)
-    for f in sorted(result.factors, key=lambda f: (order.index(f.verdict), f.p if f.p is not None else 2)):
+    for f in by_strength(result.factors):
         when = "same day" if f.lag_days == 0 else "day before"
         if f.estimate is None:
-            effect = f"needs {f.days_needed} more days" if f.days_needed else ""
+            effect = f"needs {plural(f.days_needed, 'more day')}" if f.days_needed else ""
+            effect = "cannot be tested until it changes" if f.does_not_vary else effect
         else:
             effect = f"x{f.estimate:.2f} per {f.per} ({f.ci_low:.2f}-{f.ci_high:.2f})"
             extra = _mean_episodes_when(frame, f)
             effect += f"\n{extra}" if extra else ""
         q = "" if f.q is None else f"{f.q:.3f}"
         spark = sparkline(frame[f.factor].tolist()) if f.lag_days == 0 else ""
-        table.add_row(
-            f.factor,
-            when,
-            effect,
-            q,
-            Text(f.verdict.replace("_", " "), style=_VERDICT_STYLE[f.verdict]),
-            spark,
-        )
+        verdict = Text(VERDICT_WORDS.get(f.verdict, f.verdict), style=_VERDICT_STYLE.get(f.verdict, ""))
+        table.add_row(factor_name(f.factor), when, effect, q, verdict, spark)
     if result.factors:
         console.print(table)
     console.print(f"Twitches per day: {sparkline(frame['episodes'].tolist(), 40)}")

@@ -8,7 +8,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from nasalis.insights.triggers import FactorResult
+from nasalis.insights.triggers import FactorResult, factor_name
 
 COLOURS = {
     "likely_trigger": "#b00020",
@@ -52,7 +52,7 @@ def forest(results: Sequence[FactorResult], width: int = 420) -> Markup:
         y = top + i * row_h + row_h / 2
         colour = COLOURS.get(r.verdict, "#555555")
         lag = " (d-1)" if r.lag_days else ""
-        name = escape(r.factor.removeprefix("tag:").replace("_", " ")[:18] + lag)
+        name = escape(factor_name(r.factor)[:18] + lag)
         parts.append(f'<text x="0" y="{y + 4:.1f}" font-size="13">{name}</text>')
         parts.append(
             f'<line x1="{x(r.ci_low or 1):.1f}" y1="{y:.1f}" x2="{x(r.ci_high or 1):.1f}" y2="{y:.1f}" '
@@ -98,45 +98,92 @@ def bars(counts: Sequence[int], labels: Sequence[str], title: str, width: int = 
 
 TIMELINE_ROWS = ("nose", "eyelid", "cheek", "mouth")
 SIDE_COLOURS = {"left": "#1f5fa8", "right": "#b00020", "both": "#6a3d9a"}
+SIDE_WORDS = {"left": "your left side", "right": "your right side", "both": "both sides"}
+TIMELINE_WIDTH = 360
+"""The plot is drawn at about a phone's width, so 13-unit text stays about 13 px on a phone."""
+TICK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300)
+"""Seconds between axis labels: the smallest giving at most MAX_TICKS gaps is used."""
+MAX_TICKS = 5
+DESCRIBED = 12
+"""The plot's text alternative names this many twitches; the table below lists every one."""
 
 
-def timeline(result: dict[str, object], width: int = 640) -> Markup:
-    """A clip's twitches on a time axis, one row per region, coloured by side."""
-    duration = float(str(result.get("duration_s") or 0)) or 1.0
+def _tick_step(duration: float) -> int:
+    return next((s for s in TICK_STEPS if duration / s <= MAX_TICKS), TICK_STEPS[-1])
+
+
+def _events_of(result: dict[str, object]) -> list[dict[str, object]]:
     events = result.get("events")
-    events = events if isinstance(events, list) else []
-    label_w, row_h, top = 70, 26, 10
-    plot_w = width - label_w - 10
-    height = top + row_h * len(TIMELINE_ROWS) + 34
+    return [e for e in events if isinstance(e, dict)] if isinstance(events, list) else []
+
+
+def _side(event: dict[str, object]) -> str:
+    side = str(event.get("side"))
+    return SIDE_WORDS.get(side, side)
+
+
+def timeline_description(result: dict[str, object]) -> str:
+    """The timeline in words, for screen readers: each twitch's region, side and time."""
+    events = _events_of(result)
+    if not events:
+        return "No twitches were found in the clip."
+    said = [f"{e['region']} on {_side(e)} at {e['start_s']} s" for e in events[:DESCRIBED]]
+    more = f", and {len(events) - DESCRIBED} more (all are in the table)" if len(events) > DESCRIBED else ""
+    return "; ".join(said) + more + "."
+
+
+def timeline(result: dict[str, object], width: int = TIMELINE_WIDTH) -> Markup:
+    """A clip's twitches on a time axis, one row per region, coloured by side (legend: timeline_legend)."""
+    duration = float(str(result.get("duration_s") or 0)) or 1.0
+    label_w, row_h, top, size = 58, 28, 6, 13
+    plot_w = width - label_w - 14
+    height = top + row_h * len(TIMELINE_ROWS) + 40
 
     def x(t: float) -> float:
         return label_w + max(0.0, min(t, duration)) / duration * plot_w
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="timeline-title" class="plot"><title id="timeline-title">Twitches over the '
-        f"{duration:.1f} s clip, by region; blue left, red right, purple both sides</title>"
+        'aria-labelledby="timeline-title timeline-desc" class="plot timeline">'
+        f'<title id="timeline-title">Twitches over the {duration:.1f} s clip, one row per region</title>'
+        f'<desc id="timeline-desc">{escape(timeline_description(result))}</desc>'
     ]
     for i, region in enumerate(TIMELINE_ROWS):
         y = top + i * row_h
-        parts.append(f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end" font-size="12">{region}</text>')
-        parts.append(f'<line x1="{label_w}" y1="{y + 13}" x2="{width - 10}" y2="{y + 13}" stroke="#ddd"/>')
-    for e in events:
-        if not isinstance(e, dict) or e.get("region") not in TIMELINE_ROWS:
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 18}" text-anchor="end" font-size="{size}">{region}</text>'
+        )
+        parts.append(f'<line x1="{label_w}" y1="{y + 14}" x2="{width - 14}" y2="{y + 14}" stroke="#ccc"/>')
+    for e in _events_of(result):
+        if e.get("region") not in TIMELINE_ROWS:
             continue
         y = top + TIMELINE_ROWS.index(str(e["region"])) * row_h
-        x0, x1 = x(float(e["start_s"])), x(float(e["end_s"]))
+        x0, x1 = x(float(str(e["start_s"]))), x(float(str(e["end_s"])))
         colour = SIDE_COLOURS.get(str(e.get("side")), "#555555")
-        label = escape(f"{e['region']} {e['side']} at {e['start_s']} s, amplitude {e['amplitude']}")
+        label = escape(f"{e['region']}, {_side(e)}, at {e['start_s']} s")
         parts.append(
-            f'<rect x="{x0:.1f}" y="{y + 4}" width="{max(x1 - x0, 3):.1f}" height="18" fill="{colour}">'
+            f'<rect x="{x0:.1f}" y="{y + 4}" width="{max(x1 - x0, 4):.1f}" height="20" fill="{colour}">'
             f"<title>{label}</title></rect>"
         )
-    axis_y = top + row_h * len(TIMELINE_ROWS) + 4
-    step = max(1, round(duration / 8))
-    for s in range(0, int(duration) + 1, step):
+    axis_y = top + row_h * len(TIMELINE_ROWS)
+    parts.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{width - 14}" y2="{axis_y}" stroke="#555"/>')
+    for s in range(0, int(duration) + 1, _tick_step(duration)):
         parts.append(
-            f'<text x="{x(s):.1f}" y="{axis_y + 14}" text-anchor="middle" font-size="11">{s} s</text>'
+            f'<text x="{x(s):.1f}" y="{axis_y + 17}" text-anchor="middle" font-size="{size}">{s}</text>'
         )
+    parts.append(
+        f'<text x="{label_w + plot_w / 2:.1f}" y="{axis_y + 35}" text-anchor="middle" font-size="{size}">'
+        "seconds into the clip</text>"
+    )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def timeline_legend() -> Markup:
+    """What each colour on the timeline means, as HTML beside the plot (it wraps on a phone)."""
+    items = "".join(
+        f'<li><svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">'
+        f'<rect width="14" height="14" fill="{colour}"/></svg> {SIDE_WORDS[side]}</li>'
+        for side, colour in SIDE_COLOURS.items()
+    )
+    return Markup(f'<ul class="timeline-legend" aria-label="Colours on the timeline">{items}</ul>')

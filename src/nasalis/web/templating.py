@@ -32,7 +32,7 @@ MESSAGES = {
     "undone": "Undone.",
 }
 """Messages a redirect may ask a page to show (?msg=key); unknown keys show nothing."""
-UNDOABLE = frozenset({"logged", "details", "day", "saved", "deleted"})
+UNDOABLE = frozenset({"logged", "details", "day", "saved", "deleted", "started", "stopped"})
 """The messages that offer Undo for the change they name (?change=id)."""
 
 

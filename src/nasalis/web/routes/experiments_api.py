@@ -30,12 +30,23 @@ def list_experiments(store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
     responses={409: {"model": Message, "description": "Another experiment is running"}},
 )
 def start_experiment(body: ExperimentIn, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
-    """Pairs of blocks in AB or BA order drawn at random, with settling-in days left out."""
-    first = date_param("start", body.start, "body") or dt.date.today() + dt.timedelta(days=1)
+    """Pairs of blocks in AB or BA order drawn at random, with settling-in days left out.
+
+    The first day (`start`) may be today or up to a year ahead, never a day that has passed.
+    """
+    today = dt.date.today()
+    first = date_param("start", body.start, "body") or today + dt.timedelta(days=1)
     try:
         with store.write() as session:
             p = running.start(
-                session, viewer.person_id, body.title, first, body.pairs, body.block_days, body.washout_days
+                session,
+                viewer.person_id,
+                body.title,
+                first,
+                body.pairs,
+                body.block_days,
+                body.washout_days,
+                today,
             )
     except running.ExperimentError as exc:
         if exc.field is None:
@@ -57,6 +68,7 @@ def stop_experiment(store: StoreDep, viewer: WriterDep) -> dict[str, str]:
     try:
         with store.write() as session:
             stopped = running.stop(session, viewer.person_id, dt.date.today())
+            said = running.state_sentence(stopped, dt.date.today())
     except running.ExperimentError as exc:
         raise HTTPException(409, str(exc)) from None
-    return {"detail": f"stopped: {stopped.title}"}
+    return {"detail": f"{stopped.title}: {said}"}

@@ -8,50 +8,78 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from nasalis.diary.records import parse_date
+from nasalis.diary import journal
+from nasalis.diary.experiments import TITLE_MAX
+from nasalis.diary.records import FieldError, parse_date
 from nasalis.insights import running
-from nasalis.insights.report import load_report
+from nasalis.insights.report import SHOWN, by_strength, experiment_sentence, load_report, plain
 from nasalis.insights.timeofday import WEEKDAYS
+from nasalis.insights.triggers import MIN_DAYS, VERDICT_WORDS, FactorResult, factor_name
 from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
 from nasalis.web.plots import bars, forest
 from nasalis.web.templating import page
+from nasalis.wording import plural
 
 router = APIRouter(include_in_schema=False)
 
-VERDICT_ORDER = ("likely_trigger", "likely_protective", "possible", "no_evidence", "not_enough_data")
-VERDICT_WORDS = {
-    "likely_trigger": "Likely trigger",
-    "likely_protective": "Seems to help",
-    "possible": "Possible — not sure",
-    "no_evidence": "No sign of an effect",
-    "not_enough_data": "Not enough data yet",
-}
+
+def _row(f: FactorResult) -> dict[str, Any]:
+    """One test as a row of the statistics table, in words (no internal names)."""
+    if f.estimate is not None:
+        effect = f"{f.estimate:.2f} ({f.ci_low:.2f}\u2013{f.ci_high:.2f})"
+    elif f.does_not_vary:
+        effect = "cannot be tested until it changes"
+    elif f.days_needed:
+        effect = f"about {plural(f.days_needed, 'more day')}"
+    else:
+        effect = "—"
+    return {
+        "verdict": f.verdict,
+        "name": factor_name(f.factor),
+        "when": ("the day before" if f.lag_days else "same day")
+        + ("" if f.kind == "binary" else f", per {f.per}"),
+        "words": VERDICT_WORDS.get(f.verdict, f.verdict),
+        "effect": effect,
+        "q": None if f.q is None else f"{f.q:.3f}",
+        "days": f.days_with_data,
+    }
 
 
 @router.get("/insights", response_class=HTMLResponse)
 def insights_page(request: Request, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
-    """What goes with more or fewer twitches, and how sure that is."""
+    """What goes with more or fewer twitches in plain sentences, then how sure that is."""
     with store.read() as session:
         report = load_report(session, viewer.person_id, today=local_now(request).date())
-    factors = sorted(report.insights.factors, key=lambda f: (VERDICT_ORDER.index(f.verdict), f.p or 1))
+    factors = by_strength(report.insights.factors)
     tested = [f for f in factors if f.estimate is not None]
     tod: dict[str, Any] = report.time_of_day
     weekday_counts = [int(tod["by_weekday"][d]) for d in WEEKDAYS]
+    shown = [_row(f) for f in factors if f.verdict in SHOWN]
+    rest = [f for f in factors if f.verdict not in SHOWN]
     return page(
         request,
         "insights.html",
         {
             "insights": report.insights,
-            "factors": factors,
-            "words": VERDICT_WORDS,
+            "early": report.insights.days_analysed < MIN_DAYS,
+            "plain": plain(report.insights),
+            "shown": shown,
+            "rest": [_row(f) for f in rest],
+            "rest_no_sign": sum(f.verdict == "no_evidence" for f in rest),
+            "total": len(factors),
             "forest": forest(tested),
             "by_hour": bars(tod["by_hour"], [f"{h:02d}" for h in range(24)], "Twitches by hour of day"),
             "by_weekday": bars(weekday_counts, list(WEEKDAYS), "Twitches by weekday"),
             "tod": tod,
-            "experiments": report.experiments,
+            "experiments": [{**e, "said": experiment_sentence(e)} for e in report.experiments],
         },
     )
+
+
+EXPERIMENT_LABELS = {"title": "The change to try", "start": "First day", "pairs": "Pairs of weeks"}
+"""What each field of the experiment form is called on the page (error summaries use these)."""
+PAIRS = (1, 2, 3, 4)
 
 
 def _experiments_context(request: Request, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
@@ -59,13 +87,47 @@ def _experiments_context(request: Request, store: StoreDep, viewer: ViewerDep) -
     with store.read() as session:  # the experiments only: no trigger analysis for this page
         judged = running.load_results(session, viewer.person_id, today)
         instruction = running.instruction(session, viewer.person_id, today)
-    return {"experiments": judged, "instruction": instruction, "error": None, "today": today}
+        busy = running.under_way(session, viewer.person_id, today)
+        under_way = (
+            {
+                "title": busy.title,
+                "state": running.state_of(busy, today),
+                "status": running.state_sentence(busy, today),
+            }
+            if busy
+            else None
+        )
+    return {
+        "experiments": [{**e, "said": experiment_sentence(e)} for e in judged],
+        "instruction": instruction,
+        "under_way": under_way,
+        "confirm_stop": False,
+        "today": today,
+        "latest": today + dt.timedelta(days=running.MAX_DAYS_AHEAD),
+        "labels": EXPERIMENT_LABELS,
+        "pairs_choices": PAIRS,
+        "title_max": TITLE_MAX,
+        "values": {"pairs": "2"},
+    }
+
+
+def _refused(
+    request: Request, store: StoreDep, viewer: ViewerDep, errors: dict[str, str], values: dict[str, str]
+) -> HTMLResponse:
+    """The page again with status 422, each message beside its field and what was typed kept."""
+    context = _experiments_context(request, store, viewer)
+    return page(request, "experiments.html", {**context, "errors": errors, "values": values}, 422)
 
 
 @router.get("/experiments", response_class=HTMLResponse)
 def experiments_page(request: Request, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
-    """The running experiment with today's instruction, past results, and a form to start one."""
+    """The planned or running experiment with today's instruction, past results, and a form to start one."""
     return page(request, "experiments.html", _experiments_context(request, store, viewer))
+
+
+def _typed_pairs(raw: str) -> int | None:
+    """The number of pairs chosen, or None when it is not one the form offers."""
+    return int(raw) if raw.strip().isdigit() and int(raw) in PAIRS else None
 
 
 @router.post("/experiments")
@@ -73,36 +135,61 @@ def start_experiment(
     request: Request,
     store: StoreDep,
     viewer: WriterDep,
-    title: Annotated[str, Form(max_length=200)],
-    start: Annotated[str, Form(max_length=20)] = "",
-    pairs: Annotated[str, Form(max_length=5)] = "2",
+    title: Annotated[str, Form(max_length=1000)] = "",
+    start: Annotated[str, Form(max_length=100)] = "",
+    pairs: Annotated[str, Form(max_length=100)] = "2",
 ) -> Response:
-    """Plan a randomised experiment."""
+    """Plan a randomised experiment; a bad field comes back beside itself with status 422."""
+    values = {"title": title, "start": start, "pairs": pairs}
+    today = local_now(request).date()
+    errors: dict[str, str] = {}
+    first: dt.date | None = None
     try:
-        first = parse_date("start", start) or local_now(request).date() + dt.timedelta(days=1)
-        count = int(pairs)
-    except ValueError:
-        context = _experiments_context(request, store, viewer)
-        context["error"] = "start: must be a date, and pairs a whole number"
-        return page(request, "experiments.html", context, 422)
+        first = parse_date("start", start)
+    except FieldError as exc:
+        errors["start"] = exc.message
+    count = _typed_pairs(pairs)
+    if count is None:
+        errors["pairs"] = f"choose {PAIRS[0]} to {PAIRS[-1]} pairs"
+    errors = {**running.start_problems(title, first, today), **errors}
+    if errors or count is None:
+        return _refused(request, store, viewer, errors, values)
     try:
         with store.write() as session:
-            running.start(session, viewer.person_id, title, first, count)
+            running.start(
+                session, viewer.person_id, title, first or today + dt.timedelta(days=1), count, today=today
+            )
+            change = journal.latest_change_id(session, viewer.person_id)
     except running.ExperimentError as exc:
-        context = _experiments_context(request, store, viewer)
-        context["error"] = f"{exc.field}: {exc}" if exc.field else str(exc)
-        return page(request, "experiments.html", context, 422)
-    return RedirectResponse("/experiments?msg=started", 303)
+        field = {"pairs/block_days/washout_days": "pairs"}.get(exc.field or "", exc.field or "title")
+        return _refused(request, store, viewer, {field: str(exc)}, values)
+    return RedirectResponse(f"/experiments?msg=started&change={change}", 303)
+
+
+@router.get("/experiments/stop", response_class=HTMLResponse)
+def confirm_stop(request: Request, store: StoreDep, viewer: ViewerDep) -> Response:
+    """Ask before stopping: a stopped experiment cannot be picked up again later."""
+    context = _experiments_context(request, store, viewer)
+    if context["under_way"] is None:
+        return RedirectResponse("/experiments", 303)
+    return page(request, "experiments.html", {**context, "confirm_stop": True})
 
 
 @router.post("/experiments/stop")
-def stop_experiment(request: Request, store: StoreDep, viewer: WriterDep) -> Response:
-    """End the running experiment early."""
+def stop_experiment(
+    request: Request,
+    store: StoreDep,
+    viewer: WriterDep,
+    confirm: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """End the planned or running experiment early, once the person said yes on the question page."""
+    if confirm != "yes":
+        return confirm_stop(request, store, viewer)
     try:
         with store.write() as session:
             running.stop(session, viewer.person_id, local_now(request).date())
+            change = journal.latest_change_id(session, viewer.person_id)
     except running.ExperimentError as exc:
         context = _experiments_context(request, store, viewer)
-        context["error"] = str(exc)
-        return page(request, "experiments.html", context, 409)
-    return RedirectResponse("/experiments?msg=stopped", 303)
+        return page(request, "experiments.html", {**context, "errors": {"stop": str(exc)}}, 409)
+    return RedirectResponse(f"/experiments?msg=stopped&change={change}", 303)
