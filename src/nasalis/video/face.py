@@ -28,11 +28,12 @@ REGIONS: dict[str, tuple[int, int]] = {
 class FaceMesh:
     """One face tracked through a clip, landmarks in pixels."""
 
-    def __init__(self) -> None:
+    def __init__(self, static: bool = False) -> None:
+        """Track through a clip, or (static) find the face afresh in each of a few unrelated stills."""
         import mediapipe as mp  # heavy (TensorFlow Lite); only when a clip is analysed
 
         self._mesh: Any = mp.solutions.face_mesh.FaceMesh(
-            static_image_mode=False,
+            static_image_mode=static,
             max_num_faces=1,
             refine_landmarks=True,
             min_detection_confidence=0.5,

@@ -9,7 +9,6 @@ the job itself is `run_job`: read the clip from the database, measure it, store 
 
 from __future__ import annotations
 
-import base64
 import concurrent.futures
 import multiprocessing
 import tempfile
@@ -19,30 +18,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import cv2
-
 from nasalis.diary import videos
 from nasalis.diary.store import Store, open_store
 from nasalis.video.analyze import analyze
-from nasalis.video.arrays import Array
-from nasalis.video.decode import stills
 from nasalis.video.errors import VideoError
+from nasalis.video.keyframes import keyframes
 
 TASK = "nasalis.analyze_video"
 QUEUE = "videos"
-KEYFRAMES = 4
-
-
-def keyframes(path: Path, times: list[float], width: int = 320) -> list[str]:
-    """Small JPEG stills (as data: URIs) of the clip at the given times, in order."""
-    return [_jpeg(frame, width) for frame in stills(path, sorted(times)[:KEYFRAMES])]
-
-
-def _jpeg(frame: Array, width: int) -> str:
-    scale = width / frame.shape[1]
-    small = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    ok, data = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 80])
-    return "data:image/jpeg;base64," + base64.b64encode(data.tobytes()).decode() if ok else ""
 
 
 def run_job(store: Store, video_id: int) -> str:
@@ -57,7 +40,8 @@ def run_job(store: Store, video_id: int) -> str:
         path.write_bytes(clip)
         try:
             result = analyze(path, mirrored=mirrored)
-            stills = keyframes(path, [e.start_s + (e.end_s - e.start_s) / 2 for e in result.events] or [0.0])
+            data = result.to_json()
+            stills = keyframes(path, data["events"], mirrored)
         except VideoError as exc:
             with store.write() as session:
                 videos.fail(session, video_id, str(exc).replace(path.name, name))
@@ -67,7 +51,7 @@ def run_job(store: Store, video_id: int) -> str:
                 videos.fail(session, video_id, f"the analysis stopped: {type(exc).__name__}")
             raise
     with store.write() as session:
-        videos.finish(session, video_id, result.to_json(), stills)
+        videos.finish(session, video_id, data, stills)
     return "done"
 
 

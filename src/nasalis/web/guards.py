@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nasalis.web.deps import CSRF_COOKIE
@@ -46,7 +46,7 @@ class Guards:
         headers = dict(scope["headers"])
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            await _too_large(self.max_body)(scope, receive, send)
+            await _too_large(self.max_body, scope)(scope, receive, send)
             return
         seen = 0
 
@@ -74,8 +74,16 @@ class Guards:
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except TooLargeError:
-            await _too_large(self.max_body)(scope, receive, send)
+            await _too_large(self.max_body, scope)(scope, receive, send)
 
 
-def _too_large(limit: int) -> PlainTextResponse:
+FORM_PAGES = frozenset({"/videos"})
+"""Upload forms that say the limit beside their file field when sent back with ?too_large=1."""
+
+
+def _too_large(limit: int, scope: Scope) -> Response:
+    accept = dict(scope["headers"]).get(b"accept", b"")
+    if scope["method"] == "POST" and scope["path"] in FORM_PAGES and b"text/html" in accept:
+        # A person at a form: back to it with the limit named, not a bare text page.
+        return RedirectResponse(f"{scope['path']}?too_large=1", 303)
     return PlainTextResponse(f"The upload is larger than the limit of {limit // 1_000_000} MB.", 413)

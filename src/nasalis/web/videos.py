@@ -8,15 +8,57 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from fastapi import HTTPException, Request, UploadFile
+from fastapi import Request, UploadFile
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from nasalis.diary import videos
-from nasalis.diary.models import Video
+from nasalis.diary import journal, videos
+from nasalis.diary.entries import to_utc
+from nasalis.diary.models import Change, Episode, Video
+from nasalis.diary.records import FieldError, refuse_future_instant
 from nasalis.diary.store import Store
 
 _MAKING = threading.Lock()
 SUFFIXES = (".mp4", ".mov", ".webm", ".m4v", ".mkv", ".avi")
+FORM_ROOM = 64_000
+"""Bytes of the upload limit kept for the form's other fields and multipart headers."""
+PHONE_MB_PER_S = 0.75
+"""What a phone films at 1080p: a 10 s clip was 7.5 MB (issue 16), so the limit holds about 25 s."""
+MEASURED = ((20, "720p", 9), (20, "full-HD phone", 60))
+"""(seconds of clip, kind, seconds its job took), timed here on two CPU cores while other tests
+ran: 720p 10 s took 4.4 s and 20 s 8.7 s; a 20 s 1080x1920 phone clip 58 s, most of it decoding."""
+
+
+def max_file_bytes(request: Request) -> int:
+    """The largest clip the size guard lets through, with room for the rest of the form."""
+    limit: int = request.app.state.settings.max_upload_bytes
+    return limit - FORM_ROOM
+
+
+def upload_facts(request: Request) -> dict[str, int]:
+    """The upload form's numbers, all from the one configured limit: MB, seconds of phone video."""
+    limit_mb = request.app.state.settings.max_upload_bytes // 1_000_000
+    return {
+        "max_bytes": max_file_bytes(request),
+        "max_mb": limit_mb,
+        "max_seconds": int(limit_mb / PHONE_MB_PER_S / 5) * 5,
+    }
+
+
+def too_large_message(request: Request) -> str:
+    """The message beside the file field when a clip is over the limit (the same as video.js says)."""
+    facts = upload_facts(request)
+    return (
+        f"the clip is larger than the limit of {facts['max_mb']} MB (about {facts['max_seconds']} s of"
+        " phone video); film a shorter clip, or trim it on the phone, and send it again"
+    )
+
+
+def check_recorded_at(value: dt.datetime | None, now: dt.datetime | None = None) -> None:
+    """FieldError when the clip is said to begin in the future (its twitches would be too)."""
+    if value is not None:
+        refuse_future_instant("recorded_at", value, now)
 
 
 async def submit(
@@ -28,12 +70,13 @@ async def submit(
     attach: bool,
     recorded_at: dt.datetime | None,
 ) -> int:
-    """Check the upload is a video (422 if not, nothing stored), queue it; the job's id."""
+    """Check the upload is a video (FieldError 'file' if not, nothing stored), queue it; the job's id."""
+    check_recorded_at(recorded_at)
     name = Path(file.filename or "clip.mp4").name or "clip.mp4"
     data = await file.read()
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        raise HTTPException(422, f"file: {name} is not a video file (MP4, MOV or WebM)")
+        raise FieldError("file", f"{name} is not a video file (MP4, MOV or WebM)")
     # Probing decodes a frame and the rest writes to the database: not on the event loop.
     return await run_in_threadpool(
         _check_and_queue, request, store, person_id, name, data, mirrored, attach, recorded_at
@@ -60,7 +103,7 @@ def _check_and_queue(
         try:
             probe(path)
         except VideoError as exc:
-            raise HTTPException(422, f"file: {str(exc).replace(path.name, name)}") from None
+            raise FieldError("file", str(exc).replace(path.name, name)) from None
     with store.write() as session:
         video_id = videos.create(session, person_id, name, data, recorded_at, mirrored, attach).id
     queue_for(request).submit(video_id)
@@ -87,3 +130,33 @@ def as_json(row: Video) -> dict[str, Any]:
     if row.status == "failed":
         out["error"] = row.error
     return out
+
+
+def clip_episodes(session: Session, row: Video) -> list[int]:
+    """Ids of the diary's twitches from this clip: source video, inside the clip's own seconds."""
+    if not row.result:
+        return []
+    duration = float(row.result.get("duration_s", 0.0))
+    start, _ = to_utc(videos.recorded_at(row, duration))
+    query = select(Episode.id).where(
+        Episode.person_id == row.person_id,
+        Episode.source == "video",
+        Episode.started_at_utc >= start,
+        Episode.started_at_utc <= start + dt.timedelta(seconds=duration + 1),  # as attach places them
+    )
+    return list(session.scalars(query))
+
+
+def attached_change(session: Session, row: Video, episode_ids: list[int]) -> journal.NamedChange | None:
+    """The diary change that added these twitches of the clip, for its Undo button; None if none."""
+    if not episode_ids:
+        return None
+    changes = session.scalars(
+        select(Change)
+        .where(Change.person_id == row.person_id, Change.table_name == "episodes", Change.action == "add")
+        .where(Change.at >= row.created_at)
+        .order_by(Change.id)
+    )
+    wanted = set(episode_ids)
+    found = next((c for c in changes if wanted & set(c.row_ids or [])), None)
+    return journal.named(session, row.person_id, found.id) if found else None

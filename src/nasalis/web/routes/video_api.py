@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 
 from nasalis.diary import videos
+from nasalis.diary.records import FieldError
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
-from nasalis.web.schemas import Message, RowId, instant_param
-from nasalis.web.videos import as_json, submit
+from nasalis.web.schemas import Message, RowId, instant_param, invalid
+from nasalis.web.videos import as_json, check_recorded_at, submit
 
 router = APIRouter(prefix="/api/videos", tags=["video"])
 
@@ -21,12 +22,21 @@ async def api_send(
     viewer: WriterDep,
     file: UploadFile,
     mirrored: Annotated[bool, Form(description="The clip was recorded mirrored")] = False,
-    attach: Annotated[bool, Form(description="Add the twitches found to the diary")] = True,
+    # Off unless asked, as `nasalis video analyze --attach`: a clip's every small movement is
+    # not a diary entry until the person says so.
+    attach: Annotated[bool, Form(description="Add the twitches found to the diary (default: no)")] = False,
     recorded_at: Annotated[str | None, Form(description="When the clip began (ISO 8601 with offset)")] = None,
 ) -> dict[str, Any]:
-    """The analysis runs in the background; poll GET /api/videos/{id}. A non-video is 422."""
+    """The analysis runs in the background; poll GET /api/videos/{id}. A non-video or future time is 422."""
     began = instant_param("recorded_at", recorded_at)
-    video_id = await submit(request, store, viewer.person_id, file, mirrored, attach, began)
+    try:
+        check_recorded_at(began)
+    except FieldError as exc:
+        raise invalid("recorded_at", exc.message) from None
+    try:
+        video_id = await submit(request, store, viewer.person_id, file, mirrored, attach, began)
+    except FieldError as exc:
+        raise HTTPException(422, str(exc)) from None
     return {"id": video_id, "status": "queued"}
 
 

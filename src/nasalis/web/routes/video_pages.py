@@ -2,27 +2,81 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nasalis.diary import videos
+from nasalis.diary.models import Video
+from nasalis.diary.records import FieldError, parse_instant
+from nasalis.diary.store import Store
+from nasalis.video.moments import caption, choose
+from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
-from nasalis.web.plots import timeline
+from nasalis.web.plots import timeline, timeline_legend
 from nasalis.web.schemas import RowId
 from nasalis.web.templating import page
-from nasalis.web.videos import submit
+from nasalis.web.videos import (
+    MEASURED,
+    attached_change,
+    clip_episodes,
+    submit,
+    too_large_message,
+    upload_facts,
+)
 
 router = APIRouter(include_in_schema=False)
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
+"""What a datetime-local field sends and shows: local time, to the minute, without an offset."""
+
+
+def _form_page(
+    request: Request,
+    store: Store,
+    person_id: int,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The upload form (with what was typed and each error beside its field) and the clips sent."""
+    with store.read() as session:
+        rows = videos.list_of(session, person_id)
+    now = local_now(request)
+    shown = {"recorded_at": now.strftime(LOCAL_MINUTE), "mirrored": False, "attach": False, **(values or {})}
+    context = {
+        "videos": rows,
+        "errors": errors or {},
+        "values": shown,
+        "latest": now.strftime(LOCAL_MINUTE),
+        "measured": MEASURED,
+        "too_large": too_large_message(request),
+        **upload_facts(request),
+    }
+    return page(request, "videos.html", context, status_code)
 
 
 @router.get("/videos", response_class=HTMLResponse)
 def videos_page(request: Request, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
-    """The upload form and the clips sent so far."""
-    with store.read() as session:
-        rows = videos.list_of(session, viewer.person_id)
-    return page(request, "videos.html", {"videos": rows, "error": None})
+    """The upload form and the clips sent so far (?too_large=1: the size guard refused a clip)."""
+    errors = {"file": too_large_message(request)} if request.query_params.get("too_large") else None
+    return _form_page(request, store, viewer.person_id, errors)
+
+
+def _recorded_at(request: Request, raw: str | None, tz: str | None) -> dt.datetime | None:
+    """The form's "recorded at": a local date and time in the browser's offset (or with its own)."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        local = dt.datetime.strptime(text[:16], LOCAL_MINUTE) if len(text) in (16, 19) else None
+    except ValueError:
+        local = None
+    if local is None:
+        return parse_instant("recorded_at", text)  # an offset typed in (or a clear error)
+    zone = local_now(request, tz).tzinfo
+    return local.replace(tzinfo=zone)
 
 
 @router.post("/videos", response_model=None)
@@ -30,18 +84,39 @@ async def send_video(
     request: Request,
     store: StoreDep,
     viewer: WriterDep,
-    file: UploadFile,
+    file: Annotated[UploadFile | None, File()] = None,
     mirrored: Annotated[bool, Form()] = False,
     attach: Annotated[bool, Form()] = False,
+    recorded_at: Annotated[str | None, Form()] = None,
+    tz: Annotated[str | None, Form()] = None,
 ) -> Response:
     """Queue the clip and show its page at once; the measuring happens in the background."""
+    values = {"recorded_at": recorded_at or "", "mirrored": mirrored, "attach": attach}
     try:
-        video_id = await submit(request, store, viewer.person_id, file, mirrored, attach, None)
-    except HTTPException as exc:
-        with store.read() as session:
-            rows = videos.list_of(session, viewer.person_id)
-        return page(request, "videos.html", {"videos": rows, "error": exc.detail}, 422)
+        began = _recorded_at(request, recorded_at, tz)
+        if file is None or not file.filename:
+            raise FieldError("file", "choose a clip to measure")
+        video_id = await submit(request, store, viewer.person_id, file, mirrored, attach, began)
+    except FieldError as exc:
+        return _form_page(request, store, viewer.person_id, exc.errors, values, 422)
     return RedirectResponse(f"/videos/{video_id}", 303)
+
+
+def _diary_facts(session: Any, row: Video) -> dict[str, Any]:
+    """Whether the clip's twitches are in the diary, and the change that can take them back."""
+    if row.status != "done":
+        return {"in_diary": [], "change": None}
+    in_diary = clip_episodes(session, row)
+    return {"in_diary": in_diary, "change": attached_change(session, row, in_diary)}
+
+
+def _keyframes(row: Video) -> list[dict[str, str]]:
+    """Each still with what it shows: the job took them at moments.choose's twitches, in order."""
+    stills = row.keyframes or []
+    chosen = choose((row.result or {}).get("events", []))
+    if len(chosen) != len(stills):  # a clip with no twitch (one still of its start), or an old row
+        return [{"src": src, "caption": ""} for src in stills]
+    return [{"src": src, "caption": caption(e)} for src, e in zip(stills, chosen, strict=True)]
 
 
 @router.get("/videos/{video_id}", response_class=HTMLResponse)
@@ -53,7 +128,20 @@ def video_page(request: Request, video_id: RowId, store: StoreDep, viewer: Viewe
             "video": row,
             "result": row.result,
             "plot": timeline(row.result) if row.result else None,
-            "keyframes": row.keyframes or [],
+            "legend": timeline_legend(),
+            "keyframes": _keyframes(row),
+            **_diary_facts(session, row),
         }
     fragment = request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == "job"
     return page(request, "video_job.html" if fragment else "video.html", context)
+
+
+@router.post("/videos/{video_id}/attach")
+def attach_video(video_id: RowId, store: StoreDep, viewer: WriterDep) -> Response:
+    """Add a measured clip's twitches to the diary, as one change that Undo takes back."""
+    with store.write() as session:
+        row = videos.get(session, viewer.person_id, video_id)
+        if row.status == "done":
+            row.attach = True
+            videos.attach(session, row)
+    return RedirectResponse(f"/videos/{video_id}", 303)
