@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from nasalis.assessment import assess, next_question, parse_intake
-from nasalis.assessment.answers import UNKNOWN, parse_answer
+from nasalis.assessment.answers import UNKNOWN, NoAnswerError, parse_answer
+from nasalis.assessment.interview import Draft, questions_left
 from nasalis.knowledge import load_knowledge
 from tests.assessment.vignettes import VIGNETTES
 
@@ -90,7 +91,9 @@ def test_interview_reaches_the_same_level_as_the_full_intake(case: Any) -> None:
         ("fever", "Y", True),
         ("fever", "no", False),
         ("fever", "?", UNKNOWN),
-        ("episode_seconds", "", UNKNOWN),
+        ("episode_seconds", "?", UNKNOWN),
+        ("medications", "?", UNKNOWN),
+        ("medications", "none", []),
         ("numbness_onset", "2", "sudden"),
         ("weeks_since_giving_birth", "3", 3.0),
         ("vision_change", "3", "sudden"),
@@ -115,6 +118,9 @@ def test_parse_answer(field: str, text: str, expected: Any) -> None:
         ("fever", "0"),
         ("fever", ""),  # an empty Enter is not "don't know" on a yes/no question
         ("vision_change", ""),
+        ("episode_seconds", ""),  # nor on any other: "don't know" is said with ?
+        ("medications", ""),
+        ("areas", ""),
         ("age_years", "200"),
         ("age_years", "4.5"),
         ("vision_change", "9"),
@@ -125,3 +131,68 @@ def test_parse_answer_explains_a_bad_answer(field: str, text: str) -> None:
     question = next(q for q in load_knowledge().questions if q.field == field)
     with pytest.raises(ValueError, match=r"please|not one of"):
         parse_answer(question, text)
+
+
+def _question(field: str) -> Any:
+    return load_knowledge().question_by_field[field]
+
+
+def test_a_digit_at_a_yes_no_question_is_refused_saying_why() -> None:
+    with pytest.raises(ValueError, match=r"'1' is not an answer to a yes/no question"):
+        parse_answer(_question("sudden_severe_headache"), "1")
+    with pytest.raises(NoAnswerError, match=r"y or n, or \? if you don't know"):
+        parse_answer(_question("sudden_severe_headache"), "  ")
+
+
+def test_draft_back_offers_the_answer_again_and_asks_the_same_question() -> None:
+    draft = Draft()
+    for value in (False, False, False, "none"):
+        question = draft.next()
+        assert question is not None
+        draft.record(question.field, value)
+    assert draft.asked == ["new_face_weakness", "arm_or_leg_weakness", "speech_trouble", "vision_change"]
+    fifth = draft.next()
+    assert draft.back()
+    assert draft.next() == _question("vision_change")
+    assert draft.remembered == {"vision_change": "none"}
+    assert "vision_change" not in draft.answers
+    draft.record("vision_change", "none")
+    assert draft.next() == fifth
+    assert draft.remembered == {}
+
+
+def test_draft_answering_an_earlier_question_again_rewinds_to_it() -> None:
+    draft = Draft()
+    for field in ("new_face_weakness", "arm_or_leg_weakness", "speech_trouble"):
+        draft.record(field, False)
+    draft.record("arm_or_leg_weakness", UNKNOWN)  # from a page kept in the browser's history
+    assert draft.asked == ["new_face_weakness", "arm_or_leg_weakness"]
+    assert draft.answers == {"new_face_weakness": False}
+    assert draft.remembered == {"speech_trouble": False}
+    assert Draft().back() is False
+
+
+def test_draft_round_trips_and_refuses_what_is_not_a_draft() -> None:
+    draft = Draft({"age_years": 40}, ["new_face_weakness", "age_years"], {"sex": "male"})
+    assert Draft.from_json(draft.to_json()) == draft
+    for bad in (
+        [],
+        {"answers": {"age_years": 999}, "asked": ["age_years"], "remembered": {}},
+        {"answers": {"age_years": 40}, "asked": [], "remembered": {}},
+        {"answers": {}, "asked": ["not_a_field"], "remembered": {}},
+        {"answers": {}, "asked": [], "remembered": {"sex": "robot"}},
+        {"answers": {}, "asked": [], "remembered": {}, "extra": 1},
+    ):
+        with pytest.raises(ValueError, match=r"draft|not asked|age_years|sex"):
+            Draft.from_json(bad)
+    with pytest.raises(ValueError, match="medications"):
+        Draft().record("medications", ["x" * 201])
+
+
+def test_questions_left_is_an_upper_bound_that_shrinks() -> None:
+    total = questions_left({}, [])
+    assert total == len(load_knowledge().questions)  # nothing is ruled out yet
+    asked, _ = interview({})
+    assert len(asked) <= total
+    # Answering "male" removes that question and the two pregnancy ones.
+    assert questions_left({"sex": "male"}, ["sex"]) == total - 3

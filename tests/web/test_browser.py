@@ -49,34 +49,40 @@ def _answer_until_result(page: Page, answers: dict[str, str]) -> None:
         if page.locator(".result").count():
             return
         field = page.locator("input[name=field]").get_attribute("value") or ""
-        answer = answers.get(field, "no")
-        number = page.locator("input[type=number][name=value]")
-        text = page.locator("input[type=text][name=value]")
-        if number.count():
-            number.fill(answer if answer != "no" else "")
-        elif text.count():
-            text.fill(answer if answer != "no" else "")
-        else:
-            options = page.locator(f"input[name=value][value='{answer}']")
-            if options.count():
-                options.first.check()
-            elif page.locator("input[type=radio][name=value][value='?']").count():
-                page.locator("input[type=radio][name=value][value='?']").check()
-            # a list of boxes with none of them ticked means "none of these"
-        _next(page)
+        step = page.locator("input[name=step]").get_attribute("value")
+        answer = answers.get(field)
+        typed = page.locator("input[type=number][name=value], input[type=text][name=value]")
+        options = page.locator(f"input[name=value][value='{answer or 'no'}']")
+        button = "Next"
+        if typed.count() and answer and answer != "none":
+            typed.fill(answer)
+        elif answer == "none" and page.locator("button[name=skip][value=none]").count():
+            button = re.compile("^None")  # "None" / "None of these"
+        elif options.count():
+            options.first.check()
+        elif page.locator("input[type=radio][name=value][value='?']").count():
+            page.locator("input[type=radio][name=value][value='?']").check()
+        else:  # a number, a list or boxes with no answer given here
+            button = "I don't know"
+        page.get_by_role("button", name=button).click()
+        _wait_for_next(page, step)
     raise AssertionError("the questionnaire did not end")
+
+
+def _wait_for_next(page: Page, step: str | None) -> None:
+    """Wait for htmx to swap in the next question, the result, or an error."""
+    page.wait_for_function(
+        "prev => document.querySelector('.result') || document.querySelector('.field-error')"
+        " || document.querySelector('input[name=step]').value !== prev",
+        arg=step,
+    )
 
 
 def _next(page: Page) -> None:
     """Press Next and wait for htmx to swap in the next question (or the result)."""
-    asked = page.locator("input[name=asked]").get_attribute("value")
+    step = page.locator("input[name=step]").get_attribute("value")
     page.get_by_role("button", name="Next").click()
-    page.wait_for_function(
-        "prev => !document.querySelector('input[name=asked]')"
-        " || document.querySelector('input[name=asked]').value !== prev"
-        " || document.querySelector('.error')",
-        arg=asked,
-    )
+    _wait_for_next(page, step)
 
 
 def _diary_file(tmp_path: Path) -> Path:
