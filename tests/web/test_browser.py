@@ -175,6 +175,7 @@ def test_two_accounts_cannot_see_each_other(browser: Browser, tmp_path: Path) ->
             pages[name] = page
         alice, bob = pages["alice"], pages["bob"]
         alice.get_by_role("button", name="Twitch now").click()
+        alice.get_by_text("How long, and a note").click()  # folded away: strength, side and where come first
         alice.get_by_label("Note").fill("alice's private note")
         alice.get_by_role("button", name="Save details").click()
         alice.goto("/diary")
