@@ -7,15 +7,15 @@ from collections.abc import Sequence
 
 import matplotlib
 import numpy as np
-
-matplotlib.use("svg")  # no display, no GUI toolkit: plain SVG text
-import matplotlib.pyplot as plt
 from markupsafe import Markup
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.figure import Figure
 
 from nasalis.report.data import Week
 
-plt.rcParams.update(
+# Set once at import and never changed: server threads only read it. Figures are made with the
+# Figure API, never pyplot, whose global figure registry is not safe across threads.
+matplotlib.rcParams.update(
     {
         "font.family": "DejaVu Sans",
         "font.size": 8,
@@ -37,7 +37,8 @@ def weekly_trend(weeks: Sequence[Week], size: tuple[float, float] = (6.6, 1.9)) 
         return Markup("")
     xs = np.array([w.monday for w in weeks], dtype="datetime64[D]")
     ys = [w.per_day if w.per_day is not None else float("nan") for w in weeks]
-    fig, ax = plt.subplots(figsize=size)
+    fig = Figure(figsize=size)
+    ax = fig.subplots()
     ax.plot(xs, ys, color="black", linewidth=1.2, marker="o", markersize=2.5)
     ax.set_ylabel("twitches per day")
     ax.set_ylim(bottom=0)
@@ -51,6 +52,5 @@ def weekly_trend(weeks: Sequence[Week], size: tuple[float, float] = (6.6, 1.9)) 
     fig.tight_layout()
     out = io.StringIO()
     fig.savefig(out, format="svg", metadata={"Date": None})
-    plt.close(fig)
     svg = out.getvalue()
     return Markup(svg[svg.index("<svg") :])
