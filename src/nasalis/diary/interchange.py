@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
+import itertools
 import json
+import lzma
+import math
 import os
-from collections.abc import Callable, Iterable
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from nasalis.assessment.result import SCHEMA as ASSESSMENT_SCHEMA
 from nasalis.assessment.result import Reason
@@ -43,7 +51,19 @@ from nasalis.knowledge.models import LEVELS
 SCHEMA = "nasalis.diary/1"
 EPISODES_CSV = "episodes.csv"
 DAYS_CSV = "days.csv"
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = 50_000_000
+"""The most text one import reads: a file, or a zip's CSV files once unzipped (5 years of a heavy
+diary are about 1.3 MB of CSV)."""
+MAX_ROWS = 100_000
+"""The most rows (and bundle entries) one import reads: 20 years of a heavy diary, 4,400 a year."""
+MAX_COLUMNS = 200
+"""The most columns a CSV file may have (days.csv: the contract's and your own factors)."""
+MAX_LINE = 100_000
+"""The longest line of a CSV file, in characters (a note may have 5,000)."""
+MAX_NUMBER_CHARS = 32
+"""The longest number in a bundle, in characters (any float's shortest form is at most 24)."""
+MAX_DEPTH = 20
+"""How deep a bundle's answers and results may nest (an assessment's nest 4 levels)."""
 _TEXT_COLUMNS = frozenset({"note", "tags"})
 
 
@@ -131,145 +151,400 @@ def _json_errors(where: str, exc: FieldError) -> str:
     return f"{where}, " + "; ".join(f"field '{name}': {message}" for name, message in exc.errors.items())
 
 
-def _read_text(path: Path) -> str:
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise InterchangeError(f"{path.name}: larger than {MAX_FILE_BYTES // 2**20} MiB")
-    raw = path.read_bytes()
-    try:
-        # Decode the bytes ourselves: read_text would turn a "\r" inside a quoted cell into "\n".
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InterchangeError(f"{path.name}, line {line}: not UTF-8 text") from None
+class _Unreadable:
+    """A number the bundle wrote that no field could hold: too many digits, or not finite."""
+
+    def __init__(self, literal: str) -> None:
+        self.literal = literal
+
+    @property
+    def problem(self) -> str:
+        """Why it is refused, as a message after the field's name."""
+        if len(self.literal) > MAX_NUMBER_CHARS:
+            return (
+                f"is a number of {len(self.literal)} characters; a number may have at most {MAX_NUMBER_CHARS}"
+            )
+        return f"must be a finite number (got {self.literal[:20]})"
+
+    def __repr__(self) -> str:
+        return f"a number of {len(self.literal)} characters"
 
 
-def _read_csv(
-    path: Path, build: Callable[[dict[str, str]], Any], required: str
-) -> tuple[list[Any], list[str]]:
-    reader = csv.reader(io.StringIO(_read_text(path), newline=""))
+def _json_int(literal: str) -> int | _Unreadable:
+    # int() of thousands of digits is slow (and refused past 4300); no field needs more than a few.
+    return int(literal) if len(literal) <= MAX_NUMBER_CHARS else _Unreadable(literal)
+
+
+def _json_float(literal: str) -> float | _Unreadable:
+    value = float(literal) if len(literal) <= MAX_NUMBER_CHARS else math.inf
+    return value if math.isfinite(value) else _Unreadable(literal)
+
+
+class _RepeatedKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads keeps the last of two equal keys, so what was checked could differ from what
+    # a reader of the file sees: a repeated key makes the object bad (as an intake's does).
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _RepeatedKeyError(key)
+        data[key] = value
+    return data
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_unique_keys,
+    parse_int=_json_int,
+    parse_float=_json_float,
+    parse_constant=_Unreadable,
+)
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _odd(value: object, depth: int = 0) -> str | None:
+    """Why a value read from JSON cannot be kept (an unreadable number, too deep), or None."""
+    if isinstance(value, _Unreadable):
+        return value.problem
+    if isinstance(value, dict | list):
+        if depth >= MAX_DEPTH:
+            return f"is nested more than {MAX_DEPTH} levels deep"
+        inside = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, inner in inside:
+            problem = _odd(inner, depth + 1)
+            if problem:
+                return f"[{key!r}] {problem}" if problem[0] != "[" else f"[{key!r}]{problem}"
+    return None
+
+
+def _refuse_odd(item: dict[str, Any]) -> None:
+    """RecordError naming every field of `item` holding a value no field could keep."""
+    errors = {key: problem for key, value in item.items() if (problem := _odd(value))}
+    if errors:
+        raise RecordError(errors)
+
+
+@dataclass
+class Budget:
+    """What one import may still read: rows over all its files, and bytes of text."""
+
+    bytes_left: int
+    limit_said: str
+    """The byte limit in words, for the message that refuses more."""
+    rows_left: int = MAX_ROWS
+
+    def spend(self, name: str, count: int) -> None:
+        """Count `count` more bytes read from `name`; InterchangeError past the limit."""
+        self.bytes_left -= count
+        if self.bytes_left < 0:
+            raise InterchangeError(f"{name}: too large ({self.limit_said})")
+
+    def row(self, where: str) -> None:
+        """Count one more row (or bundle entry); InterchangeError past MAX_ROWS."""
+        self.rows_left -= 1
+        if self.rows_left < 0:
+            raise InterchangeError(
+                f"{where}: too many rows (an import reads at most {MAX_ROWS:,} rows; split the diary)"
+            )
+
+
+def file_budget() -> Budget:
+    """The budget for reading a file on disk or an uploaded file as it is (not a zip)."""
+    return Budget(MAX_FILE_BYTES, f"a file may have at most {MAX_FILE_BYTES // 1_000_000} MB")
+
+
+READ_ERRORS = (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error, lzma.LZMAError)
+"""What a damaged (compressed) stream raises while it is read: a bad CRC, truncated data."""
+
+
+class _Counted(io.RawIOBase):
+    """A byte stream that spends the budget as it is read, and names damage by the file."""
+
+    def __init__(self, name: str, stream: IO[bytes], budget: Budget) -> None:
+        super().__init__()
+        self._name, self._stream, self._budget = name, stream, budget
+
+    def readable(self) -> bool:
+        """Always: it only reads."""
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Read into `buffer`; InterchangeError when the stream is damaged or over budget."""
+        try:
+            data = self._stream.read(len(buffer))
+        except READ_ERRORS as exc:
+            raise InterchangeError(f"{self._name}: the file is damaged and cannot be read ({exc})") from None
+        self._budget.spend(self._name, len(data))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _text_lines(name: str, stream: IO[bytes], budget: Budget) -> Iterator[str]:
+    """The lines of a UTF-8 byte stream (endings kept, as csv wants), read a block at a time."""
+    text = io.TextIOWrapper(
+        io.BufferedReader(_Counted(name, stream, budget)),
+        encoding="utf-8-sig",
+        errors="surrogateescape",  # a bad byte is named by its line below, not by a block offset
+        newline="",  # a "\r" inside a quoted cell stays a "\r"
+    )
+    for number, line in enumerate(text, 1):
+        if len(line) > MAX_LINE:
+            raise InterchangeError(f"{name}, line {number}: longer than {MAX_LINE:,} characters")
+        if not line.isascii():
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InterchangeError(f"{name}, line {number}: not UTF-8 text") from None
+        yield line
+
+
+def _read_file(name: str, stream: IO[bytes], bundle: Bundle, budget: Budget) -> None:
+    """Read episodes.csv or days.csv (named `name`) from `stream` into `bundle`, row by row."""
+    if name == EPISODES_CSV:
+        records, lines = _read_csv(name, stream, budget, lambda r: build_episode(r, text=True), "started_at")
+        bundle.episodes, bundle.episode_lines = records, lines
+    else:
+        bundle.days, bundle.day_lines = _read_csv(
+            name, stream, budget, lambda r: build_day(r, text=True), "date"
+        )
+
+
+def _read_header(name: str, reader: Iterator[list[str]], required: str) -> list[str]:
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        raise InterchangeError(f"{path.name}, line 1: the file is empty (a header row is needed)") from None
+        raise InterchangeError(f"{name}, line 1: the file is empty (a header row is needed)") from None
     except csv.Error as exc:
-        raise InterchangeError(f"{path.name}, line 1: {exc}") from None
+        raise InterchangeError(f"{name}, line 1: {exc}") from None
     if required not in header:
-        raise InterchangeError(f"{path.name}, line 1: the header has no '{required}' column")
+        raise InterchangeError(f"{name}, line 1: the header has no '{required}' column")
+    if len(header) > MAX_COLUMNS:
+        raise InterchangeError(
+            f"{name}, line 1: {len(header)} columns; a file may have at most {MAX_COLUMNS}"
+        )
     duplicates = {h for h in header if header.count(h) > 1}
     if duplicates:
-        raise InterchangeError(f"{path.name}, line 1: column '{sorted(duplicates)[0]}' appears twice")
+        raise InterchangeError(f"{name}, line 1: column '{sorted(duplicates)[0]}' appears twice")
+    return header
+
+
+def _read_csv(
+    name: str, stream: IO[bytes], budget: Budget, build: Callable[[dict[str, str]], Any], required: str
+) -> tuple[list[Any], list[str]]:
+    reader = csv.reader(_text_lines(name, stream, budget))
+    header = _read_header(name, reader, required)
     records: list[Any] = []
     lines: list[str] = []
     try:
         for cells in reader:
             if not any(c.strip() for c in cells):
                 continue
+            where = _where(name, reader.line_num)
+            budget.row(where)
             if len(cells) != len(header):
-                raise InterchangeError(
-                    f"{path.name}, line {reader.line_num}: {len(cells)} cells, the header has {len(header)}"
-                )
+                raise InterchangeError(f"{where}: {len(cells)} cells, the header has {len(header)}")
             row = {
                 h: (unescape_cell(c) if h in _TEXT_COLUMNS else c) for h, c in zip(header, cells, strict=True)
             }
             try:
                 records.append(build(row))
             except FieldError as exc:
-                raise InterchangeError(_csv_errors(path.name, reader.line_num, header, exc)) from None
-            lines.append(_where(path.name, reader.line_num))
+                raise InterchangeError(_csv_errors(name, reader.line_num, header, exc)) from None
+            lines.append(where)
     except csv.Error as exc:
-        raise InterchangeError(f"{path.name}, line {reader.line_num}: {exc}") from None
+        raise InterchangeError(f"{name}, line {reader.line_num}: {exc}") from None
     return records, lines
 
 
-def _read_one(path: Path, bundle: Bundle) -> None:
-    """Read episodes.csv or days.csv into `bundle`."""
-    if path.name == EPISODES_CSV:
-        bundle.episodes, bundle.episode_lines = _read_csv(
-            path, lambda r: build_episode(r, text=True), "started_at"
-        )
-    else:
-        bundle.days, bundle.day_lines = _read_csv(path, lambda r: build_day(r, text=True), "date")
+Opener = Callable[[], AbstractContextManager[IO[bytes]]]
+"""Opens one file for reading (the reader closes it when done, also on an error)."""
+
+
+def read_csvs(files: Iterable[tuple[str, Opener]], budget: Budget) -> Bundle:
+    """episodes.csv and/or days.csv, each (name, opener) read row by row within `budget`."""
+    bundle = Bundle()
+    for name, opener in files:
+        with opener() as stream:
+            _read_file(name, stream, bundle, budget)
+    _check_unique(bundle)
+    return bundle
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    return open(path, "rb")
+
+
+def _opened(paths: Iterable[Path]) -> list[tuple[str, Opener]]:
+    return [(path.name, functools.partial(_open_binary, path)) for path in paths]
 
 
 def read_folder(folder: Path) -> Bundle:
     """A folder with episodes.csv and/or days.csv."""
-    bundle = Bundle()
     present = [folder / name for name in (EPISODES_CSV, DAYS_CSV) if (folder / name).is_file()]
     if not present:
         raise InterchangeError(f"{folder}: no {EPISODES_CSV} or {DAYS_CSV} in this folder")
-    for path in present:
-        _read_one(path, bundle)
+    return read_csvs(_opened(present), file_budget())
+
+
+def decode_json(name: str, raw: bytes) -> str:
+    """The text of a JSON file; InterchangeError names the line of a byte that is not UTF-8."""
+    try:
+        # Decode the bytes ourselves: read_text would turn a "\r" inside a string into "\n".
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InterchangeError(f"{name}, line {line}: not UTF-8 text") from None
+
+
+class _Walker:
+    """The top-level object of a bundle, read once from start to end: each key, and each item
+    of the lists with the line it starts on (the counting only ever moves forward)."""
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name, self.text = name, text
+        self.pos = self._space(0)
+        self.line, self._counted = 1, 0
+
+    def _space(self, pos: int) -> int:
+        end: int = _SPACE.match(self.text, pos).end()  # type: ignore[union-attr]
+        return end
+
+    def _expect(self, chars: str, what: str) -> str:
+        if self.pos >= len(self.text) or self.text[self.pos] not in chars:
+            raise json.JSONDecodeError(f"Expecting {what}", self.text, self.pos)
+        found = self.text[self.pos]
+        self.pos = self._space(self.pos + 1)
+        return found
+
+    def line_here(self) -> int:
+        """The line the walker is on (counting only the text not yet counted)."""
+        self.line += self.text.count("\n", self._counted, self.pos)
+        self._counted = self.pos
+        return self.line
+
+    def value(self) -> Any:
+        """The JSON value at the walker, decoded; the walker moves past it."""
+        value, end = _DECODER.raw_decode(self.text, self.pos)
+        self.pos = self._space(end)
+        return value
+
+    def members(self) -> Iterator[str]:
+        """Each key of the top-level object; the caller reads its value before asking for the next."""
+        self._expect("{", "'{'")
+        if self.text.startswith("}", self.pos):
+            self.pos = self._space(self.pos + 1)
+        else:
+            while True:
+                if not self.text.startswith('"', self.pos):
+                    raise json.JSONDecodeError(
+                        "Expecting property name enclosed in double quotes", self.text, self.pos
+                    )
+                key = self.value()
+                self._expect(":", "':' delimiter")
+                yield key
+                if self._expect(",}", "',' delimiter") == "}":
+                    break
+        if self.pos != len(self.text):
+            raise json.JSONDecodeError("Extra data", self.text, self.pos)
+
+    def items(self, key: str) -> Iterator[tuple[str, Any]]:
+        """(where, item) of each item of the list `key` at the walker: file, line and index."""
+        self._expect("[", "'['")
+        if self.text.startswith("]", self.pos):
+            self.pos = self._space(self.pos + 1)
+            return
+        for index in itertools.count():
+            line = self.line_here()
+            where = f"{self.name}, line {line}, {key}[{index}]"
+            try:
+                item = self.value()
+            except _RepeatedKeyError as exc:
+                raise InterchangeError(
+                    f"{where}, field '{exc.key}': given twice (each field only once)"
+                ) from None
+            except RecursionError:
+                raise InterchangeError(f"{where}: nested too deeply") from None
+            yield where, item
+            if self._expect(",]", "',' delimiter") == "]":
+                return
+
+
+def read_bundle_text(name: str, text: str) -> Bundle:
+    """A JSON bundle {"schema": "nasalis.diary/1", "days": [...], "episodes": [...], ...extras}.
+
+    The text is parsed once, linearly, and each item is checked as it is read; a key given
+    twice (at the top or inside an item) makes the bundle bad, so what is checked is what is
+    imported.
+    """
+    walker = _Walker(name, text)
+    try:
+        if not text.startswith("{", walker.pos):
+            _DECODER.decode(text)  # valid JSON, but not an object: not a bundle
+            raise InterchangeError(f'{name}, line 1: not a diary bundle ("schema": "{SCHEMA}" expected)')
+        return _read_members(walker)
+    except json.JSONDecodeError as exc:
+        raise InterchangeError(
+            f"{name}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"
+        ) from None
+    except _RepeatedKeyError as exc:
+        raise InterchangeError(f"{name}, line {walker.line_here()}: key '{exc.key}' given twice") from None
+    except RecursionError:
+        raise InterchangeError(f"{name}, line {walker.line_here()}: nested too deeply") from None
+
+
+def _read_members(walker: _Walker) -> Bundle:
+    name, bundle, budget = walker.name, Bundle(), file_budget()
+    seen: dict[str, int] = {}
+    top: dict[str, Any] = {}
+    for key in walker.members():
+        line = walker.line_here()
+        if key in seen:
+            raise InterchangeError(f"{name}, line {line}: key '{key}' given twice (also on line {seen[key]})")
+        seen[key] = line
+        if key in LIST_KEYS and walker.text.startswith("[", walker.pos):
+            for where, item in walker.items(key):
+                _take(bundle, budget, key, where, item)
+        elif key in LIST_KEYS:
+            raise InterchangeError(f"{name}, line {line}: '{key}' must be a list")
+        else:
+            try:
+                top[key] = walker.value()
+            except RecursionError:
+                raise InterchangeError(f"{name}, line {line}, '{key}': nested too deeply") from None
+    if top.get("schema") != SCHEMA:
+        raise InterchangeError(f'{name}, line 1: not a diary bundle ("schema": "{SCHEMA}" expected)')
+    settings = top.get("settings")
+    problem = _odd(settings)
+    if problem:
+        raise InterchangeError(f"{name}, settings: {problem}")
+    bundle.extras.settings = _read_settings(name, settings)
     _check_unique(bundle)
     return bundle
 
 
-def _array_items(text: str, key: str) -> list[tuple[int, Any]]:
-    """(line, item) for each item of the top-level array `key` — JSON with line numbers."""
-    decoder = json.JSONDecoder()
-    index = text.find(json.dumps(key))
-    while index != -1:
-        colon = text.find(":", index + len(key) + 2)
-        start = colon + 1
-        while start < len(text) and text[start].isspace():
-            start += 1
-        if start < len(text) and text[start] == "[":
-            break
-        index = text.find(json.dumps(key), index + 1)
-    else:
-        return []
-    items: list[tuple[int, Any]] = []
-    pos = start + 1
-    line, counted = text.count("\n", 0, pos) + 1, pos
-    while True:
-        while pos < len(text) and text[pos] in " \t\r\n,":
-            pos += 1
-        if pos >= len(text) or text[pos] == "]":
-            return items
-        item, end = decoder.raw_decode(text, pos)
-        line += text.count("\n", counted, pos)  # count only what is new: linear, not quadratic
-        counted = pos
-        items.append((line, item))
-        pos = end
+def _take(bundle: Bundle, budget: Budget, key: str, where: str, item: object) -> None:
+    """Check one item of the list `key` and add it to `bundle`; InterchangeError names its fields."""
+    budget.row(where)
+    if not isinstance(item, dict):
+        raise InterchangeError(f"{where}: each entry must be an object")
+    try:
+        _refuse_odd(item)
+        _read_item(bundle, key, item)
+    except FieldError as exc:
+        raise InterchangeError(_json_errors(where, exc)) from None
+    if key in LINES:
+        getattr(bundle, LINES[key]).append(where)
 
 
 def read_bundle(path: Path) -> Bundle:
-    """A JSON bundle {"schema": "nasalis.diary/1", "days": [...], "episodes": [...], ...extras}."""
-    text = _read_text(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InterchangeError(
-            f"{path.name}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"
-        ) from None
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise InterchangeError(f'{path.name}, line 1: not a diary bundle ("schema": "{SCHEMA}" expected)')
-    bundle = Bundle()
-    for key in ("episodes", "days", *EXTRA_LISTS):
-        if not isinstance(data.get(key, []), list):
-            raise InterchangeError(f"{path.name}: '{key}' must be a list")
-        for where, item in _located(path.name, text, key, data.get(key, [])):
-            if not isinstance(item, dict):
-                raise InterchangeError(f"{where}: each entry must be an object")
-            try:
-                _read_item(bundle, key, item)
-            except FieldError as exc:
-                raise InterchangeError(_json_errors(where, exc)) from None
-            if key in LINES:
-                getattr(bundle, LINES[key]).append(where)
-    bundle.extras.settings = _read_settings(path.name, data.get("settings"))
-    _check_unique(bundle)
-    return bundle
-
-
-def _located(file: str, text: str, key: str, items: list[Any]) -> list[tuple[str, Any]]:
-    """Each item of the top-level list `key` with where it is: file, line and position."""
-    found = _array_items(text, key)
-    # The text search finds the first list under this key; if that was a nested one, lines are unknown.
-    lines = [line for line, _ in found] if [item for _, item in found] == items else []
-    return [
-        (f"{file}, line {lines[n]}, {key}[{n}]" if lines else f"{file}, {key}[{n}]", item)
-        for n, item in enumerate(items)
-    ]
+    """A JSON bundle from disk (see read_bundle_text)."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InterchangeError(f"{path.name}: too large ({file_budget().limit_said})")
+    return read_bundle_text(path.name, decode_json(path.name, path.read_bytes()))
 
 
 def _read_item(bundle: Bundle, key: str, item: dict[str, Any]) -> None:
@@ -296,6 +571,8 @@ LINES = {"episodes": "episode_lines", "days": "day_lines"}
 """Where each episode and day came from (an import that finds one twice names both places)."""
 EXTRA_LISTS = ("medications", "notes", "experiments", "assessments")
 """The bundle's optional lists beside episodes and days, in the order they are written."""
+LIST_KEYS = frozenset({"episodes", "days", *EXTRA_LISTS})
+"""The bundle's top-level keys whose value is a list of entries."""
 MAX_BLOCKS = 48
 """The most blocks an imported experiment may have (the planner makes at most 24)."""
 MAX_NAME = 200
@@ -430,10 +707,7 @@ def read_any(path: Path) -> Bundle:
     if path.suffix.lower() == ".json":
         return read_bundle(path)
     if path.name in (EPISODES_CSV, DAYS_CSV):
-        bundle = Bundle()
-        _read_one(path, bundle)
-        _check_unique(bundle)
-        return bundle
+        return read_csvs(_opened([path]), file_budget())
     raise InterchangeError(f"{path.name}: give a folder, episodes.csv, days.csv or a .json bundle")
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import struct
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,55 +20,134 @@ from nasalis.diary import entries, preferences
 from nasalis.diary.interchange import (
     DAYS_CSV,
     EPISODES_CSV,
+    MAX_FILE_BYTES,
+    READ_ERRORS,
     AssessmentRecord,
+    Budget,
     Bundle,
     ExperimentRecord,
     Extras,
     InterchangeError,
     MedicineRecord,
     NoteRecord,
-    read_any,
+    Opener,
+    decode_json,
+    file_budget,
+    read_bundle_text,
+    read_csvs,
     write_bundle,
     write_folder,
 )
 from nasalis.diary.models import Assessment, Experiment, Medication, Note, Preferences
 
-MAX_UNZIPPED = 200_000_000
+UNZIP_RATIO = 10
+"""A zip's CSV files may unzip to at most this many times the upload (a diary's own export: 5)."""
+MAX_DIRECTORY = 64_000
+"""The most bytes of a zip's table of contents: a diary's zip lists 2 files, not 200,000."""
+READABLE = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+"""The compression methods an import unzips (Python's own)."""
+METHOD_NAMES = {6: "Implode", 9: "Deflate64", 98: "PPMd", 99: "AES encryption"}
+"""Methods other zip programs use that Python cannot unzip, by the name a person may recognise."""
 
 
 def read_upload(filename: str, data: bytes) -> Bundle:
     """A bundle from an uploaded .json, episodes.csv, days.csv, or a .zip holding the CSVs.
 
-    Only the base name of the upload is used, so a name like ../../x cannot reach outside
-    the temporary folder; zip members other than the two CSVs are ignored, never extracted.
+    Nothing is written to disk: the bytes are read as they are, and the CSV files inside a
+    zip are unzipped a block at a time, row by row, within a budget in proportion to the
+    upload. Only the base name of the upload is used; zip members other than the two CSVs
+    are ignored, never extracted.
     """
     name = PurePosixPath(filename.replace("\\", "/")).name or "upload"
-    with tempfile.TemporaryDirectory(prefix="nasalis-import-") as tmp:
-        try:
-            return _read_in(Path(tmp), name, data)
-        except InterchangeError as exc:
-            # Name the uploaded file, not the temporary folder it was read from.
-            raise InterchangeError(str(exc).replace(f"{tmp}/", "").replace(tmp, name)) from None
+    lowered = name.lower()
+    if lowered.endswith(".zip"):
+        return _read_zip(name, data)
+    if lowered.endswith(".json"):
+        return read_bundle_text(name, decode_json(name, data))
+    if name in (EPISODES_CSV, DAYS_CSV):
+        return read_csvs([(name, lambda: io.BytesIO(data))], file_budget())
+    raise InterchangeError(f"{name}: give a .json bundle, {EPISODES_CSV}, {DAYS_CSV} or a .zip of them")
 
 
-def _read_in(folder: Path, name: str, data: bytes) -> Bundle:
-    if name.lower().endswith(".zip"):
+def _size(count: int) -> str:
+    """A byte count in words: 121 kB, 1.2 MB."""
+    return f"{count / 1_000_000:.1f} MB" if count >= 1_000_000 else f"{max(1, round(count / 1000))} kB"
+
+
+def _read_zip(name: str, data: bytes) -> Bundle:
+    if _directory_size(data) > MAX_DIRECTORY:
+        raise InterchangeError(
+            f"{name}: lists too many files (a diary's zip holds {EPISODES_CSV} and {DAYS_CSV})"
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (struct.error, *READ_ERRORS):
+        raise InterchangeError(f"{name}: not a zip file, or a damaged one") from None
+    wanted = _members(name, archive)
+    limit = min(UNZIP_RATIO * len(data), MAX_FILE_BYTES)
+    said = (
+        f"an import unzips at most {_size(limit)}: {UNZIP_RATIO} times the {_size(len(data))} upload,"
+        f" and never more than {_size(MAX_FILE_BYTES)}"
+    )
+    declared = sum(info.file_size for info in wanted)
+    if declared > limit:
+        raise InterchangeError(f"{name}: the CSV files inside hold {_size(declared)} unzipped; {said}")
+    return read_csvs(_opened(name, archive, wanted), Budget(limit, said))
+
+
+def _members(name: str, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The zip's episodes.csv and days.csv, each once, readable; InterchangeError says why not."""
+    found: dict[str, zipfile.ZipInfo] = {}
+    for info in archive.infolist():
+        base = PurePosixPath(info.filename).name
+        if info.is_dir() or base not in (EPISODES_CSV, DAYS_CSV):
+            continue
+        if base in found:
+            raise InterchangeError(f"{name}: holds {base} twice ({found[base].filename} and {info.filename})")
+        if info.flag_bits & 0x1:
+            raise InterchangeError(f"{name}: {base} inside is encrypted; zip it again without a password")
+        if info.compress_type not in READABLE:
+            method = METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+            raise InterchangeError(
+                f"{name}: {base} inside is compressed with {method}, which an import cannot unzip;"
+                " zip it again with ordinary (deflate) compression"
+            )
+        found[base] = info
+    if not found:
+        raise InterchangeError(f"{name}: no {EPISODES_CSV} or {DAYS_CSV} inside")
+    return [found[n] for n in (EPISODES_CSV, DAYS_CSV) if n in found]
+
+
+def _opened(name: str, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> list[tuple[str, Opener]]:
+    """How to open each member for reading; a member that cannot be opened is named."""
+
+    @contextmanager
+    def opener(info: zipfile.ZipInfo) -> Iterator[IO[bytes]]:
+        base = PurePosixPath(info.filename).name
         try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
-            raise InterchangeError(f"{name}: not a zip file") from None
-        members = {PurePosixPath(i.filename).name: i for i in archive.infolist() if not i.is_dir()}
-        wanted = [members[n] for n in (EPISODES_CSV, DAYS_CSV) if n in members]
-        if sum(i.file_size for i in wanted) > MAX_UNZIPPED:
-            raise InterchangeError(f"{name}: the CSV files inside are too large")
-        for info in wanted:
-            (folder / PurePosixPath(info.filename).name).write_bytes(archive.read(info))
-        if not wanted:
-            raise InterchangeError(f"{name}: no {EPISODES_CSV} or {DAYS_CSV} inside")
-        return read_any(folder)
-    path = folder / name
-    path.write_bytes(data)
-    return read_any(path)
+            stream = archive.open(info)
+        except (RuntimeError, NotImplementedError, struct.error, *READ_ERRORS) as exc:
+            raise InterchangeError(f"{name}: {base} inside is damaged and cannot be read ({exc})") from None
+        with stream:
+            yield stream
+
+    return [(PurePosixPath(i.filename).name, functools.partial(opener, i)) for i in members]
+
+
+def _directory_size(data: bytes) -> int:
+    """The size of a zip's table of contents, as its end records declare it (0 when none is found).
+
+    Read before the zip is opened: opening reads the whole table into objects, and a 17 MB
+    upload can list 200,000 empty files.
+    """
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return 0
+    size = int.from_bytes(data[end + 12 : end + 16], "little")
+    record = end - 20 - 56  # a zip64 end record sits before its locator, which sits before this one
+    if end >= 20 and data[end - 20 : end - 16] == b"PK\x06\x07" and record >= 0:
+        size = max(size, int.from_bytes(data[record + 40 : record + 48], "little"))
+    return size
 
 
 def diary_of(session: Session, person_id: int) -> Bundle:

@@ -30,9 +30,14 @@ class ImportReport(ImportOut):
     settings_added: bool
 
 
-async def read_file(file: UploadFile) -> Bundle:
-    """An uploaded diary file, parsed and checked; InterchangeError names file, line and column."""
-    return read_upload(file.filename or "upload", await file.read())
+def read_file(file: UploadFile) -> Bundle:
+    """An uploaded diary file, parsed and checked; InterchangeError names file, line and column.
+
+    Blocking: it parses up to MAX_ROWS rows, so the routes that call it are plain functions,
+    which FastAPI runs in its thread pool while the event loop keeps serving everyone else.
+    """
+    file.file.seek(0)
+    return read_upload(file.filename or "upload", file.file.read())
 
 
 def import_label(file: UploadFile) -> str:
@@ -41,10 +46,10 @@ def import_label(file: UploadFile) -> str:
 
 
 @router.post("/import", response_model=ImportReport, summary="Import a diary file (all or nothing)")
-async def api_import(file: UploadFile, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
+def api_import(file: UploadFile, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
     """A .json bundle, episodes.csv, days.csv, or a .zip with the CSVs; re-importing adds nothing."""
     try:
-        bundle = await read_file(file)
+        bundle = read_file(file)
     except InterchangeError as exc:
         raise HTTPException(422, f"Nothing was imported: {exc}") from None
     return asdict(import_bundle(store, viewer.person_id, bundle, label=import_label(file)))

@@ -44,10 +44,13 @@ def import_formats_page(request: Request, viewer: ViewerDep) -> HTMLResponse:
 
 
 @router.post("/import", response_class=HTMLResponse)
-async def import_file(request: Request, store: StoreDep, viewer: WriterDep, file: UploadFile) -> HTMLResponse:
-    """Import it, all or nothing; an error is shown beside the file field, naming file and line."""
+def import_file(request: Request, store: StoreDep, viewer: WriterDep, file: UploadFile) -> HTMLResponse:
+    """Import it, all or nothing; an error is shown beside the file field, naming file and line.
+
+    A plain function, run in the thread pool: parsing a large file never stalls other requests.
+    """
     try:
-        bundle = await read_file(file)
+        bundle = read_file(file)
     except InterchangeError as exc:
         errors = {"file": f"Nothing was imported. {exc}"}
         return page(request, "import.html", _import_context(errors=errors), 422)
