@@ -144,14 +144,26 @@ def _revert(session: Session, person_id: int, change: Change) -> None:
                 )
             )
         for data in change.before or []:
-            values = _restore_values(model, data)
-            row = session.get(model, values["id"])
-            if row is None:
-                session.add(model(**values))
-            else:
-                for key, value in values.items():
-                    setattr(row, key, value)
+            _restore(session, person_id, model, _restore_values(model, data))
     change.undone = True
+
+
+def _restore(session: Session, person_id: int, model: type[Base], values: dict[str, Any]) -> None:
+    """Put a row back as the journal kept it, only ever as this person's row.
+
+    A journal entry's values are trusted only for its own person: a row that now holds
+    another person's data under that id is never touched (the kept row comes back under a
+    fresh id instead), and the kept person_id is replaced by the journal's person.
+    """
+    values = {**values, "person_id": person_id}
+    row: Any = session.get(model, values["id"])
+    if row is None:
+        session.add(model(**values))
+    elif row.person_id == person_id:
+        for key, value in values.items():
+            setattr(row, key, value)
+    else:
+        session.add(model(**{k: v for k, v in values.items() if k != "id"}))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,11 @@ class Base(DeclarativeBase):
     """Declarative base of the diary schema."""
 
 
+NO_ID_REUSE: dict[str, Any] = {"sqlite_autoincrement": True}
+"""Table options for rows that undo, links or the journal name by id: SQLite would otherwise
+hand a deleted row's id to the next insert, someone else's included (PostgreSQL never does)."""
+
+
 class Person(Base):
     """Whose diary it is: one row in personal mode, one per account in server mode."""
 
@@ -44,7 +49,7 @@ class Episode(Base):
     """One twitching episode. The instant is stored in UTC with the offset it was told in."""
 
     __tablename__ = "episodes"
-    __table_args__ = (UniqueConstraint("person_id", "started_at_utc"),)
+    __table_args__ = (UniqueConstraint("person_id", "started_at_utc"), NO_ID_REUSE)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -63,7 +68,7 @@ class Day(Base):
     """A daily check-in. A day present with no episodes had zero; an absent day is unknown."""
 
     __tablename__ = "days"
-    __table_args__ = (UniqueConstraint("person_id", "date"),)
+    __table_args__ = (UniqueConstraint("person_id", "date"), NO_ID_REUSE)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -84,6 +89,7 @@ class Medication(Base):
     """A medicine taken, matched to the lexicon when it can be."""
 
     __tablename__ = "medications"
+    __table_args__ = NO_ID_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -100,6 +106,7 @@ class Note(Base):
     """A free-text note."""
 
     __tablename__ = "notes"
+    __table_args__ = NO_ID_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -112,6 +119,7 @@ class Change(Base):
     """The journal behind undo: what a write did, and the row as it was before."""
 
     __tablename__ = "changes"
+    __table_args__ = NO_ID_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -128,6 +136,7 @@ class Experiment(Base):
     """An N-of-1 experiment: a change tried in randomised blocks (B) against usual life (A)."""
 
     __tablename__ = "experiments"
+    __table_args__ = NO_ID_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -162,16 +171,25 @@ class WebSession(Base):
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    """When the session was last used (updated at most hourly): unused for too long, it ends."""
 
 
 class LoginFailure(Base):
-    """A failed login, kept for a while so that guessing passwords is slowed down."""
+    """A counted attempt, kept for a while so that guessing and probing are slowed down.
+
+    `kind` is "login" (a login not yet known to be right, or a wrong one), "password" (a wrong
+    old password on /account) or "signup" (any sign-up try). `client` is the client's address
+    (an IPv6 /64), so limits hold per client as well as per username, across all workers.
+    """
 
     __tablename__ = "login_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60), index=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="login", server_default="login")
+    client: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
 
 
 class Preferences(Base):
@@ -187,6 +205,7 @@ class Assessment(Base):
     """An assessment a person ran: the intake as answered and the result as shown."""
 
     __tablename__ = "assessments"
+    __table_args__ = NO_ID_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -204,6 +223,7 @@ class Video(Base):
     """
 
     __tablename__ = "videos"
+    __table_args__ = NO_ID_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)

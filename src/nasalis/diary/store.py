@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from nasalis.config import default_db_url
 from nasalis.diary.models import Person
 
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 """The newest migration; a test checks it is Alembic's head, so it cannot drift."""
 
 LOCAL_HANDLE = "local"
