@@ -3,18 +3,50 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+import secrets
 from pathlib import Path
+from typing import Annotated
 
 from platformdirs import user_data_dir
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 APP_NAME = "nasalis"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+"""The names a browser on this machine uses for a loopback server (personal mode answers only these)."""
+SECRET_FILE = "web-secret.key"
+
+
+def data_folder() -> Path:
+    """The user's data folder for nasalis."""
+    return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
 def default_db_url() -> str:
     """A SQLite file in the user's data folder: health data stays on this machine."""
-    folder = Path(user_data_dir(APP_NAME, appauthor=False))
-    return f"sqlite:///{folder / 'nasalis.db'}"
+    return f"sqlite:///{data_folder() / 'nasalis.db'}"
+
+
+def server_secret(folder: Path | None = None) -> bytes:
+    """This installation's secret (made once, readable by its owner only) that signs CSRF tokens."""
+    path = (folder or data_folder()) / SECRET_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f"{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)  # atomic and never over another worker's secret
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    secret = path.read_text().strip()
+    if len(secret) < 32:
+        raise ValueError(f"{path} holds no usable secret: delete it and start again")
+    return secret.encode()
 
 
 def is_loopback(host: str) -> bool:
@@ -23,6 +55,14 @@ def is_loopback(host: str) -> bool:
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_unspecified(host: str) -> bool:
+    """Whether `host` means every address (0.0.0.0, ::), which names no host to allow."""
+    try:
+        return ipaddress.ip_address(host).is_unspecified
     except ValueError:
         return False
 
@@ -43,3 +83,39 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     """Mark cookies Secure even when the request looks like plain HTTP (behind a TLS proxy)."""
     max_upload_bytes: int = 20_000_000
+    clip_quota_count: int = 5
+    """Clips one person may have waiting to be measured at once (NASALIS_CLIP_QUOTA_COUNT)."""
+    clip_quota_bytes: int = 100_000_000
+    """Bytes of clips one person may have stored at once; a clip's bytes are dropped once measured."""
+    allowed_hosts: Annotated[list[str], NoDecode] = []
+    """Host names (optionally name:port) browsers may use for this server, besides --host itself
+    (and, in personal mode, the loopback names); comma-separated in NASALIS_ALLOWED_HOSTS."""
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
+def allowed_hosts(settings: Settings) -> frozenset[str]:
+    """Every Host header value this server answers, lower case (DNS rebinding sends another name)."""
+    names = [name.lower() for name in settings.allowed_hosts]
+    if not is_unspecified(settings.host):
+        # The address it listens on is always its own (a rebound page names a domain, never this);
+        # a bare IPv6 address is written in brackets in a Host header.
+        own = f"[{settings.host}]" if ":" in settings.host else settings.host
+        names.append(own.lower())
+    if not settings.accounts:
+        names.extend(LOOPBACK_NAMES)
+    hosts = set()
+    for name in names:
+        hosts.add(name)
+        if not _has_port(name):
+            hosts.add(f"{name}:{settings.port}")
+    return frozenset(hosts)
+
+
+def _has_port(name: str) -> bool:
+    return name.rsplit(":", 1)[-1].isdigit() and not name.endswith("]")

@@ -188,7 +188,8 @@ instants = st.builds(
     offsets,
 )
 maybe = lambda s: st.none() | s  # noqa: E731
-texts = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
+# Control characters are refused in every text field, so the round trip draws none.
+texts = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
 labels = st.text(
     st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters=";"),
     min_size=1,

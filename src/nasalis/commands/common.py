@@ -11,6 +11,7 @@ from rich.console import Console
 
 from nasalis.diary.records import FieldError, parse_date
 from nasalis.diary.store import Store, StoreError, open_store
+from nasalis.terminal.shown import printable
 
 EXIT_BAD_INPUT = 2
 
@@ -32,7 +33,7 @@ def fail(title: str, lines: list[str] | None = None) -> NoReturn:
     """Print a clear error (naming what was wrong) and exit with code 2."""
     err.print(f"[bold red]{title}[/bold red]", highlight=False)
     for line in lines or []:
-        err.print(f"  - {line}", markup=False, highlight=False)
+        err.print(f"  - {printable(line)}", markup=False, highlight=False)  # lines quote what was typed
     raise typer.Exit(EXIT_BAD_INPUT)
 
 

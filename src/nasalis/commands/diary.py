@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from nasalis.commands.common import DbOption, date_option, fail, store_for
 from nasalis.commands.experiment import reminder
@@ -14,6 +15,7 @@ from nasalis.diary import entries, journal
 from nasalis.diary.records import FieldError, build_day, build_episode, typed_tags
 from nasalis.diary.store import Store
 from nasalis.terminal.diary_view import render_diary
+from nasalis.terminal.shown import printable
 
 FLAG_OF = {
     "started_at": "--at",
@@ -117,7 +119,7 @@ def _ask_day(console: Console) -> dict[str, str]:
             try:
                 build_day({"date": "2000-01-01", field: answer}, text=True)
             except FieldError as exc:
-                console.print(f"[yellow]{exc.message}[/yellow]")
+                console.print(f"[yellow]{escape(printable(exc.message))}[/yellow]")  # it quotes the answer
                 continue
             if answer:
                 answers[field] = answer
@@ -206,7 +208,7 @@ def undo_command(db: DbOption = None) -> None:
     store = store_for(db)
     with store.write() as session:
         summary = journal.undo_last(session, store.person_id())
-    typer.echo(summary or "Nothing to undo.")
+    typer.echo(printable(summary) if summary else "Nothing to undo.")  # a summary quotes typed names
 
 
 med_app = typer.Typer(help="Medicines you take.", no_args_is_help=True)
@@ -231,11 +233,11 @@ def med_add(
         fail("Nothing was saved.", [f"--{exc}"])
     if med.matched:
         typer.echo(
-            f"Saved {med.name} ({med.matched}, {med.drug_class}). Talk to your prescriber "
+            f"Saved {printable(med.name)} ({med.matched}, {med.drug_class}). Talk to your prescriber "
             "before changing any medicine."
         )
     else:
-        typer.echo(f"Saved {med.name} (not in nasalis's list of twitch-related medicines).")
+        typer.echo(f"Saved {printable(med.name)} (not in nasalis's list of twitch-related medicines).")
 
 
 @med_app.command("list")
@@ -248,4 +250,5 @@ def med_list(db: DbOption = None) -> None:
         typer.echo("No medicines recorded. Add one with: nasalis med add NAME")
     for m in meds:
         span = f"{m.started_on or '?'} to {m.stopped_on or 'now'}"
-        typer.echo(f"{m.id:>4}  {m.name:<24} {m.dose or '':<18} {span:<26} {m.drug_class or ''}")
+        name, dose = printable(m.name), printable(m.dose or "")
+        typer.echo(f"{m.id:>4}  {name:<24} {dose:<18} {span:<26} {m.drug_class or ''}")

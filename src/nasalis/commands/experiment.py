@@ -12,6 +12,7 @@ import typer
 from nasalis.commands.common import DbOption, date_option, fail, store_for
 from nasalis.diary.store import Store
 from nasalis.insights import running
+from nasalis.terminal.shown import printable
 from nasalis.wording import plural
 
 FLAGS = {
@@ -29,7 +30,8 @@ app = typer.Typer(
 def reminder(store: Store, today: dt.date | None = None) -> str | None:
     """Today's instruction of the running experiment, if there is one."""
     with store.read() as session:
-        return running.instruction(session, store.person_id(), today or dt.date.today())
+        said = running.instruction(session, store.person_id(), today or dt.date.today())
+    return printable(said) if said else None  # it quotes the typed title
 
 
 @app.command("start")
@@ -60,7 +62,8 @@ def start_command(
         fail("No experiment was started.", [f"{where}: {exc}" if where else str(exc)])
     blocks = " ".join(p.schedule)
     typer.echo(
-        f"'{p.title}' is {said}: {p.start} to {p.end}, blocks of {p.block_days} days in the order {blocks}"
+        f"'{printable(p.title)}' is {printable(said)}: {p.start} to {p.end},"
+        f" blocks of {p.block_days} days in the order {blocks}"
     )
     typer.echo("(B = do the change, A = live as usual; the order was drawn at random).")
     typer.echo(
@@ -99,7 +102,10 @@ def stop_command(
         said = running.state_sentence(found, today) if found else ""
     if found is None:
         fail("Nothing was stopped.", ["no experiment is planned or running"])
-    question = f"Stop '{found.title}' ({said})? The days so far stay in your diary and are analysed."
+    question = (
+        f"Stop '{printable(found.title)}' ({printable(said)})?"
+        " The days so far stay in your diary and are analysed."
+    )
     if not yes and not _agreed(question):
         typer.echo("Nothing was stopped.")
         return
@@ -109,7 +115,7 @@ def stop_command(
             ended = running.state_sentence(stopped, today)
     except running.ExperimentError as exc:
         fail("Nothing was stopped.", [str(exc)])
-    typer.echo(f"'{stopped.title}' is {ended}. nasalis undo takes that back.")
+    typer.echo(f"'{printable(stopped.title)}' is {printable(ended)}. nasalis undo takes that back.")
 
 
 @app.command("result")
@@ -135,4 +141,4 @@ def result_command(
         days_b, days_a = int(str(r["days_b"])), int(str(r["days_a"]))
         counted = f"{plural(days_b, 'change day')} and {plural(days_a, 'usual day')} counted"
         heading = f"{r['title']} ({r['start']} to {r['end']}, {r['status']})"
-        typer.echo(f"{heading}: {r['verdict']} — {effect}; {counted}.")
+        typer.echo(printable(f"{heading}: {r['verdict']} — {effect}; {counted}."))

@@ -10,10 +10,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from nasalis.commands.common import DbOption, fail, store_for
 from nasalis.diary.records import FieldError, parse_instant
+from nasalis.terminal.shown import printable
 
 app = typer.Typer(help="Measure twitches from a video clip.", no_args_is_help=True)
 
@@ -57,7 +59,7 @@ def analyze_command(
         console=Console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task(clip.name, total=None)
+        task = bar.add_task(escape(printable(clip.name)), total=None)  # the column reads markup
         try:
             result = analyze(
                 clip, mirrored=mirrored, progress=lambda t, total: bar.update(task, completed=t, total=total)
@@ -103,7 +105,7 @@ def _print(data: dict[str, Any]) -> None:
             f" amplitude {e['amplitude']:.3f}  confidence {e['confidence']:.2f}"
         )
     for note in data["notes"]:
-        out.print(f"[dim]{note}[/dim]")
+        out.print(f"[dim]{escape(printable(note))}[/dim]")
     if "attached_episodes" in data:
         out.print(
             f"Added {data['attached_episodes']} twitch(es) to the diary (source: video);"

@@ -50,7 +50,7 @@ MAX_SIGNUPS_PER_CLIENT = 10
 """Sign-up tries from one client within SIGNUP_WINDOW: each one may learn whether a name is taken."""
 SIGNUP_WINDOW = dt.timedelta(hours=1)
 MIN_PASSWORD = 10
-_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,59}")
 _HASHER = PasswordHasher()
 # Verifying against this when a username does not exist takes as long as a real check,
 # so response times do not reveal which usernames exist.
@@ -101,7 +101,7 @@ def _token_hash(token: str) -> str:
 def check_username(raw: str) -> str:
     """The normalised username, or FieldError."""
     name = raw.strip().lower()
-    if not _USERNAME.match(name):
+    if not _USERNAME.fullmatch(name):
         raise FieldError("username", "3-60 characters: letters, digits, '.', '_' or '-'")
     return name
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from nasalis.diary import journal
 from nasalis.diary.models import Day, Episode, Medication, Note
-from nasalis.diary.records import DayRecord, EpisodeRecord
+from nasalis.diary.records import DayRecord, EpisodeRecord, control_problem
 from nasalis.knowledge import match_medication
 
 
@@ -191,6 +191,10 @@ def _medication(
         raise ValueError("name: give the medicine's name (up to 200 characters)")
     if dose is not None and len(dose) > 200:
         raise ValueError("dose: up to 200 characters")
+    for field, typed in (("name", name), ("dose", dose or "")):
+        problem = control_problem(typed)
+        if problem:  # PostgreSQL refuses NUL outright; escapes would reach terminals
+            raise ValueError(f"{field}: {problem}")
     if started_on and stopped_on and stopped_on < started_on:
         raise ValueError("stopped: the stop date is before the start date")
     match = match_medication(name)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from nasalis.diary import journal
 from nasalis.diary.models import Experiment
+from nasalis.diary.records import control_problem
 
 TITLE_MAX = 200
 """The longest title an experiment may have (the form and the API read this)."""
@@ -19,7 +20,7 @@ def title_problem(title: str) -> str | None:
     """What is wrong with an experiment's title, or None: any words, 1 to TITLE_MAX characters."""
     if not title.strip() or len(title.strip()) > TITLE_MAX:
         return f"describe the change in 1 to {TITLE_MAX} characters, e.g. no caffeine after noon"
-    return None
+    return control_problem(title)
 
 
 def end_of(e: Experiment) -> dt.date:

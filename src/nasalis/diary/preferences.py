@@ -41,7 +41,7 @@ def check(values: dict[str, str]) -> dict[str, Any]:
         elif key == "age_years":
             if raw.strip() == "":
                 out[key] = None
-            elif not raw.strip().isdigit() or not 0 <= int(raw) <= 120:
+            elif not (raw.strip().isascii() and raw.strip().isdigit()) or not 0 <= int(raw) <= 120:
                 raise FieldError("age_years", "a whole number from 0 to 120, or empty")
             else:
                 out[key] = int(raw)

@@ -17,8 +17,16 @@ from nasalis.diary.vocab import AREAS, DAY_FACTORS, SIDES, SOURCES
 
 MAX_TEXT = 5000
 MAX_LABEL = 60
-_LABEL = re.compile(r"^[^;\x00-\x1f]{1,60}$")
-_FACTOR_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,59}$")
+# Matched with fullmatch: `$` would also let a trailing newline through.
+_LABEL = re.compile(r"[^;\x00-\x1f\x7f]{1,60}")
+_FACTOR_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,59}")
+UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""Unicode categories that must never reach a screen as they are: control characters (an ANSI
+escape drives a terminal), format characters (a right-to-left override makes "gpj.exe" read
+"exe.jpg"), stray surrogates, and line or paragraph separators."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""C0 control characters (and DEL) but tab and line breaks: PostgreSQL refuses NUL in text, and an
+escape character would drive the terminal that prints a note."""
 
 Kind = Literal["instant", "date", "number", "int", "flag", "choice", "choices", "text", "labels"]
 
@@ -120,13 +128,27 @@ def _number(name: str, raw: object, text: bool) -> float:
             raise FieldError(name, f"must be a number (got {_show(raw)})") from None
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise FieldError(name, f"must be a number (got {_show(raw)})")
-    if not math.isfinite(raw):
+    try:
+        value = float(raw)  # an int of hundreds of digits does not fit a float
+    except OverflowError:
+        raise FieldError(name, "is far too large a number") from None
+    if not math.isfinite(value):
         raise FieldError(name, "must be a finite number")
-    return float(raw)
+    return value
 
 
 def _show(raw: object) -> str:
+    if isinstance(raw, int) and raw.bit_length() > 128:
+        return "a number of hundreds of digits"  # repr refuses ints past 4300 digits
     return repr(raw)[:40]
+
+
+def control_problem(text: str) -> str | None:
+    """What is wrong with typed text that holds a control character (tab and line breaks are fine)."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    return f"must not contain control characters (found U+{ord(found.group()):04X})"
 
 
 def _split(raw: object, name: str, text: bool) -> list[str]:
@@ -168,8 +190,10 @@ def read_value(name: str, rule: Rule, raw: object, *, text: bool) -> Any:
         for item in items:
             if rule.kind == "choices" and item not in rule.options:
                 raise FieldError(name, f"{item!r} is not one of: {', '.join(rule.options)}")
-            if rule.kind == "labels" and not _LABEL.match(item):
-                raise FieldError(name, f"label {item[:40]!r} must be 1-{MAX_LABEL} characters, no ';'")
+            if rule.kind == "labels" and not _LABEL.fullmatch(item):
+                raise FieldError(
+                    name, f"label {item[:40]!r} must be 1-{MAX_LABEL} characters on one line, no ';'"
+                )
         return tuple(items)
     if not isinstance(raw, str):
         raise FieldError(name, f"must be text (got {_show(raw)})")
@@ -180,6 +204,9 @@ def read_value(name: str, rule: Rule, raw: object, *, text: bool) -> Any:
     if rule.kind == "text":
         if len(raw) > MAX_TEXT:
             raise FieldError(name, f"is longer than {MAX_TEXT} characters")
+        problem = control_problem(raw)
+        if problem:
+            raise FieldError(name, problem)
         return raw if raw.strip() else None
     if rule.kind == "date":
         try:
@@ -270,7 +297,7 @@ def build_day(
     custom.update({k: v for k, v in values.items() if k not in DAY_RULES})
     read: dict[str, float] = {}
     for name, raw in custom.items():
-        if not _FACTOR_NAME.match(name) or name in DAY_FACTORS:
+        if not _FACTOR_NAME.fullmatch(name) or name in DAY_FACTORS:
             raise FieldError(name, "a custom factor's name must be letters, digits and _")
         value = read_value(name, CUSTOM_FACTOR, raw, text=text)
         if value is not None:

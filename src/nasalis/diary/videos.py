@@ -3,16 +3,54 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from nasalis.diary import journal
 from nasalis.diary.entries import NotFoundError, episode_row, to_utc
 from nasalis.diary.models import Episode, Video
-from nasalis.diary.records import EpisodeRecord
+from nasalis.diary.records import UNPRINTABLE, EpisodeRecord
 from nasalis.wording import plural
+
+MAX_NAME = Video.filename.type.length or 200
+WAITING = ("queued", "running")
+"""The states in which a clip's bytes are still stored."""
+
+
+def clean_name(name: str) -> str:
+    """A clip's file name safe to store and to show anywhere: the UNPRINTABLE characters taken out."""
+    kept = "".join(
+        c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c) not in UNPRINTABLE
+    )
+    kept = kept.strip() or "clip"
+    if len(kept) > MAX_NAME:  # shorten the stem: the suffix says what kind of file it is
+        suffix = PurePath(kept).suffix[:16]
+        kept = kept[: MAX_NAME - len(suffix)] + suffix
+    return kept
+
+
+def quota_problem(session: Session, person_id: int, size: int, max_count: int, max_bytes: int) -> str | None:
+    """Why this person may not store one more clip of `size` bytes now, or None if they may."""
+    count, held = session.execute(
+        select(func.count(), func.coalesce(func.sum(func.length(Video.clip)), 0)).where(
+            Video.person_id == person_id, Video.status.in_(WAITING)
+        )
+    ).one()
+    if count >= max_count:
+        return (
+            f"{plural(count, 'clip is', 'clips are')} still waiting to be measured, the most one person"
+            " may have at once; send this one when they are done"
+        )
+    if held + size > max_bytes:
+        return (
+            f"this clip would take the clips waiting to be measured past the {max_bytes / 1e6:.0f} MB"
+            " one person may store at once; send it when they are done"
+        )
+    return None
 
 
 def create(
@@ -28,7 +66,7 @@ def create(
     utc, offset = to_utc(recorded_at) if recorded_at else (None, 0)
     row = Video(
         person_id=person_id,
-        filename=filename[:200],
+        filename=clean_name(filename),
         clip=clip,
         recorded_at_utc=utc,
         utc_offset_min=offset,

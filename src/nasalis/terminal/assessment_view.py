@@ -12,6 +12,7 @@ from rich.text import Text
 from nasalis.assessment.result import AssessmentResult
 from nasalis.knowledge import load_knowledge
 from nasalis.knowledge.loader import Said
+from nasalis.terminal.shown import printable, typed
 
 STYLE = {
     "emergency": ("bold white on red", "EMERGENCY — CALL EMERGENCY SERVICES NOW"),
@@ -47,7 +48,7 @@ def render_result(result: AssessmentResult, console: Console) -> None:
     reassurance = kb.reassurance(result.level, contributors, bool(result.unchecked_warning_signs))
     if reassurance:  # said first, and only where it is true for this result
         parts.append(Text("\n").append_text(_said(reassurance, "bold")))
-    parts.append(Text(f"\n{result.headline}\n"))
+    parts.append(typed(f"\n{result.headline}\n"))
     means = kb.level_means(result.level)
     if means:
         parts.append(_said(means))
@@ -55,14 +56,15 @@ def render_result(result: AssessmentResult, console: Console) -> None:
         parts.append(
             _bullets(
                 "What could not be checked — if any of these is true:",
-                [Text(f"{u.sign}: {u.then}", style="bold") for u in result.unchecked_warning_signs],
+                # A sign can name a medicine as it was typed.
+                [typed(f"{u.sign}: {u.then}", style="bold") for u in result.unchecked_warning_signs],
             )
         )
     if result.reasons:
         why: list[str | Text] = []
         for r in result.reasons:
-            line = Text(r.says)
-            line.append(f"\nbecause: {', '.join(r.because)}", style="dim")
+            line = typed(r.says)
+            line.append(f"\nbecause: {printable(', '.join(r.because))}", style="dim")
             line.append(f"\nsources: {'; '.join(kb.source_title(s) for s in r.sources)}", style="dim")
             why.append(line)
         parts.append(_bullets("Why", why))
@@ -72,17 +74,18 @@ def render_result(result: AssessmentResult, console: Console) -> None:
         table.add_column("score", justify="right")
         table.add_column("why")
         for c in result.contributors:
-            table.add_row(c.id.replace("_", " "), f"{c.score:.2f}", c.says)
+            table.add_row(c.id.replace("_", " "), f"{c.score:.2f}", typed(c.says))
         parts.append(table)
     if result.medications:
         parts.append(
             _bullets(
                 "Your medicines",
-                [f"{m.name} ({m.matched}): {m.says}" for m in result.medications],
+                [typed(f"{m.name} ({m.matched}): {m.says}") for m in result.medications],
             )
         )
     if result.unrecognised_medications:
-        parts.append(_bullets("Medicines not in our list", [", ".join(result.unrecognised_medications)]))
+        unlisted = typed(", ".join(result.unrecognised_medications))  # as typed: never markup
+        parts.append(_bullets("Medicines not in our list", [unlisted]))
     parts.append(_bullets("Call emergency services (999, 112 or 911) for", result.get_help.emergency))
     parts.append(_bullets("Be seen by a doctor the same day for", result.get_help.urgent))
     parts.append(_bullets("What you can do", result.steps))

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from nasalis.diary.entries import local_instant
 from nasalis.diary.models import Day, Episode
+from nasalis.terminal.shown import typed
 
 _SHADES = ["grey35", "yellow", "dark_orange", "red", "bold red"]
 
@@ -83,7 +84,7 @@ def render_diary(
             str(counts[day]),
             mean,
             *("" if v is None else f"{v:g}" for v in values),
-            ", ".join(d.tags or []) if d else "",
+            typed(", ".join(d.tags or []) if d else ""),  # a str cell would be read as markup
         )
     console.print(table)
     if not counts and not checked:

@@ -10,6 +10,7 @@ from rich.text import Text
 from nasalis.insights.frames import lagged
 from nasalis.insights.report import by_strength, plain
 from nasalis.insights.triggers import VERDICT_WORDS, FactorResult, Insights, factor_name
+from nasalis.terminal.shown import printable, typed
 from nasalis.wording import plural
 
 _BARS = "▁▂▃▄▅▆▇█"
@@ -51,7 +52,7 @@ def render_insights(console: Console, result: Insights, frame: pd.DataFrame, tod
         f"{plural(result.episodes_analysed, 'twitch', 'twitches')}. Not a diagnosis."
     )
     for sentence in plain(result).sentences():
-        console.print(Text(f"• {sentence}"))
+        console.print(Text(f"• {printable(sentence)}"))  # sentences name tags as typed
     table = Table(expand=True, title="The statistics")
     for column in ("factor", "when", "times as many (95% interval)", "q", "verdict", "over time"):
         table.add_column(column)
@@ -67,7 +68,7 @@ def render_insights(console: Console, result: Insights, frame: pd.DataFrame, tod
         q = "" if f.q is None else f"{f.q:.3f}"
         spark = sparkline(frame[f.factor].tolist()) if f.lag_days == 0 else ""
         verdict = Text(VERDICT_WORDS.get(f.verdict, f.verdict), style=_VERDICT_STYLE.get(f.verdict, ""))
-        table.add_row(factor_name(f.factor), when, effect, q, verdict, spark)
+        table.add_row(typed(factor_name(f.factor)), when, effect, q, verdict, spark)
     if result.factors:
         console.print(table)
     console.print(f"Twitches per day: {sparkline(frame['episodes'].tolist(), 40)}")
@@ -75,4 +76,4 @@ def render_insights(console: Console, result: Insights, frame: pd.DataFrame, tod
         console.print(f"Most twitches around {tod['peak_hour']}:00, and on {tod['peak_weekday']}s.")
         console.print(f"By hour (0-23): {sparkline([float(v) for v in tod['by_hour']], 24)}")  # type: ignore[attr-defined]
     for note in result.notes:
-        console.print(Text(f"• {note}", style="dim"))
+        console.print(Text(f"• {printable(note)}", style="dim"))

@@ -12,6 +12,7 @@ from nasalis.assessment.answers import choices_of, how_to_answer, parse_answer
 from nasalis.assessment.intake import field_spec
 from nasalis.assessment.interview import Draft
 from nasalis.knowledge.models import Question
+from nasalis.terminal.shown import printable
 from nasalis.wording import plural
 
 BACK = "back"
@@ -38,7 +39,7 @@ def _prompt(question: Question, number: int, left: int, before: Any = ...) -> st
         lines += [f"   {i}. {escape(label)}" for i, (_, label) in enumerate(choices_of(question), 1)]
     lines.append(f"   [dim]({escape(how_to_answer(spec))})[/dim]")
     if before is not ...:
-        lines.append(f"   [dim]You answered before: {escape(_said(question, before))}[/dim]")
+        lines.append(f"   [dim]You answered before: {escape(printable(_said(question, before)))}[/dim]")
     return "\n".join(lines)
 
 
@@ -58,7 +59,7 @@ def _answer(console: Console, question: Question, draft: Draft) -> bool:
             draft.record(question.field, parse_answer(question, text))
             return True
         except ValueError as exc:
-            console.print(f"[yellow]{escape(str(exc))}[/yellow]")
+            console.print(f"[yellow]{escape(printable(str(exc)))}[/yellow]")
 
 
 def run_interview(console: Console) -> Intake:

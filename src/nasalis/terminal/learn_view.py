@@ -10,6 +10,7 @@ from nasalis.knowledge import Knowledge
 from nasalis.knowledge.loader import ENTRY_FILES, KIND_TITLES
 from nasalis.knowledge.models import Entry
 from nasalis.knowledge.search import is_worried
+from nasalis.terminal.shown import printable
 
 LINKED = {"helps": "What helps", "see_doctor": "When to see a doctor", "related": "Related"}
 """Entry fields listing other entries, and their titles (the same as the web page's)."""
@@ -69,7 +70,8 @@ def render_matches(query: str, entries: list[Entry], console: Console, kb: Knowl
         console.print(Text(answer.name, style="bold underline"))
         console.print(f"{answer.summary}\n")
         entries = entries[1:]
-    table = Table(title=f"Topics matching '{query}'", title_justify="left", expand=True)
+    # The query is typed: a str title would be read as markup.
+    table = Table(title=Text(f"Topics matching '{printable(query)}'"), title_justify="left", expand=True)
     table.add_column("topic", style="cyan", no_wrap=True)
     table.add_column("kind")
     table.add_column("summary")

@@ -119,3 +119,15 @@ def instant_param(name: str, raw: str | None, where: str = "body") -> dt.datetim
         return parse_instant(name, raw.strip())
     except FieldError as exc:
         raise invalid(name, exc.message, where) from None
+
+
+LARGEST_ROW_ID = 2**63 - 1
+"""The largest id either database stores (a signed 64-bit integer)."""
+
+
+def row_id(raw: object) -> int | None:
+    """A row id from a query or form value, or None: ASCII digits only ('²' is a digit to Python)."""
+    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        return None
+    value = int(raw)
+    return value if 1 <= value <= LARGEST_ROW_ID else None

@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse
 
 from nasalis import wording
 from nasalis.diary import journal
+from nasalis.web.schemas import row_id
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.auto_reload = False  # they ship with the package: no stat() of every file per render
@@ -46,11 +47,11 @@ UNDONE = {
 
 
 def _named_change(request: Request, viewer: Any) -> journal.NamedChange | None:
-    raw = request.query_params.get("change", "")
-    if viewer is None or not raw.isdigit() or len(raw) > 18:
+    change = row_id(request.query_params.get("change", ""))
+    if viewer is None or change is None:
         return None
     with request.app.state.store.read() as session:
-        return journal.named(session, viewer.person_id, int(raw))
+        return journal.named(session, viewer.person_id, change)
 
 
 def _flash(request: Request, viewer: Any) -> dict[str, Any]:

@@ -72,7 +72,8 @@ async def submit(
 ) -> int:
     """Check the upload is a video (FieldError 'file' if not, nothing stored), queue it; the job's id."""
     check_recorded_at(recorded_at)
-    name = Path(file.filename or "clip.mp4").name or "clip.mp4"
+    # Cleaned before the suffix is read: a right-to-left override could disguise it.
+    name = videos.clean_name(Path(file.filename or "clip.mp4").name or "clip.mp4")
     data = await file.read()
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
@@ -96,6 +97,8 @@ def _check_and_queue(
     from nasalis.video.decode import probe  # OpenCV only when a clip arrives
     from nasalis.video.errors import VideoError
 
+    with store.read() as session:  # before the probe's decoding: a full queue costs nothing
+        _refuse_over_quota(request, session, person_id, len(data))
     suffix = Path(name).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="nasalis-upload-") as tmp:
         path = Path(tmp) / f"upload{suffix}"
@@ -105,9 +108,20 @@ def _check_and_queue(
         except VideoError as exc:
             raise FieldError("file", str(exc).replace(path.name, name)) from None
     with store.write() as session:
+        _refuse_over_quota(request, session, person_id, len(data))  # again: another upload may have won
         video_id = videos.create(session, person_id, name, data, recorded_at, mirrored, attach).id
     queue_for(request).submit(video_id)
     return video_id
+
+
+def _refuse_over_quota(request: Request, session: Session, person_id: int, size: int) -> None:
+    """FieldError 'file' when this clip would take the person past the configured clip quota."""
+    settings = request.app.state.settings
+    problem = videos.quota_problem(
+        session, person_id, size, settings.clip_quota_count, settings.clip_quota_bytes
+    )
+    if problem:
+        raise FieldError("file", problem)
 
 
 def queue_for(request: Request) -> Any:
@@ -124,7 +138,8 @@ def queue_for(request: Request) -> Any:
 
 def as_json(row: Video) -> dict[str, Any]:
     """A job as the API shows it."""
-    out: dict[str, Any] = {"id": row.id, "status": row.status, "filename": row.filename}
+    # Cleaned again when shown: a row stored before names were cleaned may still hold an escape.
+    out: dict[str, Any] = {"id": row.id, "status": row.status, "filename": videos.clean_name(row.filename)}
     if row.status == "done":
         out["result"] = row.result
     if row.status == "failed":

@@ -263,7 +263,7 @@ def assess_result(
 def assess_medicines(store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
     """Add the medicines typed in an assessment to the medicines list, as one change (one undo)."""
     raw = form.get("assessment")
-    if not isinstance(raw, str) or not raw.isdigit() or len(raw) > 18:
+    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 18:
         return RedirectResponse("/medicines", 303)
     _, _, offered = _offered(store, viewer, int(raw))
     if not offered:

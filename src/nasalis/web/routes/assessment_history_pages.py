@@ -24,7 +24,7 @@ LARGEST_ID = 2**63 - 1  # the databases' integers end here
 def parse_id(raw: object) -> int:
     """An assessment id from a form or a query; 422 naming the field when it is not one."""
     text = raw.strip() if isinstance(raw, str) else ""
-    if not text.isdigit() or not 1 <= int(text) <= LARGEST_ID:
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= LARGEST_ID:
         raise HTTPException(422, f"{ID_FIELD}: must be the number of one of your assessments")
     return int(text)
 

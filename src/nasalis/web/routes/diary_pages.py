@@ -10,7 +10,14 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nasalis.diary import entries
-from nasalis.diary.records import DayRecord, EpisodeRecord, FieldError, build_episode, parse_date
+from nasalis.diary.records import (
+    EPISODE_RULES,
+    DayRecord,
+    EpisodeRecord,
+    FieldError,
+    build_episode,
+    parse_date,
+)
 from nasalis.diary.vocab import AREAS, SIDES
 from nasalis.web.checkin_form import LABELS, form_values
 from nasalis.web.clock import local_now
@@ -23,6 +30,9 @@ from nasalis.wording import number, plural
 router = APIRouter(include_in_schema=False)
 
 WEEKS = 12
+_INTENSITY = EPISODE_RULES["intensity"]
+STRENGTHS = frozenset(str(n) for n in range(int(_INTENSITY.low or 1), int(_INTENSITY.high or 10) + 1))
+"""The strength filter's values, compared as text: int() would take "²" and choke on 5000 digits."""
 LIST_ROWS = 30
 """Rows listed before 'show all': a phone should not scroll through years."""
 
@@ -103,8 +113,10 @@ def _filter_errors(
         errors["side"] = f"must be one of {', '.join(SIDES)}"
     if area and area not in AREAS:
         errors["area"] = f"must be one of {', '.join(AREAS)}"
-    if strength and not (strength.isdigit() and 1 <= int(strength) <= 10):
-        errors["strength"] = "must be a whole number from 1 to 10"
+    if strength and strength not in STRENGTHS:
+        errors["strength"] = (
+            f"must be a whole number from {min(STRENGTHS, key=int)} to {max(STRENGTHS, key=int)}"
+        )
     return errors
 
 

@@ -12,6 +12,7 @@ from nasalis.diary import entries, journal
 from nasalis.diary.models import Medication
 from nasalis.web.clock import local_now
 from nasalis.web.deps import FormDep, StoreDep, Viewer, ViewerDep, WriterDep
+from nasalis.web.schemas import row_id
 from nasalis.web.templating import page
 
 router = APIRouter(include_in_schema=False)
@@ -104,7 +105,7 @@ def add_medicine(request: Request, store: StoreDep, viewer: WriterDep, form: For
 def stop_medicine(request: Request, store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
     """Record the day a medicine was stopped (undo puts it back on the list)."""
     raw_id = _text(form, "medication")
-    if not raw_id.isdigit() or len(raw_id) > 18:
+    if row_id(raw_id) is None:
         raise entries.NotFoundError("no such medicine")
     field = f"stopped-{raw_id}"
     typed = {field: _text(form, "stopped")}
