@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,13 +15,42 @@ from tests.pg_server import create_database, postgres_server
 
 REPO = Path(__file__).resolve().parents[1]
 
+# Starlette's TestClient (and schemathesis) send `Host: testserver`. Production answers only the
+# hosts it is configured for, so the apps tests build say so explicitly. Set at import, before any
+# test module builds an app at collection time (test_api_fuzz does), with a data folder for the
+# app's secret that is not the real user's.
+os.environ.setdefault("NASALIS_ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("XDG_DATA_HOME", tempfile.mkdtemp(prefix="nasalis-tests-data-"))
+
+
+SEEDS_ENV = "NASALIS_SEEDS_DIR"
+"""Where the seed articles are, when not in shared/seeds beside the repository."""
+
+
+def find_seeds() -> tuple[Path | None, str]:
+    """The seed articles' folder (None when absent) and, when absent, why."""
+    named = os.environ.get(SEEDS_ENV)
+    path = Path(named) if named else REPO.parent / "shared" / "seeds"
+    if path.is_dir():
+        return path, ""
+    if named:
+        return None, f"{SEEDS_ENV}={named} is not a folder"
+    return None, f"the seed articles are not here: set {SEEDS_ENV}, or put them in {path}"
+
 
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
-    """The seed articles (shared/seeds beside the repository, or NASALIS_SEEDS_DIR)."""
-    path = Path(os.environ.get("NASALIS_SEEDS_DIR", REPO.parent / "shared" / "seeds"))
-    assert path.is_dir(), f"seed articles not found at {path}; set NASALIS_SEEDS_DIR"
-    return path
+    """The seed articles (NASALIS_SEEDS_DIR, or shared/seeds beside the repository).
+
+    A clone on its own has none: outside CI the tests that read them skip, saying why; in CI
+    (CI=true) they fail, so a missing folder never passes for a checked knowledge base.
+    """
+    path, why = find_seeds()
+    if path is not None:
+        return path
+    if os.environ.get("CI") == "true" or os.environ.get(SEEDS_ENV):
+        pytest.fail(f"{why} (the seed coverage tests must run here)", pytrace=False)
+    pytest.skip(why)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import typer
 from nasalis import __version__
 from nasalis.commands import assess, backup, diary, experiment, insights, interchange, report, video
 from nasalis.commands.common import DbOption, err, fail
-from nasalis.config import Settings, is_loopback
+from nasalis.config import Settings, is_loopback, is_unspecified
 from nasalis.diary.store import StoreError, resolve_url
 
 app = typer.Typer(
@@ -52,6 +52,15 @@ def serve_command(
     signup: Annotated[
         bool, typer.Option("--signup/--no-signup", help="Let anyone create an account.")
     ] = True,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="A host name (or name:port) people's browsers use for this server; repeat for more."
+            " --host itself is always allowed, and in personal mode the loopback names.",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Open the web app on http://HOST:PORT (personal mode on loopback, accounts otherwise)."""
@@ -71,6 +80,13 @@ def serve_command(
     settings = Settings(
         host=host, port=port, db_url=resolve_url(db), accounts=use_accounts, signup_open=signup
     )
+    if allowed_host:  # else NASALIS_ALLOWED_HOSTS, or none
+        settings.allowed_hosts = allowed_host
+    if use_accounts and not settings.allowed_hosts and is_unspecified(host):
+        fail(
+            "Say which host name people will use to reach this server.",
+            [f"--allowed-host: {host} listens on every address, so it names none; add --allowed-host NAME"],
+        )
     try:
         app_ = create_app(settings)  # also creates or upgrades the schema once, before any worker
     except StoreError as exc:
@@ -86,6 +102,9 @@ def serve_command(
         NASALIS_DB_URL=settings.db_url,
         NASALIS_ACCOUNTS=str(use_accounts).lower(),
         NASALIS_SIGNUP_OPEN=str(signup).lower(),
+        NASALIS_HOST=host,
+        NASALIS_PORT=str(port),
+        NASALIS_ALLOWED_HOSTS=",".join(settings.allowed_hosts),
     )
     uvicorn.run("nasalis.web.app:app_from_env", factory=True, host=host, port=port, workers=workers)
 

@@ -15,11 +15,12 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nasalis import __version__
-from nasalis.config import Settings
+from nasalis.config import Settings, allowed_hosts, server_secret
 from nasalis.diary.entries import NotFoundError
 from nasalis.diary.store import is_disk_full, open_store
 from nasalis.knowledge import load_knowledge
 from nasalis.web.deps import NotSignedInError, optional_viewer
+from nasalis.web.failure import unexpected_error
 from nasalis.web.guards import Guards
 from nasalis.web.openapi import install as install_openapi
 from nasalis.web.routes import (
@@ -84,11 +85,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The web app for these settings."""
     settings = settings or Settings()
     load_knowledge()  # validate the curated data now, not on the first request
-    app = FastAPI(title="nasalis", version=__version__, docs_url="/docs", redoc_url=None, lifespan=_lifespan)
+    # openapi.install serves /docs and /openapi.json itself: vendored, and to signed-in people only.
+    app = FastAPI(
+        title="nasalis",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=_lifespan,
+    )
     app.state.settings = settings
     install_openapi(app)
     app.state.store = open_store(settings.db_url or None)  # creates or upgrades the schema
-    app.add_middleware(Guards, max_body=settings.max_upload_bytes)
+    app.state.secret = server_secret()  # signs personal-mode CSRF tokens
+    app.state.hosts = allowed_hosts(settings)  # the Host names (and Origins) this server answers
+    app.add_middleware(Guards, max_body=settings.max_upload_bytes, hosts=app.state.hosts)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for module in ROUTERS:
         app.include_router(module.router)
@@ -136,6 +147,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if isinstance(detail, list):  # the API's field errors, shown to a person as sentences
             detail = "; ".join(f"{d['loc'][-1]}: {d['msg']}" for d in detail)
         return page(request, "error.html", {"status": exc.status_code, "detail": detail}, exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        # Guards calls this (not Starlette's outermost error middleware) so the 500 carries
+        # the security headers and the exception, whose message may quote a note, is not re-raised.
+        return unexpected_error(request, exc)
 
     return app
 

@@ -1,13 +1,16 @@
 """Request dependencies: the store, who is asking, and the CSRF check.
 
 Personal mode (loopback, no accounts): the one local person, and a double-submit CSRF
-cookie. Server mode: a session cookie looked up in the database (no state in a worker);
-anonymous pages redirect to /login and the API answers 401.
+cookie whose token is signed with this installation's secret (any page on 127.0.0.1, whatever
+its port, can plant a cookie, but cannot sign one). Server mode: a session cookie looked up in
+the database (no state in a worker); anonymous pages redirect to /login and the API answers 401.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Annotated
@@ -16,7 +19,7 @@ from fastapi import Depends, HTTPException, Request
 from starlette.datastructures import FormData
 
 from nasalis.config import Settings
-from nasalis.diary.accounts import signed_in
+from nasalis.diary.accounts import signed_in, touch_session
 from nasalis.diary.store import Store
 
 SESSION_COOKIE = "nasalis_session"
@@ -24,6 +27,9 @@ CSRF_COOKIE = "nasalis_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 _CSRF_REFUSED = "missing or wrong CSRF token: reload the page and try again"
+_CROSS_ORIGIN_REFUSED = "refused: this request came from another site or page, not from nasalis"
+_NONCE = re.compile(r"[A-Za-z0-9_-]{32,64}")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class NotSignedInError(Exception):
@@ -58,12 +64,13 @@ def get_settings(request: Request) -> Settings:
 
 
 def cookie_csrf(request: Request) -> str:
-    """The double-submit CSRF token of this browser (set as a cookie on first sight)."""
-    csrf: str = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None) or ""
-    if len(csrf) < 20:
-        csrf = secrets.token_urlsafe(32)
-        request.state.new_csrf = csrf  # the middleware sets the cookie on the response
-    return csrf
+    """This browser's CSRF token: the server's signature of the random nonce in its cookie."""
+    nonce = request.cookies.get(CSRF_COOKIE, "")
+    if not _NONCE.fullmatch(nonce):
+        nonce = getattr(request.state, "new_csrf", None) or secrets.token_urlsafe(32)
+        request.state.new_csrf = nonce  # the middleware sets the cookie on the response
+    secret: bytes = request.app.state.secret
+    return hmac.new(secret, b"csrf:" + nonce.encode(), hashlib.sha256).hexdigest()
 
 
 def optional_viewer(request: Request) -> Viewer | None:
@@ -78,6 +85,10 @@ def optional_viewer(request: Request) -> Viewer | None:
         if token:
             with store.read() as session:
                 who = signed_in(session, token)
+            if who is not None and who.stale:
+                # At most hourly per session: the idle timeout counts from this.
+                with store.write() as session:
+                    touch_session(session, token)
             if who is not None:
                 viewer = Viewer(who.person_id, who.username, who.csrf)
     else:
@@ -103,12 +114,19 @@ async def current_viewer(request: Request) -> Viewer:
 
 
 def _same_origin(request: Request) -> bool:
-    """Not a browser's cross-site request: no Origin or our own, and no cross-site fetch label."""
+    """Not a browser's request from another origin: no Origin or one of this server's allowed
+    hosts (never one built from the request's own Host), and no same-site or cross-site label."""
     origin = request.headers.get("origin")
-    own = f"{request.url.scheme}://{request.url.netloc}"
-    if origin is not None and origin != own:
-        return False
+    if origin is not None:
+        scheme, _, netloc = origin.partition("://")
+        hosts: frozenset[str] = request.app.state.hosts
+        if scheme not in ("http", "https") or netloc.lower() not in hosts:
+            return False
     return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
+
+
+def _matches(sent: str | None, token: str) -> bool:
+    return sent is not None and hmac.compare_digest(sent.encode(), token.encode())
 
 
 async def _sent_token(request: Request) -> str | None:
@@ -123,26 +141,28 @@ async def _sent_token(request: Request) -> str | None:
 async def require_csrf(request: Request, viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
     """Refuse a state-changing request that does not carry this viewer's CSRF token.
 
-    The token comes in the form field `csrf_token` or the `X-CSRF-Token` header. In personal
-    mode an API call from a program (no Origin, or this app's own origin, and not marked
-    cross-site by the browser) needs none: there is no session for another site to ride on,
-    and browsers always label the cross-site requests that could.
+    The token comes in the form field `csrf_token` or the `X-CSRF-Token` header. Whatever the
+    token, a request a browser marks as coming from another origin (Origin, Sec-Fetch-Site) is
+    refused: a page on another loopback port is same-site, and cookies do not tell ports apart.
+    In personal mode an API call from a program (no Origin, or an allowed one, and no
+    Sec-Fetch-Site label) needs no token: there is no session for another site to ride on.
     """
-    if request.method in ("GET", "HEAD", "OPTIONS"):
+    if request.method in SAFE_METHODS:
         return viewer
-    sent = await _sent_token(request)
-    if sent is not None and hmac.compare_digest(sent.encode(), viewer.csrf.encode()):
+    if not _same_origin(request):
+        raise HTTPException(403, _CROSS_ORIGIN_REFUSED)
+    if _matches(await _sent_token(request), viewer.csrf):
         return viewer
-    if not get_settings(request).accounts and request.url.path.startswith("/api/") and _same_origin(request):
+    if not get_settings(request).accounts and request.url.path.startswith("/api/"):
         return viewer
     raise HTTPException(403, _CSRF_REFUSED)
 
 
 async def require_anonymous_csrf(request: Request) -> None:
-    """Refuse a sign-in or sign-up form that does not echo this browser's CSRF cookie."""
-    sent = await _sent_token(request)
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not (sent and cookie and hmac.compare_digest(sent.encode(), cookie.encode())):
+    """Refuse a sign-in or sign-up form from another origin, or without this browser's signed token."""
+    if not _same_origin(request):
+        raise HTTPException(403, _CROSS_ORIGIN_REFUSED)
+    if not _matches(await _sent_token(request), cookie_csrf(request)):
         raise HTTPException(403, _CSRF_REFUSED)
 
 

@@ -1,10 +1,12 @@
-"""ASGI middleware: upload size limit, security headers, and the personal-mode CSRF cookie."""
+"""ASGI middleware: allowed Host names, upload size limit, security and cache headers, and the
+personal-mode CSRF cookie."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,12 +22,12 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "referrer-policy": "same-origin",
 }
-# /docs loads Swagger UI from a CDN with an inline script; it gets its own, looser policy.
-DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "frame-ancestors 'none'"
-)
+CACHEABLE = "/static/"
+"""The one prefix whose answers hold no health data (the app's own files): browsers may keep them.
+Everything else (pages, the API, exports, the report, video frames) is never stored, so nothing
+from a diary survives a sign-out in the cache of a shared computer."""
+NO_STORE = "no-store"
+WRONG_HOST = "This server does not answer to that host name. Open it by the address it was started on."
 
 
 class TooLargeError(Exception):
@@ -33,20 +35,27 @@ class TooLargeError(Exception):
 
 
 class Guards:
-    """Refuse oversize bodies before reading them; add security headers and the CSRF cookie."""
+    """Refuse unknown Host names and oversize bodies before reading them; add security and cache
+    headers and the CSRF cookie."""
 
-    def __init__(self, app: ASGIApp, max_body: int) -> None:
+    def __init__(self, app: ASGIApp, max_body: int, hosts: frozenset[str]) -> None:
         self.app = app
         self.max_body = max_body
+        self.hosts = hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
+        host = headers.get(b"host", b"").decode("latin-1").lower()
+        if host not in self.hosts:
+            # A DNS-rebound page reaches us under its own name: answer nothing of the diary.
+            await self._refuse(PlainTextResponse(WRONG_HOST, 421), scope, receive, send)
+            return
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            await _too_large(self.max_body, scope)(scope, receive, send)
+            await self._refuse(_too_large(self.max_body, scope), scope, receive, send)
             return
         seen = 0
 
@@ -58,13 +67,13 @@ class Guards:
                 raise TooLargeError()
             return message
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
-                out = MutableHeaders(scope=message)
-                docs = scope["path"] in ("/docs", "/docs/oauth2-redirect")
-                for key, value in SECURITY_HEADERS.items():
-                    if key not in out:
-                        out[key] = DOCS_CSP if docs and key == "content-security-policy" else value
+                started = True
+                out = _secured(message, scope)
                 state: dict[str, Any] = scope.get("state", {})
                 new_csrf = state.get("new_csrf")
                 if new_csrf:
@@ -74,7 +83,37 @@ class Guards:
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except TooLargeError:
-            await _too_large(self.max_body, scope)(scope, receive, send)
+            await self._refuse(_too_large(self.max_body, scope), scope, receive, send)
+        except Exception as exc:
+            # Starlette's outermost error middleware would answer without these headers and
+            # re-raise to the server's log, message (which may quote a note) and all; the
+            # app's own Exception handler logs without it and answers a plain 500 here.
+            handler = getattr(scope.get("app"), "exception_handlers", {}).get(Exception)
+            if handler is None:
+                raise
+            response = await handler(Request(scope), exc)
+            if not started:
+                await response(scope, receive, send_with_headers)
+
+    @staticmethod
+    async def _refuse(response: Response, scope: Scope, receive: Receive, send: Send) -> None:
+        async def secured_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                _secured(message, scope)
+            await send(message)
+
+        await response(scope, receive, secured_send)
+
+
+def _secured(message: Message, scope: Scope) -> MutableHeaders:
+    """Add the security headers, and no-store to every answer but the app's static files."""
+    out = MutableHeaders(scope=message)
+    for key, value in SECURITY_HEADERS.items():
+        if key not in out:
+            out[key] = value
+    if not scope["path"].startswith(CACHEABLE):
+        out["cache-control"] = NO_STORE
+    return out
 
 
 FORM_PAGES = frozenset({"/videos"})

@@ -1,11 +1,39 @@
-"""The OpenAPI schema, with one documented shape for every 'bad input' (422) answer."""
+"""The OpenAPI schema, with one documented shape for every 'bad input' (422) answer, and /docs.
+
+/docs is Swagger UI from vendored files (static/vendor), started by a script file, so it runs
+under the app's normal Content-Security-Policy; in server mode both are for signed-in people only.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.openapi.utils import get_openapi, validation_error_definition
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from nasalis.web.deps import NotSignedInError, optional_viewer
+
+SWAGGER_UI = "5.35.0"
+"""The vendored Swagger UI (npm swagger-ui-dist); its files carry this version in their names."""
+OPENAPI_URL = "/openapi.json"
+DOCS_URL = "/docs"
+DOCS_PAGE = f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>nasalis API</title>
+<link rel="icon" href="/static/icon.svg">
+<link rel="stylesheet" href="/static/vendor/swagger-ui-{SWAGGER_UI}.css">
+</head>
+<body>
+<div id="swagger-ui" data-spec="{OPENAPI_URL}"></div>
+<script src="/static/vendor/swagger-ui-bundle-{SWAGGER_UI}.js"></script>
+<script src="/static/vendor/swagger-ui-start.js"></script>
+</body>
+</html>
+"""
 
 BAD_INPUT = {
     "title": "BadInput",
@@ -47,3 +75,15 @@ def install(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+    @app.get(OPENAPI_URL, include_in_schema=False)
+    async def openapi_json(request: Request) -> JSONResponse:
+        if optional_viewer(request) is None:
+            raise HTTPException(401, "sign in first")
+        return JSONResponse(app.openapi())
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    async def docs(request: Request) -> HTMLResponse:
+        if optional_viewer(request) is None:
+            raise NotSignedInError()  # to /login, and back here after
+        return HTMLResponse(DOCS_PAGE)

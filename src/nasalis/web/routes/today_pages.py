@@ -26,7 +26,7 @@ from nasalis.web.checkin_form import (
 )
 from nasalis.web.clock import local_now
 from nasalis.web.deps import FormDep, StoreDep, Viewer, ViewerDep, WriterDep
-from nasalis.web.schemas import RowId
+from nasalis.web.schemas import RowId, row_id
 from nasalis.web.templating import page
 
 router = APIRouter(include_in_schema=False)
@@ -47,9 +47,19 @@ def shown_day(day: Any, units: str) -> dict[str, Any]:
 
 
 def _just_logged(request: Request, session: Session, viewer: Viewer) -> dict[str, Any]:
+    # ?ep= comes from a link anyone can write: the details form is offered only for a twitch of
+    # this viewer's logged today or yesterday, so a link cannot aim "Save details" elsewhere.
+    nothing: dict[str, Any] = {"just_logged": None, "last_details": None}
     raw = request.query_params.get("ep", "")
     if not raw.isdigit() or len(raw) > 18:
-        return {"just_logged": None, "last_details": None}
+        return nothing
+    try:
+        episode = entries.get_episode(session, viewer.person_id, int(raw))
+    except entries.NotFoundError:
+        return nothing
+    logged = entries.episode_record(episode).started_at
+    if logged.date() < local_now(request).date() - dt.timedelta(days=1):
+        return nothing
     return {"just_logged": raw, "last_details": entries.last_details(session, viewer.person_id, int(raw))}
 
 
@@ -167,10 +177,11 @@ def undo(store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
     target = back if isinstance(back, str) and back.startswith(UNDO_BACK) else "/"
     if target != "/" and not target.replace("/", "").replace("-", "").isalnum():
         target = "/"  # only this app's own plain paths: never another site, never a query
-    if isinstance(raw, str) and raw.isdigit() and len(raw) <= 18:
+    change = row_id(raw)
+    if change is not None:
         with store.write() as session:
-            done = journal.undo_change(session, viewer.person_id, int(raw))
-        return RedirectResponse(f"{target}?msg={'undone' if done else 'not_undone'}&change={raw}", 303)
+            done = journal.undo_change(session, viewer.person_id, change)
+        return RedirectResponse(f"{target}?msg={'undone' if done else 'not_undone'}&change={change}", 303)
     with store.write() as session:
         summary = journal.undo_last(session, viewer.person_id)
     return RedirectResponse(f"{target}?msg={'undone' if summary else 'nothing'}", 303)
