@@ -1,1 +1,1 @@
-"""Video: a clip of the face in, twitch events out (contract: contracts/video.md)."""
+"""Video: a clip of the face in, twitch events out (format: docs/schemas/video.json)."""

@@ -1,4 +1,4 @@
-"""/api/videos: send a clip to be measured, then ask how it went (contracts/video.md)."""
+"""/api/videos: send a clip to be measured, then ask how it went (see docs/schemas/video.json)."""
 
 from __future__ import annotations
 
