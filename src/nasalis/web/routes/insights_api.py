@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from nasalis.insights.report import load_report
+from nasalis.insights.cache import cached_report
 from nasalis.web.deps import StoreDep, ViewerDep
 from nasalis.web.schemas import date_param
 
@@ -22,4 +22,4 @@ def api_insights(
     """Every factor at lag 0 and 1 with rate ratio, interval, p, q and verdict."""
     start = date_param("since", since)
     with store.read() as session:
-        return load_report(session, viewer.person_id, start).to_json()
+        return cached_report(session, viewer.person_id, start).to_json()

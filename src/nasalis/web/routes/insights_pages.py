@@ -12,7 +12,8 @@ from nasalis.diary import journal
 from nasalis.diary.experiments import TITLE_MAX
 from nasalis.diary.records import FieldError, parse_date
 from nasalis.insights import running
-from nasalis.insights.report import SHOWN, by_strength, experiment_sentence, load_report, plain
+from nasalis.insights.cache import cached_report
+from nasalis.insights.report import SHOWN, by_strength, experiment_sentence, plain
 from nasalis.insights.timeofday import WEEKDAYS
 from nasalis.insights.triggers import MIN_DAYS, VERDICT_WORDS, FactorResult, factor_name
 from nasalis.web.clock import local_now
@@ -50,7 +51,7 @@ def _row(f: FactorResult) -> dict[str, Any]:
 def insights_page(request: Request, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
     """What goes with more or fewer twitches in plain sentences, then how sure that is."""
     with store.read() as session:
-        report = load_report(session, viewer.person_id, today=local_now(request).date())
+        report = cached_report(session, viewer.person_id, today=local_now(request).date())
     factors = by_strength(report.insights.factors)
     tested = [f for f in factors if f.estimate is not None]
     tod: dict[str, Any] = report.time_of_day
