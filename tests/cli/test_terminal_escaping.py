@@ -1,6 +1,7 @@
 """What a person typed is printed as typed by real `nasalis` processes: Rich markup in a tag,
 a medicine, an experiment title, a search or an intake stays those characters (never a
-terminal hyperlink), and a control character is shown as a visible escape, never sent."""
+terminal hyperlink). A control character is refused before it is stored, and where one is
+only read (an intake file, a search) it is shown as a visible escape, never sent."""
 
 from __future__ import annotations
 
@@ -29,9 +30,11 @@ def run(tmp_path: Path) -> Run:
     env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"), **COLOUR}
     db = f"sqlite:///{tmp_path / 'd.db'}"
 
-    def nasalis(*args: str, stdin: str = "", db_flag: bool = True) -> subprocess.CompletedProcess[str]:
+    def nasalis(
+        *args: str, stdin: str = "", db_flag: bool = True, code: int = 0
+    ) -> subprocess.CompletedProcess[str]:
         done = nasalis_process(*args, *(("--db", db) if db_flag else ()), stdin=stdin, env=env)
-        assert done.returncode == 0, done.stderr
+        assert done.returncode == code, done.stderr
         return done
 
     return nasalis
@@ -49,28 +52,34 @@ def test_a_tag_written_as_rich_markup_is_printed_literally_by_nasalis_diary(run:
     assert LINK in out
 
 
-def test_a_medicine_named_with_a_raw_terminal_hyperlink_is_shown_as_visible_escapes(run: Run) -> None:
-    added = run("med", "add", f"Evil{OSC_LINK}", "--dose", f"{LINK} daily").stdout
+def test_a_medicine_named_with_a_raw_terminal_hyperlink_is_refused_and_markup_kept_literally(
+    run: Run,
+) -> None:
+    refused = run("med", "add", f"Evil{OSC_LINK}", "--dose", "daily", code=2)
+    assert "--name: must not contain control characters (found U+001B)" in refused.stderr
+    assert "Evil" not in run("med", "list").stdout  # nothing was saved
+    added = run("med", "add", "Evil", "--dose", f"{LINK} daily").stdout
     listed = run("med", "list").stdout
     undone = run("undo").stdout
     for out in (added, listed, undone):
-        _no_hyperlink(out)
-        assert "\x1b" not in out
-        assert "Evil\\x1b]8;;https://evil.example\\x1b\\x" in out
+        assert "\x1b]8;" not in out, "a terminal hyperlink was printed"
+    _no_hyperlink(listed)
     assert LINK in listed
 
 
-def test_an_experiment_title_with_markup_and_an_escape_is_printed_literally(run: Run) -> None:
-    title = f"no coffee {LINK}\x1b[2J"  # ESC [2J would clear the screen
+def test_an_experiment_title_with_an_escape_is_refused_and_markup_printed_literally(run: Run) -> None:
     start = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    clearing = run("experiment", "start", "no coffee\x1b[2J", "--start", start, code=2)  # ESC [2J clears
+    assert "TITLE: must not contain control characters (found U+001B)" in clearing.stderr
+    title = f"no coffee {LINK}"
     outs = [
         run("experiment", "start", title, "--start", start).stdout,
         run("experiment", "status").stdout,
         run("experiment", "result").stdout,
     ]
     for out in outs:
-        assert "\x1b[2J" not in out
-        assert f"no coffee {LINK}\\x1b[2J" in out
+        _no_hyperlink(out)
+        assert title in out.replace("\n", "")
 
 
 def test_an_intake_medicine_and_a_search_written_as_markup_are_printed_literally(

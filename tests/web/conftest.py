@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, sync_playwright
 
 from nasalis.config import Settings
 from nasalis.web.app import create_app
@@ -66,3 +67,12 @@ def two_people(server_app: Settings) -> Iterator[tuple[TestClient, str, TestClie
     with TestClient(app) as alice, TestClient(app) as bob:
         yield alice, sign_up(alice, "alice"), bob, sign_up(bob, "bob")
     app.state.store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, headless, for the tests of one module."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
+        yield chromium
+        chromium.close()

@@ -16,16 +16,16 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from sqlalchemy import func, select, update
 
 from nasalis.diary import accounts
 from nasalis.diary.models import Account, LoginFailure, WebSession
 from nasalis.diary.store import open_store
 from tests.conftest import _fresh_pg
+from tests.web.browsing import PHONE, shot
 from tests.web.conftest import PASSWORD, csrf_of, sign_up
 from tests.web.live import free_port, live_process, live_server
-from tests.web.test_browser import PHONE, _shot
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -208,14 +208,6 @@ def test_sign_up_is_limited_per_address_and_past_the_limit_says_nothing_of_names
 # --- item 7: login CSRF from a page on another loopback port --------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-        yield chromium
-        chromium.close()
-
-
 def test_a_page_on_another_port_cannot_sign_the_victim_in_as_the_attacker(
     tmp_path: Path, browser: Browser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -260,7 +252,7 @@ def test_a_page_on_another_port_cannot_sign_the_victim_in_as_the_attacker(
             assert not [c for c in context.cookies() if c["name"] == "nasalis_session"]
             page.goto(f"{app}/")
             assert "/login" in page.url  # not signed in as mallory
-            _shot(page, "login-csrf-refused-phone")
+            shot(page, "login-csrf-refused-phone")
             context.close()
 
 

@@ -293,7 +293,7 @@ def test_a_person_sees_the_quota_beside_the_file_field_and_the_plain_500_page_on
 ) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.web.test_browser import PHONE, _shot
+    from tests.web.browsing import PHONE, shot
 
     big = tmp_path / "long-clip.mp4"
     big.write_bytes(tiny_clip + b"\0" * (3_000_001 - len(tiny_clip)))
@@ -307,12 +307,12 @@ def test_a_person_sees_the_quota_beside_the_file_field_and_the_plain_500_page_on
         page.locator("#video-upload button[type=submit]").click()
         page.wait_for_selector("#file-error")
         assert "3 MB one person may store" in page.locator("#file-error").inner_text()
-        _shot(page, "video-quota-phone")
+        shot(page, "video-quota-phone")
         answer = page.goto(f"{base}/diary/day/{DAY}")
         assert answer is not None
         page.fill("#time", "08:00")
         page.locator("form.add-twitch button[type=submit]").click()
         page.wait_for_selector("text=Something went wrong")
         assert "8:00" not in page.content()  # nothing of the diary on the error page
-        _shot(page, "error-500-phone")
+        shot(page, "error-500-phone")
         chromium.close()

@@ -10,38 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from nasalis.diary.interchange import day_json
 from tests.insights.simulator import Effect, simulate
+from tests.web.browsing import PHONE, shot
 from tests.web.conftest import PASSWORD, SELF_CARE_ANSWERS
 from tests.web.live import live_server
-
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-        yield chromium
-        chromium.close()
-
-
-def _shot(page: Page, name: str) -> None:
-    """Save a screenshot, after checking the page fits its screen (no sideways scrolling)."""
-    width = page.viewport_size["width"] if page.viewport_size else 0
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, (
-        f"{name} is wider than the screen"
-    )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    # caret="initial": hiding the caret injects a style, which the CSP (rightly) blocks.
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
 
 
 def _answer_until_result(page: Page, answers: dict[str, str]) -> None:
@@ -123,7 +100,7 @@ def test_a_person_logs_assesses_imports_and_sees_insights(browser: Browser, tmp_
         page.get_by_label("Hours slept last night").fill("6.5")
         page.get_by_label("Stress today (0-10)").fill("7")
         page.get_by_label("Tags").fill("cheese, long drive")
-        _shot(page, "today-phone")
+        shot(page, "today-phone")
         page.get_by_role("button", name="Save check-in").click()
         expect(page.get_by_text("Check-in saved.")).to_be_visible()
         expect(page.get_by_label("Stress today (0-10)")).to_have_value("7")
@@ -134,11 +111,11 @@ def test_a_person_logs_assesses_imports_and_sees_insights(browser: Browser, tmp_
         page.locator("input[name=value][value=yes]").check()
         _next(page)
         expect(page.locator(".level-emergency")).to_contain_text("call emergency services now")
-        _shot(page, "assess-emergency-phone")
+        shot(page, "assess-emergency-phone")
         page.goto("/assess")
         _answer_until_result(page, SELF_CARE_ANSWERS)
         expect(page.locator(".level-self_care")).to_be_visible()
-        _shot(page, "assess-self-care-phone")
+        shot(page, "assess-self-care-phone")
 
         page.goto("/import")
         page.get_by_label(re.compile("JSON bundle")).set_input_files(str(_diary_file(tmp_path)))
@@ -147,15 +124,15 @@ def test_a_person_logs_assesses_imports_and_sees_insights(browser: Browser, tmp_
         page.goto("/insights")
         expect(page.locator("tr.verdict-likely_trigger", has_text="cheese").first).to_be_visible()
         expect(page.locator("svg.plot").first).to_be_visible()
-        _shot(page, "insights-phone")
+        shot(page, "insights-phone")
         page.goto("/diary")
         expect(page.locator("table.calendar")).to_be_visible()
-        _shot(page, "diary-phone")
+        shot(page, "diary-phone")
         page.goto("/experiments")
-        _shot(page, "experiments-phone")
+        shot(page, "experiments-phone")
         desktop = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=base).new_page()
         desktop.goto("/insights")
-        _shot(desktop, "insights-desktop")
+        shot(desktop, "insights-desktop")
         assert errors == [], "\n".join(errors)  # no console errors, e.g. from the content security policy
 
 
@@ -186,8 +163,8 @@ def test_two_accounts_cannot_see_each_other(browser: Browser, tmp_path: Path) ->
         response = bob.goto(link)
         assert response is not None
         assert response.status == 404
-        _shot(bob, "not-yours-phone")
+        shot(bob, "not-yours-phone")
         bob.goto("/")
         bob.get_by_role("button", name="Sign out bob").click()
         expect(bob).to_have_url(re.compile("/login"))
-        _shot(bob, "login-phone")
+        shot(bob, "login-phone")

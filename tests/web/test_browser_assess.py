@@ -9,50 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.web.live import free_port, live_process
-from tests.web.test_browser import PHONE, _shot
-
-# The app as `nasalis serve` builds it, with the medicines pages whether or not app.py lists
-# them yet (once it does, including them again is skipped).
-SERVE = """
-import sys, uvicorn
-from nasalis.config import Settings
-from nasalis.web.app import create_app
-from nasalis.web.routes import medicines_pages
-app = create_app(Settings(db_url=sys.argv[2]))
-if not any(getattr(r, "path", "") == "/medicines" for r in app.routes):
-    app.include_router(medicines_pages.router)
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
-"""
-
-
-@contextmanager
-def server(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    command = [sys.executable, "-c", SERVE, str(port), f"sqlite:///{tmp_path / 'diary.db'}"]
-    with live_process(command, port, "/static/style.css") as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-        yield chromium
-        chromium.close()
+from tests.web.browsing import PHONE, shot
+from tests.web.live import live_server
 
 
 @pytest.fixture
 def phone(browser: Browser, tmp_path: Path) -> Iterator[Page]:
-    with server(tmp_path) as base:
+    with live_server(f"sqlite:///{tmp_path / 'diary.db'}") as base:
         context = browser.new_context(viewport=PHONE, base_url=base)
         yield context.new_page()
         context.close()
@@ -84,7 +53,7 @@ def test_questionnaire_by_keyboard_back_reload_and_errors(phone: Page) -> None:
     page.keyboard.press("Space")  # vision: the first choice, "No"
     expect(page.locator("input[value=none]")).to_be_checked()
     _next_by_keyboard(page, 5)
-    _shot(page, "assess-question-phone")
+    shot(page, "assess-question-phone")
 
     page.keyboard.press("Tab")  # Next
     page.keyboard.press("Tab")
@@ -93,7 +62,7 @@ def test_questionnaire_by_keyboard_back_reload_and_errors(phone: Page) -> None:
     _at_question(page, 4)
     expect(page.locator("input[value=none]")).to_be_checked()  # the answer is kept
     expect(page.locator("input[value=none]:focus")).to_have_count(1)
-    _shot(page, "assess-back-phone")
+    shot(page, "assess-back-phone")
     page.reload()
     _at_question(page, 4)
     expect(page.locator("input[value=none]")).to_be_checked()
@@ -115,7 +84,7 @@ def test_questionnaire_by_keyboard_back_reload_and_errors(phone: Page) -> None:
     expect(page.locator("#value")).to_have_attribute("aria-describedby", "value-error")
     expect(page.locator("#value")).to_have_value("200")
     _at_question(page, 8)
-    _shot(page, "assess-error-phone")
+    shot(page, "assess-error-phone")
     expect(page.locator("#value:focus")).to_have_count(1)  # focused again after the error
     page.keyboard.press("Control+A")
     page.keyboard.type("40")
@@ -159,13 +128,13 @@ def test_medicines_add_stop_undo_and_from_an_assessment(phone: Page) -> None:
     expect(page.locator(".flash")).to_contain_text("Saved.")
     taking = page.locator("ul.medicines").first
     expect(taking).to_contain_text("Ventolin (salbutamol), 2 puffs when needed")
-    _shot(page, "medicines-phone")
+    shot(page, "medicines-phone")
 
     page.get_by_role("button", name="Mark Ventolin as stopped").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Stopped")).to_be_visible()
     expect(page.get_by_text(f"stopped on {dt.date.today()}")).to_be_visible()
-    _shot(page, "medicines-stopped-phone")
+    shot(page, "medicines-stopped-phone")
     page.get_by_role("button", name="Undo").focus()
     page.keyboard.press("Enter")
     expect(page.locator(".flash")).to_contain_text("Put back as it was: medicine Ventolin stopped on")
@@ -177,7 +146,7 @@ def test_medicines_add_stop_undo_and_from_an_assessment(phone: Page) -> None:
     _answer_all(page, "Ventolin, sertraline")
     offer = page.locator(".offer-medicines")
     expect(offer).to_contain_text("1 medicine you named is not on your medicines list yet: sertraline.")
-    _shot(page, "assess-result-medicines-phone")
+    shot(page, "assess-result-medicines-phone")
     offer.get_by_role("button", name="Add it to your medicines list").click()
     expect(page).to_have_url(re.compile(r"/medicines\?msg=saved"))
     expect(page.locator("ul.medicines").first).to_contain_text("sertraline")

@@ -12,21 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.web.axe import violations
+from tests.web.browsing import PHONE, shot
 from tests.web.live import live_server
-
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -41,18 +31,10 @@ def phone(browser: Browser, tmp_path: Path) -> Iterator[tuple[Page, list[str]]]:
         context.close()
 
 
-def _shot(page: Page, name: str) -> None:
-    """Check the page fits the phone and passes axe, then keep a screenshot of it."""
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"], name
-    assert violations(page) == [], name
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
-
-
 def test_errors_appear_beside_their_field_with_javascript_on(phone: tuple[Page, list[str]]) -> None:
     page, console = phone
     page.goto("/")
-    _shot(page, "first-visit-phone")
+    shot(page, "first-visit-phone")
     page.get_by_label("Stress today (0-10)").fill("15")
     page.get_by_label("Hours slept last night").fill("7")
     page.get_by_role("button", name="Save check-in").click()
@@ -62,7 +44,7 @@ def test_errors_appear_beside_their_field_with_javascript_on(phone: tuple[Page, 
     expect(page.get_by_role("alert")).to_contain_text("One thing needs fixing; nothing was saved")
     expect(page.get_by_label("Hours slept last night")).to_have_value("7")  # what was typed stays
     assert page.url.endswith("/"), page.url  # a reload goes to Today, not to a POST-only address
-    _shot(page, "check-in-error-phone")
+    shot(page, "check-in-error-phone")
     stress.fill("4")
     page.get_by_role("button", name="Save check-in").click()
     expect(page.get_by_text("Check-in saved.")).to_be_visible()
@@ -108,7 +90,7 @@ def test_yesterday_is_filled_in_from_the_calendar_with_the_keyboard(phone: tuple
     page.goto("/diary")
     expect(page.locator("td.today a[aria-current=date]")).to_have_count(1)
     expect(page.locator("tr.month th").first).to_have_text(re.compile(r"[A-Z][a-z]+ \d{4}"))
-    _shot(page, "diary-calendar-phone")
+    shot(page, "diary-calendar-phone")
     page.locator(f"a[href='/diary/day/{yesterday.isoformat()}']").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text(yesterday.strftime("%d %B %Y"))
@@ -121,7 +103,7 @@ def test_yesterday_is_filled_in_from_the_calendar_with_the_keyboard(phone: tuple
     page.get_by_label("Tags").press("Enter")
     expect(page.get_by_text("Check-in saved.")).to_be_visible()
     expect(page.get_by_label("Tags")).to_have_value("late shift, coffee")
-    _shot(page, "day-page-phone")
+    shot(page, "day-page-phone")
     page.get_by_role("button", name="Undo").click()
     expect(page.get_by_text(re.compile("Removed again: check-in for"))).to_be_visible()
     expect(page.get_by_label("Tags")).to_have_value("")

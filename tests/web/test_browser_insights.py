@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from nasalis.diary.importer import import_bundle
 from nasalis.diary.interchange import Bundle
@@ -22,10 +20,9 @@ from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import open_store
 from nasalis.insights.report import TIMES
 from tests.insights.simulator import Effect, simulate
+from tests.web.browsing import PHONE, shot
 from tests.web.live import live_server
 
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
-PHONE = {"width": 390, "height": 844}
 INTERNAL = re.compile(
     r"likely_\w+|not_enough_data|no_evidence|tag:\w|caffeine_drinks|sleep_hours|allergy_symptoms|\w+_\w+:"
 )
@@ -33,26 +30,15 @@ INTERNAL = re.compile(
 BAD_WORDING = re.compile(r"\b1 (twitches|days|tests)\b|\b\d+\.0 (drinks|days|twitches)\b")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-        yield chromium
-        chromium.close()
-
-
 def _fits(page: Page, name: str) -> None:
-    """Assert the page and each of its tables fit the screen, then save a screenshot."""
-    width = page.viewport_size["width"] if page.viewport_size else 0
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, f"{name} is too wide"
+    """Assert each of the page's tables fits the screen too, then check and keep it as `shot` does."""
     # A table that scrolls inside itself hides columns off the side of a phone as surely.
     wide = page.evaluate(
         "() => [...document.querySelectorAll('main table')]"
         ".filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.scrollWidth + ' > ' + t.clientWidth)"
     )
     assert wide == [], f"{name}: tables wider than the phone: {wide}"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
+    shot(page, name)
 
 
 def _simulated_diary(db_url: str) -> None:

@@ -3,22 +3,12 @@ benign-twitching entry, by keyboard alone; screenshots go to docs/screenshots/."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
+from tests.web.browsing import PHONE, shot
 from tests.web.live import live_server
-from tests.web.test_browser import PHONE, _shot
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-        yield chromium
-        chromium.close()
 
 
 def test_is_it_serious_is_answered_first_with_benign_twitching(browser: Browser, tmp_path: Path) -> None:
@@ -36,18 +26,18 @@ def test_is_it_serious_is_answered_first_with_benign_twitching(browser: Browser,
         expect(results.first).to_contain_text("Harmless (benign) twitching")
         expect(results.first).to_contain_text("usually harmless and settles by itself")
         expect(results.nth(1)).to_contain_text("Stroke signs")  # the warning signs that matter next
-        _shot(page, "learn-is-it-serious-phone")
+        shot(page, "learn-is-it-serious-phone")
         results.first.get_by_role("link").click()
         expect(page.get_by_role("heading", name="What helps")).to_be_visible()
         expect(page.get_by_role("heading", name="When to see a doctor")).to_be_visible()
         expect(page.locator("ul.sources")).to_contain_text("NHS — Twitching eyes and muscles")
         expect(page.locator("ul.sources")).not_to_contain_text(".txt")
-        _shot(page, "learn-benign-twitching-phone")
+        shot(page, "learn-benign-twitching-phone")
         page.goto("/learn")
         page.get_by_label("Search the knowledge base").fill("is a drooping face dangerous")
         page.get_by_role("button", name="Search").click()
         expect(results.first).to_contain_text("Stroke signs")  # the emergency first
         expect(results.nth(1)).to_contain_text("Harmless (benign) twitching")
-        _shot(page, "learn-emergency-first-phone")
+        shot(page, "learn-emergency-first-phone")
         assert errors == []
         context.close()

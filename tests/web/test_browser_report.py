@@ -4,33 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
 from nasalis.diary.store import open_store
-from tests.web.live import free_port, running
-from tests.web.test_browser import PHONE, _shot, browser  # noqa: F401  (browser: the shared fixture)
+from tests.web.browsing import PHONE, shot
+from tests.web.live import live_server
 from tests.web.test_report_pages import MISTAPPED, OLDER, _diary, _save
 
-SERVE = (
-    "import sys, uvicorn\n"
-    "from nasalis.config import Settings\n"
-    "from tests.web.test_report_pages import app_with_pages\n"
-    "uvicorn.run(app_with_pages(Settings(db_url=sys.argv[1])), host='127.0.0.1', port=int(sys.argv[2]))\n"
-)
-"""`nasalis serve` in personal mode, with this area's pages even before app.py lists them."""
 
-
-def test_progress_assessments_and_the_pdf_download_on_a_phone(browser: Browser, tmp_path: Path) -> None:  # noqa: F811
+def test_progress_assessments_and_the_pdf_download_on_a_phone(browser: Browser, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'diary.db'}"
     store = open_store(url)
     _diary(store, [6] * 28 + [4] * 28, dt.date.today())
     _save(store, store.person_id(), OLDER, MISTAPPED)
     store.close()
-    port = free_port()
-    with running([sys.executable, "-c", SERVE, url, str(port)], port, "/static/style.css") as (base, _):
+    with live_server(url) as base:
         context = browser.new_context(viewport=PHONE, base_url=base, accept_downloads=True)
         page = context.new_page()
         errors: list[str] = []
@@ -49,15 +39,15 @@ def test_progress_assessments_and_the_pdf_download_on_a_phone(browser: Browser, 
         assert drawn[1] > 0, "the SVG plot did not load"
         assert 300 < drawn[2] <= PHONE["width"]
         page.get_by_text("Week by week").click()
-        _shot(page, "progress-phone")
+        shot(page, "progress-phone")
 
         page.goto("/assessments")
         expect(page.get_by_role("heading", name="Your assessments")).to_be_visible()
         expect(page.locator("ol.assessments > li")).to_have_count(2)
-        _shot(page, "assessments-phone")
+        shot(page, "assessments-phone")
         page.get_by_role("button", name="Delete the assessment").first.click()  # the newest: the mistake
         expect(page.get_by_role("heading", name="Delete this assessment?")).to_be_visible()
-        _shot(page, "assessment-delete-confirm-phone")
+        shot(page, "assessment-delete-confirm-phone")
         page.get_by_role("button", name="Yes, delete it").click()
         expect(page.get_by_text("Deleted.")).to_be_visible()
         expect(page.locator("ol.assessments > li")).to_have_count(1)
@@ -66,7 +56,7 @@ def test_progress_assessments_and_the_pdf_download_on_a_phone(browser: Browser, 
         page.goto("/report")
         expect(page.get_by_text("See a doctor — appointment")).to_be_visible()
         expect(page.get_by_text("Emergency", exact=True)).to_have_count(0)
-        _shot(page, "report-phone")
+        shot(page, "report-phone")
         with page.expect_download() as pdf_download:
             page.get_by_role("link", name="Download the PDF").click()
         pdf = pdf_download.value

@@ -6,22 +6,12 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests.web.browsing import PHONE, shot
 from tests.web.live import live_server
-from tests.web.test_browser import PHONE, _shot
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-        yield chromium
-        chromium.close()
 
 
 def _zip(files: dict[str, str]) -> bytes:
@@ -76,18 +66,18 @@ def test_import_errors_show_by_the_field_and_each_export_downloads(browser: Brow
         expect(page.locator("#file")).to_have_attribute("aria-invalid", "true")
         expect(page.get_by_role("alert")).to_contain_text("Nothing was imported")
         expect(page.locator("#file")).to_be_focused()  # the keyboard is where the fix is
-        _shot(page, "import-error-phone")
+        shot(page, "import-error-phone")
 
         _import(page, "diary.zip", _zip(GOOD))
         expect(page.get_by_role("status")).to_contain_text("Imported 3 twitches and 1 check-in.")
         expect(page.locator("#file-error")).to_have_count(0)
-        _shot(page, "import-done-phone")
+        shot(page, "import-done-phone")
         page.get_by_role("link", name="Every column and what it accepts").click()
         expect(page.get_by_role("heading", name="Import formats")).to_be_visible()
-        _shot(page, "import-formats-phone")
+        shot(page, "import-formats-phone")
 
         page.goto("/export")
-        _shot(page, "export-phone")
+        shot(page, "export-phone")
         links = {
             "json": "JSON bundle",
             "csv": "CSV files (zip)",

@@ -15,21 +15,18 @@ import json
 import re
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 import pytest
-from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
+from playwright.sync_api import Browser, Request, expect
 from tools.twitchclips import ClipSpec, Twitch, render
 
-from tests.web.axe import violations
+from tests.web.browsing import PHONE, shot
 from tests.web.live import live_server
 
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
-PHONE = {"width": 390, "height": 844}
 READABLE_PX = 12
 
 
@@ -44,26 +41,6 @@ def flutter(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("flutter") / "flutter.mp4"
     render(spec, path)
     return path
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-        yield chromium
-        chromium.close()
-
-
-def _shot(page: Page, name: str) -> None:
-    """Save a screenshot, after checking the page fits its screen (no sideways scrolling) and passes axe."""
-    width = page.viewport_size["width"] if page.viewport_size else 0
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, (
-        f"{name} is wider than the screen"
-    )
-    assert violations(page) == [], name
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    # caret="initial": hiding the caret injects a style, which the CSP (rightly) blocks.
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
 
 
 def _pixels(uri: str) -> Any:
@@ -106,7 +83,7 @@ def test_a_person_sends_a_clip_from_a_phone_and_reads_the_result(
         page.wait_for_timeout(500)
         assert posts == [], "the oversize clip was uploaded"
         expect(message).to_be_visible()
-        _shot(page, "video-too-large-phone")
+        shot(page, "video-too-large-phone")
 
         page.get_by_label(re.compile("A clip from your phone")).set_input_files(str(flutter))
         expect(message).to_have_count(0)
@@ -140,7 +117,7 @@ def test_a_person_sends_a_clip_from_a_phone_and_reads_the_result(
             assert float(np.mean(np.abs(a - b))) > 1.0, "two keyframes are the same picture"
         expect(page.get_by_text("Undo on the Today page")).to_have_count(0)
         expect(page.get_by_text("Nothing from this clip is in your diary")).to_be_visible()
-        _shot(page, "video-result-phone")
+        shot(page, "video-result-phone")
 
         page.get_by_role("button", name="Add 5 twitches to my diary").click()
         expect(page.get_by_text(re.compile("5 twitches from this clip are in your"))).to_be_visible()
@@ -180,4 +157,4 @@ def test_a_future_recorded_at_is_refused_beside_its_field(
         field = page.get_by_label("When you filmed it (date and time)")
         expect(field).to_have_attribute("aria-invalid", "true")
         expect(field).to_have_value(later)
-        _shot(page, "video-future-phone")
+        shot(page, "video-future-phone")

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from nasalis.assessment import assess, parse_intake
@@ -23,29 +22,16 @@ from nasalis.diary.interchange import Bundle
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import Store
 from nasalis.web.app import create_app
-from nasalis.web.routes import assessment_history_pages, progress_pages
 from tests.web.conftest import csrf_of, sign_up
-from tests.web.test_server_mode import _api_routes
 
-PAGES = (assessment_history_pages, progress_pages)
 MISTAPPED = {"new_face_weakness": True}
 """A drooping face tapped by mistake: an emergency that should not stay on the report."""
 OLDER = {"duration_days": 21, "areas": ["nose"]}
 
 
-def app_with_pages(settings: Settings) -> FastAPI:
-    """The real app, with this area's pages included if app.py does not list them (yet)."""
-    app = create_app(settings)
-    have = {route.path for route in _api_routes(app.routes)}
-    for module in PAGES:
-        if not {route.path for route in _api_routes(module.router.routes)} <= have:
-            app.include_router(module.router)
-    return app
-
-
 @pytest.fixture
 def client(db_url: str) -> Iterator[TestClient]:
-    app = app_with_pages(Settings(db_url=db_url))
+    app = create_app(Settings(db_url=db_url))
     with TestClient(app) as c:
         yield c
     app.state.store.close()
@@ -126,7 +112,7 @@ def test_a_mistaken_assessment_is_listed_confirmed_deleted_and_can_be_undone(cli
 
 
 def test_a_person_reaches_only_their_own_assessments(server_app: Settings) -> None:
-    app = app_with_pages(server_app)
+    app = create_app(server_app)
     with TestClient(app) as alice, TestClient(app) as bob, TestClient(app) as nobody:
         sign_up(alice, "alice")
         bob_token = sign_up(bob, "bob")

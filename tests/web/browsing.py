@@ -1,0 +1,29 @@
+"""What every real-browser test shares: the phone's size and a screenshot that checks the page first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Page, ViewportSize
+
+from tests.web.axe import violations
+
+SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+PHONE: ViewportSize = {"width": 390, "height": 844}
+"""An everyday phone (CSS pixels): every page must fit it without sideways scrolling."""
+
+
+def shot(page: Page, name: str, *, axe: bool = True) -> None:
+    """Check the page fits its screen and passes axe, then keep a screenshot of it in docs/screenshots.
+
+    `axe=False` only for a page whose markup is not ours (the vendored Swagger UI)."""
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, (
+        f"{name} is wider than the screen"
+    )
+    if axe:
+        found = violations(page)
+        assert found == [], f"{name}: {found}"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # caret="initial": hiding the caret injects a style, which the CSP (rightly) blocks.
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
