@@ -6,13 +6,14 @@ python -m tools.cli_docs --check     # exit 1 when docs/cli.md differs from the 
 
 from __future__ import annotations
 
-import argparse
 import inspect
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import typer
+
+from tools.generated_page import page_main
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 HEADER = """# The `nasalis` command
@@ -102,18 +103,7 @@ def render(command: Command | None = None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Print the page, write it (--write), or say whether it is stale (--check)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help=f"write {PAGE.name}")
-    parser.add_argument("--check", action="store_true", help="exit 1 when the page is stale")
-    args = parser.parse_args(argv)
-    page = render()
-    if args.check:
-        return 0 if PAGE.exists() and PAGE.read_text("utf-8") == page else 1
-    if args.write:
-        PAGE.write_text(page, "utf-8")
-        return 0
-    print(page, end="")
-    return 0
+    return page_main(__doc__, PAGE, render, argv)
 
 
 if __name__ == "__main__":
