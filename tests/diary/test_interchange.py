@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -187,7 +188,14 @@ instants = st.builds(
     st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2026, 1, 1)),
     offsets,
 )
-maybe = lambda s: st.none() | s  # noqa: E731
+T = TypeVar("T")
+
+
+def maybe(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
+    """This strategy's values, or None."""
+    return st.none() | strategy
+
+
 # Control characters are refused in every text field, so the round trip draws none.
 texts = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
 labels = st.text(

@@ -37,6 +37,7 @@ def test_the_cli_exports_a_bundle_that_validates_and_says_what_the_diary_says(
     bundle = json.loads(out.read_text())
     parsed = Bundle.model_validate(bundle)  # the issue's test: fhir.resources accepts it
     assert parsed.type == "collection"
+    assert parsed.entry is not None
     assert len(parsed.entry) == len(bundle["entry"])
     urls = [e["fullUrl"] for e in bundle["entry"]]
     assert len(set(urls)) == len(urls)
@@ -106,7 +107,8 @@ def test_the_cli_exports_a_bundle_that_validates_and_says_what_the_diary_says(
 
 def patient_url(bundle: dict[str, Any]) -> str:
     """The Patient's fullUrl."""
-    return next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    url: str = next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    return url
 
 
 def _utc(value: str) -> Any:

@@ -30,7 +30,7 @@ def _answer_until_result(page: Page, answers: dict[str, str]) -> None:
         answer = answers.get(field)
         typed = page.locator("input[type=number][name=value], input[type=text][name=value]")
         options = page.locator(f"input[name=value][value='{answer or 'no'}']")
-        button = "Next"
+        button: str | re.Pattern[str] = "Next"
         if typed.count() and answer and answer != "none":
             typed.fill(answer)
         elif answer == "none" and page.locator("button[name=skip][value=none]").count():
