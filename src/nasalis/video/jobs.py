@@ -71,10 +71,11 @@ class LocalQueue:
         # 'spawn': the web app's threads and open connections must not be forked.
         context = multiprocessing.get_context("spawn")
         self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        self.pending: dict[int, concurrent.futures.Future[str]] = {}
 
     def submit(self, video_id: int) -> None:
         """Start measuring a clip in the background."""
-        self._pool.submit(_run_in_child, self.db_url, video_id)
+        self.pending[video_id] = self._pool.submit(_run_in_child, self.db_url, video_id)
 
     def close(self) -> None:
         """Let running jobs finish, then stop the pool."""
