@@ -15,6 +15,7 @@ import pandas as pd
 from nasalis.diary.records import DayRecord
 
 NUMERIC = ("sleep_hours", "stress", "caffeine_drinks", "alcohol_drinks", "water_litres", "exercise_minutes")
+BINARY = ("allergy_symptoms",)
 TAG_PREFIX = "tag:"
 
 
