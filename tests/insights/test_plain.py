@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from nasalis.insights.analysis import TIMES, effect_words, experiment_sentence, plain
 from nasalis.insights.frames import daily_frame
-from nasalis.insights.report import TIMES, effect_words, experiment_sentence, plain
 from nasalis.insights.triggers import analyse
 from tests.insights.simulator import Effect, simulate
 

@@ -18,7 +18,7 @@ from nasalis.diary.importer import import_bundle
 from nasalis.diary.interchange import Bundle
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import open_store
-from nasalis.insights.report import TIMES
+from nasalis.insights.analysis import TIMES
 from tests.insights.simulator import Effect, simulate
 from tests.web.browsing import PHONE, shot
 from tests.web.live import live_server
