@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from bench.support.builders import generated_diary
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +22,6 @@ from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import Store, open_store
 from nasalis.diary.transfer import diary_of
 from nasalis.diary.vocab import AREAS, SIDES, SOURCES
-from tests.diary.builders import generated_diary
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from bench.support.simulator import simulate
 
 from nasalis.insights.frames import daily_frame
 from nasalis.insights.nof1 import TOO_FEW, Plan, analyse, plan, where
-from tests.insights.simulator import simulate
 
 START = dt.date(2026, 3, 2)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bench.support.simulator import Effect, simulate
+
 from nasalis.diary.vocab import DAY_FACTORS
 from nasalis.insights.frames import daily_frame, lagged
 from nasalis.insights.triggers import FACTOR_WORDS, MIN_DAYS, VERDICT_WORDS, analyse, factor_name
-from tests.insights.simulator import Effect, simulate
 
 
 def run(n_days: int, effects: list[Effect], seed: int = 1) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from nasalis.diary.vocab import AREAS
 from nasalis.report.fhir import FhirInvalidError, bundle_of, terminology, validate
 from tests.cli.runner import nasalis_process
 from tests.report.bundles import SNOMED, codes_of, resources_of
-from tests.report.diaries import ninety_day_diary
+from tests.report.sample_diaries import ninety_day_diary
 
 
 def test_the_cli_exports_a_bundle_that_validates_and_says_what_the_diary_says(
