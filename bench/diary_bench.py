@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
-from tests.diary.builders import generated_diary
-from tests.pg_server import postgres_server
 
+from bench.support.builders import generated_diary
+from bench.support.postgres import postgres_server
 from nasalis.diary import entries
 from nasalis.diary.entries import day_row, episode_row
 from nasalis.diary.importer import import_bundle

@@ -21,9 +21,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.diary.builders import generated_diary
-from tests.diary.test_import_limits import episodes_strings_json, zip_bomb
-
+from bench.support.builders import generated_diary
+from bench.support.hostile_imports import episodes_strings_json, zip_bomb
 from nasalis.diary.interchange import DAYS_CSV, EPISODES_CSV, InterchangeError, write_bundle, write_folder
 from nasalis.diary.transfer import read_upload
 

@@ -18,8 +18,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 from scipy import stats
-from tests.insights.simulator import Effect, simulate
 
+from bench.support.simulator import Effect, simulate
 from nasalis.insights.frames import daily_frame, lagged
 from nasalis.insights.triggers import analyse, factor_columns
 

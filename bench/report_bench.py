@@ -16,8 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.diary.builders import generated_diary
-
+from bench.support.builders import generated_diary
 from nasalis.diary.importer import import_bundle
 from nasalis.diary.store import open_store
 from nasalis.report.data import gather

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx2
-from tests.pg_server import PostgresServer, create_database
-from tests.web.live import serving
+
+from bench.support.postgres import PostgresServer, create_database
+from bench.support.servers import nasalis_serve
 
 PASSWORD = "soak test password 1"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -151,13 +152,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         url = create_database(server.url, "soak")
         log = Path(tempfile.mkdtemp(prefix="nasalis-soak-")) / "serve.log"
-        with serving(url, "--accounts", "--workers", "2", log=log) as (base, process):
+        with nasalis_serve(url, "--accounts", "--workers", "2", log=log) as (base, pid):
             # Warm-up: one minute's worth of a few people, so memory is measured after imports
             # and first-use caches, not before.
             asyncio.run(_run(base, 5, 20.0, 10_000, "warm"))
-            before = _rss_mib(process.pid)
+            before = _rss_mib(pid)
             tally, took = asyncio.run(_run(base, args.users, args.minutes * 60, args.max_requests, "soak"))
-            after = _rss_mib(process.pid)
+            after = _rss_mib(pid)
     finally:
         server.remove()
     every = [ms for v in tally.samples.values() for _, ms in v]

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bench.support.postgres import create_database, postgres_server
 from sqlalchemy import create_engine
-
-from tests.pg_server import create_database, postgres_server
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -76,7 +75,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 @pytest.fixture(scope="session")
 def pg_admin_url() -> Iterator[str]:
-    """A real PostgreSQL server for this test session (see tests/pg_server.py)."""
+    """A real PostgreSQL server for this test session (see bench/support/postgres.py)."""
     with postgres_server() as url:
         yield url
 

@@ -11,6 +11,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 import typer
+from bench.support.builders import generated_diary
 from fastapi import FastAPI
 from tools import cli_docs, schemas, web_docs
 
@@ -29,7 +30,6 @@ from nasalis.video.analyze import VideoResult
 from nasalis.video.events import Event
 from tests.assessment.vignettes import CASES
 from tests.cli.runner import nasalis_process
-from tests.diary.builders import generated_diary
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"

@@ -149,7 +149,7 @@ def _time_of_day() -> Schema:
 
 def _experiment_result() -> Schema:
     """One entry of nasalis.insights.running.results: the plan, Outcome.to_json, and its state."""
-    from nasalis.insights.experiments import Outcome
+    from nasalis.insights.nof1 import Outcome
 
     day = {"type": "string", "format": "date"}
     outcome = TypeAdapter(Outcome).json_schema(mode="serialization")

@@ -22,9 +22,13 @@ import math
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.floating[Any]]
 
 # Face Mesh landmarks measured once on the 512x512 photograph (refine_landmarks on), so the
 # generator needs no model: the person's right side is on the image's left.
@@ -82,7 +86,7 @@ class _Face:
     def __init__(self, size: tuple[int, int]) -> None:
         from skimage import data  # the photograph ships inside scikit-image
 
-        photo = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
+        photo = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)  # type: ignore[no-untyped-call]
         width, height = size
         scale = 3.0 * width / 1280
         centre = (224.0, 118.0)
@@ -93,7 +97,7 @@ class _Face:
         self.centre = (width / 2, middle)
         self.base = cv2.warpAffine(photo, m, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
 
-        def place(p: tuple[float, float]) -> np.ndarray:
+        def place(p: tuple[float, float]) -> FloatArray:
             return np.array([m[0, 0] * p[0] + m[0, 2], m[1, 1] * p[1] + m[1, 2]])
 
         self.points = {k: place(p) for k, p in _PHOTO_POINTS.items()}
@@ -120,12 +124,12 @@ def _bump(t: float, onset: float, duration: float) -> float:
     return env
 
 
-def _gauss(face: _Face, centre: np.ndarray, sx: float, sy: float) -> np.ndarray:
-    out: np.ndarray = np.exp(-(((face.gx - centre[0]) / sx) ** 2 + ((face.gy - centre[1]) / sy) ** 2) / 2)
+def _gauss(face: _Face, centre: FloatArray, sx: float, sy: float) -> FloatArray:
+    out: FloatArray = np.exp(-(((face.gx - centre[0]) / sx) ** 2 + ((face.gy - centre[1]) / sy) ** 2) / 2)
     return out
 
 
-def _displacement(face: _Face, spec: ClipSpec, t: float) -> tuple[np.ndarray, np.ndarray] | None:
+def _displacement(face: _Face, spec: ClipSpec, t: float) -> tuple[FloatArray, FloatArray] | None:
     """How far each pixel of the face box moves at time t (None: nothing moves)."""
     dx = np.zeros_like(face.gx)
     dy = np.zeros_like(face.gx)
@@ -165,7 +169,7 @@ def render(spec: ClipSpec, path: Path) -> dict[str, object]:
     face = _Face(spec.size)
     width, height = spec.size
     codec = CODECS[path.suffix.lower()]
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*codec), spec.fps, spec.size)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*codec), spec.fps, spec.size)
     if not writer.isOpened():
         raise RuntimeError(f"OpenCV cannot write {path.suffix} ({codec}) here")
     # Noise as two saturating uint8 layers (add, then subtract): float frames cost 4x the time.
@@ -190,7 +194,8 @@ def render(spec: ClipSpec, path: Path) -> dict[str, object]:
             squash = 1.0 - 0.03 * (spec.head_rotation_deg > 0) * (
                 0.5 + 0.5 * math.sin(2 * math.pi * 0.1 * t + phases[1])
             )
-            m = cv2.getRotationMatrix2D(face.centre, angle, 1.0)  # the head turns about itself
+            # the head turns about itself
+            m = np.asarray(cv2.getRotationMatrix2D(face.centre, angle, 1.0), dtype=np.float64)
             m[0, :2] *= squash
             m[0, 2] += (
                 spec.head_shift_px * math.sin(2 * math.pi * 0.2 * t + phases[2]) + (1 - squash) * width / 2

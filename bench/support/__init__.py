@@ -1,1 +1,4 @@
-"""What the benchmarks need and tests/ must not provide: diaries to measure on, servers to run."""
+"""What the benchmarks build on (bench/ never imports tests/): diaries, servers, hostile files.
+
+The tests use these too, so each is declared once.
+"""

@@ -2,8 +2,8 @@
 
 Counts are negative binomial (over-dispersed like real diaries) around a base rate that stress,
 caffeine and short sleep raise; about one day in ten has no check-in (unknown, not zero), and
-twitches cluster in the waking hours. Nothing here is a test's ground truth: the insights tests
-keep their own simulator with known effects.
+twitches cluster in the waking hours. Nothing here is a test's ground truth: that is
+simulator.py beside it, with known effects.
 """
 
 from __future__ import annotations

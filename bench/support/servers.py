@@ -10,7 +10,8 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 READY = "/static/style.css"
 """A path that answers as soon as the app is up, without touching the diary."""
@@ -40,21 +41,26 @@ def _wait_until_up(base: str, process: subprocess.Popen[bytes], seconds: float =
 
 
 @contextmanager
-def nasalis_serve(db_url: str, *args: str) -> Iterator[tuple[str, int]]:
-    """Run `nasalis serve --db URL ARGS` until the block ends; yields (base URL, server pid)."""
+def nasalis_serve(db_url: str, *args: str, log: Path | None = None) -> Iterator[tuple[str, int]]:
+    """Run `nasalis serve --db URL ARGS` until the block ends; yields (base URL, server pid).
+
+    The server's output goes to `log` when given, else nowhere.
+    """
     port = free_port()
     command = [sys.executable, "-m", "nasalis", "serve", "--port", str(port), "--db", db_url, *args]
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True, env=os.environ
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, process)
-        yield base, process.pid
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)  # its own session: the server and nothing else
+    with ExitStack() as files:
+        out = files.enter_context(log.open("wb")) if log else subprocess.DEVNULL
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=os.environ
+        )
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            _wait_until_up(base, process)
+            yield base, process.pid
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)  # its own session: the server and nothing else
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

@@ -175,6 +175,7 @@ def test_draft_answering_an_earlier_question_again_rewinds_to_it() -> None:
 def test_draft_round_trips_and_refuses_what_is_not_a_draft() -> None:
     draft = Draft({"age_years": 40}, ["new_face_weakness", "age_years"], {"sex": "male"})
     assert Draft.from_json(draft.to_json()) == draft
+    bad: object
     for bad in (
         [],
         {"answers": {"age_years": 999}, "asked": ["age_years"], "remembered": {}},

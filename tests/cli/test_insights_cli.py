@@ -6,10 +6,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from bench.support.simulator import Effect, simulate
+
 from nasalis.diary.interchange import write_bundle
 from nasalis.diary.records import EpisodeRecord
 from tests.cli.runner import nasalis_process
-from tests.insights.simulator import Effect, simulate
 
 
 def test_insights_json_finds_the_trigger_and_rich_view_runs(tmp_path: Path) -> None:

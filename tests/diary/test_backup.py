@@ -14,7 +14,7 @@ from nasalis.diary import entries
 from nasalis.diary.backup import BackupError, backup, restore, row_counts
 from nasalis.diary.records import EpisodeRecord
 from nasalis.diary.store import Store, open_store
-from tests.report.diaries import ninety_day_diary
+from tests.report.sample_diaries import ninety_day_diary
 
 
 def every_row(store: Store) -> dict[str, list[tuple[Any, ...]]]:

@@ -11,12 +11,12 @@ import textwrap
 import time
 from pathlib import Path
 
+from bench.support.builders import generated_diary
 from sqlalchemy import create_engine, func, select, text
 
 from nasalis.diary.interchange import write_bundle
 from nasalis.diary.models import Day, Episode
 from nasalis.diary.store import open_store
-from tests.diary.builders import generated_diary
 
 
 def _writer_is_mid_transaction(db_url: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -18,9 +19,7 @@ from nasalis.diary.store import open_store
 def test_upgrade_from_the_first_schema_keeps_the_data(db_url: str) -> None:
     store = open_store(db_url, upgrade=False)
     config = Config()
-    config.set_main_option(
-        "script_location", str(store_module.Path(store_module.__file__).parent / "migrations")
-    )
+    config.set_main_option("script_location", str(Path(store_module.__file__).parent / "migrations"))
     with store.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0001")

@@ -4,13 +4,13 @@ Each attack the security probe found (issue 17, items 2 and 8) is rebuilt here a
 a JSON bundle full of "episodes" strings (quadratic before), keys given twice (what was
 checked differed from what was imported), numbers of hundreds of digits, nesting 100,000
 deep, and zips that unzip to far more than they weigh or cannot be unzipped at all.
-The builders are shared with tests/web/test_attack_import.py, which sends them to a real server.
+The builders are shared with tests/web/test_attack_import.py, which sends them to a real server;
+the three that bench/import_bench.py times too are in bench/support/hostile_imports.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import struct
 import time
@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bench.support.builders import generated_diary
+from bench.support.hostile_imports import episodes_strings_json, zip_bomb, zip_of
 
 from nasalis.diary.importer import import_bundle
 from nasalis.diary.interchange import (
@@ -32,30 +34,8 @@ from nasalis.diary.interchange import (
 )
 from nasalis.diary.store import Store, open_store
 from nasalis.diary.transfer import UNZIP_RATIO, diary_of, read_upload
-from tests.diary.builders import generated_diary
 
 HEADER = {"schema": SCHEMA}
-
-
-def episodes_strings_json(count: int = 400_000) -> bytes:
-    """The probe's 4.4 MB bundle: many "episodes" strings, each sending the old item finder
-    on a scan to the far end of the list (49 s on one worker)."""
-    strings = ",".join(['"episodes"'] * count)
-    return f'{{"schema": "{SCHEMA}", "x": [{strings}], "y": 1, "episodes": []}}'.encode()
-
-
-def zip_of(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    """A zip holding `members`, compressed with `method`."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", method, compresslevel=9 if method == zipfile.ZIP_DEFLATED else None) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return out.getvalue()
-
-
-def zip_bomb(rows: int = 856_000) -> bytes:
-    """The probe's zip: a few tens of kB that unzip to an episodes.csv of `rows` rows."""
-    return zip_of({"episodes.csv": b"started_at\n" + b"2026-01-01T00:00:00Z\n" * rows})
 
 
 def patched_zip(data: bytes, central: dict[int, bytes], local: dict[int, bytes] | None = None) -> bytes:

@@ -6,8 +6,10 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+from bench.support.builders import generated_diary
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +22,6 @@ from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import Store, open_store
 from nasalis.diary.transfer import diary_of
 from nasalis.diary.vocab import AREAS, SIDES, SOURCES
-from tests.diary.builders import generated_diary
 
 
 @pytest.fixture
@@ -187,7 +188,14 @@ instants = st.builds(
     st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2026, 1, 1)),
     offsets,
 )
-maybe = lambda s: st.none() | s  # noqa: E731
+T = TypeVar("T")
+
+
+def maybe(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
+    """This strategy's values, or None."""
+    return st.none() | strategy
+
+
 # Control characters are refused in every text field, so the round trip draws none.
 texts = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
 labels = st.text(

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from nasalis.diary import journal
 from nasalis.diary import store as store_module
 from nasalis.diary.entries import add_episode, delete_day, delete_episode, save_day
-from nasalis.diary.models import Day, Episode
+from nasalis.diary.models import Change, Day, Episode
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import open_store
 
@@ -84,7 +84,7 @@ def test_undo_never_moves_a_row_to_the_person_a_journal_entry_names(db_url: str)
     with store.write() as s:
         gone = add_episode(s, alice, EpisodeRecord(started_at=WHEN, note="alice")).id
         delete_episode(s, alice, gone)
-        change = s.scalars(select(journal.Change).where(journal.Change.person_id == alice)).all()[-1]
+        change = s.scalars(select(Change).where(Change.person_id == alice)).all()[-1]
         change.before = [{**change.before[0], "person_id": bob}]  # type: ignore[index]
     with store.write() as s:
         assert journal.undo_last(s, alice) is not None

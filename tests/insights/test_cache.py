@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 
 import pytest
+from bench.support.simulator import Effect, simulate
 from sqlalchemy.orm import Session
 
 from nasalis.diary import entries, journal
@@ -16,9 +17,8 @@ from nasalis.diary.importer import import_bundle
 from nasalis.diary.interchange import Bundle
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import Store, open_store
+from nasalis.insights.analysis import Report, load_report
 from nasalis.insights.cache import REPORTS, JournalMark, Key, ReportCache, cached_report, journal_mark
-from nasalis.insights.report import Report, load_report
-from tests.insights.simulator import Effect, simulate
 
 START = dt.date(2026, 1, 1)
 TODAY = dt.date(2026, 4, 1)

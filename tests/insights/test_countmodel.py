@@ -1,4 +1,4 @@
-"""The quasi-Poisson count model: agrees with statsmodels, and is calibrated on null data."""
+"""The NB2 count model: agrees with statsmodels' negative-binomial GLM, calibrated on null data."""
 
 from __future__ import annotations
 

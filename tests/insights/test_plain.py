@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from bench.support.simulator import Effect, simulate
+
+from nasalis.insights.analysis import TIMES, effect_words, experiment_sentence, plain
 from nasalis.insights.frames import daily_frame
-from nasalis.insights.report import TIMES, effect_words, experiment_sentence, plain
 from nasalis.insights.triggers import analyse
-from tests.insights.simulator import Effect, simulate
 
 INTERNAL = re.compile(r"\w_\w|tag:|likely_|not_enough|no_evidence")
 """Column names, tag keys and verdict codes: none of them belongs in a sentence."""

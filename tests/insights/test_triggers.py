@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import json
+from typing import Any
+
+from bench.support.simulator import Effect, simulate
 
 from nasalis.diary.vocab import DAY_FACTORS
 from nasalis.insights.frames import daily_frame, lagged
 from nasalis.insights.triggers import FACTOR_WORDS, MIN_DAYS, VERDICT_WORDS, analyse, factor_name
-from tests.insights.simulator import Effect, simulate
 
 
-def run(n_days: int, effects: list[Effect], seed: int = 1) -> dict[str, object]:
+def run(n_days: int, effects: list[Effect], seed: int = 1) -> dict[str, Any]:
     diary = simulate(n_days, effects, seed=seed)
-    return analyse(daily_frame(diary.days, diary.episode_dates)).to_json()
+    result: dict[str, Any] = analyse(daily_frame(diary.days, diary.episode_dates)).to_json()
+    return result
 
 
-def verdicts(result: dict[str, object]) -> dict[tuple[str, int], str]:
-    return {(f["factor"], f["lag_days"]): f["verdict"] for f in result["factors"]}  # type: ignore[index,union-attr]
+def verdicts(result: dict[str, Any]) -> dict[tuple[str, int], str]:
+    return {(f["factor"], f["lag_days"]): f["verdict"] for f in result["factors"]}
 
 
 def test_contract_shape() -> None:
@@ -24,7 +27,7 @@ def test_contract_shape() -> None:
     assert list(result) == ["schema", "days_analysed", "episodes_analysed", "factors", "notes"]
     assert result["schema"] == "nasalis.insights/1"
     assert result["days_analysed"] == 90
-    caffeine = next(f for f in result["factors"] if f["factor"] == "caffeine_drinks" and f["lag_days"] == 0)  # type: ignore[union-attr,index]
+    caffeine = next(f for f in result["factors"] if f["factor"] == "caffeine_drinks" and f["lag_days"] == 0)
     assert list(caffeine)[:12] == [
         "factor",
         "lag_days",
@@ -72,9 +75,9 @@ def test_a_null_diary_flags_nothing_confidently() -> None:
 
 def test_too_little_data_is_an_answer() -> None:
     result = run(10, [Effect("caffeine_drinks", 2.0)])
-    assert {f["verdict"] for f in result["factors"]} == {"not_enough_data"}  # type: ignore[union-attr,index]
-    assert all(f["more_days_needed"] >= MIN_DAYS - 10 for f in result["factors"])  # type: ignore[union-attr,index]
-    assert any(f"{MIN_DAYS - 10} more" in note for note in result["notes"])  # type: ignore[union-attr]
+    assert {f["verdict"] for f in result["factors"]} == {"not_enough_data"}
+    assert all(f["more_days_needed"] >= MIN_DAYS - 10 for f in result["factors"])
+    assert any(f"{MIN_DAYS - 10} more" in note for note in result["notes"])
     empty = analyse(daily_frame([], []))
     assert (empty.days_analysed, empty.factors) == (0, [])
 

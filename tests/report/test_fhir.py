@@ -18,7 +18,7 @@ from nasalis.diary.vocab import AREAS
 from nasalis.report.fhir import FhirInvalidError, bundle_of, terminology, validate
 from tests.cli.runner import nasalis_process
 from tests.report.bundles import SNOMED, codes_of, resources_of
-from tests.report.diaries import ninety_day_diary
+from tests.report.sample_diaries import ninety_day_diary
 
 
 def test_the_cli_exports_a_bundle_that_validates_and_says_what_the_diary_says(
@@ -37,6 +37,7 @@ def test_the_cli_exports_a_bundle_that_validates_and_says_what_the_diary_says(
     bundle = json.loads(out.read_text())
     parsed = Bundle.model_validate(bundle)  # the issue's test: fhir.resources accepts it
     assert parsed.type == "collection"
+    assert parsed.entry is not None
     assert len(parsed.entry) == len(bundle["entry"])
     urls = [e["fullUrl"] for e in bundle["entry"]]
     assert len(set(urls)) == len(urls)
@@ -106,7 +107,8 @@ def test_the_cli_exports_a_bundle_that_validates_and_says_what_the_diary_says(
 
 def patient_url(bundle: dict[str, Any]) -> str:
     """The Patient's fullUrl."""
-    return next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    url: str = next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    return url
 
 
 def _utc(value: str) -> Any:

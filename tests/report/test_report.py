@@ -18,7 +18,7 @@ from nasalis.report.data import gather
 from nasalis.report.render import to_html, to_pdf
 from nasalis.web.app import create_app
 from tests.cli.runner import nasalis_process
-from tests.report.diaries import BURST_MONTH, TODAY, gappy_diary, ninety_day_diary
+from tests.report.sample_diaries import BURST_MONTH, TODAY, gappy_diary, ninety_day_diary
 
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 

@@ -85,7 +85,7 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _blank(path: Path, seconds: float) -> Path:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30, SIZE)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), 30, SIZE)
     for i in range(int(seconds * 30)):
         writer.write(np.full((SIZE[1], SIZE[0], 3), 90 + i % 7, np.uint8))
     writer.release()
@@ -95,7 +95,7 @@ def _blank(path: Path, seconds: float) -> Path:
 def _mostly_gone(path: Path, face_clip: Path) -> Path:
     """One second of face, then three of an empty wall: the face is lost for most of it."""
     cap = cv2.VideoCapture(str(face_clip))
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30, SIZE)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), 30, SIZE)
     for i in range(120):
         ok, frame = cap.read()
         writer.write(frame if ok and i < 30 else np.full((SIZE[1], SIZE[0], 3), 120, np.uint8))

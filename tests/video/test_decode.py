@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from nasalis.video import decode
+from nasalis.video.arrays import Array
 
 
 def _decoding_threads() -> list[threading.Thread]:
@@ -51,7 +52,7 @@ def test_a_failure_while_decoding_reaches_the_reader(
     # OpenCV does not fail on demand; a failing resize stands in for any error on that thread.
     seen = []
 
-    def failing_fit(frame: np.ndarray) -> np.ndarray:
+    def failing_fit(frame: Array) -> Array:
         seen.append(frame)
         if len(seen) == 5:
             raise MemoryError("no room for frame 5")

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nasalis.video.arrays import Array
 from nasalis.video.decode import frames
 from nasalis.video.face import FaceMesh
 from nasalis.video.measure import measure
@@ -36,7 +37,7 @@ def test_every_frame_gets_its_row_in_order(clips: dict[str, Path]) -> None:
 
 
 def test_a_failing_clip_stops_the_face_mesh_thread(clips: dict[str, Path]) -> None:
-    def broken() -> Iterator[tuple[float, np.ndarray]]:
+    def broken() -> Iterator[tuple[float, Array]]:
         for n, item in enumerate(frames(clips["twitches.mp4"])):
             if n == 40:
                 raise OSError("the clip's file went away")

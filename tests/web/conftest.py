@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, sync_playwright
@@ -35,7 +36,7 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def sign_up(client: TestClient, username: str, password: str = PASSWORD) -> str:
+def sign_up(client: httpx2.Client, username: str, password: str = PASSWORD) -> str:
     """Create an account through the form; the CSRF token of the new session."""
     form = client.get("/signup")
     done = client.post(
@@ -55,7 +56,7 @@ def personal(db_url: str) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def server_app(db_url: str) -> Iterator[Settings]:
+def server_app(db_url: str) -> Settings:
     """Server-mode settings over a fresh diary on each backend."""
     return Settings(db_url=db_url, accounts=True)
 

@@ -66,13 +66,15 @@ def teardown_module() -> None:
 
 @personal_schema.parametrize()
 @EXAMPLES
-def test_every_operation_in_personal_mode(case: schemathesis.Case) -> None:
+def test_every_operation_in_personal_mode(case: schemathesis.Case[Any]) -> None:
     case.call_and_validate(checks=CHECKS)
 
 
 @server_schema.parametrize()
 @EXAMPLES
-def test_every_operation_signed_in_in_server_mode(case: schemathesis.Case, signed_in: dict[str, Any]) -> None:
+def test_every_operation_signed_in_in_server_mode(
+    case: schemathesis.Case[Any], signed_in: dict[str, Any]
+) -> None:
     response = case.call_and_validate(
         cookies=signed_in["cookies"], headers=signed_in["headers"], checks=CHECKS
     )

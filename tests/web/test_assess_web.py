@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,7 @@ def _field(page: str) -> str:
     return found.group(1)
 
 
-def _post(client: TestClient, page: str, value: str | list[str] = (), skip: str | None = None) -> Any:
+def _post(client: TestClient, page: str, value: str | Sequence[str] = (), skip: str | None = None) -> Any:
     """Answer the question `page` shows, as its form would send it; the reply after redirects."""
     data: dict[str, Any] = {"csrf_token": csrf_of(page), "field": _field(page), "value": value}
     if skip is not None:

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser
 from sqlalchemy import func, select, update
 
 from nasalis.diary import accounts
-from nasalis.diary.models import Account, LoginFailure, WebSession
+from nasalis.diary.models import Account, LoginFailure, WebSession, utcnow
 from nasalis.diary.store import open_store
 from tests.conftest import _fresh_pg
 from tests.web.browsing import PHONE, shot
@@ -267,7 +267,7 @@ def test_a_session_unused_for_the_idle_time_ends(shared: tuple[str, str]) -> Non
         store = open_store(db_url)
         ivan = select(Account.person_id).where(Account.username == "ivan").scalar_subquery()
         with store.write() as session:
-            unused = accounts.utcnow() - accounts.SESSION_IDLE - dt.timedelta(minutes=1)
+            unused = utcnow() - accounts.SESSION_IDLE - dt.timedelta(minutes=1)
             session.execute(
                 update(WebSession).where(WebSession.person_id == ivan).values(last_seen_at=unused)
             )
@@ -279,7 +279,7 @@ def test_a_session_unused_for_the_idle_time_ends(shared: tuple[str, str]) -> Non
 def test_old_attempt_rows_are_pruned(shared: tuple[str, str]) -> None:
     server, db_url = shared
     store = open_store(db_url)
-    cutoff = accounts.utcnow() - accounts.SIGNUP_WINDOW
+    cutoff = utcnow() - accounts.SIGNUP_WINDOW
     old = cutoff - dt.timedelta(minutes=1)
     with store.write() as session:
         session.add_all(LoginFailure(username=f"old{n}", client="10.0.0.1", at=old) for n in range(500))

@@ -12,10 +12,10 @@ import json
 import re
 from pathlib import Path
 
+from bench.support.simulator import Effect, simulate
 from playwright.sync_api import Browser, Page, expect
 
 from nasalis.diary.interchange import day_json
-from tests.insights.simulator import Effect, simulate
 from tests.web.browsing import PHONE, shot
 from tests.web.conftest import PASSWORD, SELF_CARE_ANSWERS
 from tests.web.live import live_server
@@ -30,7 +30,7 @@ def _answer_until_result(page: Page, answers: dict[str, str]) -> None:
         answer = answers.get(field)
         typed = page.locator("input[type=number][name=value], input[type=text][name=value]")
         options = page.locator(f"input[name=value][value='{answer or 'no'}']")
-        button = "Next"
+        button: str | re.Pattern[str] = "Next"
         if typed.count() and answer and answer != "none":
             typed.fill(answer)
         elif answer == "none" and page.locator("button[name=skip][value=none]").count():

@@ -12,14 +12,14 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from bench.support.simulator import Effect, simulate
 from playwright.sync_api import Browser, Page, expect
 
 from nasalis.diary.importer import import_bundle
 from nasalis.diary.interchange import Bundle
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import open_store
-from nasalis.insights.report import TIMES
-from tests.insights.simulator import Effect, simulate
+from nasalis.insights.analysis import TIMES
 from tests.web.browsing import PHONE, shot
 from tests.web.live import live_server
 

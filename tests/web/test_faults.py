@@ -15,13 +15,13 @@ from pathlib import Path
 
 import httpx2
 import pytest
+from bench.support.postgres import PostgresServer, create_database
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from nasalis.config import Settings
 from nasalis.diary.store import open_store
 from nasalis.web.app import create_app
-from tests.pg_server import PostgresServer, create_database
 from tests.web.live import live_server, serving
 
 WRITERS = 20

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from bench.support.simulator import Effect, simulate
 from fastapi.testclient import TestClient
 
 from nasalis.config import Settings
@@ -14,7 +15,6 @@ from nasalis.diary.interchange import Bundle
 from nasalis.diary.records import EpisodeRecord
 from nasalis.web.app import create_app
 from tests.cli.runner import nasalis_process
-from tests.insights.simulator import Effect, simulate
 from tests.web.conftest import csrf_of
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from bench.support.simulator import Effect, simulate
 from fastapi.testclient import TestClient
 
 from nasalis.diary.importer import import_bundle
 from nasalis.diary.interchange import Bundle, write_bundle
 from nasalis.diary.records import EpisodeRecord
 from nasalis.insights.cache import REPORTS
-from tests.insights.simulator import Effect, simulate
 
 START = dt.date(2026, 1, 1)
 

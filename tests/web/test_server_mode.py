@@ -38,7 +38,7 @@ def _routes(app: Any) -> list[tuple[str, str]]:
         (method, route.path)
         for route in _api_routes(app.routes)
         if route.path not in PUBLIC
-        for method in sorted(route.methods)
+        for method in sorted(route.methods or ())
     ]
 
 

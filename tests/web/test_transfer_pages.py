@@ -13,13 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nasalis.diary.interchange import (
-    DAY_RULES,
-    EPISODE_RULES,
     EXAMPLES,
     SCHEMA,
     bundle_formats,
     formats,
 )
+from nasalis.diary.records import DAY_RULES, EPISODE_RULES
 from nasalis.diary.vocab import AREAS, SIDES, SOURCES
 from nasalis.knowledge.models import LEVELS
 from tests.web.conftest import csrf_of

@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from nasalis.config import Settings
 from nasalis.video.moments import SAME_PLACE_GAP_S, choose, moment
 from nasalis.web.app import create_app
-from nasalis.web.plots import SIDE_COLOURS, timeline, timeline_legend
+from nasalis.web.charts import SIDE_COLOURS, timeline, timeline_legend
 from tests.cli.runner import nasalis_process
 from tests.video.conftest import clips  # noqa: F401  (the session's generated clips)
 from tests.web.conftest import csrf_of, sign_up

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from nasalis.commands.common import DbOption, SinceOption, date_option, store_for
-from nasalis.insights.report import load_report
+from nasalis.insights.analysis import load_report
 from nasalis.terminal.insights_view import render_insights
 
 

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from nasalis import __version__
 from nasalis.diary.models import Change
-from nasalis.insights.report import Report, load_report
+from nasalis.insights.analysis import Report, load_report
 
 SIZE = 64
 """Analyses kept per worker: one per person (and `since`, and local date) recently looked at."""

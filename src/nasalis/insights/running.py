@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from nasalis.diary import experiments as stored
 from nasalis.diary.entries import insight_inputs
 from nasalis.diary.models import Experiment
-from nasalis.insights import experiments
+from nasalis.insights import nof1
 from nasalis.insights.frames import daily_frame
 from nasalis.wording import plural
 
@@ -29,9 +29,9 @@ class ExperimentError(ValueError):
         self.field = field
 
 
-def plan_of(e: Experiment) -> experiments.Plan:
+def plan_of(e: Experiment) -> nof1.Plan:
     """The insights plan of a stored experiment."""
-    return experiments.Plan(e.title, e.start_date, e.block_days, e.washout_days, tuple(e.schedule))
+    return nof1.Plan(e.title, e.start_date, e.block_days, e.washout_days, tuple(e.schedule))
 
 
 def start(
@@ -43,7 +43,7 @@ def start(
     block_days: int = 7,
     washout_days: int = 2,
     today: dt.date | None = None,
-) -> experiments.Plan:
+) -> nof1.Plan:
     """Plan a randomised experiment and store it; ExperimentError if one is under way or it is bad."""
     today = today or dt.date.today()
     problems = start_problems(title, first, today)
@@ -51,7 +51,7 @@ def start(
         field, message = next(iter(problems.items()))
         raise ExperimentError(message, field)
     try:
-        p = experiments.plan(title, first, pairs, block_days, washout_days)
+        p = nof1.plan(title, first, pairs, block_days, washout_days)
     except ValueError as exc:
         raise ExperimentError(str(exc), "pairs/block_days/washout_days") from None
     busy = stored.current(session, person_id, today)
@@ -125,7 +125,7 @@ def instruction(session: Session, person_id: int, today: dt.date) -> str | None:
     under_way = stored.current(session, person_id, today)
     if under_way is None:
         return None
-    place = experiments.where(plan_of(under_way), today)
+    place = nof1.where(plan_of(under_way), today)
     if place is None:  # planned: the days before it are ordinary days
         said = state_sentence(under_way, today)
         return f"Experiment '{under_way.title}' is {said}. Until then, live as usual."
@@ -142,7 +142,7 @@ def results(found: list[Experiment], frame: pd.DataFrame, today: dt.date) -> lis
     out: list[dict[str, object]] = []
     for e in found:
         p = plan_of(e)
-        outcome = experiments.analyse(p, frame, today, e.stopped_on)
+        outcome = nof1.analyse(p, frame, today, e.stopped_on)
         out.append(
             {
                 "title": e.title,

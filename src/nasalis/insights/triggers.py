@@ -1,8 +1,9 @@
 """Personal trigger analysis per the insights contract (nasalis.insights/1).
 
 Every day factor, and every tag seen on enough days, is tested at lag 0 (same day) and
-lag 1 (the day before) with a quasi-Poisson count model; q is the Benjamini-Hochberg
-adjusted p-value over all tests of the run. Too little data is an answer, never a guess.
+lag 1 (the day before) with the negative-binomial (NB2) count model of
+nasalis.insights.countmodel; q is the Benjamini-Hochberg adjusted p-value over all tests of
+the run. Too little data is an answer, never a guess.
 """
 
 from __future__ import annotations

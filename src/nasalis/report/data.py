@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from nasalis.diary import assessments, entries, preferences, videos
 from nasalis.diary import experiments as stored
 from nasalis.diary.records import DayRecord
-from nasalis.insights.report import Report, load_report, make_report
+from nasalis.insights.analysis import Report, load_report, make_report
 from nasalis.insights.triggers import FactorResult
 from nasalis.knowledge import load_knowledge
 

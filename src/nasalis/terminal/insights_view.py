@@ -7,8 +7,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from nasalis.insights.analysis import by_strength, plain
 from nasalis.insights.frames import lagged
-from nasalis.insights.report import by_strength, plain
 from nasalis.insights.triggers import VERDICT_WORDS, FactorResult, Insights, factor_name
 from nasalis.terminal.shown import printable, typed
 from nasalis.wording import plural

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,7 +90,7 @@ def _decode(cap: cv2.VideoCapture) -> Iterator[tuple[float, Array]]:
         index += 1
 
 
-def frames(path: Path) -> Iterator[tuple[float, Array]]:
+def frames(path: Path) -> Generator[tuple[float, Array], None, None]:
     """(time in seconds, BGR frame) for every frame, scaled to at most MAX_SIDE pixels.
 
     Frames are decoded a few ahead on a second thread (OpenCV lets go of the GIL while it

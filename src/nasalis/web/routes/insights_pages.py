@@ -12,13 +12,13 @@ from nasalis.diary import journal
 from nasalis.diary.experiments import TITLE_MAX
 from nasalis.diary.records import FieldError, parse_date
 from nasalis.insights import running
+from nasalis.insights.analysis import SHOWN, by_strength, experiment_sentence, plain
 from nasalis.insights.cache import cached_report
-from nasalis.insights.report import SHOWN, by_strength, experiment_sentence, plain
 from nasalis.insights.timeofday import WEEKDAYS
 from nasalis.insights.triggers import MIN_DAYS, VERDICT_WORDS, FactorResult, factor_name
+from nasalis.web.charts import bars, forest
 from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
-from nasalis.web.plots import bars, forest
 from nasalis.web.templating import page
 from nasalis.wording import plural
 

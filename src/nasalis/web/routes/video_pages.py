@@ -13,9 +13,9 @@ from nasalis.diary.models import Video
 from nasalis.diary.records import FieldError, parse_instant
 from nasalis.diary.store import Store
 from nasalis.video.moments import caption, choose
+from nasalis.web.charts import timeline, timeline_legend
 from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
-from nasalis.web.plots import timeline, timeline_legend
 from nasalis.web.schemas import RowId
 from nasalis.web.templating import page
 from nasalis.web.videos import (

@@ -1,4 +1,4 @@
-"""Small server-rendered SVG plots (presentation attributes only, so the CSP needs no inline style)."""
+"""Small SVG charts drawn by the server (presentation attributes only, so the CSP needs no inline style)."""
 
 from __future__ import annotations
 

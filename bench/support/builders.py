@@ -1,4 +1,4 @@
-"""Build real diary data for tests and benchmarks: records and generated diaries."""
+"""A generated diary for tests and benchmarks: plausible check-ins and twitches from a seed."""
 
 from __future__ import annotations
 

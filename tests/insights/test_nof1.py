@@ -8,10 +8,10 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from bench.support.simulator import simulate
 
-from nasalis.insights.experiments import TOO_FEW, Plan, analyse, plan, where
 from nasalis.insights.frames import daily_frame
-from tests.insights.simulator import simulate
+from nasalis.insights.nof1 import TOO_FEW, Plan, analyse, plan, where
 
 START = dt.date(2026, 3, 2)
 

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server from Debian's `postgresql` package, for the test session."""
+"""A throwaway PostgreSQL server from Debian's `postgresql` package, for the tests and benchmarks."""
 
 from __future__ import annotations
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bench.support.builders import generated_diary
+from bench.support.simulator import Effect, simulate
+
 from nasalis.assessment import assess, parse_intake
 from nasalis.diary import assessments, entries, videos
 from nasalis.diary.importer import import_bundle
 from nasalis.diary.records import EpisodeRecord
 from nasalis.diary.store import Store, open_store
-from tests.diary.builders import generated_diary
-from tests.insights.simulator import Effect, simulate
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -1,6 +1,7 @@
-"""The insights contract's JSON from the diary: triggers, time of day and experiments.
+"""One analysis of a diary: triggers, time of day and experiments, in numbers and in sentences.
 
-One data function serves `nasalis insights --json`, `GET /api/insights` and the web pages.
+One data function (load_report) serves `nasalis insights`, `GET /api/insights`, the web pages
+and the doctor's report; its JSON is the insights contract (nasalis.insights/1).
 """
 
 from __future__ import annotations
