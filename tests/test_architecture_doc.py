@@ -14,8 +14,8 @@ DOC = REPO / "docs" / "ARCHITECTURE.md"
 
 DOMAIN = frozenset({"assessment", "diary", "insights", "knowledge", "report", "video"})
 INTERFACE = frozenset({"web", "cli", "commands", "terminal", "__main__"})
-SHARED = frozenset({"(root)", "config", "wording"})
-"""`nasalis` itself (the version), nasalis.config and nasalis.wording: any layer may use them."""
+SHARED = frozenset({"(root)", "config", "folders", "wording"})
+"""`nasalis` itself (the version), nasalis.config, .folders and .wording: any layer may use them."""
 FRAMEWORKS = frozenset({"fastapi", "starlette", "typer", "rich", "uvicorn"})
 """Libraries only an interface needs: a domain package importing one is tied to a server or a terminal."""
 
