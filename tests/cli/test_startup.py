@@ -87,7 +87,8 @@ def test_help_loads_no_heavy_library(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [("log", "--help"), ("experiment", "--help"), ("day", "--help"), ("serve", "--help"), ("version",)]
+    "args",
+    [("log", "--help"), ("experiment", "--help"), ("day", "--help"), ("serve", "--help"), ("version",)],
 )
 def test_a_command_help_loads_only_what_typer_itself_needs(tmp_path: Path, args: tuple[str, ...]) -> None:
     loaded = loaded_by(tmp_path, *args)
