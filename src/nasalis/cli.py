@@ -1,22 +1,21 @@
-"""The `nasalis` command: a thin Typer app over the domain packages."""
+"""The `nasalis` command: a thin Typer app over the domain packages.
+
+It starts fast: this module and the command modules import only typer and the standard library;
+each command loads what it uses when it runs (tests/cli/test_startup.py, bench/cli_bench.py).
+"""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from nasalis import __version__
 from nasalis.commands import assess, backup, diary, experiment, insights, interchange, report, video
-from nasalis.commands.common import DbOption, err, fail
-from nasalis.config import Settings, is_loopback, is_unspecified
-from nasalis.diary.store import StoreError, resolve_url
+from nasalis.commands.common import DbOption, command_group, error_console, fail
 
-app = typer.Typer(
-    help="nasalis — assess, track and understand nose and facial twitching. Not a diagnosis.",
-    no_args_is_help=True,
-    add_completion=False,
-)
+app = command_group("nasalis — assess, track and understand nose and facial twitching. Not a diagnosis.")
 app.command("assess")(assess.assess_command)
 app.command("learn")(assess.learn_command)
 app.command("log")(diary.log_command)
@@ -68,6 +67,8 @@ def serve_command(
 
     import uvicorn
 
+    from nasalis.config import Settings, is_loopback, is_unspecified
+    from nasalis.diary.store import StoreError, resolve_url
     from nasalis.web.app import create_app
 
     loopback = is_loopback(host)
@@ -117,13 +118,18 @@ def version_command() -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    from sqlalchemy.exc import InterfaceError, OperationalError
-
     try:
         app()
-    except (OperationalError, InterfaceError) as exc:
+    except Exception as exc:
+        if "sqlalchemy" not in sys.modules:
+            raise  # no command that touched a database ran, so this is no database failure
+        from sqlalchemy.exc import InterfaceError, OperationalError
+
+        if not isinstance(exc, OperationalError | InterfaceError):
+            raise
         # Every write is one transaction: when the database fails mid-way, nothing was saved.
         reason = " ".join((str(exc.orig) if exc.orig is not None else str(exc)).split())
+        err = error_console()
         err.print("[bold red]The diary could not be read or written; nothing was saved.[/bold red]")
         err.print(f"  - {reason}", markup=False, highlight=False)
         raise SystemExit(1) from None

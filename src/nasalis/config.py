@@ -8,24 +8,15 @@ import secrets
 from pathlib import Path
 from typing import Annotated
 
-from platformdirs import user_data_dir
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-APP_NAME = "nasalis"
+from nasalis.folders import data_folder
+from nasalis.folders import default_db_url as default_db_url  # re-exported: the web reads it here
+
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 """The names a browser on this machine uses for a loopback server (personal mode answers only these)."""
 SECRET_FILE = "web-secret.key"
-
-
-def data_folder() -> Path:
-    """The user's data folder for nasalis."""
-    return Path(user_data_dir(APP_NAME, appauthor=False))
-
-
-def default_db_url() -> str:
-    """A SQLite file in the user's data folder: health data stays on this machine."""
-    return f"sqlite:///{data_folder() / 'nasalis.db'}"
 
 
 def server_secret(folder: Path | None = None) -> bytes:

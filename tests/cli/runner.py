@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+import nasalis
+
+SRC = str(Path(nasalis.__file__).resolve().parents[1])
+"""The tree under test: the child runs it too, not whichever copy is installed in the venv."""
 
 
 def nasalis_process(
@@ -16,5 +22,5 @@ def nasalis_process(
         text=True,
         capture_output=True,
         timeout=120,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "110", **(env or {})},
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "110", "PYTHONPATH": SRC, **(env or {})},
     )

@@ -11,7 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-Area = Literal["nose", "eyelid", "eyebrow", "forehead", "cheek", "mouth", "chin", "neck", "arm_or_leg"]
+from nasalis.assessment.areas import Area as Area  # re-exported: the web schemas read it here
+
 Tic = Literal[
     "sniffing",
     "throat_clearing",

@@ -7,15 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from nasalis.assessment import IntakeError, assess, parse_intake_json
 from nasalis.commands.common import DbOption, fail, store_for
-from nasalis.diary import assessments
-from nasalis.knowledge import load_knowledge, search
-from nasalis.terminal.assessment_view import render_result
-from nasalis.terminal.interview_view import run_interview
-from nasalis.terminal.learn_view import render_entry, render_index, render_matches
 
 
 def assess_command(
@@ -35,6 +28,13 @@ def assess_command(
     db: DbOption = None,
 ) -> None:
     """How serious is it, what is behind it, what to do. Without --input: an interview."""
+    from rich.console import Console
+
+    from nasalis.assessment import IntakeError, assess, parse_intake_json
+    from nasalis.diary import assessments
+    from nasalis.terminal.assessment_view import render_result
+    from nasalis.terminal.interview_view import run_interview
+
     console = Console()
     if input_ is None:
         intake = run_interview(console)
@@ -64,6 +64,11 @@ def learn_command(
     topic: Annotated[str | None, typer.Argument(help="A topic id, or words to search.")] = None,
 ) -> None:
     """Browse and search the knowledge base, with its sources."""
+    from rich.console import Console
+
+    from nasalis.knowledge import load_knowledge, search
+    from nasalis.terminal.learn_view import render_entry, render_index, render_matches
+
     kb = load_knowledge()
     console = Console()
     if topic is None:

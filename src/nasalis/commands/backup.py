@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 
 from nasalis.commands.common import DbOption, fail, store_for
-from nasalis.diary.backup import BackupError, backup, restore
-from nasalis.diary.store import StoreError, resolve_url
 
 
 def backup_command(
@@ -17,6 +15,8 @@ def backup_command(
     db: DbOption = None,
 ) -> None:
     """A consistent copy of the whole diary, safe to take while the app is running."""
+    from nasalis.diary.backup import BackupError, backup
+
     store = store_for(db)
     try:
         copied = backup(store, out)
@@ -35,6 +35,9 @@ def restore_command(
     db: DbOption = None,
 ) -> None:
     """Put a backup into the diary named by --db; refuses a non-empty diary unless --force."""
+    from nasalis.diary.backup import BackupError, restore
+    from nasalis.diary.store import StoreError, resolve_url
+
     try:
         copied = restore(resolve_url(db), path, force=force)
     except (BackupError, StoreError) as exc:

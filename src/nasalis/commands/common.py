@@ -1,17 +1,25 @@
-"""Options and helpers every command shares."""
+"""Options and helpers every command shares.
+
+Every command module is imported to build `nasalis --help`, so they import only typer and the
+standard library at the top; the diary, SQLAlchemy, pydantic and the rest load inside the command
+that uses them (tests/cli/test_startup.py keeps it so).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
+import typer.core
 
-from nasalis.diary.records import FieldError, parse_date
-from nasalis.diary.store import Store, StoreError, open_store
-from nasalis.terminal.shown import printable
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from nasalis.diary.store import Store
 
 EXIT_BAD_INPUT = 2
 
@@ -26,11 +34,45 @@ DbOption = Annotated[
 
 SinceOption = Annotated[str | None, typer.Option("--since", help="Only days from YYYY-MM-DD.")]
 
-err = Console(stderr=True)
+
+class ListedGroup(typer.core.TyperGroup):
+    """A command group whose list gives each command's first paragraph whole (click would cut it)."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The "Commands" section of --help: each name with its first paragraph of help."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                text = inspect.cleandoc(command.short_help or command.help or "")
+                rows.append((name, " ".join(text.split("\n\n")[0].split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def command_group(help_text: str) -> typer.Typer:
+    """A Typer app or sub-app with plain help, as every `nasalis` group is."""
+    # Plain click help and errors (rich_markup_mode=None): Typer's Rich formatter alone takes
+    # longer to load than the goal for `nasalis --help` (0.3 s). The words are the same.
+    return typer.Typer(
+        help=help_text, no_args_is_help=True, add_completion=False, rich_markup_mode=None, cls=ListedGroup
+    )
+
+
+@functools.cache
+def error_console() -> Console:
+    """The console on standard error that every error message goes to."""
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def fail(title: str, lines: list[str] | None = None) -> NoReturn:
     """Print a clear error (naming what was wrong) and exit with code 2."""
+    from nasalis.terminal.shown import printable
+
+    err = error_console()
     err.print(f"[bold red]{title}[/bold red]", highlight=False)
     for line in lines or []:
         err.print(f"  - {printable(line)}", markup=False, highlight=False)  # lines quote what was typed
@@ -39,6 +81,8 @@ def fail(title: str, lines: list[str] | None = None) -> NoReturn:
 
 def store_for(db: str | None) -> Store:
     """Open the diary named by --db / NASALIS_DB_URL / the default, or exit 2 saying why."""
+    from nasalis.diary.store import StoreError, open_store
+
     try:
         return open_store(db)
     except StoreError as exc:
@@ -47,6 +91,8 @@ def store_for(db: str | None) -> Store:
 
 def date_option(flag: str, raw: str | None, nothing_done: str) -> dt.date | None:
     """A date flag's value, or exit 2 naming the flag (`nothing_done` says what did not happen)."""
+    from nasalis.diary.records import FieldError, parse_date
+
     try:
         return parse_date(flag, raw)
     except FieldError as exc:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from nasalis.commands.common import DbOption, date_option, fail, store_for
+from nasalis.commands.common import DbOption, command_group, date_option, fail, store_for
 from nasalis.commands.experiment import reminder
-from nasalis.diary import entries, journal
 from nasalis.diary.records import FieldError, build_day, build_episode, typed_tags
-from nasalis.diary.store import Store
-from nasalis.terminal.diary_view import render_diary
-from nasalis.terminal.shown import printable
+
+if TYPE_CHECKING:  # the rest loads inside each command: `nasalis --help` needs none of it
+    from rich.console import Console
+
+    from nasalis.diary.store import Store
 
 FLAG_OF = {
     "started_at": "--at",
@@ -86,6 +85,8 @@ def log_command(
         record = build_episode({k: v for k, v in values.items() if v is not None}, text=True)
     except FieldError as exc:
         _bad(exc)
+    from nasalis.diary import entries
+
     store = store_for(db)
     with store.write() as session:
         entries.add_episode(session, store.person_id(), record)
@@ -96,6 +97,10 @@ def log_command(
 
 
 def _ask_day(console: Console) -> dict[str, str]:
+    from rich.markup import escape
+
+    from nasalis.terminal.shown import printable
+
     questions = {
         "sleep_hours": "Hours slept last night",
         "stress": "Stress today, 0-10",
@@ -159,12 +164,16 @@ def day_command(
             fail("Nothing was saved.", [f"--factor: write NAME=NUMBER (got {item!r})"])
         custom[name.strip()] = number.strip()
     if not values and not custom:
+        from rich.console import Console
+
         values = _ask_day(Console())
     values["date"] = date or dt.date.today().isoformat()
     try:
         record = build_day({**values, **custom}, text=True)
     except FieldError as exc:
         _bad(exc)
+    from nasalis.diary import entries
+
     store = store_for(db)
     with store.write() as session:
         entries.save_day(session, store.person_id(), record)
@@ -177,6 +186,11 @@ def diary_command(
     db: DbOption = None,
 ) -> None:
     """Recent weeks: a calendar heat-map and a table of days."""
+    from rich.console import Console
+
+    from nasalis.diary import entries
+    from nasalis.terminal.diary_view import render_diary
+
     store = store_for(db)
     today = dt.date.today()
     start = today - dt.timedelta(days=7 * weeks - 1)
@@ -194,6 +208,8 @@ def note_command(
     db: DbOption = None,
 ) -> None:
     """Keep a free-text note in the diary."""
+    from nasalis.diary import entries
+
     store = store_for(db)
     try:
         with store.write() as session:
@@ -205,13 +221,16 @@ def note_command(
 
 def undo_command(db: DbOption = None) -> None:
     """Take back the last entry (a twitch, a check-in, a medicine, a note or a whole import)."""
+    from nasalis.diary import journal
+    from nasalis.terminal.shown import printable
+
     store = store_for(db)
     with store.write() as session:
         summary = journal.undo_last(session, store.person_id())
     typer.echo(printable(summary) if summary else "Nothing to undo.")  # a summary quotes typed names
 
 
-med_app = typer.Typer(help="Medicines you take.", no_args_is_help=True)
+med_app = command_group("Medicines you take.")
 
 
 @med_app.command("add")
@@ -223,6 +242,9 @@ def med_add(
     db: DbOption = None,
 ) -> None:
     """Record a medicine (matched against the lexicon of twitch-related medicines)."""
+    from nasalis.diary import entries
+    from nasalis.terminal.shown import printable
+
     start = date_option("--started", started, "Nothing was saved.")
     stop = date_option("--stopped", stopped, "Nothing was saved.")
     store = store_for(db)
@@ -243,6 +265,9 @@ def med_add(
 @med_app.command("list")
 def med_list(db: DbOption = None) -> None:
     """The medicines you have recorded."""
+    from nasalis.diary import entries
+    from nasalis.terminal.shown import printable
+
     store = store_for(db)
     with store.read() as session:
         meds = entries.medications_of(session, store.person_id())

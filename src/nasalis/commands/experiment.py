@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nasalis.commands.common import DbOption, date_option, fail, store_for
-from nasalis.diary.store import Store
-from nasalis.insights import running
-from nasalis.terminal.shown import printable
+from nasalis.commands.common import DbOption, command_group, date_option, fail, store_for
 from nasalis.wording import plural
+
+if TYPE_CHECKING:
+    from nasalis.diary.store import Store
 
 FLAGS = {
     "title": "TITLE",
@@ -22,15 +22,22 @@ FLAGS = {
 }
 """The option a person typed for each field an experiment can be refused on."""
 
-app = typer.Typer(
-    help="N-of-1 experiments: test a suspected trigger in randomised weeks.", no_args_is_help=True
-)
+app = command_group("N-of-1 experiments: test a suspected trigger in randomised weeks.")
 
 
 def reminder(store: Store, today: dt.date | None = None) -> str | None:
     """Today's instruction of the running experiment, if there is one."""
+    from nasalis.diary import experiments as stored
+
+    today = today or dt.date.today()
     with store.read() as session:
-        said = running.instruction(session, store.person_id(), today or dt.date.today())
+        if stored.current(session, store.person_id(), today) is None:
+            return None  # the usual case: `nasalis log` need not load pandas and SciPy to say nothing
+        from nasalis.insights import running
+
+        said = running.instruction(session, store.person_id(), today)
+    from nasalis.terminal.shown import printable
+
     return printable(said) if said else None  # it quotes the typed title
 
 
@@ -46,6 +53,9 @@ def start_command(
     db: DbOption = None,
 ) -> None:
     """Plan a randomised ABAB experiment of 1-week blocks."""
+    from nasalis.insights import running
+    from nasalis.terminal.shown import printable
+
     given = date_option("--start", start, "No experiment was started.")
     today = dt.date.today()
     first = given or today + dt.timedelta(days=1)
@@ -95,6 +105,9 @@ def stop_command(
     db: DbOption = None,
 ) -> None:
     """End the planned or running experiment early (it asks first; --yes does not)."""
+    from nasalis.insights import running
+    from nasalis.terminal.shown import printable
+
     store = store_for(db)
     today = dt.date.today()
     with store.read() as session:
@@ -124,6 +137,9 @@ def result_command(
     db: DbOption = None,
 ) -> None:
     """The result of every experiment: B against A, with a 95% interval and a plain verdict."""
+    from nasalis.insights import running
+    from nasalis.terminal.shown import printable
+
     store = store_for(db)
     today = dt.date.today()
     with store.read() as session:

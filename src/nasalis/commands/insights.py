@@ -7,11 +7,8 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from nasalis.commands.common import DbOption, SinceOption, date_option, store_for
-from nasalis.insights.analysis import load_report
-from nasalis.terminal.insights_view import render_insights
 
 
 def insights_command(
@@ -20,6 +17,11 @@ def insights_command(
     db: DbOption = None,
 ) -> None:
     """Which factors go with more (or fewer) twitches in your diary — and how sure that is."""
+    from rich.console import Console
+
+    from nasalis.insights.analysis import load_report
+    from nasalis.terminal.insights_view import render_insights
+
     start = date_option("--since", since, "No insights.")
     store = store_for(db)
     with store.read() as session:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from nasalis.commands.common import DbOption, fail, store_for, write_whole
-from nasalis.diary.importer import EXTRA_NOUNS, ImportResult, import_bundle
-from nasalis.diary.interchange import Bundle, InterchangeError, read_any, write_bundle, write_folder
-from nasalis.diary.transfer import diary_of
 from nasalis.wording import plural
+
+if TYPE_CHECKING:
+    from nasalis.diary.importer import ImportResult
+    from nasalis.diary.interchange import Bundle
 
 
 def import_command(
@@ -23,6 +24,9 @@ def import_command(
     db: DbOption = None,
 ) -> None:
     """Import a diary; all or nothing, and what is already there is not added twice."""
+    from nasalis.diary.importer import import_bundle
+    from nasalis.diary.interchange import InterchangeError, read_any
+
     try:
         bundle = read_any(path)
     except InterchangeError as exc:
@@ -42,6 +46,8 @@ def imported_summary(result: ImportResult) -> str:
 
 def counted(diary: Bundle, with_extras: bool) -> str:
     """How much an export wrote: episodes and days, and for a bundle its medicines, notes and so on."""
+    from nasalis.diary.importer import EXTRA_NOUNS
+
     parts = [plural(len(diary.episodes), "episode"), plural(len(diary.days), "day")]
     if with_extras:
         for key, (one, many) in EXTRA_NOUNS.items():
@@ -68,6 +74,9 @@ def export_command(
     db: DbOption = None,
 ) -> None:
     """Export the whole diary."""
+    from nasalis.diary.interchange import write_bundle, write_folder
+    from nasalis.diary.transfer import diary_of
+
     if format_ is not Format.csv and out.is_dir():
         fail("Nothing was exported.", [f"--out: {out} is a folder; {format_.value} export writes a file"])
     if format_ is Format.fhir:

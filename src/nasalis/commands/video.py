@@ -9,15 +9,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from nasalis.commands.common import DbOption, fail, store_for
-from nasalis.diary.records import FieldError, parse_instant
-from nasalis.terminal.shown import printable
+from nasalis.commands.common import DbOption, command_group, fail, store_for
 
-app = typer.Typer(help="Measure twitches from a video clip.", no_args_is_help=True)
+app = command_group("Measure twitches from a video clip.")
 
 
 @app.command("analyze")
@@ -41,6 +36,12 @@ def analyze_command(
     db: DbOption = None,
 ) -> None:
     """Count and measure the twitches in a clip: region, side, time and size of each."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from nasalis.diary.records import FieldError, parse_instant
+    from nasalis.terminal.shown import printable
     from nasalis.video.analyze import analyze  # mediapipe loads only for this command
     from nasalis.video.errors import VideoError
 
@@ -89,6 +90,11 @@ def _file_start(clip: Path, duration_s: float) -> dt.datetime:
 
 
 def _print(data: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from nasalis.terminal.shown import printable
+
     out = Console()
     out.print(
         f"{data['frames']} frames, {data['duration_s']} s at {data['fps']} fps;"

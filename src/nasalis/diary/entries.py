@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from nasalis.diary import journal
 from nasalis.diary.models import Day, Episode, Medication, Note
 from nasalis.diary.records import DayRecord, EpisodeRecord, control_problem
-from nasalis.knowledge import match_medication
 
 
 class NotFoundError(LookupError):
@@ -197,6 +196,8 @@ def _medication(
             raise ValueError(f"{field}: {problem}")
     if started_on and stopped_on and stopped_on < started_on:
         raise ValueError("stopped: the stop date is before the start date")
+    from nasalis.knowledge import match_medication  # the lexicon's YAML loads only for medicines
+
     match = match_medication(name)
     return Medication(
         person_id=person_id,

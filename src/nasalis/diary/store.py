@@ -20,8 +20,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from nasalis.config import default_db_url
 from nasalis.diary.models import Person
+from nasalis.folders import default_db_url
 
 SCHEMA_HEAD = "0006"
 """The newest migration; a test checks it is Alembic's head, so it cannot drift."""

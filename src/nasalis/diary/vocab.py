@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing
 from typing import Literal
 
-from nasalis.assessment.intake import Area
+from nasalis.assessment.areas import Area
 
 AREAS: tuple[str, ...] = typing.get_args(Area)
 Side = Literal["left", "right", "both", "middle"]
