@@ -24,7 +24,7 @@ LOG = logging.getLogger("nasalis.request")
 HEADER = "x-request-id"
 SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 """An incoming request id this server repeats; anything else is replaced."""
-NO_ROUTE = "(no route)"
+NO_ROUTE = "(unmatched)"
 
 
 def incoming_id(scope: Scope) -> str:
