@@ -9,7 +9,7 @@ import typer
 from nasalis import __version__
 from nasalis.commands import assess, backup, diary, experiment, insights, interchange, report, video
 from nasalis.commands.common import DbOption, err, fail
-from nasalis.config import Settings, is_loopback, is_unspecified
+from nasalis.config import Settings, describe_db, is_loopback, is_unspecified
 from nasalis.diary.store import StoreError, resolve_url
 
 app = typer.Typer(
@@ -97,7 +97,8 @@ def serve_command(
         app_ = create_app(settings)  # also creates or upgrades the schema once, before any worker
     except StoreError as exc:
         fail("Cannot open the diary.", [str(exc)])
-    log_setup.log_startup(settings, workers)
+    mode = "server" if use_accounts else "personal"
+    log_setup.log_startup(mode, describe_db(settings.db_url), f"{host}:{port}", workers)
     # Our request lines replace uvicorn's access log; log_config=None keeps our handler for its own.
     quiet: dict[str, Any] = {"access_log": False, "log_config": None}
     if workers == 1:

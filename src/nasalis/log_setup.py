@@ -7,7 +7,8 @@ Only "nasalis" and "uvicorn" log at INFO: other libraries stay at WARNING, since
 lines (SQL echo, form parsing) can quote the values people typed.
 
 Log lines never carry a diary value, a note, a name, a password or a token: callers pass only
-ids, route templates, statuses and types, and the fields listed in FIELDS.
+ids, route templates, statuses and types, and the fields listed in FIELDS. Like nasalis.config,
+any layer may use this module (the video jobs log through JOB_LOGGER); it imports no other.
 """
 
 from __future__ import annotations
@@ -21,10 +22,7 @@ import logging.handlers
 import os
 import queue
 import sys
-from typing import TYPE_CHECKING, TextIO
-
-if TYPE_CHECKING:
-    from nasalis.config import Settings
+from typing import TextIO
 
 JSON_ENV = "NASALIS_LOG_JSON"
 """Environment variable that turns on JSON lines (like `nasalis serve --log-json`)."""
@@ -88,8 +86,12 @@ def json_from_env() -> bool:
 
 
 def configure(json_lines: bool = False, stream: TextIO | None = None) -> None:
-    """Send nasalis's and uvicorn's INFO lines (others' warnings) to stderr, through a queue."""
+    """Send nasalis's and uvicorn's INFO lines (others' warnings) to stderr, through a queue.
+
+    The choice of form goes into NASALIS_LOG_JSON too, so processes started later (video jobs,
+    workers) write the same form."""
     global _listener
+    os.environ[JSON_ENV] = "1" if json_lines else "0"
     if _listener is not None:
         _listener.stop()
     handler = logging.StreamHandler(stream or sys.stderr)
@@ -113,6 +115,12 @@ def configure(json_lines: bool = False, stream: TextIO | None = None) -> None:
     atexit.register(_flush)
 
 
+def ensure_configured() -> None:
+    """configure() from NASALIS_LOG_JSON unless this process already is (a job's own process)."""
+    if _listener is None:
+        configure(json_from_env())
+
+
 def _flush() -> None:
     global _listener
     if _listener is not None:
@@ -120,12 +128,8 @@ def _flush() -> None:
         _listener = None
 
 
-def log_startup(settings: Settings, workers: int) -> None:
-    """The startup line: mode, database (password hidden), bind address and workers."""
-    from nasalis.config import describe_db
-
-    mode = "server" if settings.accounts else "personal"
-    db, bind = describe_db(settings.db_url), f"{settings.host}:{settings.port}"
+def log_startup(mode: str, db: str, bind: str, workers: int) -> None:
+    """The startup line: mode, database (as config.describe_db shows it: no password), bind, workers."""
     logging.getLogger("nasalis.serve").info(
         "starting in %s mode on %s, %d worker(s), database %s",
         mode,

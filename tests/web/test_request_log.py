@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import httpx2
 
+from nasalis.log_setup import JOB_LOGGER
 from nasalis.web.request_log import NO_ROUTE
+from tests.video.conftest import clips  # noqa: F401  (the session's generated clips)
 from tests.web.conftest import csrf_of
 from tests.web.live import serving
 
@@ -134,3 +137,31 @@ def test_the_startup_line_hides_the_database_password(db_url: str, tmp_path: Pat
     assert f"database {kind}" in startup[0]
     if kind.startswith("postgresql"):
         assert "nasalis:***@127.0.0.1" in startup[0]
+
+
+def test_a_video_job_logs_its_start_and_end_from_its_own_process(
+    tmp_path: Path,
+    clips: dict[str, Path],  # noqa: F811
+) -> None:
+    log = tmp_path / "serve.log"
+    with (
+        serving(f"sqlite:///{tmp_path / 'diary.db'}", "--log-json", log=log) as (base, _process),
+        httpx2.Client(base_url=base, timeout=60) as client,
+    ):
+        clip = clips["no-face.mp4"]
+        sent = client.post("/api/videos", files={"file": (clip.name, clip.read_bytes(), "video/mp4")})
+        assert sent.status_code == 202, sent.text
+        video_id = sent.json()["id"]
+        deadline = time.monotonic() + 90
+        while client.get(f"/api/videos/{video_id}").json()["status"] not in ("done", "failed"):
+            assert time.monotonic() < deadline, "the clip was not measured within 90 s"
+            time.sleep(0.3)
+        time.sleep(0.5)  # the job's process writes its last line from a background thread
+    # MediaPipe's C++ code writes its own lines to the same stderr; every Python one is JSON.
+    records = [json.loads(line) for line in _served(log) if line.startswith("{")]
+    jobs = [r["message"] for r in records if r["logger"] == JOB_LOGGER and r["video_id"] == video_id]
+    assert jobs == [
+        f"video job {video_id} started",
+        f"video job {video_id} failed: the clip cannot be measured",
+    ]
+    assert clip.name not in log.read_text()
