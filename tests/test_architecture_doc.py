@@ -14,8 +14,9 @@ DOC = REPO / "docs" / "ARCHITECTURE.md"
 
 DOMAIN = frozenset({"assessment", "diary", "insights", "knowledge", "report", "video"})
 INTERFACE = frozenset({"web", "cli", "commands", "terminal", "__main__"})
-SHARED = frozenset({"(root)", "config", "folders", "wording"})
-"""`nasalis` itself (the version), nasalis.config, .folders and .wording: any layer may use them."""
+SHARED = frozenset({"(root)", "config", "folders", "wording", "log_setup"})
+"""`nasalis` itself (the version), nasalis.config, .folders, .wording and .log_setup: any layer may
+use them."""
 FRAMEWORKS = frozenset({"fastapi", "starlette", "typer", "rich", "uvicorn"})
 """Libraries only an interface needs: a domain package importing one is tied to a server or a terminal."""
 
@@ -214,7 +215,10 @@ def test_imports_follow_the_layer_table_of_the_map() -> None:
 
 
 def test_shared_modules_import_no_other_nasalis_module() -> None:
-    for path in (SRC / "__init__.py", SRC / "config.py", SRC / "folders.py", SRC / "wording.py"):
+    for path in (
+        SRC / "__init__.py",
+        *(SRC / f"{name}.py" for name in ("config", "folders", "wording", "log_setup")),
+    ):
         name = module_name(path)
         # config reads the data folder from folders (kept apart so the CLI need not load pydantic)
         allowed = {"nasalis", "nasalis.folders"} if name == "nasalis.config" else {"nasalis"}

@@ -7,7 +7,7 @@ each command loads what it uses when it runs (tests/cli/test_startup.py, bench/c
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -61,13 +61,17 @@ def serve_command(
         ),
     ] = None,
     db: DbOption = None,
+    log_json: Annotated[
+        bool, typer.Option("--log-json", help="Log one JSON object per line (also NASALIS_LOG_JSON=1).")
+    ] = False,
 ) -> None:
     """Open the web app on http://HOST:PORT (personal mode on loopback, accounts otherwise)."""
     import os
 
     import uvicorn
 
-    from nasalis.config import Settings, is_loopback, is_unspecified
+    from nasalis import log_setup
+    from nasalis.config import Settings, describe_db, is_loopback, is_unspecified
     from nasalis.diary.store import StoreError, resolve_url
     from nasalis.web.app import create_app
 
@@ -81,6 +85,8 @@ def serve_command(
     settings = Settings(
         host=host, port=port, db_url=resolve_url(db), accounts=use_accounts, signup_open=signup
     )
+    settings.log_json = log_json or settings.log_json  # the flag, else NASALIS_LOG_JSON
+    log_setup.configure(settings.log_json)
     if allowed_host:  # else NASALIS_ALLOWED_HOSTS, or none
         settings.allowed_hosts = allowed_host
     if use_accounts and not settings.allowed_hosts and is_unspecified(host):
@@ -92,10 +98,12 @@ def serve_command(
         app_ = create_app(settings)  # also creates or upgrades the schema once, before any worker
     except StoreError as exc:
         fail("Cannot open the diary.", [str(exc)])
-    mode = "server mode, accounts on" if use_accounts else "personal mode, no login"
-    typer.echo(f"nasalis on http://{host}:{port} ({mode}) — diary: {settings.db_url}")
+    mode = "server" if use_accounts else "personal"
+    log_setup.log_startup(mode, describe_db(settings.db_url), f"{host}:{port}", workers)
+    # Our request lines replace uvicorn's access log; log_config=None keeps our handler for its own.
+    quiet: dict[str, Any] = {"access_log": False, "log_config": None}
     if workers == 1:
-        uvicorn.run(app_, host=host, port=port)
+        uvicorn.run(app_, host=host, port=port, **quiet)
         return
     # Workers are separate processes: they build their own app from the environment.
     app_.state.store.close()
@@ -106,8 +114,9 @@ def serve_command(
         NASALIS_HOST=host,
         NASALIS_PORT=str(port),
         NASALIS_ALLOWED_HOSTS=",".join(settings.allowed_hosts),
+        NASALIS_LOG_JSON=str(settings.log_json).lower(),
     )
-    uvicorn.run("nasalis.web.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run("nasalis.web.app:app_from_env", factory=True, host=host, port=port, workers=workers, **quiet)
 
 
 @app.command("version")

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     """Clips one person may have waiting to be measured at once (NASALIS_CLIP_QUOTA_COUNT)."""
     clip_quota_bytes: int = 100_000_000
     """Bytes of clips one person may have stored at once; a clip's bytes are dropped once measured."""
+    log_json: bool = False
+    """One JSON object per log line instead of a readable line (NASALIS_LOG_JSON, --log-json)."""
     allowed_hosts: Annotated[list[str], NoDecode] = []
     """Host names (optionally name:port) browsers may use for this server, besides --host itself
     (and, in personal mode, the loopback names); comma-separated in NASALIS_ALLOWED_HOSTS."""
@@ -88,6 +90,13 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+
+def describe_db(url: str) -> str:
+    """The database URL as it may be shown or logged: its kind, host and path, never a password."""
+    from sqlalchemy.engine import make_url  # only when asked: the CLI starts without SQLAlchemy
+
+    return make_url(url or default_db_url()).render_as_string(hide_password=True)
 
 
 def allowed_hosts(settings: Settings) -> frozenset[str]:

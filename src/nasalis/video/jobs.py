@@ -10,6 +10,7 @@ the job itself is `run_job`: read the clip from the database, measure it, store 
 from __future__ import annotations
 
 import concurrent.futures
+import logging
 import multiprocessing
 import tempfile
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from nasalis import log_setup
 from nasalis.diary import videos
 from nasalis.diary.store import Store, open_store
 from nasalis.video.analyze import analyze
@@ -26,6 +28,7 @@ from nasalis.video.keyframes import keyframes
 
 TASK = "nasalis.analyze_video"
 QUEUE = "videos"
+LOG = logging.getLogger(log_setup.JOB_LOGGER)
 
 
 def run_job(store: Store, video_id: int) -> str:
@@ -35,6 +38,7 @@ def run_job(store: Store, video_id: int) -> str:
         if row is None:
             return "skipped"
         clip, name, mirrored = row.clip or b"", row.filename, row.mirrored
+    LOG.info("video job %d started", video_id, extra={"video_id": video_id})  # never the file's name
     with tempfile.TemporaryDirectory(prefix="nasalis-video-") as tmp:
         path = Path(tmp) / ("clip" + (Path(name).suffix.lower() or ".mp4"))
         path.write_bytes(clip)
@@ -45,17 +49,23 @@ def run_job(store: Store, video_id: int) -> str:
         except VideoError as exc:
             with store.write() as session:
                 videos.fail(session, video_id, str(exc).replace(path.name, name))
+            LOG.info(
+                "video job %d failed: the clip cannot be measured", video_id, extra={"video_id": video_id}
+            )
             return "failed"
         except Exception as exc:  # a broken decoder must not leave the job 'running' forever
             with store.write() as session:
                 videos.fail(session, video_id, f"the analysis stopped: {type(exc).__name__}")
+            LOG.error("video job %d stopped: %s", video_id, type(exc).__name__, extra={"video_id": video_id})
             raise
     with store.write() as session:
         videos.finish(session, video_id, data, stills)
+    LOG.info("video job %d done", video_id, extra={"video_id": video_id})
     return "done"
 
 
 def _run_in_child(db_url: str, video_id: int) -> str:
+    log_setup.ensure_configured()  # a fresh process: log like the server that started it
     store = open_store(db_url, upgrade=False)
     try:
         return run_job(store, video_id)
@@ -153,5 +163,6 @@ class ServerQueue:
 
 def run_worker(db_url: str, once: bool = False, concurrency: int = 1) -> None:
     """Process queued clips until stopped (or, with once, until the queue is empty)."""
+    log_setup.ensure_configured()
     ensure_queue_schema(db_url)
     procrastinate_app(db_url).run_worker(queues=[QUEUE], wait=not once, concurrency=concurrency)

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -19,10 +19,12 @@ from nasalis.config import Settings, allowed_hosts, server_secret
 from nasalis.diary.entries import NotFoundError
 from nasalis.diary.store import is_disk_full, open_store
 from nasalis.knowledge import load_knowledge
-from nasalis.web.deps import NotSignedInError, optional_viewer
+from nasalis.log_setup import configure as configure_logging
+from nasalis.web.deps import NotSignedInError, find_viewer
 from nasalis.web.failure import unexpected_error
 from nasalis.web.guards import Guards
 from nasalis.web.openapi import install as install_openapi
+from nasalis.web.request_log import RequestLog, note_route
 from nasalis.web.routes import (
     account_pages,
     assess_api,
@@ -93,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
         lifespan=_lifespan,
+        dependencies=[Depends(note_route)],
     )
     app.state.settings = settings
     install_openapi(app)
@@ -100,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret = server_secret()  # signs personal-mode CSRF tokens
     app.state.hosts = allowed_hosts(settings)  # the Host names (and Origins) this server answers
     app.add_middleware(Guards, max_body=settings.max_upload_bytes, hosts=app.state.hosts)
+    app.add_middleware(RequestLog)  # outermost: it logs and tags even what Guards refuses
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for module in ROUTERS:
         app.include_router(module.router)
@@ -142,7 +146,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             exc = StarletteHTTPException(422, exc.detail, exc.headers)
         if _is_api(request) or request.url.path.startswith(("/docs", "/openapi")):
             return await http_exception_handler(request, exc)
-        optional_viewer(request)
+        # The page shows who is signed in: server mode looks the session up, off the event loop.
+        await find_viewer(request)
         detail = exc.detail
         if isinstance(detail, list):  # the API's field errors, shown to a person as sentences
             detail = "; ".join(f"{d['loc'][-1]}: {d['msg']}" for d in detail)
@@ -159,4 +164,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """The app from NASALIS_* environment variables (each worker process calls this)."""
-    return create_app(Settings())
+    settings = Settings()
+    configure_logging(settings.log_json)  # a worker is a fresh process: its own log handler
+    return create_app(settings)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from nasalis.config import Settings
@@ -45,10 +46,12 @@ class Viewer:
     csrf: str
 
 
-# The dependencies below are `async def` although they do not await: FastAPI runs a plain
-# `def` dependency in the thread pool, one thread hop per dependency per request, which
-# under 50 concurrent requests costs more than the work itself. None of them blocks for long
-# (server mode's session lookup is one indexed row).
+# The dependencies below are `async def`: FastAPI runs a plain `def` dependency in the thread
+# pool, one thread hop per dependency per request, which under 50 concurrent requests costs
+# more than the work itself. None of them touches the database on the event loop: server
+# mode's session lookup (and its hourly touch, which waits for the write lock) and personal
+# mode's first look-up of the local person run in the thread pool; after that personal mode
+# needs no database at all.
 
 
 def get_store(request: Request) -> Store:
@@ -93,6 +96,7 @@ def optional_viewer(request: Request) -> Viewer | None:
                 viewer = Viewer(who.person_id, who.username, who.csrf)
     else:
         viewer = Viewer(store.person_id(), None, cookie_csrf(request))
+        request.app.state.local_person_known = True  # cached in the store from now on
     request.state.viewer = viewer
     return viewer
 
@@ -105,9 +109,22 @@ def viewer_of(request: Request) -> Viewer:
     return viewer
 
 
+def _needs_database(request: Request) -> bool:
+    if getattr(request.state, "viewer", None) is not None:
+        return False
+    return get_settings(request).accounts or not getattr(request.app.state, "local_person_known", False)
+
+
+async def find_viewer(request: Request) -> Viewer | None:
+    """optional_viewer, with any database work in the thread pool, off the event loop."""
+    if _needs_database(request):
+        return await run_in_threadpool(optional_viewer, request)
+    return optional_viewer(request)
+
+
 async def current_viewer(request: Request) -> Viewer:
     """Who is asking; NotSignedInError in server mode without a valid session."""
-    viewer = optional_viewer(request)
+    viewer = await find_viewer(request)
     if viewer is None:
         raise NotSignedInError()
     return viewer

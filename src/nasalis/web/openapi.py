@@ -12,7 +12,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.openapi.utils import get_openapi, validation_error_definition
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from nasalis.web.deps import NotSignedInError, optional_viewer
+from nasalis.web.deps import NotSignedInError, find_viewer
 
 SWAGGER_UI = "5.35.0"
 """The vendored Swagger UI (npm swagger-ui-dist); its files carry this version in their names."""
@@ -78,12 +78,12 @@ def install(app: FastAPI) -> None:
 
     @app.get(OPENAPI_URL, include_in_schema=False)
     async def openapi_json(request: Request) -> JSONResponse:
-        if optional_viewer(request) is None:
+        if await find_viewer(request) is None:
             raise HTTPException(401, "sign in first")
         return JSONResponse(app.openapi())
 
     @app.get(DOCS_URL, include_in_schema=False)
     async def docs(request: Request) -> HTMLResponse:
-        if optional_viewer(request) is None:
+        if await find_viewer(request) is None:
             raise NotSignedInError()  # to /login, and back here after
         return HTMLResponse(DOCS_PAGE)
