@@ -272,6 +272,25 @@ def test_a_clip_running_when_its_worker_is_killed_is_taken_by_the_next_worker(
     assert _video_episodes(pg_url) == (3, 1)
 
 
+def test_a_clip_stored_but_never_queued_is_queued_by_a_starting_worker(
+    pg_url: str,
+    clips: dict[str, Path],  # noqa: F811
+) -> None:
+    store = open_store(pg_url)
+    with store.write() as session:  # as an upload leaves it when the server dies before deferring
+        video_id = videos.create(session, store.person_id(), "t.mp4", clips["twitches.mp4"].read_bytes()).id
+    store.close()
+    first = _worker(pg_url, "--once")
+    assert first.wait(timeout=180) == 0
+    store = open_store(pg_url, upgrade=False)
+    with store.read() as session:
+        row = session.get(Video, video_id)
+        assert row is not None
+        assert row.status == "done", row.error
+        assert len((row.result or {})["events"]) == 3
+    store.close()
+
+
 def test_plots_render_without_pyplot() -> None:
     script = (
         "import sys, datetime as dt\n"

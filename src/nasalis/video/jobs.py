@@ -183,13 +183,27 @@ def resume_local(store: Store) -> list[int]:
     return ready
 
 
+UNQUEUED = """
+SELECT v.id FROM videos v WHERE v.status = 'queued' AND NOT EXISTS (
+    SELECT 1 FROM procrastinate_jobs j
+     WHERE j.task_name = %(task)s AND j.status IN ('todo', 'doing')
+       AND j.args ->> 'video_id' = v.id::text)
+"""
+"""Clips stored as queued whose job was never deferred (the web server stopped in between)."""
+
+
 async def resume_stalled(app: Any, db_url: str) -> int:
-    """Server mode, as a worker starts: stalled workers' clips queued again; how many jobs."""
+    """Server mode, as a worker starts: stalled workers' clips queued again, lost jobs deferred; how many."""
+    orphans = await app.connector.execute_query_all_async(UNQUEUED, task=TASK)
+    for row in orphans:  # a job deferred twice is harmless: claim lets one of them run
+        await app.configure_task(name=TASK, queue=QUEUE).defer_async(video_id=int(row["id"]))
+    if orphans:
+        log.info("deferred %d video job(s) never queued: %s", len(orphans), [r["id"] for r in orphans])
     stalled = list(
         await app.job_manager.get_stalled_jobs(queue=QUEUE, task_name=TASK, seconds_since_heartbeat=STALLED_S)
     )
     if not stalled:
-        return 0
+        return len(orphans)
     ids = [int(job.task_kwargs["video_id"]) for job in stalled]
     store = open_store(db_url, upgrade=False)
     try:
@@ -200,7 +214,7 @@ async def resume_stalled(app: Any, db_url: str) -> int:
     for job in stalled:
         await app.job_manager.retry_job(job)
     log.info("resumed %d video job(s) of stopped workers: %s", len(ids), ids)
-    return len(ids)
+    return len(orphans) + len(ids)
 
 
 def run_worker(db_url: str, once: bool = False, concurrency: int = 1) -> None:
