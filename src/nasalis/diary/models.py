@@ -234,7 +234,9 @@ class Video(Base):
     mirrored: Mapped[bool] = mapped_column(Boolean, default=False)
     attach: Mapped[bool] = mapped_column(Boolean, default=True)
     status: Mapped[str] = mapped_column(String(10), default="queued")
-    clip: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Deferred: a status poll or the list must not read up to 20 MB of clip (or the stills);
+    # only the job that measures the clip loads it, on first access.
+    clip: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    keyframes: Mapped[list[str] | None] = mapped_column(JSON)
+    keyframes: Mapped[list[str] | None] = mapped_column(JSON, deferred=True)
     error: Mapped[str | None] = mapped_column(Text)

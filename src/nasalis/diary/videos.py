@@ -89,6 +89,35 @@ def claim(session: Session, video_id: int) -> Video | None:
     return session.get(Video, video_id)
 
 
+INTERRUPTED = "the app stopped while this clip was being measured"
+"""Kept in `error` while a clip waits for its second try, so a second stop fails it instead."""
+
+
+def resume(session: Session, video_ids: list[int] | None = None) -> list[int]:
+    """Clips a stopped app left queued or running made ready again (their ids); the rest failed with why.
+
+    A running clip is tried once more; interrupted a second time it fails, so a clip that
+    brings the measuring process down cannot do so on every start. `video_ids` limits it to
+    those clips (a worker resumes only its stalled jobs); None: every waiting clip.
+    """
+    query = select(Video.id, Video.status, Video.error, Video.clip.is_(None)).where(Video.status.in_(WAITING))
+    if video_ids is not None:
+        query = query.where(Video.id.in_(video_ids))
+    ready: list[int] = []
+    for video_id, status, error, lost in session.execute(query.order_by(Video.id)).all():
+        if lost:
+            fail(session, video_id, "the clip was not kept when the app stopped; send it again")
+        elif status == "running" and error == INTERRUPTED:
+            fail(session, video_id, f"{INTERRUPTED}, twice; send it again, or a shorter clip")
+        else:
+            if status == "running":
+                session.execute(
+                    update(Video).where(Video.id == video_id).values(status="queued", error=INTERRUPTED)
+                )
+            ready.append(video_id)
+    return ready
+
+
 def fail(session: Session, video_id: int, message: str) -> None:
     """The clip could not be measured: say why, keep nothing of it."""
     row = session.get(Video, video_id)

@@ -5,14 +5,20 @@ Personal mode (SQLite, one machine): a local pool of processes runs the jobs. Se
 processes, on this machine or others pointing at the same database, share them. Either way
 the job itself is `run_job`: read the clip from the database, measure it, store the result
 (and the events as episodes when asked), and delete the clip.
+
+A crash leaves clips queued or running. They are taken up again when the app starts in
+personal mode (`resume_local`) and, in server mode, when a worker starts (`resume_stalled`:
+the jobs of workers whose heartbeat stopped); see `videos.resume` for the one retry.
 """
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import logging
 import multiprocessing
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from functools import cache
@@ -28,17 +34,31 @@ from nasalis.video.keyframes import keyframes
 
 TASK = "nasalis.analyze_video"
 QUEUE = "videos"
-LOG = logging.getLogger(log_setup.JOB_LOGGER)
+HEARTBEAT_S = 3.0
+"""How often a server-mode worker says it is alive (procrastinate's heartbeat)."""
+STALLED_S = 15.0
+"""A worker silent this long has stopped: its running clips are taken up by the next worker to start."""
+
+log = logging.getLogger(log_setup.JOB_LOGGER)
 
 
 def run_job(store: Store, video_id: int) -> str:
     """Measure one queued clip; its final status ('done', 'failed', or 'skipped' if taken)."""
+    started = time.monotonic()
+    job = {"video_id": video_id}  # the id, never the file's name or its content
     with store.write() as session:
         row = videos.claim(session, video_id)
         if row is None:
+            log.info("video job %d skipped: not queued (taken or finished)", video_id, extra=job)
             return "skipped"
         clip, name, mirrored = row.clip or b"", row.filename, row.mirrored
-    LOG.info("video job %d started", video_id, extra={"video_id": video_id})  # never the file's name
+    log.info("video job %d started (%d bytes)", video_id, len(clip), extra=job)
+    status = _measure(store, video_id, clip, name, mirrored)
+    log.info("video job %d %s in %.1f s", video_id, status, time.monotonic() - started, extra=job)
+    return status
+
+
+def _measure(store: Store, video_id: int, clip: bytes, name: str, mirrored: bool) -> str:
     with tempfile.TemporaryDirectory(prefix="nasalis-video-") as tmp:
         path = Path(tmp) / ("clip" + (Path(name).suffix.lower() or ".mp4"))
         path.write_bytes(clip)
@@ -49,18 +69,16 @@ def run_job(store: Store, video_id: int) -> str:
         except VideoError as exc:
             with store.write() as session:
                 videos.fail(session, video_id, str(exc).replace(path.name, name))
-            LOG.info(
-                "video job %d failed: the clip cannot be measured", video_id, extra={"video_id": video_id}
-            )
             return "failed"
         except Exception as exc:  # a broken decoder must not leave the job 'running' forever
+            log.exception(
+                "video job %d stopped with %s", video_id, type(exc).__name__, extra={"video_id": video_id}
+            )
             with store.write() as session:
                 videos.fail(session, video_id, f"the analysis stopped: {type(exc).__name__}")
-            LOG.error("video job %d stopped: %s", video_id, type(exc).__name__, extra={"video_id": video_id})
             raise
     with store.write() as session:
         videos.finish(session, video_id, data, stills)
-    LOG.info("video job %d done", video_id, extra={"video_id": video_id})
     return "done"
 
 
@@ -81,11 +99,11 @@ class LocalQueue:
         # 'spawn': the web app's threads and open connections must not be forked.
         context = multiprocessing.get_context("spawn")
         self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
-        self.pending: dict[int, concurrent.futures.Future[str]] = {}
 
     def submit(self, video_id: int) -> None:
         """Start measuring a clip in the background."""
-        self.pending[video_id] = self._pool.submit(_run_in_child, self.db_url, video_id)
+        self._pool.submit(_run_in_child, self.db_url, video_id)
+        log.info("video job %d queued", video_id)
 
     def close(self) -> None:
         """Let running jobs finish, then stop the pool."""
@@ -161,8 +179,64 @@ class ServerQueue:
         self._stack.close()
 
 
+def resume_local(store: Store) -> list[int]:
+    """Personal mode, at start: the clips a stopped app left waiting, ready to submit again (ids)."""
+    with store.write() as session:
+        ready = videos.resume(session)
+    if ready:
+        log.info("resuming %d video job(s) left waiting by a stop: %s", len(ready), ready)
+    return ready
+
+
+UNQUEUED = """
+SELECT v.id FROM videos v WHERE v.status = 'queued' AND NOT EXISTS (
+    SELECT 1 FROM procrastinate_jobs j
+     WHERE j.task_name = %(task)s AND j.status IN ('todo', 'doing')
+       AND j.args ->> 'video_id' = v.id::text)
+"""
+"""Clips stored as queued whose job was never deferred (the web server stopped in between)."""
+
+
+async def resume_stalled(app: Any, db_url: str) -> int:
+    """Server mode, as a worker starts: stalled workers' clips queued again, lost jobs deferred; how many."""
+    orphans = await app.connector.execute_query_all_async(UNQUEUED, task=TASK)
+    for row in orphans:  # a job deferred twice is harmless: claim lets one of them run
+        await app.configure_task(name=TASK, queue=QUEUE).defer_async(video_id=int(row["id"]))
+    if orphans:
+        log.info("deferred %d video job(s) never queued: %s", len(orphans), [r["id"] for r in orphans])
+    stalled = list(
+        await app.job_manager.get_stalled_jobs(queue=QUEUE, task_name=TASK, seconds_since_heartbeat=STALLED_S)
+    )
+    if not stalled:
+        return len(orphans)
+    ids = [int(job.task_kwargs["video_id"]) for job in stalled]
+    store = open_store(db_url, upgrade=False)
+    try:
+        with store.write() as session:
+            videos.resume(session, ids)  # a clip failed here is skipped by its retried job
+    finally:
+        store.close()
+    for job in stalled:
+        await app.job_manager.retry_job(job)
+    log.info("resumed %d video job(s) of stopped workers: %s", len(ids), ids)
+    return len(orphans) + len(ids)
+
+
 def run_worker(db_url: str, once: bool = False, concurrency: int = 1) -> None:
     """Process queued clips until stopped (or, with once, until the queue is empty)."""
     log_setup.ensure_configured()
     ensure_queue_schema(db_url)
-    procrastinate_app(db_url).run_worker(queues=[QUEUE], wait=not once, concurrency=concurrency)
+    app = procrastinate_app(db_url)
+
+    async def work() -> None:
+        async with app.open_async():
+            await resume_stalled(app, db_url)
+            await app.run_worker_async(
+                queues=[QUEUE],
+                wait=not once,
+                concurrency=concurrency,
+                update_heartbeat_interval=HEARTBEAT_S,
+                stalled_worker_timeout=STALLED_S,
+            )
+
+    asyncio.run(work())

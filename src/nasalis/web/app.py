@@ -12,6 +12,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import InterfaceError, OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nasalis import __version__
@@ -47,6 +48,7 @@ from nasalis.web.routes import (
     video_pages,
 )
 from nasalis.web.templating import page
+from nasalis.web.videos import resume_waiting
 
 ROUTERS = (
     assess_api,
@@ -78,6 +80,7 @@ def _is_api(request: Request) -> bool:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.jobs = None  # the video queue, made when the first clip arrives
+    await run_in_threadpool(resume_waiting, app)  # or now, for clips a stop left waiting
     yield
     if app.state.jobs is not None:
         app.state.jobs.close()  # let clips being measured finish

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from fastapi import Request, UploadFile
+from fastapi import FastAPI, Request, UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -126,14 +126,41 @@ def _refuse_over_quota(request: Request, session: Session, person_id: int, size:
 
 def queue_for(request: Request) -> Any:
     """This app's job queue, made on first use: a local pool on SQLite, procrastinate on PostgreSQL."""
-    state = request.app.state
+    return _queue_of(request.app)
+
+
+def _queue_of(app: FastAPI) -> Any:
+    state = app.state
     with _MAKING:  # two first uploads at once must not start two queues
         if getattr(state, "jobs", None) is None:
-            url = state.store.engine.url.render_as_string(hide_password=False)
             from nasalis.video.jobs import LocalQueue, ServerQueue
 
+            url = _url(app)
             state.jobs = ServerQueue(url) if url.startswith("postgresql") else LocalQueue(url)
     return state.jobs
+
+
+def _url(app: FastAPI) -> str:
+    url: str = app.state.store.engine.url.render_as_string(hide_password=False)
+    return url
+
+
+def resume_waiting(app: FastAPI) -> list[int]:
+    """At start in personal mode: submit again the clips a stop left queued or running (their ids).
+
+    In server mode the clips stay in procrastinate's queue, and a starting worker takes up
+    those of workers that stopped (jobs.resume_stalled).
+    """
+    if _url(app).startswith("postgresql"):
+        return []
+    from nasalis.video.jobs import resume_local
+
+    ready = resume_local(app.state.store)
+    if ready:  # the pool of processes is started only when there is a clip to measure
+        queue = _queue_of(app)
+        for video_id in ready:
+            queue.submit(video_id)
+    return ready
 
 
 def as_json(row: Video) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from nasalis.diary import videos
 from nasalis.diary.models import Video
@@ -97,8 +98,8 @@ async def send_video(
         if file is None or not file.filename:
             raise FieldError("file", "choose a clip to measure")
         video_id = await submit(request, store, viewer.person_id, file, mirrored, attach, began)
-    except FieldError as exc:
-        return _form_page(request, store, viewer.person_id, exc.errors, values, 422)
+    except FieldError as exc:  # the list of clips is a database read: not on the event loop
+        return await run_in_threadpool(_form_page, request, store, viewer.person_id, exc.errors, values, 422)
     return RedirectResponse(f"/videos/{video_id}", 303)
 
 
@@ -112,6 +113,8 @@ def _diary_facts(session: Any, row: Video) -> dict[str, Any]:
 
 def _keyframes(row: Video) -> list[dict[str, str]]:
     """Each still with what it shows: the job took them at moments.choose's twitches, in order."""
+    if row.status != "done":  # no stills yet: a poll must not load the deferred column for nothing
+        return []
     stills = row.keyframes or []
     chosen = choose((row.result or {}).get("events", []))
     if len(chosen) != len(stills):  # a clip with no twitch (one still of its start), or an old row
