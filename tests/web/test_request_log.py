@@ -159,8 +159,9 @@ def test_a_video_job_logs_its_start_and_end_from_its_own_process(
         time.sleep(0.5)  # the job's process writes its last line from a background thread
     # MediaPipe's C++ code writes its own lines to the same stderr; every Python one is JSON.
     records = [json.loads(line) for line in _served(log) if line.startswith("{")]
-    jobs = [r["message"] for r in records if r["logger"] == JOB_LOGGER and r["video_id"] == video_id]
-    assert len(jobs) == 2, jobs
-    assert jobs[0] == f"video job {video_id} started ({clip.stat().st_size} bytes)"
-    assert re.fullmatch(rf"video job {video_id} failed in \d+\.\d s", jobs[1]), jobs[1]
+    jobs = [r["message"] for r in records if r["logger"] == JOB_LOGGER and r.get("video_id") == video_id]
+    assert len(jobs) == 3, jobs
+    assert jobs[0] == f"video job {video_id} queued"
+    assert jobs[1] == f"video job {video_id} started ({clip.stat().st_size} bytes)"
+    assert re.fullmatch(rf"video job {video_id} failed in \d+\.\d s", jobs[2]), jobs[2]
     assert clip.name not in log.read_text()

@@ -297,7 +297,7 @@ def test_plots_render_without_pyplot() -> None:
         "import nasalis.web.app\n"
         "from nasalis.report.data import weekly\n"
         "from nasalis.report.plots import weekly_trend\n"
-        "from nasalis.web.plots import timeline\n"
+        "from nasalis.web.charts import timeline\n"
         "day = dt.date(2026, 3, 2)\n"
         "days = [day + dt.timedelta(days=i) for i in range(30)]\n"
         "assert '<svg' in weekly_trend(weekly({d: i % 4 for i, d in enumerate(days)}, set(days)))\n"

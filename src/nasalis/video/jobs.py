@@ -103,7 +103,7 @@ class LocalQueue:
     def submit(self, video_id: int) -> None:
         """Start measuring a clip in the background."""
         self._pool.submit(_run_in_child, self.db_url, video_id)
-        log.info("video job %d queued", video_id)
+        log.info("video job %d queued", video_id, extra={"video_id": video_id})
 
     def close(self) -> None:
         """Let running jobs finish, then stop the pool."""
