@@ -119,7 +119,9 @@ def test_the_api_refuses_it_with_a_422_naming_the_field(case: Bad, personal: Tes
     else:
         answer = personal.put(f"/api/days/{DAY}", json=case.json)
     assert answer.status_code == 422, answer.text
-    assert answer.json()["detail"] == [{"loc": ["body", case.field], "msg": case.refusal, "type": "value_error"}]
+    assert answer.json()["detail"] == [
+        {"loc": ["body", case.field], "msg": case.refusal, "type": "value_error"}
+    ]
     _nothing_stored(personal)
 
 

@@ -35,8 +35,7 @@ def _factor(name: str) -> Any:
     """A day factor's field, documented from its declaration."""
     f = limits.BY_NAME[name]
     bounds = {"minimum": f.low, "maximum": f.high} if f.low is not None and f.high is not None else {}
-    unit = f" ({f.unit})" if f.unit else ""
-    return _documented(f"{f.shown_label}{unit}", **bounds)
+    return _documented(f.shown_label, **bounds)
 
 
 class EpisodeIn(_Strict):
