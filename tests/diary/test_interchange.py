@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from nasalis.assessment import assess, parse_intake
 from nasalis.diary import assessments, entries, experiments, journal, preferences
 from nasalis.diary.csv_escape import escape_cell, unescape_cell
+from nasalis.diary.factors import BY_NAME, DURATION_MAX_S
 from nasalis.diary.importer import import_bundle
 from nasalis.diary.interchange import Bundle, InterchangeError, read_any, write_bundle, write_folder
 from nasalis.diary.records import DayRecord, EpisodeRecord
@@ -204,12 +205,19 @@ labels = st.text(
     max_size=20,
 )
 labels = labels.map(str.strip).filter(bool)
-numbers = st.floats(0, 1e6, allow_nan=False, allow_infinity=False)
+numbers = st.floats(0, 1e6, allow_nan=False, allow_infinity=False)  # a factor of one's own is unbounded
+
+
+def within(name: str) -> st.SearchStrategy[float]:
+    """Any value the declaration of this day factor allows."""
+    f = BY_NAME[name]
+    return st.floats(f.low, f.high, allow_nan=False, allow_infinity=False)
+
 
 episode_records = st.builds(
     EpisodeRecord,
     started_at=instants,
-    duration_s=maybe(numbers),
+    duration_s=maybe(st.floats(0, DURATION_MAX_S)),
     intensity=maybe(st.integers(1, 10)),
     side=maybe(st.sampled_from(SIDES)),
     areas=maybe(st.lists(st.sampled_from(AREAS), min_size=1, max_size=3, unique=True).map(tuple)),
@@ -219,12 +227,12 @@ episode_records = st.builds(
 day_records = st.builds(
     DayRecord,
     date=st.dates(dt.date(1990, 1, 1), dt.date(2026, 1, 1)),
-    sleep_hours=maybe(st.floats(0, 24)),
+    sleep_hours=maybe(within("sleep_hours")),
     stress=maybe(st.integers(0, 10)),
-    caffeine_drinks=maybe(numbers),
-    alcohol_drinks=maybe(numbers),
-    water_litres=maybe(numbers),
-    exercise_minutes=maybe(numbers),
+    caffeine_drinks=maybe(within("caffeine_drinks")),
+    alcohol_drinks=maybe(within("alcohol_drinks")),
+    water_litres=maybe(within("water_litres")),
+    exercise_minutes=maybe(within("exercise_minutes")),
     allergy_symptoms=maybe(st.booleans()),
     tags=maybe(st.lists(labels, min_size=1, max_size=3, unique=True).map(tuple)),
     factors=st.dictionaries(st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True), numbers, max_size=3),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+import inspect
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from nasalis.commands.common import DbOption, command_group, date_option, fail, store_for
 from nasalis.commands.experiment import reminder
+from nasalis.diary.factors import FACTORS
 from nasalis.diary.records import FieldError, build_day, build_episode, typed_tags
 
 if TYPE_CHECKING:  # the rest loads inside each command: `nasalis --help` needs none of it
@@ -24,13 +26,7 @@ FLAG_OF = {
     "areas": "--areas",
     "note": "--note",
     "date": "--date",
-    "sleep_hours": "--sleep",
-    "stress": "--stress",
-    "caffeine_drinks": "--caffeine",
-    "alcohol_drinks": "--alcohol",
-    "water_litres": "--water",
-    "exercise_minutes": "--exercise",
-    "allergy_symptoms": "--allergy",
+    **{f.name: f.flag for f in FACTORS},
     "tags": "--tag",
 }
 
@@ -102,13 +98,7 @@ def _ask_day(console: Console) -> dict[str, str]:
     from nasalis.terminal.shown import printable
 
     questions = {
-        "sleep_hours": "Hours slept last night",
-        "stress": "Stress today, 0-10",
-        "caffeine_drinks": "Coffees, energy drinks, strong teas",
-        "alcohol_drinks": "Alcoholic drinks",
-        "water_litres": "Litres of water and other drinks",
-        "exercise_minutes": "Minutes of exercise",
-        "allergy_symptoms": "Sneezing, itchy or runny nose? (1 yes, 0 no)",
+        **{f.name: f.question for f in FACTORS},
         "tags": "Tags, separated by commas (e.g. cheese, long drive)",
     }
     console.print("Today's check-in. Press Enter to skip a question.")
@@ -133,29 +123,15 @@ def _ask_day(console: Console) -> dict[str, str]:
 
 
 def day_command(
-    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default today).")] = None,
-    sleep: Annotated[str | None, typer.Option("--sleep", help="Hours slept.")] = None,
-    stress: Annotated[str | None, typer.Option("--stress", help="0-10.")] = None,
-    caffeine: Annotated[str | None, typer.Option("--caffeine", help="Caffeinated drinks.")] = None,
-    alcohol: Annotated[str | None, typer.Option("--alcohol", help="Alcoholic drinks.")] = None,
-    water: Annotated[str | None, typer.Option("--water", help="Litres.")] = None,
-    exercise: Annotated[str | None, typer.Option("--exercise", help="Minutes.")] = None,
-    allergy: Annotated[str | None, typer.Option("--allergy", help="1 or 0.")] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="A label; repeat for more.")] = None,
-    factor: Annotated[list[str] | None, typer.Option("--factor", help="NAME=NUMBER; repeat.")] = None,
-    db: DbOption = None,
+    date: str | None = None,
+    tag: list[str] | None = None,
+    factor: list[str] | None = None,
+    db: str | None = None,
+    **given: str | None,
 ) -> None:
     """Today's check-in: flags, or questions when no flag is given."""
-    given = {
-        "sleep_hours": sleep,
-        "stress": stress,
-        "caffeine_drinks": caffeine,
-        "alcohol_drinks": alcohol,
-        "water_litres": water,
-        "exercise_minutes": exercise,
-        "allergy_symptoms": allergy,
-        "tags": typed_tags(";".join(tag)) if tag else None,
-    }
+    if tag:
+        given["tags"] = typed_tags(";".join(tag))
     values: dict[str, str] = {k: v for k, v in given.items() if v is not None}
     custom: dict[str, str] = {}
     for item in factor or []:
@@ -179,6 +155,28 @@ def day_command(
         entries.save_day(session, store.person_id(), record)
     typer.echo(f"Saved the check-in for {record.date}. (nasalis undo takes it back)")
     _remind(store)
+
+
+def _option(name: str, kind: Any, flag: str, help_text: str) -> inspect.Parameter:
+    return inspect.Parameter(
+        name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[kind, typer.Option(flag, help=help_text)],
+    )
+
+
+# Typer reads a command's flags from its signature: `nasalis day` has one flag per declared
+# day factor, so a factor added to nasalis.diary.factors is a flag without another line here.
+day_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [
+        _option("date", str | None, "--date", "YYYY-MM-DD (default today)."),
+        *(_option(f.name, str | None, f.flag, f.help) for f in FACTORS),
+        _option("tag", list[str] | None, "--tag", "A label; repeat for more."),
+        _option("factor", list[str] | None, "--factor", "NAME=NUMBER; repeat."),
+        inspect.Parameter("db", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DbOption),
+    ]
+)
 
 
 def diary_command(

@@ -11,6 +11,7 @@ from sqlalchemy import Date, Select, String, cast, func, select, text
 from sqlalchemy.orm import Session
 
 from nasalis.diary import journal
+from nasalis.diary.factors import FACTORS
 from nasalis.diary.models import Day, Episode, Medication, Note
 from nasalis.diary.records import DayRecord, EpisodeRecord, control_problem
 
@@ -73,13 +74,7 @@ def day_record(d: Day) -> DayRecord:
     """The record of a stored day."""
     return DayRecord(
         date=d.date,
-        sleep_hours=d.sleep_hours,
-        stress=d.stress,
-        caffeine_drinks=d.caffeine_drinks,
-        alcohol_drinks=d.alcohol_drinks,
-        water_litres=d.water_litres,
-        exercise_minutes=d.exercise_minutes,
-        allergy_symptoms=d.allergy_symptoms,
+        **{f.name: getattr(d, f.name) for f in FACTORS},
         tags=tuple(d.tags) if d.tags is not None else None,
         factors=dict(d.factors or {}),
     )

@@ -13,12 +13,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from nasalis.diary.factors import (
+    DURATION_MAX_S,
+    FACTORS,
+    INTENSITY_HIGH,
+    INTENSITY_LOW,
+    MAX_CUSTOM_FACTORS,
+    MAX_TAGS,
+    FactorType,
+)
+from nasalis.diary.factors import MAX_LABEL as MAX_LABEL  # importers read the text bounds here too
+from nasalis.diary.factors import MAX_TEXT as MAX_TEXT
 from nasalis.diary.vocab import AREAS, DAY_FACTORS, SIDES, SOURCES
 
-MAX_TEXT = 5000
-MAX_LABEL = 60
 # Matched with fullmatch: `$` would also let a trailing newline through.
-_LABEL = re.compile(r"[^;\x00-\x1f\x7f]{1,60}")
+_LABEL = re.compile(rf"[^;\x00-\x1f\x7f]{{1,{MAX_LABEL}}}")
 _FACTOR_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,59}")
 UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 """Unicode categories that must never reach a screen as they are: control characters (an ANSI
@@ -70,23 +79,18 @@ class Rule:
 
 EPISODE_RULES: dict[str, Rule] = {
     "started_at": Rule("instant", required=True),
-    "duration_s": Rule("number", low=0),
-    "intensity": Rule("int", low=1, high=10),
+    "duration_s": Rule("number", low=0, high=DURATION_MAX_S),
+    "intensity": Rule("int", low=INTENSITY_LOW, high=INTENSITY_HIGH),
     "side": Rule("choice", options=SIDES),
     "areas": Rule("choices", options=AREAS),
     "source": Rule("choice", options=SOURCES),
     "note": Rule("text"),
 }
+_KIND_OF: dict[FactorType, Kind] = {"float": "number", "int": "int", "scale": "int", "bool": "flag"}
 DAY_RULES: dict[str, Rule] = {
     "date": Rule("date", required=True),
-    "sleep_hours": Rule("number", low=0, high=24),
-    "stress": Rule("int", low=0, high=10),
-    "caffeine_drinks": Rule("number", low=0),
-    "alcohol_drinks": Rule("number", low=0),
-    "water_litres": Rule("number", low=0),
-    "exercise_minutes": Rule("number", low=0),
-    "allergy_symptoms": Rule("flag"),
-    "tags": Rule("labels"),
+    **{f.name: Rule(_KIND_OF[f.type], low=f.low, high=f.high) for f in FACTORS},
+    "tags": Rule("labels", high=MAX_TAGS),
 }
 CUSTOM_FACTOR = Rule("number")
 
@@ -137,6 +141,14 @@ def _number(name: str, raw: object, text: bool) -> float:
     return value
 
 
+def _span(rule: Rule) -> str:
+    """A number's bounds as a refusal says them: "must be from 0 to 1000"."""
+    if rule.low is None:
+        return f"must be at most {rule.high:g}"
+    top = f" to {rule.high:g}" if rule.high is not None else " or more"
+    return f"must be from {rule.low:g}{top}"
+
+
 def _show(raw: object) -> str:
     if isinstance(raw, int) and raw.bit_length() > 128:
         return "a number of hundreds of digits"  # repr refuses ints past 4300 digits
@@ -173,8 +185,7 @@ def read_value(name: str, rule: Rule, raw: object, *, text: bool) -> Any:
         if rule.kind == "int" and not value.is_integer():
             raise FieldError(name, f"must be a whole number (got {_show(raw)})")
         if (rule.low is not None and value < rule.low) or (rule.high is not None and value > rule.high):
-            top = f" to {rule.high:g}" if rule.high is not None else " or more"
-            raise FieldError(name, f"must be from {rule.low:g}{top} (got {value:g})")
+            raise FieldError(name, f"{_span(rule)} (got {value:g})")
         return int(value) if rule.kind == "int" else value
     if rule.kind == "flag":
         flags = {"0": False, "1": True, "false": False, "true": True}
@@ -187,6 +198,8 @@ def read_value(name: str, rule: Rule, raw: object, *, text: bool) -> Any:
         raise FieldError(name, f"must be 0 or 1 (got {_show(raw)})")
     if rule.kind in ("choices", "labels"):
         items = list(dict.fromkeys(_split(raw, name, text)))
+        if rule.high is not None and len(items) > rule.high:
+            raise FieldError(name, f"must be at most {rule.high:g} labels (got {len(items)})")
         for item in items:
             if rule.kind == "choices" and item not in rule.options:
                 raise FieldError(name, f"{item!r} is not one of: {', '.join(rule.options)}")
@@ -295,6 +308,8 @@ def build_day(
     refuse_future_date("date", checked["date"], now)
     custom = dict(factors or {})
     custom.update({k: v for k, v in values.items() if k not in DAY_RULES})
+    if len(custom) > MAX_CUSTOM_FACTORS:
+        raise FieldError("factors", f"must be at most {MAX_CUSTOM_FACTORS} factors (got {len(custom)})")
     read: dict[str, float] = {}
     for name, raw in custom.items():
         if not _FACTOR_NAME.fullmatch(name) or name in DAY_FACTORS:

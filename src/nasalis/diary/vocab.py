@@ -6,6 +6,7 @@ import typing
 from typing import Literal
 
 from nasalis.assessment.areas import Area
+from nasalis.diary.factors import FACTORS
 
 AREAS: tuple[str, ...] = typing.get_args(Area)
 Side = Literal["left", "right", "both", "middle"]
@@ -13,13 +14,5 @@ SIDES: tuple[str, ...] = typing.get_args(Side)
 Source = Literal["manual", "video"]
 SOURCES: tuple[str, ...] = typing.get_args(Source)
 
-DAY_FACTORS: tuple[str, ...] = (
-    "sleep_hours",
-    "stress",
-    "caffeine_drinks",
-    "alcohol_drinks",
-    "water_litres",
-    "exercise_minutes",
-    "allergy_symptoms",
-)
-"""The day factors named by the diary contract, in column order."""
+DAY_FACTORS: tuple[str, ...] = tuple(f.name for f in FACTORS)
+"""The day factors named by the diary contract, in column order (declared in nasalis.diary.factors)."""

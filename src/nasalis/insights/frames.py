@@ -12,10 +12,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from nasalis.diary.factors import FACTORS
 from nasalis.diary.records import DayRecord
 
-NUMERIC = ("sleep_hours", "stress", "caffeine_drinks", "alcohol_drinks", "water_litres", "exercise_minutes")
-BINARY = ("allergy_symptoms",)
 TAG_PREFIX = "tag:"
 
 
@@ -30,10 +29,9 @@ def daily_frame(days: Iterable[DayRecord], episode_dates: Iterable[dt.date]) -> 
     index: list[dt.date] = []
     for d in days:
         row: dict[str, float] = {"episodes": float(counts.get(d.date, 0))}
-        for name in NUMERIC:
-            value = getattr(d, name)
-            row[name] = np.nan if value is None else float(value)
-        row["allergy_symptoms"] = np.nan if d.allergy_symptoms is None else float(d.allergy_symptoms)
+        for f in FACTORS:  # a yes/no factor is 0/1
+            value = getattr(d, f.name)
+            row[f.name] = np.nan if value is None else float(value)
         for tag in d.tags or ():
             row[TAG_PREFIX + tag] = 1.0
         row.update({k: float(v) for k, v in d.factors.items()})

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from nasalis.diary.factors import FACTORS
 from nasalis.insights.countmodel import Estimate, fit_many
 from nasalis.insights.fdr import bh_adjust
 from nasalis.insights.frames import TAG_PREFIX, lagged
@@ -30,25 +31,11 @@ P_LEVEL = 0.05
 TARGET_NUMERIC_RR, TARGET_BINARY_RR = 1.3, 2.0
 """Effects the 'days still needed' estimate aims to detect with 80% power."""
 
-UNITS = {
-    "sleep_hours": "1 hour",
-    "stress": "1 point",
-    "caffeine_drinks": "1 drink",
-    "alcohol_drinks": "1 drink",
-    "water_litres": "1 litre",
-    "exercise_minutes": "10 minutes",
-}
-SCALE = {"exercise_minutes": 10.0}
+UNITS = {f.name: f.per for f in FACTORS if f.per}
+"""Each numeric day factor's step in words: a rate ratio is per this much more."""
+SCALE = {f.name: f.scale for f in FACTORS if f.scale != 1.0}
 
-FACTOR_WORDS: dict[str, tuple[str, str]] = {
-    "sleep_hours": ("sleep", "an hour more sleep"),
-    "stress": ("stress", "a point more stress (on 0-10)"),
-    "caffeine_drinks": ("caffeinated drinks", "one more coffee, energy drink or strong tea"),
-    "alcohol_drinks": ("alcohol", "one more alcoholic drink"),
-    "water_litres": ("water and other drinks", "a litre more to drink"),
-    "exercise_minutes": ("exercise", "10 minutes more exercise"),
-    "allergy_symptoms": ("sneezing or a runny nose", "sneezing, an itchy or a runny nose"),
-}
+FACTOR_WORDS: dict[str, tuple[str, str]] = {f.name: (f.in_list, f.one_more) for f in FACTORS}
 """How a person reads each day factor: its name in a list, and "one more" of it (or its being there)."""
 
 VERDICT_WORDS = {

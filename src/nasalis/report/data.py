@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from nasalis.diary import assessments, entries, preferences, videos
 from nasalis.diary import experiments as stored
+from nasalis.diary.factors import TABLE
 from nasalis.diary.records import DayRecord
 from nasalis.insights.analysis import Report, load_report, make_report
 from nasalis.insights.triggers import FactorResult
@@ -202,10 +203,7 @@ class ReportData:
                     "checked_in": d is not None,
                     "episodes": counts.get(date, 0),
                     "strongest": strongest.get(date),
-                    "sleep": d.sleep_hours if d else None,
-                    "stress": d.stress if d else None,
-                    "caffeine": d.caffeine_drinks if d else None,
-                    "alcohol": d.alcohol_drinks if d else None,
+                    "factors": [getattr(d, f.name) if d else None for f in TABLE],
                     "tags": ", ".join(t.replace("_", " ") for t in d.tags or ()) if d else "",
                 }
             )

@@ -20,8 +20,8 @@ import yaml
 from sqlalchemy.orm import Session
 
 from nasalis.diary import assessments, entries, preferences
+from nasalis.diary.factors import FACTORS
 from nasalis.diary.models import Assessment, Day, Episode, Medication
-from nasalis.diary.vocab import DAY_FACTORS
 
 UCUM = "http://unitsofmeasure.org"
 _IDS = uuid.uuid5(uuid.NAMESPACE_DNS, "nasalis.fhir")
@@ -164,17 +164,15 @@ class _Builder:
             "effectiveDateTime": d.date.isoformat(),
         }
         yield {**base, "code": {"text": "Twitches recorded that day"}, "valueInteger": twitches}
-        factors = self.codes["day_factors"]
-        for name in DAY_FACTORS:
-            value = getattr(d, name)
+        for f in FACTORS:  # sent with a text code: no terminology code was checked for a day factor
+            value = getattr(d, f.name)
             if value is None:
                 continue
-            spec = factors[name]
-            if spec.get("boolean"):
-                yield {**base, "code": {"text": spec["text"]}, "valueBoolean": bool(value)}
+            if f.type == "bool":
+                yield {**base, "code": {"text": f.fhir_text}, "valueBoolean": bool(value)}
             else:
-                quantity = {"value": value, "unit": spec["unit"], "system": UCUM, "code": spec["ucum"]}
-                yield {**base, "code": {"text": spec["text"]}, "valueQuantity": quantity}
+                quantity = {"value": value, "unit": f.unit, "system": UCUM, "code": f.ucum}
+                yield {**base, "code": {"text": f.fhir_text}, "valueQuantity": quantity}
         for name, value in sorted((d.factors or {}).items()):
             yield {**base, "code": {"text": name.replace("_", " ")}, "valueQuantity": {"value": value}}
         if d.tags:

@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from nasalis import __version__, wording
+from nasalis.diary.factors import TABLE
 from nasalis.report.data import DAILY_DAYS, ReportData
 from nasalis.report.plots import weekly_trend
 
@@ -51,6 +52,7 @@ def to_html(data: ReportData, links: Sequence[Link] = ()) -> str:
         css=(TEMPLATES / "report.css").read_text("utf-8"),
         level_words=LEVEL_WORDS,
         daily_days=DAILY_DAYS,
+        factor_columns=[f.column for f in TABLE],
         version=__version__,
     )
 

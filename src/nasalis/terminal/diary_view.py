@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from nasalis.diary.entries import local_instant
+from nasalis.diary.factors import TABLE
 from nasalis.diary.models import Day, Episode
 from nasalis.terminal.shown import typed
 
@@ -57,28 +58,14 @@ def render_diary(
     console.print(Text("· = no entry that day (unknown, not zero)", style="dim"))
 
     table = Table(title="Days", title_justify="left")
-    for column in (
-        "date",
-        "twitches",
-        "intensity",
-        "sleep h",
-        "stress",
-        "caffeine",
-        "alcohol",
-        "water l",
-        "tags",
-    ):
+    for column in ("date", "twitches", "intensity", *(f.column.lower() for f in TABLE if f.column), "tags"):
         table.add_column(column, justify="left" if column in ("date", "tags") else "right")
     for day in sorted(set(counts) | set(checked), reverse=True):
         if not start <= day <= end:
             continue
         d = checked.get(day)
         mean = f"{sum(intensity[day]) / len(intensity[day]):.1f}" if intensity[day] else ""
-        values = (
-            [d.sleep_hours, d.stress, d.caffeine_drinks, d.alcohol_drinks, d.water_litres]
-            if d
-            else [None] * 5
-        )
+        values = [getattr(d, f.name) if d else None for f in TABLE]
         table.add_row(
             day.isoformat(),
             str(counts[day]),

@@ -5,23 +5,15 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from nasalis.diary.factors import FACTORS, NUMBERS
 from nasalis.diary.records import typed_tags
 
-CHECK_IN = (
-    ("sleep_hours", "Hours slept last night", "0.5"),
-    ("stress", "Stress today (0-10)", "1"),
-    ("caffeine_drinks", "Coffees, energy drinks, strong teas", "1"),
-    ("alcohol_drinks", "Alcoholic drinks", "1"),
-    ("water_litres", "Litres of water and other drinks", "0.1"),
-    ("exercise_minutes", "Minutes of exercise", "5"),
-)
-CHECK_IN_EXTRA = ("allergy_symptoms", "tags", "date")
+CHECK_IN = tuple((f.name, f.shown_label, f.step) for f in NUMBERS)
+"""The check-in's number fields (name, label, step), from the factors' declaration."""
+CHECK_IN_EXTRA = (*(f.name for f in FACTORS if f.type == "bool"), "tags", "date")
 DETAILS = ("intensity", "side", "areas", "duration_s", "note")
-FL_OZ_LITRES = 0.0295735
-"""One US fluid ounce in litres: imperial settings enter and see water in ounces."""
 LABELS = {
-    **{name: label for name, label, _ in CHECK_IN},
-    "allergy_symptoms": "Sneezing, itchy or runny nose",
+    **{f.name: f.shown_label for f in FACTORS},
     "tags": "Tags",
     "date": "Day",
     "started_at": "When",
@@ -40,11 +32,20 @@ def check_in_fields(units: str) -> tuple[tuple[str, str, str], ...]:
     if units != "imperial":
         return CHECK_IN
     return tuple(
-        ("water_litres", "Fluid ounces of water and other drinks", "1")
-        if name == "water_litres"
-        else (name, label, step)
-        for name, label, step in CHECK_IN
+        (f.name, f.imperial.label, f.imperial.step) if f.imperial else (f.name, f.shown_label, f.step)
+        for f in NUMBERS
     )
+
+
+def shown_in_units(values: dict[str, Any], units: str) -> dict[str, Any]:
+    """Stored values as the form shows them: a factor with an imperial unit in that unit."""
+    if units != "imperial":
+        return values
+    shown = dict(values)
+    for f in NUMBERS:
+        if f.imperial and shown.get(f.name) is not None:
+            shown[f.name] = round(shown[f.name] / f.imperial.per_unit)
+    return shown
 
 
 def form_values(form: Any, names: list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -58,11 +59,12 @@ def form_values(form: Any, names: list[str] | tuple[str, ...]) -> dict[str, str]
 
 
 def check_in_values(typed: dict[str, str], imperial: bool) -> dict[str, str]:
-    """The record's values from what was typed: ounces to litres, tags split on commas or ';'."""
+    """The record's values from what was typed: imperial units to the stored ones, tags split."""
     values = dict(typed)
-    if imperial and "water_litres" in values:
-        with contextlib.suppress(ValueError):  # else the record's own check names the bad value
-            values["water_litres"] = str(round(float(values["water_litres"]) * FL_OZ_LITRES, 3))
+    for f in NUMBERS:
+        if imperial and f.imperial and f.name in values:
+            with contextlib.suppress(ValueError):  # else the record's own check names the bad value
+                values[f.name] = str(round(float(values[f.name]) * f.imperial.per_unit, 3))
     if "tags" in values:
         values["tags"] = typed_tags(values["tags"])
     return values

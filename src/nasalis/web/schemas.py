@@ -1,19 +1,22 @@
 """The JSON API's bodies, as pydantic models (they document the API in /docs).
 
-Types and ranges are checked here; the diary's own rules (nasalis.diary.records) check them
-again, so the API and the CLI can never disagree on what a valid entry is.
+Types are checked here; ranges are only documented here (from nasalis.diary.factors) and checked
+by the diary's own rules (nasalis.diary.records), so the API, the CLI, the pages and an import
+refuse a bad value with the same words.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import HTTPException
 from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from nasalis.assessment.intake import Area
+from nasalis.diary import factors as limits
 from nasalis.diary.records import FieldError, parse_date, parse_instant
 from nasalis.diary.vocab import Side, Source
 
@@ -22,16 +25,29 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _documented(description: str | None = None, **bounds: float) -> Any:
+    """An optional field whose bounds the schema states and the diary's rules check."""
+    extra: JsonDict = {**bounds}
+    return Field(None, description=description, json_schema_extra=extra or None)
+
+
+def _factor(name: str) -> Any:
+    """A day factor's field, documented from its declaration."""
+    f = limits.BY_NAME[name]
+    bounds = {"minimum": f.low, "maximum": f.high} if f.low is not None and f.high is not None else {}
+    return _documented(f.shown_label, **bounds)
+
+
 class EpisodeIn(_Strict):
     """A twitch, as the diary contract defines an episode."""
 
     started_at: str = Field(description="ISO 8601 with UTC offset, e.g. 2026-03-02T08:15:00+01:00")
-    duration_s: float | None = Field(None, ge=0, le=86_400)
-    intensity: int | None = Field(None, ge=1, le=10)
+    duration_s: float | None = _documented("seconds", minimum=0, maximum=limits.DURATION_MAX_S)
+    intensity: int | None = _documented(minimum=limits.INTENSITY_LOW, maximum=limits.INTENSITY_HIGH)
     side: Side | None = None
     areas: list[Area] | None = None
     source: Source | None = None
-    note: str | None = Field(None, max_length=5000)
+    note: str | None = _documented(maxLength=limits.MAX_TEXT)
 
 
 class EpisodeOut(EpisodeIn):
@@ -43,15 +59,15 @@ class EpisodeOut(EpisodeIn):
 class DayIn(_Strict):
     """A day's check-in (the date comes from the path)."""
 
-    sleep_hours: float | None = Field(None, ge=0, le=24)
-    stress: int | None = Field(None, ge=0, le=10)
-    caffeine_drinks: float | None = Field(None, ge=0, le=1000)
-    alcohol_drinks: float | None = Field(None, ge=0, le=1000)
-    water_litres: float | None = Field(None, ge=0, le=1000)
-    exercise_minutes: float | None = Field(None, ge=0, le=1440)
-    allergy_symptoms: bool | None = None
-    tags: list[str] | None = Field(None, max_length=100)
-    factors: dict[str, float] | None = Field(None, max_length=100)
+    sleep_hours: float | None = _factor("sleep_hours")
+    stress: int | None = _factor("stress")
+    caffeine_drinks: float | None = _factor("caffeine_drinks")
+    alcohol_drinks: float | None = _factor("alcohol_drinks")
+    water_litres: float | None = _factor("water_litres")
+    exercise_minutes: float | None = _factor("exercise_minutes")
+    allergy_symptoms: bool | None = _factor("allergy_symptoms")
+    tags: list[str] | None = _documented(maxItems=limits.MAX_TAGS)
+    factors: dict[str, float] | None = _documented(maxProperties=limits.MAX_CUSTOM_FACTORS)
 
 
 class DayOut(DayIn):

@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nasalis.diary import entries
+from nasalis.diary.factors import TABLE
 from nasalis.diary.records import (
     EPISODE_RULES,
     DayRecord,
@@ -58,10 +59,7 @@ def _day_row(d: DayRecord) -> dict[str, object]:
 
     return {
         "date": d.date.isoformat(),
-        "sleep": show(d.sleep_hours),
-        "stress": show(d.stress),
-        "caffeine": show(d.caffeine_drinks),
-        "alcohol": show(d.alcohol_drinks),
+        "factors": [show(getattr(d, f.name)) for f in TABLE],
         "tags": ", ".join(d.tags or ()),
     }
 
@@ -189,6 +187,7 @@ def diary_page(
             "weeks": _calendar(first, last, counts, known),
             "episodes": [_episode_row(e) for e in listed],
             "days": [_day_row(d) for d in days],
+            "factor_columns": [f.column for f in TABLE],
             "episode_count": sum(counts.values()) if matching is None else matching,
             "day_count": len(known),
             "query": request.url.query,

@@ -18,11 +18,11 @@ from nasalis.web.checkin_form import (
     CHECK_IN,
     CHECK_IN_EXTRA,
     DETAILS,
-    FL_OZ_LITRES,
     LABELS,
     check_in_fields,
     check_in_values,
     form_values,
+    shown_in_units,
 )
 from nasalis.web.clock import local_now
 from nasalis.web.deps import FormDep, StoreDep, Viewer, ViewerDep, WriterDep
@@ -39,8 +39,7 @@ UNDO_BACK = ("/", "/diary", "/assessments", "/medicines", "/experiments", "/vide
 def shown_day(day: Any, units: str) -> dict[str, Any]:
     """A stored check-in as its form shows it (water in ounces for imperial units)."""
     shown = day_json(entries.day_record(day)) if day else {}
-    if units == "imperial" and shown.get("water_litres") is not None:
-        shown["water_litres"] = round(shown["water_litres"] / FL_OZ_LITRES)
+    shown = shown_in_units(shown, units)
     if shown.get("tags"):
         shown["tags"] = ", ".join(shown["tags"])
     return shown
