@@ -23,9 +23,11 @@ from tests.diary.builders import generated_diary
 from tests.pg_server import postgres_server
 
 from nasalis.diary import entries
+from nasalis.diary.bundle import Bundle
 from nasalis.diary.entries import day_row, episode_row
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import Bundle, read_any, write_bundle
+from nasalis.diary.interchange import read_any
+from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.models import Day, Episode
 from nasalis.diary.store import Store, open_store
 

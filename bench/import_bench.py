@@ -24,7 +24,9 @@ from pathlib import Path
 from tests.diary.builders import generated_diary
 from tests.diary.test_import_limits import episodes_strings_json, zip_bomb
 
-from nasalis.diary.interchange import DAYS_CSV, EPISODES_CSV, InterchangeError, write_bundle, write_folder
+from nasalis.diary.bundle import DAYS_CSV, EPISODES_CSV, InterchangeError
+from nasalis.diary.csv_files import write_folder
+from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.transfer import read_upload
 
 DAYS, EPISODES = 1825, 20_000

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from nasalis.diary.interchange import write_bundle
+from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.records import EpisodeRecord
 from tests.cli.runner import nasalis_process
 from tests.insights.simulator import Effect, simulate

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text
 
-from nasalis.diary.interchange import write_bundle
+from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.models import Day, Episode
 from nasalis.diary.store import open_store
 from tests.diary.builders import generated_diary

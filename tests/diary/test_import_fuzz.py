@@ -15,8 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nasalis.diary import entries
+from nasalis.diary.bundle import EPISODES_CSV, Bundle, InterchangeError
+from nasalis.diary.csv_files import write_folder
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import EPISODES_CSV, Bundle, InterchangeError, read_any, write_folder
+from nasalis.diary.interchange import read_any
 from nasalis.diary.records import EpisodeRecord
 from nasalis.diary.store import open_store
 

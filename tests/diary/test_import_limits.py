@@ -20,16 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from nasalis.diary.bundle import SCHEMA, InterchangeError
+from nasalis.diary.csv_files import write_folder
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import (
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    MAX_ROWS,
-    SCHEMA,
-    InterchangeError,
-    read_any,
-    write_folder,
-)
+from nasalis.diary.interchange import read_any
+from nasalis.diary.read_limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_ROWS
 from nasalis.diary.store import Store, open_store
 from nasalis.diary.transfer import UNZIP_RATIO, diary_of, read_upload
 from tests.diary.builders import generated_diary

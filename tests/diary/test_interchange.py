@@ -13,9 +13,12 @@ from hypothesis import strategies as st
 
 from nasalis.assessment import assess, parse_intake
 from nasalis.diary import assessments, entries, experiments, journal, preferences
+from nasalis.diary.bundle import Bundle, InterchangeError
 from nasalis.diary.csv_escape import escape_cell, unescape_cell
+from nasalis.diary.csv_files import write_folder
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import Bundle, InterchangeError, read_any, write_bundle, write_folder
+from nasalis.diary.interchange import read_any
+from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import Store, open_store
 from nasalis.diary.transfer import diary_of

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from nasalis.diary import entries, journal
+from nasalis.diary.bundle import Bundle
 from nasalis.diary.experiments import save
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import Bundle
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import Store, open_store
 from nasalis.insights.cache import REPORTS, JournalMark, Key, ReportCache, cached_report, journal_mark

@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from nasalis.diary.interchange import MAX_ROWS
+from nasalis.diary.read_limits import MAX_ROWS
 from tests.diary.test_import_limits import (
     JSON_ATTACKS,
     ZIPS,

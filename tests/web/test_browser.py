@@ -14,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from nasalis.diary.interchange import day_json
+from nasalis.diary.json_writer import day_json
 from tests.insights.simulator import Effect, simulate
 from tests.web.browsing import PHONE, shot
 from tests.web.conftest import PASSWORD, SELF_CARE_ANSWERS

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from nasalis.diary.bundle import Bundle
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import Bundle, write_bundle
+from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.records import EpisodeRecord
 from nasalis.insights.cache import REPORTS
 from tests.insights.simulator import Effect, simulate

@@ -9,8 +9,11 @@ from typing import Annotated
 import typer
 
 from nasalis.commands.common import DbOption, fail, store_for, write_whole
+from nasalis.diary.bundle import Bundle, InterchangeError
+from nasalis.diary.csv_files import write_folder
 from nasalis.diary.importer import EXTRA_NOUNS, ImportResult, import_bundle
-from nasalis.diary.interchange import Bundle, InterchangeError, read_any, write_bundle, write_folder
+from nasalis.diary.interchange import read_any
+from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.transfer import diary_of
 from nasalis.wording import plural
 

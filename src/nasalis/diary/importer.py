@@ -10,8 +10,8 @@ from sqlalchemy import Connection, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from nasalis.diary import journal, preferences
+from nasalis.diary.bundle import Bundle, Extras, MedicineRecord
 from nasalis.diary.entries import day_row, episode_row
-from nasalis.diary.interchange import Bundle, Extras, MedicineRecord
 from nasalis.diary.models import (
     Assessment,
     Base,

@@ -17,28 +17,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nasalis.diary import entries, preferences
-from nasalis.diary.interchange import (
+from nasalis.diary.bundle import (
     DAYS_CSV,
     EPISODES_CSV,
-    MAX_FILE_BYTES,
-    READ_ERRORS,
     AssessmentRecord,
-    Budget,
     Bundle,
     ExperimentRecord,
     Extras,
     InterchangeError,
     MedicineRecord,
     NoteRecord,
-    Opener,
-    decode_json,
-    file_budget,
-    read_bundle_text,
-    read_csvs,
-    write_bundle,
-    write_folder,
 )
+from nasalis.diary.csv_files import Opener, read_csvs, write_folder
+from nasalis.diary.json_reader import decode_json, read_bundle_text
+from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.models import Assessment, Experiment, Medication, Note, Preferences
+from nasalis.diary.read_limits import MAX_FILE_BYTES, READ_ERRORS, Budget, file_budget
 
 UNZIP_RATIO = 10
 """A zip's CSV files may unzip to at most this many times the upload (a diary's own export: 5)."""

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from nasalis.diary import entries, journal, preferences
-from nasalis.diary.interchange import day_json, episode_json
+from nasalis.diary.json_writer import day_json, episode_json
 from nasalis.diary.models import Day, Episode
 from nasalis.diary.records import FieldError, build_day, build_episode
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from nasalis.diary import entries, journal, preferences
-from nasalis.diary.interchange import day_json
+from nasalis.diary.json_writer import day_json
 from nasalis.diary.records import FieldError, build_day, build_episode
 from nasalis.diary.vocab import AREAS, SIDES
 from nasalis.insights import running
