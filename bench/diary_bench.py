@@ -22,7 +22,7 @@ from sqlalchemy import text
 from tests.diary.builders import generated_diary
 from tests.pg_server import postgres_server
 
-from nasalis.diary import entries
+from nasalis.diary import entries, local_dates
 from nasalis.diary.bundle import Bundle
 from nasalis.diary.entries import day_row, episode_row
 from nasalis.diary.importer import import_bundle
@@ -85,7 +85,7 @@ def _timed(fn: Callable[[], object]) -> float:
 def _diary_view(store: Store, person: int, end: dt.date) -> None:
     start = end - dt.timedelta(days=89)
     with store.read() as session:
-        eps = entries.episodes_between(
+        eps = local_dates.episodes_on(
             session,
             person,
             dt.datetime.combine(start, dt.time()),

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nasalis.assessment import assess, parse_intake
-from nasalis.diary import assessments, entries, experiments, journal, preferences
+from nasalis.diary import assessments, entries, experiments, journal, local_dates, preferences
 from nasalis.diary.bundle import Bundle, InterchangeError
 from nasalis.diary.csv_escape import escape_cell, unescape_cell
 from nasalis.diary.csv_files import write_folder
@@ -36,7 +36,7 @@ def store(db_url: str) -> Iterator[Store]:
 def exported(store: Store, person: int) -> tuple[list[EpisodeRecord], list[DayRecord]]:
     with store.read() as s:
         return (
-            [entries.episode_record(e) for e in entries.episodes_between(s, person)],
+            [entries.episode_record(e) for e in local_dates.episodes_on(s, person)],
             [entries.day_record(d) for d in entries.days_between(s, person)],
         )
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from nasalis.commands.common import DbOption, date_option, fail, store_for
 from nasalis.commands.experiment import reminder
-from nasalis.diary import entries, journal
+from nasalis.diary import entries, episode_writer, journal, local_dates
 from nasalis.diary.records import FieldError, build_day, build_episode, typed_tags
 from nasalis.diary.store import Store
 from nasalis.terminal.diary_view import render_diary
@@ -88,7 +88,7 @@ def log_command(
         _bad(exc)
     store = store_for(db)
     with store.write() as session:
-        entries.add_episode(session, store.person_id(), record)
+        episode_writer.log_episode(session, store.person_id(), record)
     _remind(store)
     typer.echo(
         f"Logged a twitch at {record.started_at.strftime('%Y-%m-%d %H:%M %z')}. (nasalis undo takes it back)"
@@ -182,9 +182,7 @@ def diary_command(
     start = today - dt.timedelta(days=7 * weeks - 1)
     with store.read() as session:
         person = store.person_id()
-        eps = entries.episodes_between(
-            session, person, dt.datetime.combine(start, dt.time()) - dt.timedelta(days=1)
-        )
+        eps = local_dates.episodes_on(session, person, start, today)
         days = entries.days_between(session, person, start, today)
     render_diary(Console(), start, today, eps, days)
 

@@ -16,7 +16,7 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nasalis.diary import entries, preferences
+from nasalis.diary import entries, local_dates, preferences
 from nasalis.diary.bundle import (
     DAYS_CSV,
     EPISODES_CSV,
@@ -146,7 +146,7 @@ def _directory_size(data: bytes) -> int:
 
 def diary_of(session: Session, person_id: int) -> Bundle:
     """Everything a person's diary holds that the JSON bundle carries, oldest first."""
-    episodes = [entries.episode_record(e) for e in entries.episodes_between(session, person_id)]
+    episodes = [entries.episode_record(e) for e in local_dates.episodes_on(session, person_id)]
     days = [entries.day_record(d) for d in entries.days_between(session, person_id)]
     return Bundle(episodes, days, extras=_extras_of(session, person_id))
 
