@@ -33,9 +33,9 @@ def test_upgrade_from_the_first_schema_keeps_the_data(db_url: str) -> None:
     assert "experiments" in inspect(upgraded.engine).get_table_names()
     assert store_module.schema_version(upgraded) == store_module.SCHEMA_HEAD
     with upgraded.read() as s:
-        from nasalis.diary.entries import episodes_between
+        from nasalis.diary.local_dates import episodes_on
 
-        assert len(episodes_between(s, me)) == 1
+        assert len(episodes_on(s, me)) == 1
     upgraded.close()
 
 
