@@ -22,10 +22,12 @@ from sqlalchemy import text
 
 from bench.support.builders import generated_diary
 from bench.support.postgres import postgres_server
-from nasalis.diary import entries
+from nasalis.diary import entries, local_dates
+from nasalis.diary.bundle import Bundle
 from nasalis.diary.entries import day_row, episode_row
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import Bundle, read_any, write_bundle
+from nasalis.diary.interchange import read_any
+from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.models import Day, Episode
 from nasalis.diary.store import Store, open_store
 
@@ -83,7 +85,7 @@ def _timed(fn: Callable[[], object]) -> float:
 def _diary_view(store: Store, person: int, end: dt.date) -> None:
     start = end - dt.timedelta(days=89)
     with store.read() as session:
-        eps = entries.episodes_between(
+        eps = local_dates.episodes_on(
             session,
             person,
             dt.datetime.combine(start, dt.time()),

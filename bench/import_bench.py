@@ -23,7 +23,9 @@ from pathlib import Path
 
 from bench.support.builders import generated_diary
 from bench.support.hostile_imports import episodes_strings_json, zip_bomb
-from nasalis.diary.interchange import DAYS_CSV, EPISODES_CSV, InterchangeError, write_bundle, write_folder
+from nasalis.diary.bundle import DAYS_CSV, EPISODES_CSV, InterchangeError
+from nasalis.diary.csv_files import write_folder
+from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.transfer import read_upload
 
 DAYS, EPISODES = 1825, 20_000

@@ -169,7 +169,7 @@ def test_every_path_and_bench_the_map_names_exists() -> None:
 
 
 def test_the_name_check_refuses_what_is_not_there() -> None:
-    assert unresolved("nasalis.diary.entries.add_episode") is None
+    assert unresolved("nasalis.diary.episode_writer.log_episode") is None
     assert unresolved("nasalis.diary.store.Store.write") is None
     assert unresolved("nasalis.diary.entries.no_such_function") is not None
     assert unresolved("nasalis.diary.store.Store.no_such_method") is not None

@@ -16,16 +16,16 @@ from fastapi import FastAPI
 from tools import cli_docs, schemas, web_docs
 
 from nasalis.assessment import assess, parse_intake
-from nasalis.diary.interchange import (
+from nasalis.diary.bundle import (
     AssessmentRecord,
     ExperimentRecord,
     Extras,
     InterchangeError,
     MedicineRecord,
     NoteRecord,
-    read_bundle_text,
-    write_bundle,
 )
+from nasalis.diary.json_reader import read_bundle_text
+from nasalis.diary.json_writer import write_bundle
 from nasalis.video.analyze import VideoResult
 from nasalis.video.events import Event
 from tests.assessment.vignettes import CASES

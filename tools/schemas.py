@@ -6,7 +6,7 @@ python -m tools.schemas --check     # exit 1 when a file there differs from the 
 Each schema is read from the code that makes or checks the format, never typed by hand:
 the pydantic models (the intake, the assessment result, the API in openapi.json), the dataclasses
 behind the video and insights JSON (pydantic's TypeAdapter), and the diary's field rules (the
-bundle: nasalis.diary.records and nasalis.diary.interchange). Where `to_json` adds, renames or drops
+bundle: nasalis.diary.records and nasalis.diary.bundle_extras). Where `to_json` adds, renames or drops
 a key, the change is made here in one named step, and tests/test_docs.py validates real output
 against every schema so the two cannot drift apart.
 """
@@ -232,8 +232,8 @@ def _entry(rules: dict[str, Any], extra: dict[str, Schema] | None = None, closed
 def bundle() -> Schema:
     """nasalis.diary/1: the JSON bundle `nasalis export --format json` writes and every import reads."""
     from nasalis.assessment.result import SCHEMA as ASSESSMENT_SCHEMA
-    from nasalis.diary import interchange as ix
-    from nasalis.diary import preferences
+    from nasalis.diary import bundle as bundle_model
+    from nasalis.diary import bundle_extras, preferences
     from nasalis.diary.records import _FACTOR_NAME, CUSTOM_FACTOR, DAY_RULES, EPISODE_RULES
 
     own = {
@@ -244,7 +244,12 @@ def bundle() -> Schema:
     # A day's own factors: in `factors`, or (as a CSV column would be) as a key of the day itself.
     day["properties"]["factors"] = {"type": "object", **own}
     day |= own
-    schedule = {"type": "array", "items": {"enum": ["A", "B"]}, "minItems": 1, "maxItems": ix.MAX_BLOCKS}
+    schedule = {
+        "type": "array",
+        "items": {"enum": ["A", "B"]},
+        "minItems": 1,
+        "maxItems": bundle_extras.MAX_BLOCKS,
+    }
     result = {
         "type": "object",
         "properties": {"schema": {"const": ASSESSMENT_SCHEMA}, "level": {"type": "string"}},
@@ -265,16 +270,16 @@ def bundle() -> Schema:
     lists = {
         "episodes": _entry(EPISODE_RULES),
         "days": day,
-        "medications": _entry(ix.MEDICINE_RULES),
-        "notes": _entry(ix.NOTE_RULES),
-        "experiments": _entry(ix.EXPERIMENT_RULES, {"schedule": schedule}),
-        "assessments": _entry(ix.ASSESSMENT_RULES, {"intake": answers, "result": result}),
+        "medications": _entry(bundle_extras.MEDICINE_RULES),
+        "notes": _entry(bundle_extras.NOTE_RULES),
+        "experiments": _entry(bundle_extras.EXPERIMENT_RULES, {"schedule": schedule}),
+        "assessments": _entry(bundle_extras.ASSESSMENT_RULES, {"intake": answers, "result": result}),
     }
-    assert set(lists) == ix.LIST_KEYS, "a list of the bundle has no schema here"
+    assert set(lists) == bundle_model.LIST_KEYS, "a list of the bundle has no schema here"
     schema: Schema = {
         "type": "object",
         "properties": {
-            "schema": {"const": ix.SCHEMA},
+            "schema": {"const": bundle_model.SCHEMA},
             **{key: {"type": "array", "items": {"$ref": f"#/$defs/{key}"}} for key in lists},
             "settings": {"anyOf": [settings, {"type": "null"}]},
         },
@@ -282,7 +287,9 @@ def bundle() -> Schema:
         "$defs": lists,
         "description": "Other top-level keys are allowed and ignored by readers.",
     }
-    return _document(ix.SCHEMA, "A whole diary as one JSON file (export --format json; import).", schema)
+    return _document(
+        bundle_model.SCHEMA, "A whole diary as one JSON file (export --format json; import).", schema
+    )
 
 
 def openapi() -> Schema:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from nasalis.diary.interchange import Bundle
+from nasalis.diary.bundle import Bundle
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.vocab import AREAS, SIDES
 

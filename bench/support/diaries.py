@@ -12,7 +12,7 @@ import datetime as dt
 
 import numpy as np
 
-from nasalis.diary.interchange import Bundle
+from nasalis.diary.bundle import Bundle
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.vocab import AREAS, SIDES
 

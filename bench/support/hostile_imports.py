@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from nasalis.diary.interchange import SCHEMA
+from nasalis.diary.bundle import SCHEMA
 
 
 def episodes_strings_json(count: int = 400_000) -> bytes:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bench.support.simulator import Effect, simulate
 
-from nasalis.diary.interchange import write_bundle
+from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.records import EpisodeRecord
 from tests.cli.runner import nasalis_process
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nasalis.diary import entries
+from nasalis.diary import local_dates
 from nasalis.diary.models import Episode
 from nasalis.diary.store import open_store
 from tests.cli.runner import SRC
@@ -127,7 +127,7 @@ def _episodes(db: Path) -> list[Episode]:
     store = open_store(f"sqlite:///{db}")
     try:
         with store.read() as session:
-            return entries.episodes_between(session, store.person_id())
+            return local_dates.episodes_on(session, store.person_id())
     finally:
         store.close()
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect, text
 
-from nasalis.diary import entries
+from nasalis.diary import episode_writer
 from nasalis.diary.backup import BackupError, backup, restore, row_counts
 from nasalis.diary.records import EpisodeRecord
 from nasalis.diary.store import Store, open_store
@@ -32,7 +32,7 @@ def every_row(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 def _episode(store: Store, minute: int) -> None:
     at = dt.datetime(2026, 11, 1, 9, minute % 60, tzinfo=dt.UTC) + dt.timedelta(hours=minute // 60)
     with store.write() as session:
-        entries.add_episode(session, store.person_id(), EpisodeRecord(started_at=at, intensity=4))
+        episode_writer.log_episode(session, store.person_id(), EpisodeRecord(started_at=at, intensity=4))
 
 
 def test_a_backup_restored_into_an_empty_store_holds_the_same_rows(

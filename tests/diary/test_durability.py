@@ -14,7 +14,7 @@ from pathlib import Path
 from bench.support.builders import generated_diary
 from sqlalchemy import create_engine, func, select, text
 
-from nasalis.diary.interchange import write_bundle
+from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.models import Day, Episode
 from nasalis.diary.store import open_store
 
@@ -89,7 +89,7 @@ def test_sigkill_during_import_leaves_the_store_unchanged(db_url: str, tmp_path:
 WRITER = textwrap.dedent(
     """
     import datetime as dt, sys
-    from nasalis.diary.entries import add_episode
+    from nasalis.diary.episode_writer import log_episode
     from nasalis.diary.records import EpisodeRecord
     from nasalis.diary.store import open_store
     store = open_store(sys.argv[1])
@@ -97,7 +97,7 @@ WRITER = textwrap.dedent(
     base = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(days=int(sys.argv[2]))
     for i in range(int(sys.argv[3])):
         with store.write() as session:
-            add_episode(session, me, EpisodeRecord(started_at=base + dt.timedelta(seconds=i), intensity=5))
+            log_episode(session, me, EpisodeRecord(started_at=base + dt.timedelta(seconds=i), intensity=5))
     """
 )
 

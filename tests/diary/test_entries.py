@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from nasalis.diary import entries, journal
+from nasalis.diary import entries, episode_writer, journal, local_dates
 from nasalis.diary.records import build_day, build_episode
 from nasalis.diary.store import Store, open_store
 
@@ -26,34 +26,34 @@ def ep(when: str, **more: object) -> object:
 def test_log_edit_delete_and_undo_each(store: Store) -> None:
     me = store.person_id()
     with store.write() as s:
-        first = entries.add_episode(s, me, ep("2026-03-02T08:15:00+01:00", intensity=4))  # type: ignore[arg-type]
+        first = episode_writer.log_episode(s, me, ep("2026-03-02T08:15:00+01:00", intensity=4))  # type: ignore[arg-type]
     with store.write() as s:
         entries.update_episode(s, me, first.id, ep("2026-03-02T08:15:00+01:00", intensity=9))  # type: ignore[arg-type]
     with store.write() as s:
         entries.delete_episode(s, me, first.id)
     with store.read() as s:
-        assert entries.episodes_between(s, me) == []
+        assert local_dates.episodes_on(s, me) == []
     with store.write() as s:
         assert journal.undo_last(s, me) == "undid: twitch at 2026-03-02 08:15 deleted"  # its own local time
     with store.read() as s:
-        assert [e.intensity for e in entries.episodes_between(s, me)] == [9]
+        assert [e.intensity for e in local_dates.episodes_on(s, me)] == [9]
     with store.write() as s:
         journal.undo_last(s, me)
     with store.read() as s:
-        assert [e.intensity for e in entries.episodes_between(s, me)] == [4]
+        assert [e.intensity for e in local_dates.episodes_on(s, me)] == [4]
     with store.write() as s:
         journal.undo_last(s, me)
         assert journal.undo_last(s, me) is None
     with store.read() as s:
-        assert entries.episodes_between(s, me) == []
+        assert local_dates.episodes_on(s, me) == []
 
 
 def test_offset_and_instant_survive(store: Store) -> None:
     me = store.person_id()
     with store.write() as s:
-        entries.add_episode(s, me, ep("2026-03-02T23:30:00.250000-05:30"))  # type: ignore[arg-type]
+        episode_writer.log_episode(s, me, ep("2026-03-02T23:30:00.250000-05:30"))  # type: ignore[arg-type]
     with store.read() as s:
-        (stored,) = entries.episodes_between(s, me)
+        (stored,) = local_dates.episodes_on(s, me)
         assert entries.local_instant(stored).isoformat() == "2026-03-02T23:30:00.250000-05:30"
         assert stored.started_at_utc == dt.datetime(2026, 3, 3, 5, 0, 0, 250000)
 
@@ -96,7 +96,7 @@ def test_medicines_are_matched_and_dates_checked(store: Store) -> None:
 def test_one_person_cannot_touch_anothers_entries(store: Store) -> None:
     me, them = store.person_id("me"), store.person_id("them")
     with store.write() as s:
-        theirs = entries.add_episode(s, them, ep("2026-03-02T08:15:00Z"))  # type: ignore[arg-type]
+        theirs = episode_writer.log_episode(s, them, ep("2026-03-02T08:15:00Z"))  # type: ignore[arg-type]
     with pytest.raises(entries.NotFoundError), store.write() as s:
         entries.delete_episode(s, me, theirs.id)
     with pytest.raises(entries.NotFoundError), store.write() as s:
@@ -104,8 +104,8 @@ def test_one_person_cannot_touch_anothers_entries(store: Store) -> None:
     with store.write() as s:
         assert journal.undo_last(s, me) is None
     with store.read() as s:
-        assert entries.episodes_between(s, me) == []
-        assert len(entries.episodes_between(s, them)) == 1
+        assert local_dates.episodes_on(s, me) == []
+        assert len(local_dates.episodes_on(s, them)) == 1
 
 
 def test_a_failed_write_changes_nothing(store: Store) -> None:
@@ -113,13 +113,13 @@ def test_a_failed_write_changes_nothing(store: Store) -> None:
 
     def crash_midway() -> None:
         with store.write() as s:
-            entries.add_episode(s, me, ep("2026-03-02T08:15:00Z"))  # type: ignore[arg-type]
+            episode_writer.log_episode(s, me, ep("2026-03-02T08:15:00Z"))  # type: ignore[arg-type]
             raise RuntimeError("crash in the middle")
 
     with pytest.raises(RuntimeError):
         crash_midway()
     with store.read() as s:
-        assert entries.episodes_between(s, me) == []
+        assert local_dates.episodes_on(s, me) == []
 
 
 def test_lists_filter_and_count_in_each_episodes_own_local_date(store: Store) -> None:
@@ -131,15 +131,15 @@ def test_lists_filter_and_count_in_each_episodes_own_local_date(store: Store) ->
             ("2026-03-02T09:00:00+00:00", "left", "eyelid", 9),
         ]:
             values = {"started_at": when, "side": side, "areas": areas, "intensity": str(strength)}
-            entries.add_episode(session, person, build_episode(values, text=True))
-    everything = entries.EpisodeFilter()
+            episode_writer.log_episode(session, person, build_episode(values, text=True))
+    everything = local_dates.EpisodeFilter()
     with store.read() as session:
-        counts = entries.counts_by_local_date(session, person, everything)
+        counts = local_dates.counts_by_local_date(session, person, everything)
         assert counts == {dt.date(2026, 3, 1): 1, dt.date(2026, 3, 2): 2}
-        newest = entries.episode_lines(session, person, everything, limit=2)
+        newest = local_dates.episode_lines(session, person, everything, limit=2)
         assert [e.started_at.hour for e in newest] == [9, 23]  # newest first, local hours
-        strong_left = entries.EpisodeFilter(side="left", min_intensity=5)
-        assert [e.intensity for e in entries.episode_lines(session, person, strong_left)] == [9]
-        nose = entries.EpisodeFilter(area="nose")
-        assert entries.count_episodes(session, person, nose) == 2
-        assert entries.count_episodes(session, person + 1000, everything) == 0  # someone else's: none
+        strong_left = local_dates.EpisodeFilter(side="left", min_intensity=5)
+        assert [e.intensity for e in local_dates.episode_lines(session, person, strong_left)] == [9]
+        nose = local_dates.EpisodeFilter(area="nose")
+        assert local_dates.count_episodes(session, person, nose) == 2
+        assert local_dates.count_episodes(session, person + 1000, everything) == 0  # someone else's: none

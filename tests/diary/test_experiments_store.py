@@ -11,7 +11,7 @@ from sqlalchemy import inspect
 
 from nasalis.diary import experiments, journal
 from nasalis.diary import store as store_module
-from nasalis.diary.entries import add_episode
+from nasalis.diary.episode_writer import log_episode
 from nasalis.diary.records import EpisodeRecord
 from nasalis.diary.store import open_store
 
@@ -26,15 +26,15 @@ def test_upgrade_from_the_first_schema_keeps_the_data(db_url: str) -> None:
     assert "experiments" not in inspect(store.engine).get_table_names()
     me = store.person_id()
     with store.write() as s:
-        add_episode(s, me, EpisodeRecord(started_at=dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC)))
+        log_episode(s, me, EpisodeRecord(started_at=dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC)))
     store.close()
     upgraded = open_store(db_url)
     assert "experiments" in inspect(upgraded.engine).get_table_names()
     assert store_module.schema_version(upgraded) == store_module.SCHEMA_HEAD
     with upgraded.read() as s:
-        from nasalis.diary.entries import episodes_between
+        from nasalis.diary.local_dates import episodes_on
 
-        assert len(episodes_between(s, me)) == 1
+        assert len(episodes_on(s, me)) == 1
     upgraded.close()
 
 

@@ -14,9 +14,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nasalis.diary import entries
+from nasalis.diary import entries, local_dates
+from nasalis.diary.bundle import EPISODES_CSV, Bundle, InterchangeError
+from nasalis.diary.csv_files import write_folder
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import EPISODES_CSV, Bundle, InterchangeError, read_any, write_folder
+from nasalis.diary.interchange import read_any
 from nasalis.diary.records import EpisodeRecord
 from nasalis.diary.store import open_store
 
@@ -87,7 +89,7 @@ def _through_store(bundle: Bundle) -> tuple[list[EpisodeRecord], str]:
             import_bundle(store, store.person_id(), bundle)
             with store.read() as session:
                 stored = [
-                    entries.episode_record(e) for e in entries.episodes_between(session, store.person_id())
+                    entries.episode_record(e) for e in local_dates.episodes_on(session, store.person_id())
                 ]
         finally:
             store.close()

@@ -22,16 +22,11 @@ import pytest
 from bench.support.builders import generated_diary
 from bench.support.hostile_imports import episodes_strings_json, zip_bomb, zip_of
 
+from nasalis.diary.bundle import SCHEMA, InterchangeError
+from nasalis.diary.csv_files import write_folder
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import (
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    MAX_ROWS,
-    SCHEMA,
-    InterchangeError,
-    read_any,
-    write_folder,
-)
+from nasalis.diary.interchange import read_any
+from nasalis.diary.read_limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_ROWS
 from nasalis.diary.store import Store, open_store
 from nasalis.diary.transfer import UNZIP_RATIO, diary_of, read_upload
 

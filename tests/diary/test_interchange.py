@@ -14,11 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nasalis.assessment import assess, parse_intake
-from nasalis.diary import assessments, entries, experiments, journal, preferences
+from nasalis.diary import assessments, entries, experiments, journal, local_dates, preferences
+from nasalis.diary.bundle import Bundle, InterchangeError
 from nasalis.diary.csv_escape import escape_cell, unescape_cell
+from nasalis.diary.csv_files import write_folder
 from nasalis.diary.factors import BY_NAME, DURATION_MAX_S
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import Bundle, InterchangeError, read_any, write_bundle, write_folder
+from nasalis.diary.interchange import read_any
+from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import Store, open_store
 from nasalis.diary.transfer import diary_of
@@ -35,7 +38,7 @@ def store(db_url: str) -> Iterator[Store]:
 def exported(store: Store, person: int) -> tuple[list[EpisodeRecord], list[DayRecord]]:
     with store.read() as s:
         return (
-            [entries.episode_record(e) for e in entries.episodes_between(s, person)],
+            [entries.episode_record(e) for e in local_dates.episodes_on(s, person)],
             [entries.day_record(d) for d in entries.days_between(s, person)],
         )
 

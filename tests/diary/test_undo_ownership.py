@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from nasalis.diary import journal
 from nasalis.diary import store as store_module
-from nasalis.diary.entries import add_episode, delete_day, delete_episode, save_day
+from nasalis.diary.entries import delete_day, delete_episode, save_day
+from nasalis.diary.episode_writer import log_episode
 from nasalis.diary.models import Change, Day, Episode
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import open_store
@@ -35,10 +36,10 @@ def test_deleted_ids_are_never_handed_to_another_person(db_url: str) -> None:
     store = open_store(db_url)
     alice, bob = store.person_id("alice"), store.person_id("bob")
     with store.write() as s:
-        gone = add_episode(s, alice, EpisodeRecord(started_at=WHEN, note="alice")).id
+        gone = log_episode(s, alice, EpisodeRecord(started_at=WHEN, note="alice")).id
         delete_episode(s, alice, gone)
     with store.write() as s:
-        bobs = add_episode(s, bob, EpisodeRecord(started_at=WHEN, note="bob")).id
+        bobs = log_episode(s, bob, EpisodeRecord(started_at=WHEN, note="bob")).id
         day = save_day(s, alice, DayRecord(date=DAY, stress=3)).id
         delete_day(s, alice, DAY)
         bobs_day = save_day(s, bob, DayRecord(date=DAY, stress=9)).id
@@ -52,7 +53,7 @@ def test_undo_of_a_delete_leaves_a_row_now_someone_elses_alone(db_url: str) -> N
     store = open_store(db_url)
     alice, bob = store.person_id("alice"), store.person_id("bob")
     with store.write() as s:
-        gone = add_episode(s, alice, EpisodeRecord(started_at=WHEN, note="alice")).id
+        gone = log_episode(s, alice, EpisodeRecord(started_at=WHEN, note="alice")).id
         delete_episode(s, alice, gone)
         episode_deleted = journal.latest_change_id(s, alice)
         day = save_day(s, alice, DayRecord(date=DAY, stress=3)).id
@@ -82,7 +83,7 @@ def test_undo_never_moves_a_row_to_the_person_a_journal_entry_names(db_url: str)
     store = open_store(db_url)
     alice, bob = store.person_id("alice"), store.person_id("bob")
     with store.write() as s:
-        gone = add_episode(s, alice, EpisodeRecord(started_at=WHEN, note="alice")).id
+        gone = log_episode(s, alice, EpisodeRecord(started_at=WHEN, note="alice")).id
         delete_episode(s, alice, gone)
         change = s.scalars(select(Change).where(Change.person_id == alice)).all()[-1]
         change.before = [{**change.before[0], "person_id": bob}]  # type: ignore[index]
@@ -108,7 +109,7 @@ def test_upgrade_of_a_real_sqlite_file_keeps_rows_and_stops_id_reuse(tmp_path: P
     alice = old.person_id("alice")
     with old.write() as s:
         kept = [
-            add_episode(s, alice, EpisodeRecord(started_at=WHEN + dt.timedelta(hours=h))).id for h in range(3)
+            log_episode(s, alice, EpisodeRecord(started_at=WHEN + dt.timedelta(hours=h))).id for h in range(3)
         ]
         save_day(s, alice, DayRecord(date=DAY, stress=4, tags=("cheese",)))
         delete_episode(s, alice, kept[-1])  # the highest id: the old schema would give it out again
@@ -128,7 +129,7 @@ def test_upgrade_of_a_real_sqlite_file_keeps_rows_and_stops_id_reuse(tmp_path: P
         assert (day.stress, day.tags) == (4, ["cheese"])
     bob = upgraded.person_id("bob")
     with upgraded.write() as s:
-        fresh = add_episode(s, bob, EpisodeRecord(started_at=WHEN)).id
+        fresh = log_episode(s, bob, EpisodeRecord(started_at=WHEN)).id
     assert fresh > kept[-1]  # the id undo may still restore is never anyone else's
     with upgraded.write() as s:
         assert journal.undo_last(s, alice) is not None  # alice's delete is still undoable

@@ -11,10 +11,10 @@ import pytest
 from bench.support.simulator import Effect, simulate
 from sqlalchemy.orm import Session
 
-from nasalis.diary import entries, journal
+from nasalis.diary import entries, episode_writer, journal
+from nasalis.diary.bundle import Bundle
 from nasalis.diary.experiments import save
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import Bundle
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import Store, open_store
 from nasalis.insights.analysis import Report, load_report
@@ -74,7 +74,7 @@ def test_every_kind_of_write_and_an_undo_makes_the_next_request_refit(store: Sto
     assert _fits_after(store, me) == 1
     day = START + dt.timedelta(days=70)
     writes: dict[str, Callable[[Session], object]] = {
-        "log": lambda s: entries.add_episode(
+        "log": lambda s: episode_writer.log_episode(
             s, me, EpisodeRecord(started_at=dt.datetime.combine(day, dt.time(8), ZONE))
         ),
         "check-in": lambda s: entries.save_day(s, me, DayRecord(date=day, stress=9)),

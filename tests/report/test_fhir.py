@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
-from nasalis.diary import entries, preferences
+from nasalis.diary import entries, episode_writer, local_dates, preferences
 from nasalis.diary.records import EpisodeRecord
 from nasalis.diary.store import open_store
 from nasalis.diary.vocab import AREAS
@@ -28,7 +28,7 @@ def test_the_cli_exports_a_bundle_that_validates_and_says_what_the_diary_says(
     with store.write() as session:
         preferences.save(session, store.person_id(), {"name": "Ada Example", "age_years": "41"})
     with store.read() as session:
-        stored = entries.episodes_between(session, store.person_id())
+        stored = local_dates.episodes_on(session, store.person_id())
         days = entries.days_between(session, store.person_id())
     store.close()
     out = tmp_path / "sub" / "diary.fhir.json"
@@ -139,7 +139,7 @@ def test_unchecked_sites_and_sides_go_as_text_never_as_a_guessed_code(tmp_path: 
     ]
     with store.write() as session:
         for i, (areas, side, duration) in enumerate(cases):
-            entries.add_episode(
+            episode_writer.log_episode(
                 session,
                 store.person_id(),
                 EpisodeRecord(

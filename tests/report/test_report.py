@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nasalis.config import Settings
-from nasalis.diary import assessments, entries
+from nasalis.diary import assessments, entries, local_dates
 from nasalis.diary.store import open_store
 from nasalis.knowledge import load_knowledge
 from nasalis.report.data import gather
@@ -161,9 +161,9 @@ def test_the_reports_counts_equal_the_diarys(tmp_path: Path) -> None:
     person = store.person_id()
     with store.read() as session:
         # Counted by the database, independently of the report's own arithmetic.
-        per_date = entries.counts_by_local_date(session, person, entries.EpisodeFilter())
+        per_date = local_dates.counts_by_local_date(session, person, local_dates.EpisodeFilter())
         check_ins = {d.date for d in entries.days_between(session, person)}
-        total = entries.count_episodes(session, person, entries.EpisodeFilter())
+        total = local_dates.count_episodes(session, person, local_dates.EpisodeFilter())
         data = gather(session, person, today=TODAY)
     html = to_html(data)
     daily = _daily_table(html)

@@ -22,7 +22,7 @@ import httpx2
 import pytest
 from bench.support.hostile_imports import episodes_strings_json, zip_bomb
 
-from nasalis.diary.interchange import MAX_ROWS
+from nasalis.diary.read_limits import MAX_ROWS
 from tests.diary.test_import_limits import JSON_ATTACKS, ZIPS, number_attack
 from tests.web.conftest import csrf_of
 from tests.web.live import serving

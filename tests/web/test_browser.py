@@ -15,7 +15,7 @@ from pathlib import Path
 from bench.support.simulator import Effect, simulate
 from playwright.sync_api import Browser, Page, expect
 
-from nasalis.diary.interchange import day_json
+from nasalis.diary.json_writer import day_json
 from tests.web.browsing import PHONE, shot
 from tests.web.conftest import PASSWORD, SELF_CARE_ANSWERS
 from tests.web.live import live_server

@@ -15,8 +15,8 @@ from pathlib import Path
 from bench.support.simulator import Effect, simulate
 from playwright.sync_api import Browser, Page, expect
 
+from nasalis.diary.bundle import Bundle
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import Bundle
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import open_store
 from nasalis.insights.analysis import TIMES

@@ -10,8 +10,8 @@ from bench.support.simulator import Effect, simulate
 from fastapi.testclient import TestClient
 
 from nasalis.config import Settings
+from nasalis.diary.bundle import Bundle
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import Bundle
 from nasalis.diary.records import EpisodeRecord
 from nasalis.web.app import create_app
 from tests.cli.runner import nasalis_process

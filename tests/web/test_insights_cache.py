@@ -8,8 +8,9 @@ from pathlib import Path
 from bench.support.simulator import Effect, simulate
 from fastapi.testclient import TestClient
 
+from nasalis.diary.bundle import Bundle
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import Bundle, write_bundle
+from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.records import EpisodeRecord
 from nasalis.insights.cache import REPORTS
 

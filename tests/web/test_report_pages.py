@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from nasalis.assessment import assess, parse_intake
 from nasalis.config import Settings
 from nasalis.diary import assessments
+from nasalis.diary.bundle import Bundle
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import Bundle
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.store import Store
 from nasalis.web.app import create_app

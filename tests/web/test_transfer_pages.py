@@ -12,12 +12,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from nasalis.diary.interchange import (
-    EXAMPLES,
-    SCHEMA,
-    bundle_formats,
-    formats,
-)
+from nasalis.diary.bundle import SCHEMA
+from nasalis.diary.import_formats import EXAMPLES, bundle_formats, formats
 from nasalis.diary.records import DAY_RULES, EPISODE_RULES
 from nasalis.diary.vocab import AREAS, SIDES, SOURCES
 from nasalis.knowledge.models import LEVELS

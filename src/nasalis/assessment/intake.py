@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from nasalis.assessment.areas import Area as Area  # re-exported: the web schemas read it here
+from nasalis.assessment.json_keys import RepeatedKeyError, unique_keys
 
 Tic = Literal[
     "sniffing",
@@ -178,29 +179,12 @@ def parse_intake(data: object) -> Intake:
 def parse_intake_json(text: str | bytes) -> Intake:
     """Parse intake JSON text; IntakeError on bad JSON, a repeated key or bad fields."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
-    except _RepeatedKeyError as exc:
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=unique_keys)
+    except RepeatedKeyError as exc:
         raise IntakeError([f"{exc.key}: given more than once (each answer may appear only once)"]) from None
     except (json.JSONDecodeError, ValueError, RecursionError) as exc:
         raise IntakeError([f"not valid JSON: {exc}"]) from None
     return parse_intake(data)
-
-
-class _RepeatedKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # json.loads keeps the last of two equal keys; in an intake that silently turns a "yes"
-    # to a warning sign into a "no", so a repeated key makes the whole intake bad.
-    data: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in data:
-            raise _RepeatedKeyError(key)
-        data[key] = value
-    return data
 
 
 def _reject_constant(name: str) -> float:

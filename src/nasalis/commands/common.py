@@ -101,11 +101,10 @@ def date_option(flag: str, raw: str | None, nothing_done: str) -> dt.date | None
 
 def write_whole(out: Path, content: bytes, nothing_done: str) -> None:
     """Write a file whole or not at all (a crash leaves the old file or none, never half)."""
-    tmp = out.with_name(f".{out.name}.tmp")
+    from nasalis.diary.atomic_file import write_atomically
+
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(content)
-        tmp.replace(out)
+        write_atomically(out, content)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         fail(nothing_done, [f"--out: {exc}"])

@@ -81,11 +81,11 @@ def log_command(
         record = build_episode({k: v for k, v in values.items() if v is not None}, text=True)
     except FieldError as exc:
         _bad(exc)
-    from nasalis.diary import entries
+    from nasalis.diary import episode_writer
 
     store = store_for(db)
     with store.write() as session:
-        entries.add_episode(session, store.person_id(), record)
+        episode_writer.log_episode(session, store.person_id(), record)
     _remind(store)
     typer.echo(
         f"Logged a twitch at {record.started_at.strftime('%Y-%m-%d %H:%M %z')}. (nasalis undo takes it back)"
@@ -186,7 +186,7 @@ def diary_command(
     """Recent weeks: a calendar heat-map and a table of days."""
     from rich.console import Console
 
-    from nasalis.diary import entries
+    from nasalis.diary import entries, local_dates
     from nasalis.terminal.diary_view import render_diary
 
     store = store_for(db)
@@ -194,9 +194,7 @@ def diary_command(
     start = today - dt.timedelta(days=7 * weeks - 1)
     with store.read() as session:
         person = store.person_id()
-        eps = entries.episodes_between(
-            session, person, dt.datetime.combine(start, dt.time()) - dt.timedelta(days=1)
-        )
+        eps = local_dates.episodes_on(session, person, start, today)
         days = entries.days_between(session, person, start, today)
     render_diary(Console(), start, today, eps, days)
 

@@ -12,8 +12,8 @@ from nasalis.commands.common import DbOption, fail, store_for, write_whole
 from nasalis.wording import plural
 
 if TYPE_CHECKING:
+    from nasalis.diary.bundle import Bundle
     from nasalis.diary.importer import ImportResult
-    from nasalis.diary.interchange import Bundle
 
 
 def import_command(
@@ -24,8 +24,9 @@ def import_command(
     db: DbOption = None,
 ) -> None:
     """Import a diary; all or nothing, and what is already there is not added twice."""
+    from nasalis.diary.bundle import InterchangeError
     from nasalis.diary.importer import import_bundle
-    from nasalis.diary.interchange import InterchangeError, read_any
+    from nasalis.diary.interchange import read_any
 
     try:
         bundle = read_any(path)
@@ -74,7 +75,8 @@ def export_command(
     db: DbOption = None,
 ) -> None:
     """Export the whole diary."""
-    from nasalis.diary.interchange import write_bundle, write_folder
+    from nasalis.diary.csv_files import write_folder
+    from nasalis.diary.json_writer import write_bundle
     from nasalis.diary.transfer import diary_of
 
     if format_ is not Format.csv and out.is_dir():

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from sqlalchemy import func, inspect, select, table
 
+from nasalis.diary.atomic_file import replace_durably
 from nasalis.diary.store import Store, open_store
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -118,7 +119,7 @@ def backup(store: Store, out: Path) -> Copied:
             kind = "postgresql"
             dump = [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(tmp), _libpq(store)]
             _run(dump, "pg_dump")
-        tmp.replace(out)
+        replace_durably(tmp, out)
     except (OSError, sqlite3.Error) as exc:
         raise BackupError(f"the backup could not be written to {out}: {exc}") from None
     finally:

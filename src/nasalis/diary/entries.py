@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import typing
-from dataclasses import dataclass, fields
-from typing import Any, NamedTuple, TypeVar
+from dataclasses import fields
+from typing import TypeVar
 
-from sqlalchemy import Date, Select, String, cast, func, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nasalis.diary import journal
 from nasalis.diary.factors import FACTORS
+from nasalis.diary.local_dates import EpisodeFilter, episode_lines
 from nasalis.diary.models import Day, Episode, Medication, Note
 from nasalis.diary.records import DayRecord, EpisodeRecord, control_problem
 
@@ -85,7 +85,7 @@ def twitch_label(started_at: dt.datetime) -> str:
     return f"twitch at {started_at:%Y-%m-%d %H:%M}"
 
 
-def _replace_episode(
+def replace_episode(
     session: Session, person_id: int, episode: Episode, rec: EpisodeRecord, summary: str
 ) -> Episode:
     """Overwrite a stored episode with a record, journalling the old values for undo."""
@@ -97,21 +97,10 @@ def _replace_episode(
     return episode
 
 
-def add_episode(session: Session, person_id: int, rec: EpisodeRecord) -> Episode:
-    """Log one episode (an episode already logged at that instant is replaced)."""
-    row = episode_row(person_id, rec)
-    existing = session.scalar(
-        select(Episode).where(Episode.person_id == person_id, Episode.started_at_utc == row["started_at_utc"])
-    )
-    if existing is not None:
-        return _replace_episode(session, person_id, existing, rec, f"{twitch_label(rec.started_at)} changed")
-    return journal.add(session, person_id, Episode(**row), twitch_label(rec.started_at))
-
-
 def update_episode(session: Session, person_id: int, episode_id: int, rec: EpisodeRecord) -> Episode:
     """Replace an episode's values."""
     episode = _own(session, Episode, person_id, episode_id)
-    return _replace_episode(session, person_id, episode, rec, f"{twitch_label(rec.started_at)} edited")
+    return replace_episode(session, person_id, episode, rec, f"{twitch_label(rec.started_at)} edited")
 
 
 def delete_episode(session: Session, person_id: int, episode_id: int) -> None:
@@ -235,105 +224,6 @@ def add_note(session: Session, person_id: int, text: str) -> Note:
     return journal.add(session, person_id, Note(person_id=person_id, text=text), f"note: {text[:40]}")
 
 
-def episodes_between(
-    session: Session,
-    person_id: int,
-    start: dt.datetime | None = None,
-    end: dt.datetime | None = None,
-) -> list[Episode]:
-    """Episodes in [start, end) of UTC time, oldest first."""
-    query = select(Episode).where(Episode.person_id == person_id)
-    if start is not None:
-        query = query.where(Episode.started_at_utc >= start)
-    if end is not None:
-        query = query.where(Episode.started_at_utc < end)
-    return list(session.scalars(query.order_by(Episode.started_at_utc)))
-
-
-class EpisodeLine(NamedTuple):
-    """An episode as a list shows it: read as plain columns, not ORM objects (many rows)."""
-
-    id: int
-    started_at: dt.datetime
-    intensity: int | None
-    side: str | None
-    areas: list[str] | None
-    note: str | None
-
-
-_Select = TypeVar("_Select", bound=Select[*tuple[Any, ...]])
-
-
-@dataclass(frozen=True)
-class EpisodeFilter:
-    """Which episodes a list shows: a UTC window, and optional side, area and least strength."""
-
-    start: dt.datetime | None = None
-    end: dt.datetime | None = None
-    side: str | None = None
-    area: str | None = None
-    min_intensity: int | None = None
-
-    def apply(self, select_: _Select, person_id: int) -> _Select:
-        """`select_` narrowed to this person and this filter, in SQL."""
-        query: Any = select_  # any SELECT over episodes, whatever its columns
-        query = query.where(Episode.person_id == person_id)
-        if self.start is not None:
-            query = query.where(Episode.started_at_utc >= self.start)
-        if self.end is not None:
-            query = query.where(Episode.started_at_utc < self.end)
-        if self.side:
-            query = query.where(Episode.side == self.side)
-        if self.min_intensity is not None:
-            query = query.where(Episode.intensity >= self.min_intensity)
-        if self.area:
-            # areas is a JSON list of vocabulary words; its text holds the quoted word.
-            query = query.where(cast(Episode.areas, String).like(f'%"{self.area}"%'))
-        return typing.cast(_Select, query)
-
-
-def episode_lines(
-    session: Session, person_id: int, where: EpisodeFilter, limit: int | None = None
-) -> list[EpisodeLine]:
-    """The episodes `where` selects, newest first, in their own local time."""
-    query = where.apply(
-        select(
-            Episode.id,
-            Episode.started_at_utc,
-            Episode.utc_offset_min,
-            Episode.intensity,
-            Episode.side,
-            Episode.areas,
-            Episode.note,
-        ),
-        person_id,
-    ).order_by(Episode.started_at_utc.desc())
-    zones: dict[int, dt.timezone] = {}
-    out = []
-    for row in session.execute(query.limit(limit) if limit else query):
-        zone = zones.get(row.utc_offset_min) or zones.setdefault(
-            row.utc_offset_min, dt.timezone(dt.timedelta(minutes=row.utc_offset_min))
-        )
-        local = row.started_at_utc.replace(tzinfo=dt.UTC).astimezone(zone)
-        out.append(EpisodeLine(row.id, local, row.intensity, row.side, row.areas, row.note))
-    return out
-
-
-def count_episodes(session: Session, person_id: int, where: EpisodeFilter) -> int:
-    """How many episodes `where` selects."""
-    return int(session.scalar(where.apply(select(func.count(Episode.id)), person_id)) or 0)
-
-
-def counts_by_local_date(session: Session, person_id: int, where: EpisodeFilter) -> dict[dt.date, int]:
-    """Episodes per local date (each episode in its own offset), counted by the database."""
-    if session.get_bind().dialect.name == "sqlite":
-        day: Any = func.date(Episode.started_at_utc, func.printf("%+d minutes", Episode.utc_offset_min))
-    else:
-        day = cast(Episode.started_at_utc + Episode.utc_offset_min * text("interval '1 minute'"), Date)
-    rows = session.execute(where.apply(select(day, func.count(Episode.id)), person_id).group_by(day))
-    return {d if isinstance(d, dt.date) else dt.date.fromisoformat(d): n for d, n in rows}
-
-
 def day_dates(session: Session, person_id: int, start: dt.date, end: dt.date) -> set[dt.date]:
     """The dates in [start, end] that have a check-in (one column, for calendars)."""
     query = select(Day.date).where(Day.person_id == person_id, Day.date >= start, Day.date <= end)
@@ -369,9 +259,8 @@ def insight_inputs(
 ) -> tuple[list[DayRecord], list[dt.datetime]]:
     """What the insights need: the day records, and every episode's local start time."""
     days = [day_record(d) for d in days_between(session, person_id, since)]
-    start = dt.datetime.combine(since, dt.time()) - dt.timedelta(days=1) if since else None
-    lines = episode_lines(session, person_id, EpisodeFilter(start=start))  # columns, not objects
-    return days, [e.started_at for e in reversed(lines) if since is None or e.started_at.date() >= since]
+    lines = episode_lines(session, person_id, EpisodeFilter(first=since))  # columns, not objects
+    return days, [e.started_at for e in reversed(lines)]
 
 
 def medications_of(session: Session, person_id: int) -> list[Medication]:

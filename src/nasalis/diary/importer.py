@@ -1,4 +1,5 @@
-"""Put a parsed bundle into the store in one transaction, skipping what is already there."""
+"""Put a parsed bundle into the store in one transaction, skipping what is already there (episodes:
+nasalis.diary.episode_writer's policy)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from nasalis.diary import journal, preferences
-from nasalis.diary.entries import day_row, episode_row
-from nasalis.diary.interchange import Bundle, Extras, MedicineRecord
+from nasalis.diary.bulk_insert import insert_many
+from nasalis.diary.bundle import Bundle, Extras, MedicineRecord
+from nasalis.diary.entries import day_row
+from nasalis.diary.episode_writer import write_episodes
 from nasalis.diary.models import (
     Assessment,
     Base,
@@ -68,23 +71,11 @@ EXTRA_NOUNS = {
 def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "import") -> ImportResult:
     """Add every episode, day and extra not yet in the diary; all or nothing."""
     with store.write() as session:
-        have_episodes = set(
-            session.scalars(select(Episode.started_at_utc).where(Episode.person_id == person_id))
-        )
         have_days = set(session.scalars(select(Day.date).where(Day.person_id == person_id)))
         now = utcnow()  # one timestamp for the whole import, not a call per row
-        episode_rows = [
-            row
-            for row in (episode_row(person_id, e) for e in bundle.episodes)
-            if row["started_at_utc"] not in have_episodes
-        ]
         day_rows = [day_row(person_id, d) for d in bundle.days if d.date not in have_days]
         extra_rows = _new_extras(session, person_id, bundle.extras)
-        tables: list[tuple[type[Base], list[dict[str, Any]]]] = [
-            (Episode, episode_rows),
-            (Day, day_rows),
-            *extra_rows.items(),
-        ]
+        tables: list[tuple[type[Base], list[dict[str, Any]]]] = [(Day, day_rows), *extra_rows.items()]
         for model, rows in tables:
             if "created_at" in model.__table__.columns:  # an assessment has only its own time
                 for row in rows:
@@ -92,11 +83,16 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
         # Undo finds an import's rows by person, id range and the import's own created_at
         # stamp, so the journal need not list (or re-read) every id.
         added: dict[str, dict[str, object]] = {}
+        first = (session.scalar(select(func.max(Episode.id))) or 0) + 1
+        episode_rows = write_episodes(session, person_id, bundle.episodes, "import", now).added
+        if episode_rows:
+            last = session.scalar(select(func.max(Episode.id)))
+            added[Episode.__tablename__] = {"from": first, "to": last, "created_at": now.isoformat()}
         connection = session.connection()
         for model, rows in tables:
             if rows:
                 first = (session.scalar(select(func.max(model.id))) or 0) + 1  # type: ignore[attr-defined]
-                _insert_many(connection, cast(Table, model.__table__), rows)
+                insert_many(connection, cast(Table, model.__table__), rows)
                 last = session.scalar(select(func.max(model.id)))  # type: ignore[attr-defined]
                 added[model.__tablename__] = {"from": first, "to": last, "created_at": now.isoformat()}
         if added:
@@ -178,37 +174,3 @@ def _take_settings(session: Session, person_id: int, settings: dict[str, Any] | 
         return False
     session.add(Preferences(person_id=person_id, data={**preferences.DEFAULTS, **settings}))
     return True
-
-
-def _insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows at once.
-
-    ORM bulk inserts with RETURNING are quadratic in SQLAlchemy for big batches, and on SQLite
-    even Core's per-parameter processing costs 3-4x the driver's own executemany. So on SQLite
-    each column's own bind processor is applied in one pass and the driver gets the rows; the
-    stored values are exactly what SQLAlchemy would have written.
-    """
-    if connection.dialect.name != "sqlite":
-        connection.execute(insert(table), rows)
-        return
-    columns = [c for c in table.columns if c.key in rows[0]]
-    processors = [c.type.bind_processor(connection.dialect) for c in columns]
-    names = ", ".join(c.name for c in columns)
-    marks = ", ".join("?" for _ in columns)
-    # Small lists (areas, tags) repeat across thousands of rows: encode each distinct one once.
-    memo: dict[tuple[int, tuple[Any, ...]], Any] = {}
-
-    def convert(index: int, value: Any) -> Any:
-        process = processors[index]
-        if process is None or value is None:
-            return value
-        if isinstance(value, list):
-            key = (index, tuple(value))
-            if key not in memo:
-                memo[key] = process(value)
-            return memo[key]
-        return process(value)
-
-    keys = [c.key for c in columns]
-    values = [tuple(convert(i, row[k]) for i, k in enumerate(keys)) for row in rows]
-    connection.exec_driver_sql(f"insert into {table.name} ({names}) values ({marks})", values)

@@ -16,29 +16,23 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nasalis.diary import entries, preferences
-from nasalis.diary.interchange import (
+from nasalis.diary import entries, local_dates, preferences
+from nasalis.diary.bundle import (
     DAYS_CSV,
     EPISODES_CSV,
-    MAX_FILE_BYTES,
-    READ_ERRORS,
     AssessmentRecord,
-    Budget,
     Bundle,
     ExperimentRecord,
     Extras,
     InterchangeError,
     MedicineRecord,
     NoteRecord,
-    Opener,
-    decode_json,
-    file_budget,
-    read_bundle_text,
-    read_csvs,
-    write_bundle,
-    write_folder,
 )
+from nasalis.diary.csv_files import Opener, read_csvs, write_folder
+from nasalis.diary.json_reader import decode_json, read_bundle_text
+from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.models import Assessment, Experiment, Medication, Note, Preferences
+from nasalis.diary.read_limits import MAX_FILE_BYTES, READ_ERRORS, Budget, file_budget
 
 UNZIP_RATIO = 10
 """A zip's CSV files may unzip to at most this many times the upload (a diary's own export: 5)."""
@@ -152,7 +146,7 @@ def _directory_size(data: bytes) -> int:
 
 def diary_of(session: Session, person_id: int) -> Bundle:
     """Everything a person's diary holds that the JSON bundle carries, oldest first."""
-    episodes = [entries.episode_record(e) for e in entries.episodes_between(session, person_id)]
+    episodes = [entries.episode_record(e) for e in local_dates.episodes_on(session, person_id)]
     days = [entries.day_record(d) for d in entries.days_between(session, person_id)]
     return Bundle(episodes, days, extras=_extras_of(session, person_id))
 

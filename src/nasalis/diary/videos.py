@@ -11,8 +11,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from nasalis.diary import journal
-from nasalis.diary.entries import NotFoundError, episode_row, to_utc
-from nasalis.diary.models import Episode, Video
+from nasalis.diary.entries import NotFoundError, to_utc
+from nasalis.diary.episode_writer import added_ids, write_episodes
+from nasalis.diary.models import Video, utcnow
 from nasalis.diary.records import UNPRINTABLE, EpisodeRecord
 from nasalis.wording import plural
 
@@ -148,33 +149,22 @@ def attach(session: Session, row: Video) -> list[int]:
     result = row.result or {}
     duration = float(result.get("duration_s", 0.0))
     start = recorded_at(row, duration)
-    first, _ = to_utc(start)
-    # Only the clip's own minutes can hold an episode with the same start (the natural key).
-    window = (
-        Episode.started_at_utc >= first,
-        Episode.started_at_utc <= first + dt.timedelta(seconds=duration + 1),
-    )
-    have = set(
-        session.scalars(select(Episode.started_at_utc).where(Episode.person_id == row.person_id, *window))
-    )
-    ids: list[int] = []
+    records = []
     for event in result.get("events", []):
         began = start + dt.timedelta(seconds=float(event["start_s"]))
-        record = EpisodeRecord(
-            started_at=began.replace(microsecond=(began.microsecond // 10_000) * 10_000),
-            duration_s=round(float(event["end_s"]) - float(event["start_s"]), 2),
-            side=event["side"],
-            areas=(event["region"],),
-            source="video",
-            note=f"measured from {row.filename}: amplitude {event['amplitude']}",
+        records.append(
+            EpisodeRecord(
+                started_at=began.replace(microsecond=(began.microsecond // 10_000) * 10_000),
+                duration_s=round(float(event["end_s"]) - float(event["start_s"]), 2),
+                side=event["side"],
+                areas=(event["region"],),
+                source="video",
+                note=f"measured from {row.filename}: amplitude {event['amplitude']}",
+            )
         )
-        values = episode_row(row.person_id, record)
-        if values["started_at_utc"] in have:
-            continue  # attached before: the diary's natural key is the start time
-        episode = Episode(**values)
-        session.add(episode)
-        session.flush()
-        ids.append(episode.id)
+    # Attached before (a retried job): the episodes already there are kept, not doubled.
+    written = write_episodes(session, row.person_id, records, "video", utcnow())
+    ids = added_ids(session, row.person_id, written.added)
     if ids:
         journal.record(
             session,

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from nasalis.diary import assessments, entries, preferences, videos
+from nasalis.diary import assessments, entries, local_dates, preferences, videos
 from nasalis.diary import experiments as stored
 from nasalis.diary.factors import TABLE
 from nasalis.diary.records import DayRecord
@@ -48,7 +48,7 @@ class ReportData:
     first_day: dt.date | None
     last_day: dt.date | None
     days_with_check_in: int
-    episodes: list[entries.EpisodeLine]
+    episodes: list[local_dates.EpisodeLine]
     days: list[DayRecord]
     insights: Report
     assessment: dict[str, Any] | None
@@ -254,10 +254,8 @@ def gather(
 ) -> ReportData:
     """Read one person's diary (from `since`) and everything the report needs."""
     today = today or dt.date.today()
-    start = dt.datetime.combine(since, dt.time()) - dt.timedelta(days=1) if since else None
     # Plain columns, not ORM objects: five years can be 20,000 rows.
-    lines = entries.episode_lines(session, person_id, entries.EpisodeFilter(start=start))
-    episodes = [e for e in reversed(lines) if since is None or e.started_at.date() >= since]
+    episodes = local_dates.episode_lines(session, person_id, local_dates.EpisodeFilter(first=since))[::-1]
     days = [entries.day_record(d) for d in entries.days_between(session, person_id, since)]
     dates = [e.started_at.date() for e in episodes] + [d.date for d in days]
     prefs = preferences.get(session, person_id)

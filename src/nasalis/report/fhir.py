@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from nasalis.diary import assessments, entries, preferences
+from nasalis.diary import assessments, entries, local_dates, preferences
 from nasalis.diary.factors import FACTORS
 from nasalis.diary.models import Assessment, Day, Episode, Medication
 
@@ -239,7 +239,7 @@ def bundle_of(session: Session, person_id: int, now: dt.datetime | None = None) 
             },
         )
     per_date: dict[dt.date, int] = {}
-    for e in entries.episodes_between(session, person_id):
+    for e in local_dates.episodes_on(session, person_id):
         day = entries.local_instant(e).date()
         per_date[day] = per_date.get(day, 0) + 1
         build.add(_uid("episode", e.id), build.twitch(e))

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from nasalis.diary import entries, preferences
+from nasalis.diary import entries, episode_writer, local_dates, preferences
 from nasalis.diary.records import FieldError, build_episode, refuse_future_date
 from nasalis.web.checkin_form import LABELS, check_in_fields
 from nasalis.web.clock import local_now
@@ -29,10 +29,8 @@ def _day(raw: str, request: Request) -> dt.date:
 
 
 def _context(request: Request, store: StoreDep, viewer: Viewer, day: dt.date) -> dict[str, Any]:
-    offset = local_now(request).utcoffset() or dt.timedelta()
-    start = dt.datetime.combine(day, dt.time()) - offset
     with store.read() as session:
-        found = entries.episodes_between(session, viewer.person_id, start, start + dt.timedelta(days=1))
+        found = local_dates.episodes_on(session, viewer.person_id, day, day)
         twitches = [(e.id, entries.episode_record(e)) for e in found]
         stored = entries.day_on(session, viewer.person_id, day)
         units = preferences.get(session, viewer.person_id)["units"]
@@ -81,7 +79,7 @@ def add_past_twitch(
         context.update(errors=errors, time_value=typed)
         return page(request, "day.html", context, 422)
     with store.write() as session:
-        episode = entries.add_episode(session, viewer.person_id, record)
+        episode = episode_writer.log_episode(session, viewer.person_id, record)
         changed = changed_query(session, viewer)
     return RedirectResponse(f"/diary/day/{day.isoformat()}?msg=logged&{changed}#twitch-{episode.id}", 303)
 

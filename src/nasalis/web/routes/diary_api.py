@@ -11,8 +11,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
-from nasalis.diary import entries, journal, preferences
-from nasalis.diary.interchange import day_json, episode_json
+from nasalis.diary import entries, episode_writer, journal, local_dates, preferences
+from nasalis.diary.json_writer import day_json, episode_json
 from nasalis.diary.models import Day, Episode
 from nasalis.diary.records import FieldError, build_day, build_episode
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
@@ -46,15 +46,6 @@ def _path_date(raw: str) -> dt.date:
     return day
 
 
-def _utc_bounds(
-    since: dt.date | None, until: dt.date | None
-) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """UTC instants around local dates, a day wider on each side (offsets reach ±14 h)."""
-    start = dt.datetime.combine(since, dt.time()) - dt.timedelta(days=1) if since else None
-    end = dt.datetime.combine(until, dt.time()) + dt.timedelta(days=2) if until else None
-    return start, end
-
-
 @router.get("/episodes", response_model=list[EpisodeOut], summary="Episodes, oldest first")
 def list_episodes(
     store: StoreDep,
@@ -64,16 +55,8 @@ def list_episodes(
 ) -> list[dict[str, Any]]:
     """This person's episodes between two local dates (both included)."""
     first, last = date_param("since", since), date_param("until", until)
-    start, end = _utc_bounds(first, last)
     with store.read() as session:
-        found = entries.episodes_between(session, viewer.person_id, start, end)
-        out = [_episode_out(e) for e in found]
-    return [
-        e
-        for e in out
-        if (first is None or e["started_at"][:10] >= first.isoformat())
-        and (last is None or e["started_at"][:10] <= last.isoformat())
-    ]
+        return [_episode_out(e) for e in local_dates.episodes_on(session, viewer.person_id, first, last)]
 
 
 def _episode_record(body: EpisodeIn) -> Any:
@@ -88,7 +71,7 @@ def create_episode(body: EpisodeIn, store: StoreDep, viewer: WriterDep) -> dict[
     """Log a twitch (one already logged at the same instant is replaced)."""
     record = _episode_record(body)
     with store.write() as session:
-        return _episode_out(entries.add_episode(session, viewer.person_id, record))
+        return _episode_out(episode_writer.log_episode(session, viewer.person_id, record))
 
 
 @router.get("/episodes/{episode_id}", response_model=EpisodeOut, responses={404: {"model": Message}})

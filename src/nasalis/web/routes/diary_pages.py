@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from nasalis.diary import entries
+from nasalis.diary import entries, local_dates
 from nasalis.diary.factors import TABLE
 from nasalis.diary.records import (
     EPISODE_RULES,
@@ -42,7 +42,7 @@ LIST_ROWS = 30
 # hundreds of cells, and a Python f-string costs a fraction of a Jinja call.
 
 
-def _episode_row(e: entries.EpisodeLine) -> dict[str, object]:
+def _episode_row(e: local_dates.EpisodeLine) -> dict[str, object]:
     return {
         "id": e.id,
         "when": e.started_at.strftime("%Y-%m-%d %H:%M"),
@@ -157,19 +157,14 @@ def diary_page(
     last = date_param("to", until) or today
     first = date_param("from", since) or last - dt.timedelta(days=7 * WEEKS - 1)
     min_strength = int(strength) if strength else None
-    # The UTC window of these local dates, in the viewer's current offset.
-    offset = local_now(request).utcoffset() or dt.timedelta()
-    window = entries.EpisodeFilter(
-        start=dt.datetime.combine(first, dt.time()) - offset,
-        end=dt.datetime.combine(last + dt.timedelta(days=1), dt.time()) - offset,
-    )
-    filtered = entries.EpisodeFilter(window.start, window.end, side or None, area or None, min_strength)
+    window = local_dates.EpisodeFilter(first, last)
+    filtered = local_dates.EpisodeFilter(first, last, side or None, area or None, min_strength)
     limit = None if show == "all" else LIST_ROWS
     with store.read() as session:
-        per_day = entries.counts_by_local_date(session, viewer.person_id, window)
-        listed = entries.episode_lines(session, viewer.person_id, filtered, limit)
+        per_day = local_dates.counts_by_local_date(session, viewer.person_id, window)
+        listed = local_dates.episode_lines(session, viewer.person_id, filtered, limit)
         unfiltered = filtered == window
-        matching = None if unfiltered else entries.count_episodes(session, viewer.person_id, filtered)
+        matching = None if unfiltered else local_dates.count_episodes(session, viewer.person_id, filtered)
         known = entries.day_dates(session, viewer.person_id, first, last)
         days = [
             entries.day_record(d) for d in entries.latest_days(session, viewer.person_id, first, last, limit)

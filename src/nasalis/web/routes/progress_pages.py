@@ -8,7 +8,7 @@ import datetime as dt
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from nasalis.diary import entries
+from nasalis.diary import entries, local_dates
 from nasalis.report.plots import weekly_trend
 from nasalis.report.progress import MIN_CHECK_INS, WINDOW_DAYS, progress
 from nasalis.web.clock import local_now
@@ -32,7 +32,7 @@ def progress_page(request: Request, store: StoreDep, viewer: ViewerDep) -> HTMLR
     today = local_now(request).date()
     with store.read() as session:
         # Counted by the database: a five-year diary stays two small queries.
-        counts = entries.counts_by_local_date(session, viewer.person_id, entries.EpisodeFilter())
+        counts = local_dates.counts_by_local_date(session, viewer.person_id, local_dates.EpisodeFilter())
         check_ins = entries.day_dates(session, viewer.person_id, dt.date.min, today)
     found = progress(counts, check_ins, today)
     svg = weekly_trend(found.weeks, PHONE_PLOT)

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from nasalis.diary import entries, journal, preferences
-from nasalis.diary.interchange import day_json
+from nasalis.diary import entries, episode_writer, journal, local_dates, preferences
+from nasalis.diary.json_writer import day_json
 from nasalis.diary.records import FieldError, build_day, build_episode
 from nasalis.diary.vocab import AREAS, SIDES
 from nasalis.insights import running
@@ -65,16 +65,14 @@ def _just_logged(request: Request, session: Session, viewer: Viewer) -> dict[str
 def _today_context(request: Request, store: StoreDep, viewer: Viewer) -> dict[str, Any]:
     now = local_now(request)
     today = now.date()
-    start = dt.datetime.combine(today, dt.time()) - dt.timedelta(days=1)
     with store.read() as session:
-        found = entries.episodes_between(session, viewer.person_id, start, start + dt.timedelta(days=3))
-        todays = [(e.id, entries.episode_record(e)) for e in found]
+        found = local_dates.episodes_on(session, viewer.person_id, today, today)
+        episodes = [(e.id, entries.episode_record(e)) for e in found]
         day = entries.day_on(session, viewer.person_id, today)
         instruction = running.instruction(session, viewer.person_id, today)
         prefs = preferences.get(session, viewer.person_id)
         first_visit = entries.is_empty(session, viewer.person_id)
         logged = _just_logged(request, session, viewer)
-    episodes = [(i, r) for i, r in todays if r.started_at.date() == today]
     due = day is None and now.strftime("%H:%M") >= prefs["reminder_time"]
     return {
         "today": today,
@@ -112,7 +110,7 @@ def twitch_now(request: Request, store: StoreDep, viewer: WriterDep, form: FormD
     tz = form.get("tz")
     now = local_now(request, tz if isinstance(tz, str) else None)
     with store.write() as session:
-        episode = entries.add_episode(
+        episode = episode_writer.log_episode(
             session, viewer.person_id, build_episode({"started_at": now.isoformat()}, text=True)
         )
         changed = changed_query(session, viewer)

@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 from fastapi.responses import Response
 
+from nasalis.diary.bundle import Bundle, InterchangeError
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import Bundle, InterchangeError
 from nasalis.diary.transfer import export_bytes, read_upload
 from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep

@@ -10,8 +10,9 @@ from sqlalchemy.engine import make_url
 
 from nasalis.config import default_db_url
 from nasalis.diary import journal, preferences
+from nasalis.diary.bundle import InterchangeError
+from nasalis.diary.import_formats import bundle_formats, formats
 from nasalis.diary.importer import import_bundle
-from nasalis.diary.interchange import InterchangeError, bundle_formats, formats
 from nasalis.diary.records import FieldError
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep, get_settings
 from nasalis.web.routes.transfer_api import EXPORTS, export_response, import_label, read_file
