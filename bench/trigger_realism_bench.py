@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from scipy import stats
 
 from bench.support.real_diaries import Departures, Effect, simulate_diary, true_effects
@@ -88,7 +89,7 @@ def nasalis_flags(frame: pd.DataFrame) -> tuple[Flags, bool]:
     return out, either
 
 
-def _poisson_slope(x: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
+def _poisson_slope(x: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[float, float] | None:
     """Log rate ratio per unit of x and its p-value from an unadjusted Poisson GLM (Newton)."""
     sd = float(x.std())
     if sd == 0 or y.sum() == 0:
@@ -108,7 +109,7 @@ def _poisson_slope(x: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
     return float(beta[1] / sd), float(2 * stats.norm.sf(abs(z)))
 
 
-def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
+def benjamini_hochberg(p: NDArray[np.float64]) -> NDArray[np.float64]:
     """BH-adjusted q-values, in the order given."""
     m = len(p)
     order = np.argsort(p)

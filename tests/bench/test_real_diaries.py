@@ -7,6 +7,7 @@ import pytest
 import statsmodels.api as sm
 from bench.support.real_diaries import EXTRA_TAGS, Departures, Effect, RealDiary, simulate_diary
 from bench.trigger_realism_bench import HELD_OUT_BASE, main, parse
+from numpy.typing import NDArray
 
 from nasalis.insights.frames import daily_frame
 
@@ -17,7 +18,7 @@ def _frame(diary: RealDiary):  # type: ignore[no-untyped-def]
     return daily_frame(diary.days, diary.episode_dates)
 
 
-def _corr(a: np.ndarray, b: np.ndarray) -> float:
+def _corr(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
     return float(np.corrcoef(a, b)[0, 1])
 
 
@@ -66,7 +67,7 @@ def test_drift_makes_counts_fall_with_stress_and_water_moving_with_them() -> Non
 
 
 def test_bouts_make_twitching_and_factors_autocorrelated() -> None:
-    def ar1(values: np.ndarray) -> float:
+    def ar1(values: NDArray[np.float64]) -> float:
         return _corr(values[1:], values[:-1])
 
     on, off = Departures().only("bouts"), Departures()
