@@ -13,7 +13,8 @@ import pytest
 import typer
 from bench.support.builders import generated_diary
 from fastapi import FastAPI
-from tools import cli_docs, schemas, web_docs
+from tools import cli_docs, web_docs
+from tools import json_schemas as schemas
 
 from nasalis.assessment import assess, parse_intake
 from nasalis.diary.bundle import (
@@ -56,7 +57,7 @@ def test_the_web_page_is_current() -> None:
 
 
 def test_the_schemas_are_current() -> None:
-    assert schemas.stale() == [], "run: python -m tools.schemas --write"
+    assert schemas.stale() == [], "run: python -m tools.json_schemas --write"
 
 
 # --- generated: the tools read the app, so a new command or route cannot be left out -----------

@@ -12,10 +12,6 @@ TREES = ("src", "tests", "bench", "tools")
 SHARED_NAMES = frozenset({"__init__.py", "conftest.py", "__main__.py"})
 """Names Python and pytest give a meaning to, which every package may have."""
 
-NOT_YET_RENAMED = frozenset({"backup.py", "interchange.py", "models.py", "schemas.py", "videos.py"})
-"""Pairs left to rename, each in a module others were changing when the rule came (issue 18).
-Take a name out when you rename its pair; nothing may be added."""
-
 
 def _imported(path: Path) -> set[str]:
     """The top-level package of every module `path` imports."""
@@ -56,7 +52,4 @@ def test_no_two_modules_share_a_name() -> None:
         for name, paths in _modules_by_name().items()
         if len(paths) > 1 and name not in SHARED_NAMES
     }
-    new = {name: paths for name, paths in shared.items() if name not in NOT_YET_RENAMED}
-    assert new == {}, "rename one of each pair after the idea it holds"
-    renamed = NOT_YET_RENAMED - shared.keys()
-    assert renamed == set(), "these are unique now: take them out of NOT_YET_RENAMED"
+    assert shared == {}, "rename one of each pair after the idea it holds"

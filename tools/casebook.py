@@ -23,7 +23,7 @@ import yaml
 from nasalis.assessment import IntakeError, assess, parse_intake, parse_intake_json
 from nasalis.assessment.engine import rank
 from nasalis.assessment.result import AssessmentResult
-from nasalis.knowledge.models import LEVELS
+from nasalis.knowledge.curated import LEVELS
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "tests" / "assessment" / "cases"
 REJECT = "reject"

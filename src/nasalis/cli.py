@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from nasalis import __version__
-from nasalis.commands import assess, backup, diary, experiment, insights, interchange, report, video
+from nasalis.commands import assess, backup_restore, diary, experiment, import_export, insights, report, video
 from nasalis.commands.common import DbOption, command_group, error_console, fail
 
 app = command_group("nasalis — assess, track and understand nose and facial twitching. Not a diagnosis.")
@@ -24,15 +24,15 @@ app.command("diary")(diary.diary_command)
 app.command("note")(diary.note_command)
 app.command("undo")(diary.undo_command)
 app.add_typer(diary.med_app, name="med")
-app.command("import")(interchange.import_command)
-app.command("export")(interchange.export_command)
+app.command("import")(import_export.import_command)
+app.command("export")(import_export.export_command)
 app.command("insights")(insights.insights_command)
 app.add_typer(experiment.app, name="experiment")
 app.command("report")(report.report_command)
 app.add_typer(video.app, name="video")
 app.command("worker")(video.worker_command)
-app.command("backup")(backup.backup_command)
-app.command("restore")(backup.restore_command)
+app.command("backup")(backup_restore.backup_command)
+app.command("restore")(backup_restore.restore_command)
 
 
 @app.command("serve")

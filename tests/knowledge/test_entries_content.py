@@ -7,7 +7,7 @@ import re
 import pytest
 
 from nasalis.knowledge import load_knowledge, search
-from nasalis.knowledge.models import Entry
+from nasalis.knowledge.curated import Entry
 
 NEW_ENTRIES: dict[str, tuple[str, list[str]]] = {
     "benign_twitching": (

@@ -12,8 +12,8 @@ from nasalis.assessment.conditions import validate
 from nasalis.assessment.engine import DERIVED_FROM
 from nasalis.assessment.intake import FIELDS
 from nasalis.knowledge import load_knowledge
+from nasalis.knowledge.curated import Citation, Entry
 from nasalis.knowledge.loader import KIND_TITLES, _cross_check
-from nasalis.knowledge.models import Citation, Entry
 
 ISSUE_REQUIRES = {
     "doctor_check": ["blood_tests", "neuro_tests", "imaging", "physical_exam", "history"],

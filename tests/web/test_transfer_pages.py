@@ -16,7 +16,7 @@ from nasalis.diary.bundle import SCHEMA
 from nasalis.diary.import_formats import EXAMPLES, bundle_formats, formats
 from nasalis.diary.records import DAY_RULES, EPISODE_RULES
 from nasalis.diary.vocab import AREAS, SIDES, SOURCES
-from nasalis.knowledge.models import LEVELS
+from nasalis.knowledge.curated import LEVELS
 from tests.web.conftest import csrf_of
 
 DOC = Path(__file__).parents[2] / "docs" / "import-formats.md"

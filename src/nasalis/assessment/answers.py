@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from nasalis.assessment.intake import FieldSpec, field_spec
-from nasalis.knowledge.models import Question
+from nasalis.knowledge.curated import Question
 
 UNKNOWN: Final = object()
 """The answer "don't know": the field stays out of the intake."""

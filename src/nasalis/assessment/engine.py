@@ -18,7 +18,7 @@ from nasalis.assessment.result import (
     UncheckedSign,
 )
 from nasalis.knowledge import Knowledge, load_knowledge, match_medication
-from nasalis.knowledge.models import LEVELS, Entry, Level, Rule
+from nasalis.knowledge.curated import LEVELS, Entry, Level, Rule
 
 DISCLAIMER = (
     "nasalis is not a diagnosis and does not replace a doctor. It gives general information "

@@ -17,7 +17,7 @@ from nasalis.assessment.engine import DERIVED_FROM, assess, facts_of, probe_answ
 from nasalis.assessment.intake import Intake, IntakeError, parse_intake
 from nasalis.assessment.result import AssessmentResult
 from nasalis.knowledge import Knowledge, load_knowledge
-from nasalis.knowledge.models import Question
+from nasalis.knowledge.curated import Question
 
 
 def _signature(result: AssessmentResult) -> tuple[object, ...]:

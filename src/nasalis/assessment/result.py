@@ -6,7 +6,7 @@ import json
 
 from pydantic import BaseModel, ConfigDict
 
-from nasalis.knowledge.models import Level
+from nasalis.knowledge.curated import Level
 
 SCHEMA = "nasalis.assessment/1"
 

@@ -16,7 +16,7 @@ from nasalis.diary.records import (
     refuse_future_date,
     refuse_future_instant,
 )
-from nasalis.knowledge.models import LEVELS
+from nasalis.knowledge.curated import LEVELS
 
 
 def json_errors(where: str, exc: FieldError) -> str:

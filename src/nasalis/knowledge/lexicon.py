@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from nasalis.knowledge.curated import Drug, MedicationClass
 from nasalis.knowledge.loader import Knowledge, load_knowledge
-from nasalis.knowledge.models import Drug, MedicationClass
 
 # Words people add around a name ("Ventolin inhaler 100mcg") that are not part of it.
 _NOISE = re.compile(

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from nasalis.knowledge.models import (
+from nasalis.knowledge.curated import (
     Citation,
     Contributor,
     Entry,

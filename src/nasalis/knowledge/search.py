@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from nasalis.knowledge.curated import LEVELS, Entry
 from nasalis.knowledge.loader import Knowledge, load_knowledge
-from nasalis.knowledge.models import LEVELS, Entry
 
 AT_ONCE = ("emergency", "urgent")
 """Levels of a warning sign that a worried search puts before the reassurance."""

@@ -11,7 +11,7 @@ from nasalis.assessment import Intake
 from nasalis.assessment.answers import choices_of, how_to_answer, parse_answer
 from nasalis.assessment.intake import field_spec
 from nasalis.assessment.interview import Draft
-from nasalis.knowledge.models import Question
+from nasalis.knowledge.curated import Question
 from nasalis.terminal.shown import printable
 from nasalis.wording import plural
 

@@ -7,8 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from nasalis.knowledge import Knowledge
+from nasalis.knowledge.curated import Entry
 from nasalis.knowledge.loader import ENTRY_FILES, KIND_TITLES
-from nasalis.knowledge.models import Entry
 from nasalis.knowledge.search import is_worried
 from nasalis.terminal.shown import printable
 

@@ -21,6 +21,7 @@ from nasalis.diary.entries import NotFoundError
 from nasalis.diary.store import is_disk_full, open_store
 from nasalis.knowledge import load_knowledge
 from nasalis.log_setup import configure as configure_logging
+from nasalis.web.clip_queue import resume_waiting
 from nasalis.web.deps import NotSignedInError, find_viewer
 from nasalis.web.failure import unexpected_error
 from nasalis.web.guards import Guards
@@ -48,7 +49,6 @@ from nasalis.web.routes import (
     video_pages,
 )
 from nasalis.web.templating import page
-from nasalis.web.videos import resume_waiting
 
 ROUTERS = (
     assess_api,

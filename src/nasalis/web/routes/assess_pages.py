@@ -25,7 +25,7 @@ from nasalis.assessment.intake import field_spec
 from nasalis.assessment.interview import Draft
 from nasalis.diary import assessments, entries, journal
 from nasalis.knowledge import load_knowledge
-from nasalis.knowledge.models import Question
+from nasalis.knowledge.curated import Question
 from nasalis.web.deps import FormDep, StoreDep, Viewer, ViewerDep, WriterDep, require_csrf
 from nasalis.web.templating import page
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 
 from nasalis.diary import videos
 from nasalis.diary.records import FieldError
+from nasalis.web.clip_queue import as_json, check_recorded_at, submit
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
 from nasalis.web.schemas import Message, RowId, instant_param, invalid
-from nasalis.web.videos import as_json, check_recorded_at, submit
 
 router = APIRouter(prefix="/api/videos", tags=["video"])
 

@@ -15,11 +15,7 @@ from nasalis.diary.records import FieldError, parse_instant
 from nasalis.diary.store import Store
 from nasalis.video.moments import caption, choose
 from nasalis.web.charts import timeline, timeline_legend
-from nasalis.web.clock import local_now
-from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
-from nasalis.web.schemas import RowId
-from nasalis.web.templating import page
-from nasalis.web.videos import (
+from nasalis.web.clip_queue import (
     MEASURED,
     attached_change,
     clip_episodes,
@@ -27,6 +23,10 @@ from nasalis.web.videos import (
     too_large_message,
     upload_facts,
 )
+from nasalis.web.clock import local_now
+from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
+from nasalis.web.schemas import RowId
+from nasalis.web.templating import page
 
 router = APIRouter(include_in_schema=False)
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"

@@ -1,7 +1,7 @@
 """Write docs/schemas/*.json: JSON Schema for every JSON format nasalis reads or writes.
 
-python -m tools.schemas --write     # regenerate docs/schemas/ (a test fails when one is stale)
-python -m tools.schemas --check     # exit 1 when a file there differs from the code
+python -m tools.json_schemas --write     # regenerate docs/schemas/ (a test fails when one is stale)
+python -m tools.json_schemas --check     # exit 1 when a file there differs from the code
 
 Each schema is read from the code that makes or checks the format, never typed by hand:
 the pydantic models (the intake, the assessment result, the API in openapi.json), the dataclasses
