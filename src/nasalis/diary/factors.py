@@ -59,6 +59,11 @@ class Factor:
     """Its heading in the tables of days (diary page, terminal, report); None: not shown there."""
     imperial: Imperial | None = None
 
+    def __post_init__(self) -> None:
+        # "{bounds}" in the words stands for the declared bounds, so a changed bound changes them too.
+        for name in ("help", "fhir_text", "one_more"):
+            object.__setattr__(self, name, getattr(self, name).replace("{bounds}", self.bounds))
+
     @property
     def bounds(self) -> str:
         """The bounds as a person reads them: "0-10"."""
@@ -108,16 +113,16 @@ FACTORS: tuple[Factor, ...] = (
         "scale",
         label="Stress today",
         flag="--stress",
-        help="0-10.",
+        help="{bounds}.",
         prompt="Stress today",
-        fhir_text="Stress (0-10 as rated by the patient)",
+        fhir_text="Stress ({bounds} as rated by the patient)",
         low=0,
         high=10,
         unit="{score}",
         ucum="{score}",
         per="1 point",
         in_list="stress",
-        one_more="a point more stress (on 0-10)",
+        one_more="a point more stress (on {bounds})",
         column="Stress",
     ),
     Factor(
