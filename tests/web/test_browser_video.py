@@ -77,7 +77,7 @@ def test_a_person_sends_a_clip_from_a_phone_and_reads_the_result(
             handle.truncate(21_000_000)
         page.get_by_label(re.compile("A clip from your phone")).set_input_files(str(big))
         message = page.locator("#file-error")
-        expect(message).to_contain_text("larger than the limit of 20 MB")
+        expect(message).to_contain_text("larger than the limit of 20 MB", timeout=15_000)  # loaded CI
         expect(page.locator("#file")).to_have_attribute("aria-invalid", "true")
         page.get_by_role("button", name="Measure").click()
         page.wait_for_timeout(500)
