@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +48,6 @@ def _synced(trace: str, out: Path) -> list[str]:
     return calls
 
 
-@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
 @pytest.mark.parametrize("how", ["helper", "cli export"])
 def test_the_file_and_its_folder_reach_the_disk(tmp_path: Path, how: str) -> None:
     out = tmp_path / "out" / "bundle.json"
