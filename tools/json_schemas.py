@@ -40,6 +40,13 @@ def _closed(schema: Schema, required: list[str] | None = None) -> Schema:
     return schema
 
 
+def _all_closed(schema: Schema) -> None:
+    """Close the schema and each of its definitions, every property required (to_json writes all)."""
+    for definition in schema.get("$defs", {}).values():
+        _closed(definition, list(definition["properties"]))
+    _closed(schema, list(schema["properties"]))
+
+
 def _rename(schema: Schema, old: str, new: str, value: Schema | None = None) -> None:
     """Rename a property (keeping its place), optionally with a new schema, in properties and required."""
     props = schema["properties"]
@@ -75,9 +82,7 @@ def assessment() -> Schema:
     schema["$defs"].pop("GetHelp")
     medication = schema["$defs"]["MedicationResult"]
     _rename(medication, "class_", "class", {"type": "string"})
-    for definition in schema["$defs"].values():
-        _closed(definition, list(definition["properties"]))
-    _closed(schema, list(schema["properties"]))
+    _all_closed(schema)
     return _document(SCHEMA, "The result of an assessment (CLI --json and POST /api/assess).", schema)
 
 
@@ -101,9 +106,7 @@ def video() -> Schema:
     }
     leftover = set(props) - set(schema["properties"])
     assert not leftover, f"VideoResult fields to_json does not write: {leftover}"
-    for definition in schema.get("$defs", {}).values():
-        _closed(definition, list(definition["properties"]))
-    _closed(schema, list(schema["properties"]))
+    _all_closed(schema)
     return _document(SCHEMA, "A clip's measurement (video analyze --json, GET /api/videos/{id}).", schema)
 
 
