@@ -45,7 +45,7 @@ def _full_day() -> DayRecord:
 
 def test_the_records_and_the_stored_columns_are_the_declared_factors_in_order() -> None:
     fields = [f.name for f in dataclasses.fields(DayRecord)]
-    assert fields == ["date", *DAY_FACTORS, "tags", "factors"]
+    assert fields == ["date", *DAY_FACTORS, "tags", "factors", "morning_at", "no_twitches"]
     assert list(DAY_RULES) == ["date", *DAY_FACTORS, "tags"]
     assert tuple(f.name for f in FACTORS) == DAY_FACTORS
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from nasalis.diary import journal
 from nasalis.diary import store as store_module
@@ -111,8 +111,15 @@ def test_upgrade_of_a_real_sqlite_file_keeps_rows_and_stops_id_reuse(tmp_path: P
         kept = [
             log_episode(s, alice, EpisodeRecord(started_at=WHEN + dt.timedelta(hours=h))).id for h in range(3)
         ]
-        save_day(s, alice, DayRecord(date=DAY, stress=4, tags=("cheese",)))
         delete_episode(s, alice, kept[-1])  # the highest id: the old schema would give it out again
+    with old.engine.begin() as connection:  # today's model has columns the 0005 schema lacks
+        connection.execute(
+            text(
+                "insert into days (person_id, date, stress, tags, factors, created_at) "
+                "values (:p, :d, 4, '[\"cheese\"]', '{}', :at)"
+            ),
+            {"p": alice, "d": DAY, "at": WHEN},
+        )
     old.close()
     raw = sqlite3.connect(path)
     assert (

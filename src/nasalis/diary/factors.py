@@ -58,6 +58,12 @@ class Factor:
     column: str | None = None
     """Its heading in the tables of days (diary page, terminal, report); None: not shown there."""
     imperial: Imperial | None = None
+    reverse_possible: bool = False
+    """A bad day can change what is logged for it (more stress, more coffee, a shorter night
+    remembered): a same-day association of the evening check-in's value cannot say which way it
+    runs (verdict `same_day_either_way`)."""
+    recorded: Literal["day", "morning"] = "day"
+    """"morning": asked in the morning check-in, before the day's twitches (within-day analysis)."""
 
     def __post_init__(self) -> None:
         # "{bounds}" in the words stands for the declared bounds, so a changed bound changes them too.
@@ -107,6 +113,7 @@ FACTORS: tuple[Factor, ...] = (
         in_list="sleep",
         one_more="an hour more sleep",
         column="Sleep h",
+        reverse_possible=True,
     ),
     Factor(
         "stress",
@@ -124,6 +131,7 @@ FACTORS: tuple[Factor, ...] = (
         in_list="stress",
         one_more="a point more stress (on {bounds})",
         column="Stress",
+        reverse_possible=True,
     ),
     Factor(
         "caffeine_drinks",
@@ -141,6 +149,7 @@ FACTORS: tuple[Factor, ...] = (
         in_list="caffeinated drinks",
         one_more="one more coffee, energy drink or strong tea",
         column="Caffeine",
+        reverse_possible=True,
     ),
     Factor(
         "alcohol_drinks",

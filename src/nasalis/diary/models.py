@@ -12,11 +12,14 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
+    Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -82,6 +85,12 @@ class Day(Base):
     allergy_symptoms: Mapped[bool | None] = mapped_column(Boolean)
     tags: Mapped[list[str] | None] = mapped_column(JSON)
     factors: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    morning_at: Mapped[dt.time | None] = mapped_column(Time)
+    """When the morning check-in was made (local time): its values came before the day's twitches."""
+    morning_stress: Mapped[int | None] = mapped_column(Integer)
+    morning_caffeine: Mapped[float | None] = mapped_column(Float)
+    no_twitches: Mapped[bool | None] = mapped_column(Boolean)
+    """The one-tap "no twitches today"."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -119,7 +128,16 @@ class Change(Base):
     """The journal behind undo: what a write did, and the row as it was before."""
 
     __tablename__ = "changes"
-    __table_args__ = NO_ID_REUSE
+    __table_args__ = (
+        # Serves the journal mark's count of undone changes (insights/cache.py).
+        Index(
+            "ix_changes_person_undone",
+            "person_id",
+            sqlite_where=text("undone = 1"),
+            postgresql_where=text("undone"),
+        ),
+        NO_ID_REUSE,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -146,6 +164,10 @@ class Experiment(Base):
     washout_days: Mapped[int] = mapped_column(Integer)
     schedule: Mapped[list[str]] = mapped_column(JSON)
     stopped_on: Mapped[dt.date | None] = mapped_column(Date)
+    adherence: Mapped[dict[str, bool] | None] = mapped_column(JSON)
+    """ISO date -> whether the change was kept that day (asked on the change's days)."""
+    planned_change: Mapped[float | None] = mapped_column(Float)
+    """The change it was sized to detect (0.3: 30% fewer twitches)."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

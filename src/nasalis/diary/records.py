@@ -122,6 +122,10 @@ class DayRecord:
     allergy_symptoms: bool | None = None
     tags: tuple[str, ...] | None = None
     factors: dict[str, float] = field(default_factory=dict)
+    morning_at: dt.time | None = None
+    """When the morning check-in was made (local time); None: no morning check-in that day."""
+    no_twitches: bool | None = None
+    """The one-tap "no twitches today" (the day is known, with none)."""
 
 
 def _number(name: str, raw: object, text: bool) -> float:

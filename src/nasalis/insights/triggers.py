@@ -18,7 +18,7 @@ import pandas as pd
 from nasalis.diary.factors import FACTORS
 from nasalis.insights.countmodel import Estimate, fit_many
 from nasalis.insights.fdr import bh_adjust
-from nasalis.insights.frames import TAG_PREFIX, lagged
+from nasalis.insights.frames import TAG_PREFIX, WITHIN_DAY, lagged
 from nasalis.wording import plural
 
 SCHEMA = "nasalis.insights/1"
@@ -132,7 +132,9 @@ def _days_needed(n: int, se: float | None, binary: bool, present: int) -> int:
 
 def factor_columns(frame: pd.DataFrame) -> list[str]:
     """The factors to test: day factors and custom columns, then tags seen often enough."""
-    columns = [c for c in frame.columns if c != "episodes" and not c.startswith(TAG_PREFIX)]
+    columns = [
+        c for c in frame.columns if c != "episodes" and c not in WITHIN_DAY and not c.startswith(TAG_PREFIX)
+    ]
     tags = sorted(c for c in frame.columns if c.startswith(TAG_PREFIX) and frame[c].sum() >= MIN_GROUP)
     return columns + tags
 
