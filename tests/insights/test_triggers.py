@@ -57,13 +57,27 @@ def test_finds_a_trigger_a_protective_factor_and_a_lagged_effect() -> None:
     found = verdicts(
         run(
             120,
-            [Effect("caffeine_drinks", 1.35), Effect("sleep_hours", 0.7), Effect("tag:cheese", 2.2, lag=1)],
+            [
+                Effect("alcohol_drinks", 1.5),
+                Effect("exercise_minutes", 0.8),
+                Effect("tag:cheese", 2.2, lag=1),
+            ],
             seed=3,
         )
     )
-    assert found[("caffeine_drinks", 0)] == "likely_trigger"
-    assert found[("sleep_hours", 0)] == "likely_protective"
+    assert found[("alcohol_drinks", 0)] == "likely_trigger"
+    assert found[("exercise_minutes", 0)] == "likely_protective"
     assert found[("tag:cheese", 1)] == "likely_trigger"
+
+
+def test_a_same_day_value_the_day_can_change_is_never_called_a_cause() -> None:
+    """Evening stress, coffee and sleep move with a bad day: a same-day link says neither way."""
+    result = run(120, [Effect("caffeine_drinks", 1.5), Effect("sleep_hours", 0.6)], seed=3)
+    by_key = {(f["factor"], f["lag_days"]): f for f in result["factors"]}
+    for key in (("caffeine_drinks", 0), ("sleep_hours", 0)):
+        assert by_key[key]["verdict"] == "same_day_either_way"
+        assert by_key[key]["direction_unclear"] is True
+    assert any("morning check-in" in note for note in result["notes"])
 
 
 def test_a_null_diary_flags_nothing_confidently() -> None:

@@ -16,6 +16,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from nasalis.insights.serial import autocorrelations
+
 _MAX_ITER = 50
 
 FloatArray = npt.NDArray[np.float64]
@@ -110,3 +112,106 @@ def fit_many(y: FloatArray, x: FloatArray, alpha: float | None = None) -> list[E
 def fit(y: FloatArray, x: FloatArray) -> Estimate | None:
     """Fit log E[y] = a + b*x for one factor."""
     return fit_many(y, x.reshape(-1, 1))[0]
+
+
+RIDGE_DAYS = 10.0
+"""The adjusting columns' penalty: as if each had ten days' worth of evidence for no effect, so a
+diary with more columns than it can hold shrinks their part instead of dropping the adjustment."""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The shared part of every test: the base design, its fit and the dispersion it gives."""
+
+    design: FloatArray
+    """Intercept first, then the base columns (trend, weekday, yesterday)."""
+    beta: FloatArray
+    alpha: float
+    residual_rho: FloatArray
+    """Autocorrelations of the base fit's Pearson residuals at calendar lags 1..serial.MAX_LAG."""
+
+
+def fit_baseline(y: FloatArray, base: FloatArray, day: npt.NDArray[np.int64]) -> Baseline | None:
+    """Fit log E[y] = a + base @ c (NB2, dispersion by moments); None when nothing can be fitted.
+
+    `day` numbers the rows' calendar days (for the residuals' autocorrelation).
+    """
+    n = len(y)
+    design = np.column_stack([np.ones(n), base])
+    df = n - design.shape[1]
+    if df < 3 or y.sum() == 0:
+        return None
+    beta = np.zeros(design.shape[1])
+    beta[0] = math.log(y.mean())
+    alpha = 0.0
+    for _ in range(3):
+        fitted = _irls(y, design, alpha, beta)
+        if fitted is None:
+            return None
+        beta = fitted
+        mu = np.exp(np.clip(design @ beta, -30, 30))
+        alpha = max(0.0, float(np.sum(((y - mu) ** 2 - y) / mu**2)) / df)
+    mu = np.exp(np.clip(design @ beta, -30, 30))
+    pearson = (y - mu) / np.sqrt(mu + alpha * mu**2)
+    return Baseline(design, beta, alpha, autocorrelations(pearson, day))
+
+
+def fit_factor(
+    y: FloatArray,
+    x: FloatArray,
+    fixed: FloatArray,
+    start: FloatArray,
+    alpha: float,
+    adjust: FloatArray | None = None,
+    offset: FloatArray | None = None,
+) -> tuple[float, float, int] | None:
+    """The log rate ratio per unit of `x`, its standard error and the residual df.
+
+    The model is log E[y] = offset + fixed @ c + b x + adjust @ d with the NB2 dispersion
+    `alpha` fixed; `fixed` holds the intercept first; `start` are its coefficients to begin
+    from. The adjusting columns are standardised and ridge-penalised (RIDGE_DAYS); `x` and
+    `fixed` are not.
+    """
+    n = len(y)
+    adjust = np.empty((n, 0)) if adjust is None else adjust[:, np.ptp(adjust, axis=0) > 0]
+    if adjust.shape[1]:
+        adjust = (adjust - adjust.mean(axis=0)) / adjust.std(axis=0)
+    keep = np.ptp(fixed, axis=0) > 0
+    keep[0] = True  # the intercept; a base column constant on these days (a marker never set) goes
+    fixed, start = fixed[:, keep], start[keep]
+    design = np.column_stack([fixed, x, adjust])
+    k_fixed = fixed.shape[1]
+    df = n - design.shape[1]
+    if df < 3 or y.sum() == 0 or np.ptp(x) == 0:
+        return None
+    off = np.zeros(n) if offset is None else offset
+    beta = np.concatenate([start, np.zeros(1 + adjust.shape[1])])
+    penalty = np.zeros(design.shape[1])
+    for _ in range(_MAX_ITER):
+        eta = np.clip(off + design @ beta, -30, 30)
+        mu = np.exp(eta)
+        weight = mu / (1 + alpha * mu)
+        penalty[k_fixed + 1 :] = RIDGE_DAYS * float(weight.mean())
+        z = eta - off + (y - mu) / mu
+        weighted = design * weight[:, None]
+        try:
+            new = np.linalg.solve(design.T @ weighted + np.diag(penalty), weighted.T @ z)
+        except np.linalg.LinAlgError:
+            return None
+        if not np.all(np.isfinite(new)):
+            return None
+        done = np.max(np.abs(new - beta)) < 1e-7
+        beta = new
+        if done:
+            break
+    mu = np.exp(np.clip(off + design @ beta, -30, 30))
+    weight = mu / (1 + alpha * mu)
+    scale = max(1.0, float(np.sum((y - mu) ** 2 / (mu + alpha * mu**2))) / df)
+    try:
+        cov = np.linalg.inv(design.T @ (design * weight[:, None]) + np.diag(penalty)) * scale
+    except np.linalg.LinAlgError:
+        return None
+    b, variance = float(beta[k_fixed]), float(cov[k_fixed, k_fixed])
+    if not math.isfinite(variance) or variance <= 0:
+        return None
+    return b, math.sqrt(variance), df

@@ -1,9 +1,23 @@
 """Personal trigger analysis per the insights contract (nasalis.insights/1).
 
-Every day factor, and every tag seen on enough days, is tested at lag 0 (same day) and
-lag 1 (the day before) with the negative-binomial (NB2) count model of
-nasalis.insights.countmodel; q is the Benjamini-Hochberg adjusted p-value over all tests of
-the run. Too little data is an answer, never a guess.
+Every day factor, and every tag seen on enough days, is tested at lag 0 (same day) and lag 1
+(the day before), each on its own known days, with a negative-binomial (NB2) count model that
+also holds the diary's course over time, the weekday and yesterday's count
+(nasalis.insights.baseline) and, penalised, the other day factors. What makes a verdict:
+
+- `p` is the usual test of "no effect"; the standard error is widened when the twitching and
+  the factor both run in spells (lag-1 autocorrelation of each), as slow bouts otherwise pass
+  for effects.
+- A finding must be worth having: `q` is Benjamini-Hochberg over tests of "no effect worth
+  having" (an effect beyond `WORTHWHILE_SD` per standard deviation of a numeric factor, or
+  `WORTHWHILE_PRESENT` for a yes/no one), a stricter procedure than plain BH, so that tiny
+  associations a long diary makes certain are not called triggers.
+- `likely_*` needs q <= `Q_LEVEL`. On the same day, a factor the twitching itself can change in
+  the evening's check-in (`Factor.reverse_possible`: stress, sleep, caffeine) gets
+  `same_day_either_way` instead: the data cannot tell which way it runs. A factor recorded in
+  the morning check-in (before the day's twitches) is tested against the twitches after it.
+
+The choices and the benchmark that chose them: docs/insights.md.
 """
 
 from __future__ import annotations
@@ -14,11 +28,21 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from scipy import stats
 
 from nasalis.diary.factors import FACTORS
-from nasalis.insights.countmodel import Estimate, fit_many
+from nasalis.insights.baseline import base_design
+from nasalis.insights.countmodel import Baseline, fit_baseline, fit_factor
 from nasalis.insights.fdr import bh_adjust
-from nasalis.insights.frames import TAG_PREFIX, WITHIN_DAY, lagged
+from nasalis.insights.frames import (
+    AFTER_MORNING,
+    BEFORE_MORNING,
+    MORNING_SHARE,
+    TAG_PREFIX,
+    WITHIN_DAY,
+    lagged,
+)
+from nasalis.insights.serial import variance_factor
 from nasalis.wording import plural
 
 SCHEMA = "nasalis.insights/1"
@@ -28,8 +52,15 @@ MIN_GROUP = 5
 """Fewest days with, and without, a yes/no factor."""
 Q_LEVEL = 0.10
 P_LEVEL = 0.05
+WORTHWHILE_SD, WORTHWHILE_PRESENT = 1.05, 1.1
+"""The smallest rate ratio worth calling a trigger: per standard deviation of a numeric factor,
+and for a yes/no factor's presence."""
 TARGET_NUMERIC_RR, TARGET_BINARY_RR = 1.3, 2.0
 """Effects the 'days still needed' estimate aims to detect with 80% power."""
+REVERSE_POSSIBLE = frozenset(f.name for f in FACTORS if f.reverse_possible)
+MORNING = frozenset(f.name for f in FACTORS if f.recorded == "morning")
+ADJUSTERS = tuple(f.name for f in FACTORS if f.recorded == "day")
+"""The day factors each test is adjusted for (never the tags: ten tags would outrun the days)."""
 
 UNITS = {f.name: f.per for f in FACTORS if f.per}
 """Each numeric day factor's step in words: a rate ratio is per this much more."""
@@ -70,6 +101,13 @@ class FactorResult:
     does_not_vary: bool = False
     """The same value on every known day (a yes/no factor never, or always, there): no count of
     days can test it until it changes."""
+    min_detectable_effect: float | None = None
+    """The rate ratio (per step) this diary would find four times in five."""
+    direction_unclear: bool = False
+    """A same-day association of a value the day itself can change."""
+    within_day: bool = False
+    """Tested against the twitches after the morning check-in that recorded it."""
+    p_worthwhile: float | None = None
 
     def to_json(self) -> dict[str, object]:
         """The contract's object for this test."""
@@ -91,6 +129,12 @@ class FactorResult:
             out["more_days_needed"] = self.days_needed
         if self.does_not_vary:
             out["does_not_vary"] = True
+        if self.min_detectable_effect is not None:
+            out["min_detectable_effect"] = round(self.min_detectable_effect, 3)
+        if self.direction_unclear:
+            out["direction_unclear"] = True
+        if self.within_day:
+            out["within_day"] = True
         return out
 
 
@@ -118,18 +162,6 @@ def _is_binary(values: pd.Series) -> bool:
     return bool(set(values.dropna().unique()) <= {0.0, 1.0})
 
 
-def _days_needed(n: int, se: float | None, binary: bool, present: int) -> int:
-    """Roughly how many more days would detect the target effect with 80% power."""
-    if binary and present < MIN_GROUP:
-        share = max(present, 1) / max(n, 1)
-        return max(0, math.ceil(MIN_GROUP / share) - n, MIN_DAYS - n)
-    if se is None:
-        return max(MIN_DAYS - n, 7)
-    target = math.log(TARGET_BINARY_RR if binary else TARGET_NUMERIC_RR)
-    needed = n * (2.8 * se / target) ** 2  # z(0.975) + z(0.80) = 2.8; SE shrinks as 1/sqrt(n)
-    return max(0, math.ceil(needed) - n)
-
-
 def factor_columns(frame: pd.DataFrame) -> list[str]:
     """The factors to test: day factors and custom columns, then tags seen often enough."""
     columns = [
@@ -139,35 +171,73 @@ def factor_columns(frame: pd.DataFrame) -> list[str]:
     return columns + tags
 
 
-JOINT_MIN_DF = 30
-"""A joint model of all factors needs this many more days than factors; else one at a time."""
+@dataclass(frozen=True)
+class _Shared:
+    """What every test of one analysis reads: the base fit, the adjusters, the family's threshold."""
+
+    frame: pd.DataFrame
+    base: Baseline
+    day: npt.NDArray[np.int64]
+    """Each known day's number in the calendar (0 for the first)."""
+    adjusters: dict[tuple[str, int], pd.Series]
+    z_first: float
+    """The z a test needs to be the first finding of this family (BH's smallest threshold)."""
+    known_share: float
+    """Known days per calendar day of the diary: more days logged means more calendar days."""
 
 
-def _test(
-    frame: pd.DataFrame,
-    column: str,
-    lag: int,
-    x: pd.Series,
-    adjust: FloatArray | None,
-    shared: Estimate | None = None,
-) -> FactorResult:
-    """Test one factor at one lag (`x`, its lagged series), adjusted for the others by `adjust`.
+def _worthwhile(binary: bool, values: FloatArray) -> float:
+    """The log rate ratio per step below which an effect is not worth a verdict."""
+    if binary:
+        return math.log(WORTHWHILE_PRESENT)
+    sd = float(values.std())
+    return math.log(WORTHWHILE_SD) / sd if sd > 0 else math.inf
 
-    `shared` is this factor's estimate from the one joint fit, valid when the factor is known
-    on every day; then no fit of its own is needed.
-    """
+
+def _more_days(result: FactorResult, se: float, margin: float, shared: _Shared, binary: bool) -> int:
+    """Calendar days more (at this diary's rate of logging) to detect the target effect."""
+    target = math.log(TARGET_BINARY_RR if binary else TARGET_NUMERIC_RR) - margin
+    n = result.days_with_data
+    if target <= 0:
+        return 0
+    needed_se = target / (shared.z_first + 0.84)
+    more_known = n * (se / needed_se) ** 2 - n
+    return max(0, math.ceil(more_known / max(shared.known_share, 0.1)))
+
+
+def _rows(
+    shared: _Shared, column: str, lag: int, x: pd.Series
+) -> tuple[npt.NDArray[np.bool_], FloatArray, FloatArray | None, list[FloatArray], bool]:
+    """Which days a test uses, its outcome, offset, extra fixed columns and whether within-day."""
+    frame = shared.frame
     known = x.notna().to_numpy()
-    y = frame["episodes"].to_numpy(float)[known]
-    values = x.to_numpy(float)[known]
+    within = False
+    if lag == 0 and AFTER_MORNING in frame and (column in MORNING or column in REVERSE_POSSIBLE):
+        morning = known & frame[AFTER_MORNING].notna().to_numpy()
+        if column in MORNING or morning.sum() >= MIN_DAYS:
+            known, within = morning, True
+    if not within:
+        return known, frame["episodes"].to_numpy(float)[known], None, [], False
+    y = frame[AFTER_MORNING].to_numpy(float)[known]
+    offset = np.log(frame[MORNING_SHARE].to_numpy(float)[known])
+    before = np.log1p(frame[BEFORE_MORNING].to_numpy(float)[known])
+    return known, y, offset, [before] if np.ptp(before) > 0 else [], True
+
+
+def _test(shared: _Shared, column: str, lag: int, x: pd.Series) -> FactorResult:
+    """Test one factor at one lag (`x`, its lagged series)."""
     binary = _is_binary(x)
-    n = int(known.sum())
     scale = SCALE.get(column, 1.0)
+    known, y, offset, extra, within = _rows(shared, column, lag, x)
+    values = x.to_numpy(float)[known]
+    n = int(known.sum())
     result = FactorResult(
         factor=column,
         lag_days=lag,
         kind="binary" if binary else "numeric",
         per="present" if binary else UNITS.get(column, "1 unit"),
         days_with_data=n,
+        within_day=within,
     )
     present = int(values.sum()) if binary else n
     absent = n - present if binary else n
@@ -175,58 +245,106 @@ def _test(
     if result.does_not_vary and binary:
         return result  # more days of the same value would never be enough: no count to give
     if n < MIN_DAYS or (binary and min(present, absent) < MIN_GROUP):
-        result.days_needed = _days_needed(n, None, binary, min(present, absent) if binary else n)
+        result.days_needed = _too_few(n, binary, min(present, absent) if binary else n)
         return result
-    if shared is not None and known.all():
-        estimate: Estimate | None = shared
-    else:
-        columns = [values / scale] if adjust is None else [values / scale, *adjust[known].T]
-        estimate = fit_many(y, np.column_stack(columns))[0]
-    if estimate is None:
+    base = shared.base
+    fixed = np.column_stack([base.design[known], *extra]) if extra else base.design[known]
+    start = np.concatenate([base.beta, np.zeros(len(extra))])
+    if within:  # the morning's own outcome: its level is not the whole day's
+        start = start.copy()
+        start[0] = math.log(max(y.mean(), 0.1)) - float(np.mean(offset if offset is not None else 0.0))
+    others = [
+        v.to_numpy(float)[known] for key, v in shared.adjusters.items() if key[1] == lag and key[0] != column
+    ]
+    adjust = np.column_stack(others) if others else None
+    fitted = fit_factor(y, values / scale, fixed, start, base.alpha, adjust, offset)
+    if fitted is None:
         result.verdict = "no_evidence"
         return result
-    result.estimate, result.ci_low, result.ci_high, result.p = (
-        estimate.rate_ratio,
-        estimate.ci_low,
-        estimate.ci_high,
-        estimate.p,
-    )
-    result.days_needed = _days_needed(n, estimate.se_log, binary, present)
+    b, se, df = fitted
+    se *= math.sqrt(variance_factor(base.residual_rho, values, shared.day[known]))
+    tq = float(stats.t.ppf(0.975, df))
+    if abs(b) + tq * se > 30:
+        result.verdict = "no_evidence"  # the factor separates the data: nothing to estimate
+        return result
+    margin = _worthwhile(binary, values / scale)
+    result.estimate, result.ci_low, result.ci_high = math.exp(b), math.exp(b - tq * se), math.exp(b + tq * se)
+    result.p = float(2 * stats.t.sf(abs(b / se), df))
+    beyond = abs(b) - margin
+    result.p_worthwhile = 1.0 if beyond <= 0 else min(1.0, float(2 * stats.t.sf(beyond / se, df)))
+    result.min_detectable_effect = math.exp(margin + (shared.z_first + 0.84) * se)
+    result.days_needed = _more_days(result, se, margin, shared, binary)
     return result
 
 
-def _joint_estimates(
-    frame: pd.DataFrame,
-    series: dict[tuple[str, int], pd.Series],
-    covariates: dict[tuple[str, int], FloatArray],
-) -> dict[tuple[str, int], Estimate]:
-    """All factors in one model, on the days where every one of them is known."""
-    keys = list(covariates)
-    complete = np.ones(len(frame), dtype=bool)
-    for key in keys:
-        complete &= series[key].notna().to_numpy()
-    if not keys or complete.sum() - len(keys) - 1 < JOINT_MIN_DF:
-        return {}
-    x = np.column_stack([covariates[key][complete] for key in keys])
-    estimates = fit_many(frame["episodes"].to_numpy(float)[complete], x)
-    return {key: est for key, est in zip(keys, estimates, strict=True) if est is not None}
+def _too_few(n: int, binary: bool, present: int) -> int:
+    """Roughly how many more days before a test can run at all."""
+    if binary and present < MIN_GROUP:
+        share = max(present, 1) / max(n, 1)
+        return max(0, math.ceil(MIN_GROUP / share) - n, MIN_DAYS - n)
+    return max(MIN_DAYS - n, 7)
 
 
-def _covariates(series: dict[tuple[str, int], pd.Series]) -> dict[tuple[str, int], FloatArray]:
-    """Each testable factor-at-lag as a column, blanks filled with the factor's mean.
+def _shared(frame: pd.DataFrame, tests: int) -> _Shared | None:
+    """Fit the base model once; collect the adjusting day factors at both lags."""
+    dates = pd.DatetimeIndex(frame.index)
+    day = np.asarray((dates - dates[0]).days, dtype=np.int64)
+    base = fit_baseline(frame["episodes"].to_numpy(float), base_design(frame), day)
+    if base is None:
+        return None
+    adjusters: dict[tuple[str, int], pd.Series] = {}
+    for name in (c for c in ADJUSTERS if c in frame):
+        for lag in (0, 1):
+            if lag == 0 and name in REVERSE_POSSIBLE:
+                continue  # the day's own twitching moves it: adjusting for it would take real effects away
+            x = lagged(frame, name, lag)
+            if x.notna().sum() >= MIN_DAYS and x.nunique() > 1:
+                adjusters[(name, lag)] = (x.fillna(x.mean()) / SCALE.get(name, 1.0)).astype(float)
+    span = (dates[-1] - dates[0]).days + 1
+    z_first = float(stats.norm.isf(Q_LEVEL / (2 * max(tests, 1))))
+    return _Shared(frame, base, day, adjusters, z_first, len(frame) / span)
 
-    Only used to adjust one test for the others: the factor under test keeps its own
-    known days only.
+
+def _verdicts(results: list[FactorResult]) -> list[FactorResult]:
+    """q over the worthwhile tests; likely, either way, possible or no evidence."""
+    tested = [f for f in results if f.p_worthwhile is not None]
+    _one_direction(tested)
+    for result, q in zip(tested, bh_adjust([f.p_worthwhile or 1.0 for f in tested]), strict=True):
+        result.q = max(q, result.p or 0.0)
+        reverse = result.lag_days == 0 and result.factor in REVERSE_POSSIBLE and not result.within_day
+        result.direction_unclear = reverse and (result.p or 1) <= P_LEVEL
+        if q <= Q_LEVEL:
+            if reverse:
+                result.verdict = "same_day_either_way"
+            else:
+                result.verdict = "likely_trigger" if (result.estimate or 1) > 1 else "likely_protective"
+            result.days_needed = None
+        elif result.p is not None and result.p <= P_LEVEL:
+            result.verdict = "possible"
+        else:
+            result.verdict = "no_evidence"
+    return tested
+
+
+def _one_direction(tested: list[FactorResult]) -> None:
+    """A factor pulling opposite ways on the same day and the day before is one effect, not two.
+
+    The same day and the day before of a factor that runs in spells are hard to tell apart,
+    and holding yesterday's count fixed turns a real same-day effect into an opposite-looking
+    one the day after (bench: a true same-day coffee effect showed as coffee "helping" the
+    next day in 1 bout-prone diary in 7). So the weaker of two opposite lags is never a finding.
     """
-    out: dict[tuple[str, int], FloatArray] = {}
-    for (column, lag), x in series.items():
-        if x.notna().sum() >= MIN_DAYS and x.nunique() > 1:
-            out[(column, lag)] = (x.fillna(x.mean()) / SCALE.get(column, 1.0)).to_numpy(float)
-    return out
+    by_factor: dict[str, list[FactorResult]] = {}
+    for f in tested:
+        by_factor.setdefault(f.factor, []).append(f)
+    for pair in by_factor.values():
+        if len(pair) == 2 and ((pair[0].estimate or 1) - 1) * ((pair[1].estimate or 1) - 1) < 0:
+            weaker = max(pair, key=lambda f: f.p or 1.0)
+            weaker.p_worthwhile = 1.0
 
 
 def analyse(frame: pd.DataFrame) -> Insights:
-    """Test every factor at lag 0 and 1, control the false discovery rate, give verdicts."""
+    """Test every factor at lag 0 and 1, control false findings, give verdicts."""
     insights = Insights(days_analysed=len(frame), episodes_analysed=int(frame["episodes"].sum()))
     if len(frame) < MIN_DAYS:
         insights.notes.append(
@@ -234,39 +352,59 @@ def analyse(frame: pd.DataFrame) -> Insights:
             f"({MIN_DAYS - len(frame)} more). Keep logging every day, including days without twitches."
         )
     tests = [(column, lag) for column in factor_columns(frame) for lag in (0, 1)]
-    series = {(column, lag): lagged(frame, column, lag) for column, lag in tests}  # computed once
-    covariates = _covariates(series)
-    # Adjusting each test for the other factors removes their effects from the noise; it
-    # needs enough days per factor, else each factor is tested on its own.
-    joint = len(frame) - len(covariates) - 1 >= JOINT_MIN_DF
-    shared = _joint_estimates(frame, series, covariates) if joint else {}
+    shared = _shared(frame, len(tests)) if len(frame) >= MIN_DAYS else None
     for column, lag in tests:
-        others = [v for key, v in covariates.items() if key != (column, lag)]
-        adjust = np.column_stack(others) if joint and others else None
-        insights.factors.append(
-            _test(frame, column, lag, series[(column, lag)], adjust, shared.get((column, lag)))
-        )
-    tested = [f for f in insights.factors if f.p is not None]
-    for result, q in zip(tested, bh_adjust([f.p for f in tested if f.p is not None]), strict=True):
-        result.q = q
-        if q <= Q_LEVEL:
-            result.verdict = "likely_trigger" if (result.estimate or 1) > 1 else "likely_protective"
-            result.days_needed = None
-        elif result.p is not None and result.p <= P_LEVEL:
-            result.verdict = "possible"
+        x = lagged(frame, column, lag)
+        if shared is None:
+            insights.factors.append(_unfitted(frame, column, lag, x))
         else:
-            result.verdict = "no_evidence"
+            insights.factors.append(_test(shared, column, lag, x))
+    tested = _verdicts(insights.factors)
+    _notes(insights, tested)
+    return insights
+
+
+def _unfitted(frame: pd.DataFrame, column: str, lag: int, x: pd.Series) -> FactorResult:
+    """A test the diary is too short (or too empty) to run."""
+    binary = _is_binary(x)
+    values = x.dropna().to_numpy(float)
+    n = len(values)
+    result = FactorResult(
+        factor=column,
+        lag_days=lag,
+        kind="binary" if binary else "numeric",
+        per="present" if binary else UNITS.get(column, "1 unit"),
+        days_with_data=n,
+    )
+    result.does_not_vary = n > 0 and len(set(values.tolist())) == 1
+    if result.does_not_vary and binary:
+        return result
+    present = int(values.sum()) if binary else n
+    if n < MIN_DAYS or (binary and min(present, n - present) < MIN_GROUP):
+        result.days_needed = _too_few(n, binary, min(present, n - present) if binary else n)
+    else:
+        result.verdict = "no_evidence"  # enough days, but no twitch at all: nothing to compare
+    return result
+
+
+def _notes(insights: Insights, tested: list[FactorResult]) -> None:
+    """What the verdicts mean, what needs more days and what cannot be tested."""
     if tested:
         words = VERDICT_WORDS
         insights.notes.append(
-            f"{len(tested)} of the {len(insights.factors)} tests had enough data to run. q is the "
-            f"Benjamini-Hochberg adjusted p-value over those {len(tested)}, so of the verdicts "
-            f"'{words['likely_trigger']}' and '{words['likely_protective']}' (q <= {Q_LEVEL}) about 1 in "
-            f"10 is expected to be a coincidence; '{words['possible']}' did not hold up under that control."
+            f"{len(tested)} of the {len(insights.factors)} tests had enough data to run. "
+            f"'{words['likely_trigger']}' and '{words['likely_protective']}' need an effect worth having "
+            f"that holds up across all {len(tested)} tests (q <= {Q_LEVEL}); '{words['possible']}' did not."
         )
         insights.notes.append(
             "These are associations in your own diary, not proof of cause: a suspected trigger is best "
             "tested by changing it on purpose for alternating weeks and comparing."
+        )
+    if any(f.verdict == "same_day_either_way" for f in insights.factors):
+        insights.notes.append(
+            f"'{VERDICT_WORDS['same_day_either_way']}': a bad day can itself raise the stress, the coffee "
+            "or the short night you write down that evening. The morning check-in, made before the day's "
+            "twitches, can tell which way it runs; so can an experiment."
         )
     waiting = [f for f in insights.factors if f.verdict == "not_enough_data" and f.days_needed]
     if waiting:
@@ -282,7 +420,6 @@ def analyse(frame: pd.DataFrame) -> Insights:
             "changes from day to day (log it on the days it happens and on the days it does not)."
         )
         insights.notes.append(said[:1].upper() + said[1:])
-    return insights
 
 
 def factor_name(factor: str) -> str:
