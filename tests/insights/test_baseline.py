@@ -23,10 +23,12 @@ def test_the_trend_grows_with_the_diary() -> None:
     assert trend_columns(_days(TREND_FROM_DAYS - 1)).shape[1] == 0
     assert trend_columns(_days(SPLINE_FROM_DAYS - 1)).shape[1] == 1
     widths = [trend_columns(_days(n)).shape[1] for n in (120, 180, 365, 3650)]
-    assert widths == sorted(widths) and widths[0] > 1
+    assert widths == sorted(widths)
+    assert widths[0] > 1
     assert widths[-1] <= 24  # capped: a ten-year diary stays cheap to fit
     hats = trend_columns(_days(365))
-    assert np.all(hats >= 0) and np.all(hats <= 1)
+    assert np.all(hats >= 0)
+    assert np.all(hats <= 1)
 
 
 def test_weekdays_wait_until_each_is_seen_eight_times() -> None:
