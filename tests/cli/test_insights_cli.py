@@ -14,7 +14,7 @@ from tests.cli.runner import nasalis_process
 
 
 def test_insights_json_finds_the_trigger_and_rich_view_runs(tmp_path: Path) -> None:
-    diary = simulate(120, [Effect("caffeine_drinks", 1.5)], seed=11)
+    diary = simulate(120, [Effect("alcohol_drinks", 1.5)], seed=11)
     zone = dt.timezone(dt.timedelta(hours=2))
     per_day: dict[dt.date, int] = {}
     episodes = []
@@ -30,16 +30,16 @@ def test_insights_json_finds_the_trigger_and_rich_view_runs(tmp_path: Path) -> N
     assert result["schema"] == "nasalis.insights/1"
     assert (result["days_analysed"], result["episodes_analysed"]) == (120, len(diary.episode_dates))
     verdict = {(f["factor"], f["lag_days"]): f["verdict"] for f in result["factors"]}
-    assert verdict[("caffeine_drinks", 0)] == "likely_trigger"
+    assert verdict[("alcohol_drinks", 0)] == "likely_trigger"
     assert result["time_of_day"]["peak_hour"] == 9
     since = json.loads(nasalis_process("insights", "--json", "--since", "2026-03-01", "--db", db).stdout)
     assert since["days_analysed"] == 120 - 59
     view = nasalis_process("insights", "--db", db).stdout
     first = view.splitlines()[1]  # plain sentences first, the statistics after
-    assert first.startswith("• On days with one more coffee, energy drink or strong tea you had about 1.")
+    assert first.startswith("• On days with one more alcoholic drink you had about 1.")
     assert view.index("as many twitches") < view.index("The statistics")
     assert "Likely trigger" in view
-    assert "caffeinated drinks" in view
-    for internal in ("likely_trigger", "caffeine_drinks", "sleep_hours", "tag:", "1 twitches", "1 days"):
+    assert "alcohol" in view
+    for internal in ("likely_trigger", "alcohol_drinks", "sleep_hours", "tag:", "1 twitches", "1 days"):
         assert internal not in view, internal
     assert nasalis_process("insights", "--since", "March", "--db", db).returncode == 2

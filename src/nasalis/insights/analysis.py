@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -19,9 +19,11 @@ from nasalis.diary.entries import insight_inputs
 from nasalis.diary.models import Experiment
 from nasalis.diary.records import DayRecord
 from nasalis.insights.frames import daily_frame
+from nasalis.insights.measured import false_alarm_words
 from nasalis.insights.running import load_results, results
 from nasalis.insights.timeofday import profile
 from nasalis.insights.triggers import (
+    FACTOR_WORDS,
     VERDICT_WORDS,
     FactorResult,
     Insights,
@@ -112,13 +114,26 @@ def factor_sentence(f: FactorResult) -> str:
     if f.estimate is None or f.ci_low is None or f.ci_high is None:
         return f"{when} {factor_more(f)}: {VERDICT_WORDS.get(f.verdict, f.verdict).lower()}."
     said = f"{when} {factor_more(f)} you had {effect_words(f.estimate, f.ci_low, f.ci_high)}."
+    count = false_alarm_words(f.verdict)
+    counted = f"; {count}" if count else ""
     if f.verdict in ("likely_trigger", "likely_protective"):
-        return f"{said} This held up after allowing for the number of tests."
+        return f"{said} This held up after allowing for the number of tests{counted}."
     if f.verdict == "possible":
-        return f"{said} It may be chance: it did not hold up after allowing for the number of tests."
+        return f"{said} It may be chance: it did not hold up after allowing for the number of tests{counted}."
     if f.verdict == "same_day_either_way":
-        return f"{said} Twitching can change this on the same day, so which causes which is unclear."
+        return (
+            f"{said} A bad day can itself change this, so which causes which is unclear; the morning "
+            "check-in (made before the day's twitches) or an experiment can tell."
+        )
     return said
+
+
+def detectable_words(f: FactorResult) -> str:
+    """What this diary could show for a factor so far: "caffeinated drinks (1.6x per drink)"."""
+    if f.min_detectable_effect is None:
+        return ""
+    per = "when there" if f.kind == "binary" else f"per {f.per.removeprefix('1 ')}"
+    return f"{factor_name(f.factor)} ({_times(f.min_detectable_effect)} {per})"
 
 
 @dataclass(frozen=True)
@@ -130,6 +145,12 @@ class Plain:
     waiting: list[str]
     most_days_needed: int | None
     unvarying: list[str]
+    detectable: list[str] = field(default_factory=list)
+    """For factors with no sign yet: the smallest effect this diary would have shown."""
+    days_to_settle: int | None = None
+    """More days of check-ins after which it would show the effects the analysis aims at."""
+    to_test: list[str] = field(default_factory=list)
+    """Factors that look important: each worth an experiment."""
 
     def sentences(self) -> list[str]:
         """Everything as sentences, findings first (the terminal prints these as they are)."""
@@ -141,7 +162,19 @@ class Plain:
             out.append(f"Not enough days yet to tell for: {', '.join(self.waiting)}{more}.")
         if self.unvarying:
             out.append(f"Cannot be tested until it changes from day to day: {', '.join(self.unvarying)}.")
+        if self.detectable:
+            out.append(self.detectable_sentence())
         return out
+
+    def detectable_sentence(self) -> str:
+        """How large an effect the diary can show so far, and how many days would show smaller ones."""
+        said = f"So far your diary could only show effects about this large: {', '.join(self.detectable)}."
+        if self.days_to_settle:
+            said += (
+                f" About {plural(self.days_to_settle, 'more day')} of check-ins, twitch-free days included, "
+                "would show smaller ones."
+            )
+        return said
 
 
 def plain(insights: Insights) -> Plain:
@@ -154,12 +187,18 @@ def plain(insights: Insights) -> Plain:
     tested = {f.factor for f in rest if f.p is not None}
     waiting = [f for f in rest if f.factor not in tested and f.verdict == "not_enough_data"]
     most = max((f.days_needed or 0 for f in waiting), default=0) or None
+    quiet = [f for f in rest if f.lag_days == 0 and f.verdict == "no_evidence" and f.factor in FACTOR_WORDS]
+    settle = max((f.days_needed or 0 for f in quiet), default=0) or None
+    harmful = ("likely_trigger", "same_day_either_way", "possible")
     return Plain(
         findings,
         _names(f for f in rest if f.factor in tested),
         _names(waiting),
         most,
         unvarying,
+        [w for w in (detectable_words(f) for f in quiet) if w],
+        settle,
+        _names(f for f in factors if f.verdict in harmful and (f.estimate or 1) > 1),
     )
 
 

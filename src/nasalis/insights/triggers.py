@@ -146,6 +146,8 @@ class Insights:
     episodes_analysed: int
     factors: list[FactorResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    span_days: int = 0
+    """Calendar days from the first check-in to the last."""
 
     def to_json(self) -> dict[str, object]:
         """The contract's JSON object."""
@@ -346,6 +348,8 @@ def _one_direction(tested: list[FactorResult]) -> None:
 def analyse(frame: pd.DataFrame) -> Insights:
     """Test every factor at lag 0 and 1, control false findings, give verdicts."""
     insights = Insights(days_analysed=len(frame), episodes_analysed=int(frame["episodes"].sum()))
+    if len(frame):
+        insights.span_days = (frame.index[-1] - frame.index[0]).days + 1
     if len(frame) < MIN_DAYS:
         insights.notes.append(
             f"{len(frame)} days with a check-in so far; trigger analysis starts at {MIN_DAYS} days "
@@ -387,6 +391,18 @@ def _unfitted(frame: pd.DataFrame, column: str, lag: int, x: pd.Series) -> Facto
     return result
 
 
+LOGGED_ENOUGH = 0.9
+"""Below this share of calendar days checked in, the notes say why every day counts."""
+
+
+def _logged_share(known: int, span: int) -> float | None:
+    """The share of calendar days with a check-in, when it is low enough to mention."""
+    if known < MIN_DAYS or span <= 0:
+        return None
+    share = known / span
+    return share if share < LOGGED_ENOUGH else None
+
+
 def _notes(insights: Insights, tested: list[FactorResult]) -> None:
     """What the verdicts mean, what needs more days and what cannot be tested."""
     if tested:
@@ -405,6 +421,14 @@ def _notes(insights: Insights, tested: list[FactorResult]) -> None:
             f"'{VERDICT_WORDS['same_day_either_way']}': a bad day can itself raise the stress, the coffee "
             "or the short night you write down that evening. The morning check-in, made before the day's "
             "twitches, can tell which way it runs; so can an experiment."
+        )
+    logged = _logged_share(insights.days_analysed, insights.span_days)
+    if logged is not None:
+        insights.notes.append(
+            f"You checked in on {insights.days_analysed} of the {insights.span_days} days since your first "
+            "check-in. A day without a check-in is unknown, not twitch-free, so it cannot count: logging "
+            "every day, the twitch-free ones too (one tap: No twitches today), is what lets this analysis "
+            "tell a trigger from chance."
         )
     waiting = [f for f in insights.factors if f.verdict == "not_enough_data" and f.days_needed]
     if waiting:
