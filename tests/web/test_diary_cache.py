@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from nasalis.config import Settings
 from nasalis.diary.entries import episode_row
 from nasalis.diary.episode_writer import log_episode
 from nasalis.diary.json_writer import write_bundle
@@ -14,6 +15,7 @@ from nasalis.diary.models import Episode
 from nasalis.diary.records import EpisodeRecord
 from nasalis.diary.store import open_store
 from nasalis.insights.cache import JournalMark
+from nasalis.web.app import create_app
 from nasalis.web.clock import TZ_COOKIE
 from nasalis.web.page_cache import CSRF_SLOT, PAGES, Key, PageCache, Rendered
 from nasalis.web.routes.diary_pages import LIST_ROWS
@@ -87,6 +89,26 @@ def test_a_write_by_another_worker_or_the_cli_shows_at_once(personal: TestClient
     finally:
         other.close()
     assert "plover" in _diary(personal)[0]
+
+
+def test_a_change_committed_after_a_later_numbered_one_still_shows(pg_url: str) -> None:
+    """PostgreSQL numbers a change when it is written, not when it commits: ids can commit out of order."""
+    app = create_app(Settings(db_url=pg_url))
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        store = app.state.store
+        person = store.person_id()
+        PAGES.clear()
+        with store.write() as slow:
+            log_episode(slow, person, EpisodeRecord(started_at=_now(), note="slow"))
+            slow.flush()  # its change has its id now, and is not committed
+            with store.write() as quick:
+                log_episode(
+                    quick, person, EpisodeRecord(started_at=_now() - dt.timedelta(minutes=5), note="quick")
+                )
+            page, _ = _diary(client)
+            assert ("quick" in page, "slow" in page) == (True, False)
+        assert "slow" in _diary(client)[0]
+    store.close()
 
 
 def test_two_people_never_see_each_others_page(two_people: tuple[TestClient, str, TestClient, str]) -> None:
