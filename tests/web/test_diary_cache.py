@@ -180,11 +180,15 @@ def test_what_the_request_asks_is_part_of_the_key(personal: TestClient) -> None:
 
 def test_the_cache_is_bounded_by_size() -> None:
     cache = PageCache(max_chars=10, max_entry_chars=6)
-    keys = [Key("db", 1, JournalMark(None, None, 0), n) for n in range(4)]
+    keys = [Key("db", 1, JournalMark(None, None, 0), n) for n in range(4)]  # repr(n): 1 character
     for key in keys[:3]:
         cache.get(key, lambda: Rendered("abcd"))
-    assert len(cache) == 2  # 12 characters would be over 10: the oldest went
+    assert len(cache) == 2  # 15 characters would be over 10: the oldest went
     cache.get(keys[3], lambda: Rendered("too long"))
     assert (len(cache), cache.renders) == (2, 4)  # rendered, served, not kept
     cache.get(keys[2], lambda: Rendered("other"))
     assert cache.hits == 1
+    long_view = Key("db", 1, JournalMark(None, None, 0), "side=" + "x" * 10)
+    assert cache.get(long_view, lambda: Rendered("ab")) == Rendered("ab")
+    cache.get(long_view, lambda: Rendered("ab"))
+    assert cache.renders == 6  # a long query string counts against the bound: not kept

@@ -31,7 +31,7 @@ CSRF_SLOT = Markup("<csrf-slot>")
 """Where a reused part carries the viewer's CSRF token. It holds a `<`, which autoescaping
 turns into `&lt;` in anything a person typed, so only the template can have put it there."""
 MAX_CHARS = 8_000_000
-"""Characters of rendered parts kept per worker (about 150 Diary pages of 51 KB)."""
+"""Characters of rendered parts and their keys kept per worker (about 150 Diary pages of 51 KB)."""
 MAX_ENTRY_CHARS = MAX_CHARS // 16
 """A larger part (a 'show all' list of years) is rendered each time, not kept."""
 
@@ -64,7 +64,7 @@ class PageCache:
         self.hits = 0
         self.renders = 0
         """How many parts were rendered (misses): tests and benches read this."""
-        self._entries: OrderedDict[Key, Rendered] = OrderedDict()
+        self._entries: OrderedDict[Key, tuple[Rendered, int]] = OrderedDict()
         self._chars = 0
         self._lock = threading.Lock()
 
@@ -75,18 +75,20 @@ class PageCache:
             if found is not None:
                 self._entries.move_to_end(key)
                 self.hits += 1
-                return found
+                return found[0]
         # No single flight (unlike the insights cache): a miss costs one ordinary rendering,
         # and concurrent misses right after a write each render their own.
         rendered = make()
+        # The key counts too: its filters are as long as the query string someone sent.
+        cost = len(rendered.body) + len(repr(key.view))
         with self._lock:
             self.renders += 1
-            if len(rendered.body) <= self.max_entry_chars and key not in self._entries:
-                self._entries[key] = rendered
-                self._chars += len(rendered.body)
+            if cost <= self.max_entry_chars and key not in self._entries:
+                self._entries[key] = (rendered, cost)
+                self._chars += cost
                 while self._chars > self.max_chars:
-                    _, dropped = self._entries.popitem(last=False)
-                    self._chars -= len(dropped.body)
+                    _, (_, dropped) = self._entries.popitem(last=False)
+                    self._chars -= dropped
         return rendered
 
     def clear(self) -> None:
