@@ -52,7 +52,8 @@ class Key:
     person_id: int
     mark: JournalMark
     view: Hashable
-    """The page's name and what the request asked of it (filters, the viewer's local date)."""
+    """What the request asked of the page (filters, the viewer's local date), in a type of the page's
+    own (the Diary page's `Asked`), so that two pages never share an entry."""
 
 
 class PageCache:

@@ -134,26 +134,6 @@ def _month_labels(first: dt.date, last: dt.date) -> dict[int, str]:
     return labels
 
 
-@router.get("/diary", response_class=HTMLResponse)
-def diary_page(
-    request: Request,
-    store: StoreDep,
-    viewer: ViewerDep,
-    since: Annotated[str | None, Query(alias="from")] = None,
-    until: Annotated[str | None, Query(alias="to")] = None,
-    side: str | None = None,
-    area: str | None = None,
-    strength: Annotated[str | None, Query()] = None,
-    show: Annotated[str | None, Query(description="'all' lists every row, not just the latest")] = None,
-) -> HTMLResponse:
-    """The calendar of recent weeks and the filtered list."""
-    asked = Asked(local_now(request).date(), since, until, side, area, strength, show)
-    with store.read() as session:
-        person = viewer.person_id
-        part = cached_part(session, person, asked, lambda: _render(session, person, asked))
-    return page(request, "diary.html", {"body": with_csrf(part, viewer.csrf)}, part.status)
-
-
 @dataclass(frozen=True)
 class Asked:
     """What a request asks of the Diary page: with the person and the journal, all its part depends on."""
@@ -177,6 +157,26 @@ class Asked:
             ("strength", self.strength),
         )
         return urlencode([(name, value) for name, value in given if value is not None])
+
+
+@router.get("/diary", response_class=HTMLResponse)
+def diary_page(
+    request: Request,
+    store: StoreDep,
+    viewer: ViewerDep,
+    since: Annotated[str | None, Query(alias="from")] = None,
+    until: Annotated[str | None, Query(alias="to")] = None,
+    side: str | None = None,
+    area: str | None = None,
+    strength: Annotated[str | None, Query()] = None,
+    show: Annotated[str | None, Query(description="'all' lists every row, not just the latest")] = None,
+) -> HTMLResponse:
+    """The calendar of recent weeks and the filtered list."""
+    asked = Asked(local_now(request).date(), since, until, side, area, strength, show)
+    with store.read() as session:
+        person = viewer.person_id
+        part = cached_part(session, person, asked, lambda: _render(session, person, asked))
+    return page(request, "diary.html", {"body": with_csrf(part, viewer.csrf)}, part.status)
 
 
 def _render(session: Session, person_id: int, asked: Asked) -> Rendered:
