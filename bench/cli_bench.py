@@ -7,7 +7,9 @@ writes a real twitch into a SQLite diary made once beforehand (schema created an
 the first `nasalis log`), through the same data functions as always. Printed per case: the
 median and p90 of the wall time, and the median CPU time (user + system) of the process, which
 a busy machine inflates less. Baselines in the same run: `python -c pass`, `import typer`, and
-the floor of `log` (typer, which validates options with pydantic, and the SQLAlchemy ORM).
+the floor of `log` (typer, which validates options with pydantic, and the SQLAlchemy ORM), and
+the floor a `log` writing through SQLAlchemy Core alone would have (typer building a pydantic
+TypeAdapter, as it does for every option, and SQLAlchemy without the ORM).
 With --before SRC (e.g. the `src` of a checkout of the old code) the nasalis cases also run
 against that tree, in the same turns. Goals (issue 18): `--help` < 0.3 s, `log` < 0.5 s.
 """
@@ -29,6 +31,9 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 GOALS_S = {"nasalis --help": 0.3, "nasalis log": 0.5}
 FLOOR = "import typer, pydantic, sqlalchemy.orm"
 """What `nasalis log` cannot do without: Typer checks option values with pydantic; the diary is ORM."""
+CORE_FLOOR = "import typer, pydantic, sqlalchemy; pydantic.TypeAdapter(str)"
+"""The floor of a `log` that wrote through SQLAlchemy Core alone, not the ORM (which the journal, the
+episode writer and the store are written in): Typer still builds a pydantic TypeAdapter per option."""
 
 
 @dataclass
@@ -71,8 +76,9 @@ def cases(before: Path | None) -> list[Case]:
         Case("python -c 'import typer'", [py, "-c", "import typer"]),
         Case(
             "floor of log: typer+pydantic+sqlalchemy.orm",
-            [py, "-c", "import typer, pydantic, sqlalchemy.orm"],
+            [py, "-c", FLOOR],
         ),
+        Case("floor of a Core-only log: +TypeAdapter, no ORM", [py, "-c", CORE_FLOOR]),
     ]
     trees = [("", SRC)] + ([("before: ", before)] if before else [])
     for label, src in trees:

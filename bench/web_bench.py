@@ -1,6 +1,8 @@
 """Web benchmark: 50 people at once on one `nasalis serve` worker over a 5-year diary.
 
-Run: .venv/bin/python -m bench.web_bench [seconds-per-scenario] [runs]
+Run: .venv/bin/python -m bench.web_bench [seconds-per-scenario] [runs] [--only TEXT]
+(--only runs just the scenarios whose name contains TEXT, e.g. `--only Diary`; with PYTHONPATH
+pointing at another tree's `src`, the server runs that code: how an earlier version is timed.)
 A realistic simulated SQLite diary of 5 years (bench/support/diaries.py: ~1,640 check-ins,
 ~20,000 twitches) is copied afresh for each of the runs (3 by default) and served by a real
 `nasalis serve` (personal mode, one worker, loopback). In each scenario 50 clients each send
@@ -17,9 +19,11 @@ Goals (issue 18), judged on p95 in every run: logging < 50 ms, Today, Diary and 
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime as dt
 import itertools
+import os
 import random
 import shutil
 import statistics
@@ -119,16 +123,18 @@ def _refits(base: str) -> Figures:
     return figures
 
 
-def _one_run(db: Path, seconds: float) -> dict[str, tuple[Figures, Figures]]:
-    """Every scenario on a fresh server over a fresh copy of the diary."""
+def _one_run(db: Path, seconds: float, only: str) -> dict[str, tuple[Figures, Figures]]:
+    """Every scenario (whose name contains `only`) on a fresh server over a fresh copy of the diary."""
     out: dict[str, tuple[Figures, Figures]] = {}
     with nasalis_serve(f"sqlite:///{db}") as (base, _pid):
         for name, method, path, _goal in SCENARIOS:
+            if only not in name:
+                continue
             if method == "GET":  # the first visit, alone
                 httpx2.get(base + path, timeout=TIMEOUT_S).raise_for_status()
             out[name] = asyncio.run(_scenario(base, method, path, seconds))
-        refit = _refits(base)
-        out[REFIT] = (refit, Figures())
+        if only in REFIT:
+            out[REFIT] = (_refits(base), Figures())
     return out
 
 
@@ -141,8 +147,8 @@ def _diary(folder: Path) -> Path:
     return path
 
 
-def _print_run(n: int, results: dict[str, tuple[Figures, Figures]]) -> None:
-    print(f"\nrun {n}")
+def _print_run(n: int, results: dict[str, tuple[Figures, Figures]], load: str) -> None:
+    print(f"\nrun {n} (load average before / after: {load} / {_load()})")
     print(f"{'':52}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}   baseline p50 / p95 ms")
     for name, (mine, bare) in results.items():
         beside = f"{bare.pct(0.5):>9.1f} / {bare.pct(0.95):.1f}" if bare.latencies_ms else ""
@@ -151,10 +157,23 @@ def _print_run(n: int, results: dict[str, tuple[Figures, Figures]]) -> None:
         print(row + beside)
 
 
+def _load() -> str:
+    """The machine's 1-minute load average: others' work shares the cores."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="50 paced clients on one nasalis serve worker")
+    parser.add_argument("seconds", nargs="?", type=float, default=20.0, help="seconds per scenario")
+    parser.add_argument("runs", nargs="?", type=int, default=3, help="runs of every scenario")
+    parser.add_argument("--only", default="", help="run only the scenarios whose name contains this")
+    return parser.parse_args()
+
+
 def main() -> int:
     """Print p50/p95 per scenario beside the baseline for each run; 0 when every goal is met in every run."""
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
-    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    args = _arguments()
+    seconds, runs, only = args.seconds, args.runs, args.only
     with tempfile.TemporaryDirectory() as tmp:
         pristine = _diary(Path(tmp))
         print(f"Web benchmark: {CLIENTS} clients, each 1 request/s for {seconds:.0f} s per scenario")
@@ -163,11 +182,14 @@ def main() -> int:
         for n in range(1, runs + 1):
             copy = Path(tmp) / f"run{n}.db"
             shutil.copyfile(pristine, copy)
-            everything.append(_one_run(copy, seconds))
-            _print_run(n, everything[-1])
+            load = _load()
+            everything.append(_one_run(copy, seconds, only))
+            _print_run(n, everything[-1], load)
     print("\ngoals, p95 in each run:")
     met = True
     for name, _method, _path, goal in SCENARIOS:
+        if only not in name:
+            continue
         p95s = [run[name][0].pct(0.95) for run in everything]
         errors = sum(run[name][0].errors + run[name][1].errors for run in everything)
         ok = all(p < goal for p in p95s) and errors == 0

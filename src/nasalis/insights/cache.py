@@ -6,9 +6,11 @@ Refitting the models over a 5-year diary takes seconds; the Insights page and
 Every write to a diary is journalled (`nasalis.diary.journal`) in the write's own
 transaction: logging, check-ins, edits, deletes, imports, clips attached, experiments. A new
 journal entry raises the person's newest `Change.id`; an undo adds no entry but marks one
-undone. So (newest change id, how many are undone) changes on every write and every undo,
-and never comes back to an earlier value: ids are never reused (AUTOINCREMENT on SQLite, a
-sequence on PostgreSQL) and nothing un-undoes a change or deletes journal entries.
+undone. So (newest change id, how many changes, how many are undone) changes on every write
+and every undo, and never comes back to an earlier value: ids are never reused (AUTOINCREMENT
+on SQLite, a sequence on PostgreSQL) and nothing un-undoes a change or deletes journal entries.
+The count is needed besides the newest id: PostgreSQL numbers a change when it is written,
+not when it commits, so a change can commit after one with a higher id.
 
 The cache lives in each worker's memory (a bounded LRU). That is correct across workers and
 processes because no worker trusts an entry without checking it: every request reads the
@@ -43,6 +45,8 @@ class JournalMark:
     newest_at: dt.datetime | None
     """When the newest change was made: a restored backup of another diary differs here."""
     undone: int
+    changes: int = 0
+    """How many changes: moves when a change commits after one numbered later (PostgreSQL)."""
 
 
 @dataclass(frozen=True)
@@ -58,14 +62,21 @@ class Key:
 
 
 def journal_mark(session: Session, person_id: int) -> JournalMark:
-    """The newest change's id and time, and how many changes are undone."""
+    """The newest change's id and time, how many changes are undone, and how many there are."""
     mine = Change.person_id == person_id
     newest = session.execute(select(Change.id, Change.at).where(mine).order_by(Change.id.desc()).limit(1))
     row = newest.first()
     # Written `undone = true` (not IS) so that a partial index on (person_id) WHERE undone = 1
     # serves it: without one it reads each of the person's journal rows (~4 ms at 20,000).
-    count = select(func.count()).select_from(Change).where(mine, Change.undone == true())
-    return JournalMark(row.id if row else None, row.at if row else None, int(session.scalar(count) or 0))
+    undone = select(func.count()).select_from(Change).where(mine, Change.undone == true())
+    # The person_id index alone answers this one (~0.8 ms at 20,000 changes).
+    changes = select(func.count()).select_from(Change).where(mine)
+    return JournalMark(
+        row.id if row else None,
+        row.at if row else None,
+        int(session.scalar(undone) or 0),
+        int(session.scalar(changes) or 0),
+    )
 
 
 def database_of(session: Session) -> str:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from nasalis.diary import entries, local_dates
 from nasalis.diary.factors import TABLE
@@ -23,9 +26,10 @@ from nasalis.diary.vocab import AREAS, SIDES
 from nasalis.web.checkin_form import LABELS, form_values
 from nasalis.web.clock import local_now
 from nasalis.web.deps import FormDep, StoreDep, Viewer, ViewerDep, WriterDep
+from nasalis.web.page_cache import CSRF_SLOT, Rendered, cached_part, with_csrf
 from nasalis.web.routes.today_pages import changed_query
 from nasalis.web.schemas import RowId, date_param
-from nasalis.web.templating import page
+from nasalis.web.templating import TEMPLATES, page
 from nasalis.wording import number, plural
 
 router = APIRouter(include_in_schema=False)
@@ -130,6 +134,31 @@ def _month_labels(first: dt.date, last: dt.date) -> dict[int, str]:
     return labels
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What a request asks of the Diary page: with the person and the journal, all its part depends on."""
+
+    today: dt.date
+    """The viewer's local date (from their time zone): the default window ends there."""
+    since: str | None
+    until: str | None
+    side: str | None
+    area: str | None
+    strength: str | None
+    show: str | None
+
+    def query(self) -> str:
+        """The filters as a query string, for the 'show all' links (without ?msg= or ?change=)."""
+        given = (
+            ("from", self.since),
+            ("to", self.until),
+            ("side", self.side),
+            ("area", self.area),
+            ("strength", self.strength),
+        )
+        return urlencode([(name, value) for name, value in given if value is not None])
+
+
 @router.get("/diary", response_class=HTMLResponse)
 def diary_page(
     request: Request,
@@ -143,7 +172,16 @@ def diary_page(
     show: Annotated[str | None, Query(description="'all' lists every row, not just the latest")] = None,
 ) -> HTMLResponse:
     """The calendar of recent weeks and the filtered list."""
-    today = local_now(request).date()
+    asked = Asked(local_now(request).date(), since, until, side, area, strength, show)
+    with store.read() as session:
+        person = viewer.person_id
+        part = cached_part(session, person, asked, lambda: _render(session, person, asked))
+    return page(request, "diary.html", {"body": with_csrf(part, viewer.csrf)}, part.status)
+
+
+def _render(session: Session, person_id: int, asked: Asked) -> Rendered:
+    """The Diary page's main part as this state of the diary shows it, with a CSRF slot."""
+    since, until, side, area, strength = asked.since, asked.until, asked.side, asked.area, asked.strength
     errors = _filter_errors(since, until, side, area, strength)
     typed = {
         "from": since or "",
@@ -154,53 +192,47 @@ def diary_page(
     }
     if errors:  # show the last good view, and each message beside its filter
         since = until = side = area = strength = None
-    last = date_param("to", until) or today
+    last = date_param("to", until) or asked.today
     first = date_param("from", since) or last - dt.timedelta(days=7 * WEEKS - 1)
     min_strength = int(strength) if strength else None
     window = local_dates.EpisodeFilter(first, last)
     filtered = local_dates.EpisodeFilter(first, last, side or None, area or None, min_strength)
-    limit = None if show == "all" else LIST_ROWS
-    with store.read() as session:
-        per_day = local_dates.counts_by_local_date(session, viewer.person_id, window)
-        listed = local_dates.episode_lines(session, viewer.person_id, filtered, limit)
-        unfiltered = filtered == window
-        matching = None if unfiltered else local_dates.count_episodes(session, viewer.person_id, filtered)
-        known = entries.day_dates(session, viewer.person_id, first, last)
-        days = [
-            entries.day_record(d) for d in entries.latest_days(session, viewer.person_id, first, last, limit)
-        ]
+    limit = None if asked.show == "all" else LIST_ROWS
+    per_day = local_dates.counts_by_local_date(session, person_id, window)
+    listed = local_dates.episode_lines(session, person_id, filtered, limit)
+    unfiltered = filtered == window
+    matching = None if unfiltered else local_dates.count_episodes(session, person_id, filtered)
+    known = entries.day_dates(session, person_id, first, last)
+    days = [entries.day_record(d) for d in entries.latest_days(session, person_id, first, last, limit)]
     counts = Counter({d: n for d, n in per_day.items() if first <= d <= last})
-    return page(
-        request,
-        "diary.html",
-        {
-            "errors": errors,
-            "first": first.isoformat(),
-            "last": last.isoformat(),
-            "months": _month_labels(first, last),
-            "today": today,
-            "weeks": _calendar(first, last, counts, known),
-            "episodes": [_episode_row(e) for e in listed],
-            "days": [_day_row(d) for d in days],
-            "factor_columns": [f.column for f in TABLE],
-            "episode_count": sum(counts.values()) if matching is None else matching,
-            "day_count": len(known),
-            "query": request.url.query,
-            "filters": typed
-            if errors
-            else {
-                "from": first.isoformat(),
-                "to": last.isoformat(),
-                "side": side or "",
-                "area": area or "",
-                "strength": strength or "",
-            },
-            "sides": SIDES,
-            "areas": AREAS,
-            "total": sum(counts.values()),
+    context = {
+        "csrf_token": CSRF_SLOT,
+        "errors": errors,
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "months": _month_labels(first, last),
+        "today": asked.today,
+        "weeks": _calendar(first, last, counts, known),
+        "episodes": [_episode_row(e) for e in listed],
+        "days": [_day_row(d) for d in days],
+        "factor_columns": [f.column for f in TABLE],
+        "episode_count": sum(counts.values()) if matching is None else matching,
+        "day_count": len(known),
+        "query": asked.query(),
+        "filters": typed
+        if errors
+        else {
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "side": side or "",
+            "area": area or "",
+            "strength": strength or "",
         },
-        422 if errors else 200,
-    )
+        "sides": SIDES,
+        "areas": AREAS,
+        "total": sum(counts.values()),
+    }
+    return Rendered(TEMPLATES.get_template("_diary_body.html").render(context), 422 if errors else 200)
 
 
 def _shown(rec: EpisodeRecord) -> dict[str, object]:
