@@ -118,6 +118,10 @@ def _factor() -> Schema:
     props = schema["properties"]
     props["verdict"] = {"enum": list(VERDICT_WORDS)}
     props["does_not_vary"] = {"const": True, "description": "Written only when true."}
+    props["direction_unclear"] = {"const": True, "description": "Written only when true."}
+    props["within_day"] = {"const": True, "description": "Written only when true."}
+    props["min_detectable_effect"] = {"type": "number", "exclusiveMinimum": 0}
+    del props["p_worthwhile"]  # internal: q is its adjusted form
     _rename(schema, "days_needed", "more_days_needed", {"type": "integer", "minimum": 0})
     props = schema["properties"]
     ordered = ["factor", "lag_days", "kind", "effect", "per", "estimate", "ci_low", "ci_high", "p", "q"]
@@ -125,7 +129,8 @@ def _factor() -> Schema:
         **{k: ({"const": "rate_ratio"} if k == "effect" else props[k]) for k in ordered},
         **{k: v for k, v in props.items() if k not in ordered},
     }
-    optional = ("more_days_needed", "does_not_vary")  # to_json writes them only when they say something
+    # to_json writes these only when they say something
+    optional = ("more_days_needed", "does_not_vary", "min_detectable_effect", "direction_unclear", "within_day")
     return _closed(schema, [k for k in schema["properties"] if k not in optional])
 
 
