@@ -56,7 +56,7 @@ def make_report(
     days: list[DayRecord], starts: list[dt.datetime], found: list[Experiment], today: dt.date
 ) -> Report:
     """Analyse diary data already read: triggers, time of day, and `found` judged on these days."""
-    frame = daily_frame(days, [s.date() for s in starts])
+    frame = daily_frame(days, starts)  # local start times: the within-day columns need the clock
     return Report(frame, analyse(frame), profile(starts), results(found, frame, today))
 
 
