@@ -94,13 +94,18 @@ def log_command(
     )
 
 
+DAY_LONG = tuple(f for f in FACTORS if f.recorded == "day")
+"""What the evening's questions ask: the factors of the whole day."""
+
+
 def _ask_day(console: Console, morning: bool = False) -> dict[str, str]:
     from rich.markup import escape
 
     from nasalis.terminal.shown import printable
 
     questions = {
-        **{f.name: f.question for f in (MORNING_CHECK_IN if morning else FACTORS)},
+        # The evening asks the whole day's factors (sleep too: skipped if the morning gave it).
+        **{f.name: f.question for f in (MORNING_CHECK_IN if morning else DAY_LONG)},
         **({} if morning else {"tags": "Tags, separated by commas (e.g. cheese, long drive)"}),
     }
     console.print(f"{'This morning' if morning else 'Today'}'s check-in. Press Enter to skip a question.")
