@@ -28,7 +28,7 @@ def test_upgrade_from_the_first_schema_keeps_the_data(db_url: str) -> None:
     me = store.person_id()
     with store.write() as s:  # today's writer also reads days' columns the 0001 schema lacks
         row = episode_row(me, EpisodeRecord(started_at=dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC)))
-        s.execute(insert(Episode.__table__), [{**row, "created_at": utcnow()}])
+        s.execute(insert(Episode), [{**row, "created_at": utcnow()}])
     store.close()
     upgraded = open_store(db_url)
     assert "experiments" in inspect(upgraded.engine).get_table_names()

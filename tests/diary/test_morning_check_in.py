@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
 from nasalis.diary import entries, journal, local_dates
 from nasalis.diary.bundle import InterchangeError
@@ -122,16 +123,21 @@ def test_no_twitches_creates_the_day_keeps_its_values_and_undoes(store: Store) -
 
 def test_no_twitches_is_refused_on_a_day_with_twitches_and_nothing_changes(store: Store) -> None:
     me = store.person_id()
+    late = dt.datetime(2026, 3, 2, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))  # 3 March in UTC
     with store.write() as s:
-        log_episode(s, me, EpisodeRecord(started_at=dt.datetime(2026, 3, 2, 23, 30, tzinfo=PLUS1)))
-    for attempt in (
-        lambda s: entries.confirm_no_twitches(s, me, DAY),
-        lambda s: entries.save_day(s, me, DayRecord(date=DAY, stress=4, no_twitches=True)),
-    ):
+        log_episode(s, me, EpisodeRecord(started_at=late))
+
+    def tap(s: Session) -> object:
+        return entries.confirm_no_twitches(s, me, DAY)
+
+    def check_in(s: Session) -> object:
+        return entries.save_day(s, me, DayRecord(date=DAY, stress=4, no_twitches=True))
+
+    for attempt in (tap, check_in):
         with pytest.raises(entries.TwitchesLoggedError, match="1 twitch is logged"), store.write() as s:
             attempt(s)
         assert _day(store, me) is None
-    with store.write() as s:  # the day after, in UTC, is the twitch's own 2 March here
+    with store.write() as s:  # 3 March is the twitch's UTC date, not its own local one
         entries.confirm_no_twitches(s, me, dt.date(2026, 3, 3))
 
 

@@ -110,11 +110,13 @@ def test_upgrade_of_a_real_sqlite_file_keeps_rows_and_stops_id_reuse(tmp_path: P
     with old.write() as s:  # inserted as rows: today's writer also reads days' columns 0005 lacks
         kept = [
             s.execute(
-                insert(Episode.__table__).values(
+                insert(Episode)
+                .values(
                     **episode_row(alice, EpisodeRecord(started_at=WHEN + dt.timedelta(hours=h))),
                     created_at=WHEN,
                 )
-            ).inserted_primary_key[0]
+                .returning(Episode.id)
+            ).scalar_one()
             for h in range(3)
         ]
         delete_episode(s, alice, kept[-1])  # the highest id: the old schema would give it out again
