@@ -119,7 +119,7 @@ def clear_no_twitches(session: Session, person_id: int, dates: set[dt.date]) -> 
 
 
 class TwitchesLoggedError(ValueError):
-    """ "No twitches today" was asked for a day that has twitches logged."""
+    """A day with twitches logged was to be marked "no twitches today"."""
 
 
 def _refuse_twitches(session: Session, person_id: int, date: dt.date) -> None:

@@ -127,7 +127,7 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
 def _drop_contradicted_no_twitches(
     session: Session, person_id: int, bundle: Bundle, day_rows: list[dict[str, Any]]
 ) -> None:
-    """ "No twitches" is dropped from an imported day with twitches (in the file or the diary)."""
+    """Drop "no twitches" from an imported day with twitches (in the file or the diary)."""
     marked = [row for row in day_rows if row.get("no_twitches")]
     if not marked:
         return
