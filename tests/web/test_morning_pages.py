@@ -147,3 +147,15 @@ def test_the_api_takes_and_gives_the_morning_fields(personal: TestClient) -> Non
     assert refused.status_code == 422
     assert refused.json()["detail"][0]["loc"][-1] == "no_twitches"
     assert [d["date"] for d in personal.get("/api/days").json()] == [past]
+
+
+def test_the_evening_reminder_stays_after_a_morning_check_in(personal: TestClient) -> None:
+    tz, _ = _morning_offset()
+    personal.cookies.set("nasalis_tz", tz)
+    assert personal.put("/api/settings", json={"reminder_time": "00:00"}).status_code == 200
+    token = csrf_of(personal.get("/").text)
+    reminder = "Time for today's check-in"
+    personal.post("/day/morning", data={"csrf_token": token, "tz": tz, "sleep_hours": "7"})
+    assert reminder in personal.get("/").text  # the morning alone is not the evening's check-in
+    personal.post("/day", data={"csrf_token": token, "stress": "3"})
+    assert reminder not in personal.get("/").text

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from nasalis.diary import entries, episode_writer, journal, local_dates, preferences
+from nasalis.diary.factors import EVENING_CHECK_IN
 from nasalis.diary.json_writer import day_json
 from nasalis.diary.records import FieldError, build_day, build_episode
 from nasalis.diary.vocab import AREAS, SIDES
@@ -47,6 +48,15 @@ def shown_day(day: Any, units: str) -> dict[str, Any]:
     return shown
 
 
+def evening_done(day: Any) -> bool:
+    """Whether today's evening check-in has something in it (a morning check-in alone does not count)."""
+    if day is None:
+        return False
+    rec = entries.day_record(day)
+    filled = [getattr(rec, f.name) for f in EVENING_CHECK_IN]
+    return any(v is not None for v in filled) or bool(rec.tags or rec.factors or rec.no_twitches)
+
+
 def _just_logged(request: Request, session: Session, viewer: Viewer) -> dict[str, Any]:
     # ?ep= comes from a link anyone can write: the details form is offered only for a twitch of
     # this viewer's logged today or yesterday, so a link cannot aim "Save details" elsewhere.
@@ -75,7 +85,7 @@ def _today_context(request: Request, store: StoreDep, viewer: Viewer) -> dict[st
         prefs = preferences.get(session, viewer.person_id)
         first_visit = entries.is_empty(session, viewer.person_id)
         logged = _just_logged(request, session, viewer)
-    due = day is None and now.strftime("%H:%M") >= prefs["reminder_time"]
+    due = not evening_done(day) and now.strftime("%H:%M") >= prefs["reminder_time"]
     return {
         "today": today,
         "yesterday": today - dt.timedelta(days=1),
