@@ -212,6 +212,11 @@ def _rule(rule: Any) -> Schema:
     kinds: dict[str, Schema] = {
         "instant": {"type": "string", "format": "date-time", "description": "ISO 8601 with its UTC offset"},
         "date": {"type": "string", "format": "date"},
+        "clock": {
+            "type": "string",
+            "pattern": "^[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$",
+            "description": "local HH:MM",
+        },
         "number": {"type": "number", **bounds},
         "int": {"type": "integer", **bounds},
         "flag": {"anyOf": [{"type": "boolean"}, {"enum": [0, 1]}]},
@@ -242,13 +247,13 @@ def bundle() -> Schema:
     from nasalis.assessment.result import SCHEMA as ASSESSMENT_SCHEMA
     from nasalis.diary import bundle as bundle_model
     from nasalis.diary import bundle_extras, preferences
-    from nasalis.diary.records import _FACTOR_NAME, CUSTOM_FACTOR, DAY_RULES, EPISODE_RULES
+    from nasalis.diary.records import _FACTOR_NAME, CUSTOM_FACTOR, DAY_MARKS, DAY_RULES, EPISODE_RULES
 
     own = {
         "propertyNames": {"pattern": f"^{_FACTOR_NAME.pattern}$"},
         "additionalProperties": _rule(CUSTOM_FACTOR),
     }
-    day = _entry(DAY_RULES, closed=False)
+    day = _entry({**DAY_RULES, **DAY_MARKS}, closed=False)
     # A day's own factors: in `factors`, or (as a CSV column would be) as a key of the day itself.
     day["properties"]["factors"] = {"type": "object", **own}
     day |= own

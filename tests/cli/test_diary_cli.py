@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -175,3 +177,51 @@ def test_an_unreachable_database_is_a_clear_message_not_a_traceback() -> None:
     assert "could not be read or written; nothing was saved" in done.stderr
     assert "Connection refused" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_morning_check_in_and_no_twitches_from_the_terminal(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = f"sqlite:///{tmp_path / 'd.db'}"
+    past = ["--date", "2026-03-02", "--db", db]
+    done = run("day", "--morning", "--at", "07:15", "--sleep", "6.5", "--morning-stress", "3", *past)
+    assert done.returncode == 0, done.stderr
+    assert "Saved the morning check-in for 2026-03-02" in done.stdout
+    asked = run("day", "--morning", "--date", "2026-03-03", "--db", db, stdin="8\n2\n1\n")
+    assert asked.returncode == 0, asked.stderr
+    assert "Stress this morning" in asked.stdout
+    assert "Alcoholic drinks" not in asked.stdout  # the morning asks only the morning
+    assert run("day", "--stress", "7", "--no-twitches", *past).returncode == 0
+    out = tmp_path / "o.json"
+    run("export", "--out", str(out), "--db", db)
+    first, second = json.loads(out.read_text())["days"]
+    assert (first["morning_at"], first["morning_stress"], first["stress"], first["no_twitches"]) == (
+        "07:15",
+        3,
+        7,
+        True,
+    )
+    assert (second["sleep_hours"], second["morning_stress"], second["morning_caffeine"]) == (8.0, 2, 1.0)
+    assert run("undo", "--db", db).returncode == 0
+    run("export", "--out", str(out), "--db", db)
+    assert "no_twitches" not in json.loads(out.read_text())["days"][0]
+
+
+def test_bad_morning_flags_exit_2_and_no_twitches_is_refused_on_a_twitch_day(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = f"sqlite:///{tmp_path / 'd.db'}"
+    berlin = dt.datetime.now(ZoneInfo("Europe/Berlin"))  # the processes' TZ
+    later = min(berlin + dt.timedelta(minutes=30), berlin.replace(hour=23, minute=59))  # past 23:49 none is
+    for args, flag in [
+        (["day", "--morning", "--at", "7h15", "--date", "2026-03-02"], "--at"),
+        (["day", "--at", "07:15", "--date", "2026-03-02"], "--at"),  # a time without --morning
+        (["day", "--morning", "--at", f"{later:%H:%M}", "--sleep", "7"], "--at"),  # later than now today
+        (["day", "--morning-stress", "11"], "--morning-stress"),
+    ]:
+        done = run(*args, "--db", db)
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert flag in done.stderr, args
+    assert run("log", "--at", "2026-03-02T09:00", "--db", db).returncode == 0
+    refused = run("day", "--no-twitches", "--date", "2026-03-02", "--db", db)
+    assert refused.returncode == 2
+    assert "--no-twitches: 1 twitch is logged on 2026-03-02" in refused.stderr
+    out = tmp_path / "o.json"
+    run("export", "--out", str(out), "--db", db)
+    assert json.loads(out.read_text())["days"] == []

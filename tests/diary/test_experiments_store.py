@@ -7,11 +7,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect
 
 from nasalis.diary import experiments, journal
 from nasalis.diary import store as store_module
-from nasalis.diary.episode_writer import log_episode
+from nasalis.diary.entries import episode_row
+from nasalis.diary.models import Episode, utcnow
 from nasalis.diary.records import EpisodeRecord
 from nasalis.diary.store import open_store
 
@@ -25,8 +26,9 @@ def test_upgrade_from_the_first_schema_keeps_the_data(db_url: str) -> None:
         command.upgrade(config, "0001")
     assert "experiments" not in inspect(store.engine).get_table_names()
     me = store.person_id()
-    with store.write() as s:
-        log_episode(s, me, EpisodeRecord(started_at=dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC)))
+    with store.write() as s:  # today's writer also reads days' columns the 0001 schema lacks
+        row = episode_row(me, EpisodeRecord(started_at=dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC)))
+        s.execute(insert(Episode), [{**row, "created_at": utcnow()}])
     store.close()
     upgraded = open_store(db_url)
     assert "experiments" in inspect(upgraded.engine).get_table_names()

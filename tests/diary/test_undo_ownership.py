@@ -13,11 +13,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 from nasalis.diary import journal
 from nasalis.diary import store as store_module
-from nasalis.diary.entries import delete_day, delete_episode, save_day
+from nasalis.diary.entries import delete_day, delete_episode, episode_row, save_day
 from nasalis.diary.episode_writer import log_episode
 from nasalis.diary.models import Change, Day, Episode
 from nasalis.diary.records import DayRecord, EpisodeRecord
@@ -107,9 +107,17 @@ def test_upgrade_of_a_real_sqlite_file_keeps_rows_and_stops_id_reuse(tmp_path: P
     path = tmp_path / "old.db"
     old = _at(path, "0005")
     alice = old.person_id("alice")
-    with old.write() as s:
+    with old.write() as s:  # inserted as rows: today's writer also reads days' columns 0005 lacks
         kept = [
-            log_episode(s, alice, EpisodeRecord(started_at=WHEN + dt.timedelta(hours=h))).id for h in range(3)
+            s.execute(
+                insert(Episode)
+                .values(
+                    **episode_row(alice, EpisodeRecord(started_at=WHEN + dt.timedelta(hours=h))),
+                    created_at=WHEN,
+                )
+                .returning(Episode.id)
+            ).scalar_one()
+            for h in range(3)
         ]
         delete_episode(s, alice, kept[-1])  # the highest id: the old schema would give it out again
     with old.engine.begin() as connection:  # today's model has columns the 0005 schema lacks

@@ -98,12 +98,15 @@ def test_a_person_logs_assesses_imports_and_sees_insights(browser: Browser, tmp_
             expect(page.get_by_text("Details saved.")).to_be_visible()
         expect(page.get_by_role("heading", name="Today's twitches (3)")).to_be_visible()
         page.get_by_label("Hours slept last night").fill("6.5")
+        page.get_by_role("button", name="Save morning check-in").click()
+        expect(page.get_by_text("Morning check-in saved.")).to_be_visible()
         page.get_by_label("Stress today (0-10)").fill("7")
         page.get_by_label("Tags").fill("cheese, long drive")
         shot(page, "today-phone")
         page.get_by_role("button", name="Save check-in").click()
         expect(page.get_by_text("Check-in saved.")).to_be_visible()
         expect(page.get_by_label("Stress today (0-10)")).to_have_value("7")
+        expect(page.get_by_label("Hours slept last night")).to_have_value("6.5")  # the morning stays
 
         page.goto("/assess")
         page.locator("input[name=value][value=no]").check()

@@ -36,13 +36,13 @@ def test_errors_appear_beside_their_field_with_javascript_on(phone: tuple[Page, 
     page.goto("/")
     shot(page, "first-visit-phone")
     page.get_by_label("Stress today (0-10)").fill("15")
-    page.get_by_label("Hours slept last night").fill("7")
+    page.get_by_label("Alcoholic drinks").fill("2")  # sleep is asked in the morning card now
     page.get_by_role("button", name="Save check-in").click()
     stress = page.get_by_label("Stress today (0-10)")
     expect(stress).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#stress-error")).to_have_text("Must be from 0 to 10 (got 15)")
     expect(page.get_by_role("alert")).to_contain_text("One thing needs fixing; nothing was saved")
-    expect(page.get_by_label("Hours slept last night")).to_have_value("7")  # what was typed stays
+    expect(page.get_by_label("Alcoholic drinks")).to_have_value("2")  # what was typed stays
     assert page.url.endswith("/"), page.url  # a reload goes to Today, not to a POST-only address
     shot(page, "check-in-error-phone")
     stress.fill("4")
@@ -82,6 +82,36 @@ def test_an_old_undo_takes_back_only_what_it_names(phone: tuple[Page, list[str]]
     page.reload()
     expect(page.get_by_text("This was undone later.")).to_be_visible()
     expect(page.get_by_role("button", name="Undo")).to_have_count(0)
+
+
+def test_the_morning_check_in_and_no_twitches_today_on_the_phone(phone: tuple[Page, list[str]]) -> None:
+    page, console = phone
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Morning check-in")).to_be_visible()
+    page.get_by_label("Hours slept last night").fill("6.5")
+    page.get_by_label("Stress this morning (0-10)").fill("3")
+    page.get_by_label("Coffees, energy drinks, strong teas so far today").fill("1")
+    shot(page, "today-morning-phone")
+    page.get_by_role("button", name="Save morning check-in").click()
+    expect(page.get_by_text("Morning check-in saved.")).to_be_visible()
+    expect(page.get_by_label("Stress this morning (0-10)")).to_have_value("3")
+    expect(page.locator("#morning_at")).to_have_value(re.compile(r"^\d\d:\d\d$"))  # the phone's own clock
+    page.get_by_role("button", name="No twitches today").click()
+    expect(page.get_by_text("Saved: no twitches today.")).to_be_visible()
+    expect(page.locator("#no-twitches-confirmed")).to_contain_text("no twitches today (confirmed)")
+    shot(page, "today-no-twitches-phone")
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_role("button", name="No twitches today")).to_be_visible()
+    expect(page.get_by_label("Stress this morning (0-10)")).to_have_value("3")  # the morning stays
+    page.get_by_role("button", name="No twitches today").click()
+    page.goto("/diary")
+    expect(page.locator("table.list").last).to_contain_text("no twitches (confirmed)")
+    page.goto("/")
+    page.get_by_role("button", name="Twitch now").click()
+    expect(page.get_by_text("Twitch logged.")).to_be_visible()
+    expect(page.locator("#no-twitches-why")).to_contain_text("1 twitch is logged today")
+    expect(page.get_by_role("button", name="No twitches today")).to_have_count(0)
+    assert not [m for m in console if "Content Security Policy" in m], console
 
 
 def test_yesterday_is_filled_in_from_the_calendar_with_the_keyboard(phone: tuple[Page, list[str]]) -> None:

@@ -10,7 +10,7 @@ import typer
 
 from nasalis.commands.common import DbOption, command_group, date_option, fail, store_for
 from nasalis.commands.experiment import reminder
-from nasalis.diary.factors import FACTORS
+from nasalis.diary.factors import FACTORS, MORNING_CHECK_IN
 from nasalis.diary.records import FieldError, build_day, build_episode, typed_tags
 
 if TYPE_CHECKING:  # the rest loads inside each command: `nasalis --help` needs none of it
@@ -28,6 +28,8 @@ FLAG_OF = {
     "date": "--date",
     **{f.name: f.flag for f in FACTORS},
     "tags": "--tag",
+    "morning_at": "--at",
+    "no_twitches": "--no-twitches",
 }
 
 
@@ -92,16 +94,21 @@ def log_command(
     )
 
 
-def _ask_day(console: Console) -> dict[str, str]:
+DAY_LONG = tuple(f for f in FACTORS if f.recorded == "day")
+"""What the evening's questions ask: the factors of the whole day."""
+
+
+def _ask_day(console: Console, morning: bool = False) -> dict[str, str]:
     from rich.markup import escape
 
     from nasalis.terminal.shown import printable
 
     questions = {
-        **{f.name: f.question for f in FACTORS},
-        "tags": "Tags, separated by commas (e.g. cheese, long drive)",
+        # The evening asks the whole day's factors (sleep too: skipped if the morning gave it).
+        **{f.name: f.question for f in (MORNING_CHECK_IN if morning else DAY_LONG)},
+        **({} if morning else {"tags": "Tags, separated by commas (e.g. cheese, long drive)"}),
     }
-    console.print("Today's check-in. Press Enter to skip a question.")
+    console.print(f"{'This morning' if morning else 'Today'}'s check-in. Press Enter to skip a question.")
     answers: dict[str, str] = {}
     for field, text in questions.items():
         while True:
@@ -126,6 +133,9 @@ def day_command(
     date: str | None = None,
     tag: list[str] | None = None,
     factor: list[str] | None = None,
+    morning: bool = False,
+    at: str | None = None,
+    no_twitches: bool = False,
     db: str | None = None,
     **given: str | None,
 ) -> None:
@@ -139,21 +149,32 @@ def day_command(
         if not sep:
             fail("Nothing was saved.", [f"--factor: write NAME=NUMBER (got {item!r})"])
         custom[name.strip()] = number.strip()
-    if not values and not custom:
+    if at is not None and not morning:
+        fail("Nothing was saved.", ["--at: is the time of a morning check-in; give --morning too"])
+    if not values and not custom and not no_twitches:
         from rich.console import Console
 
-        values = _ask_day(Console())
-    values["date"] = date or dt.date.today().isoformat()
+        values = _ask_day(Console(), morning)
+    now = dt.datetime.now().astimezone()
+    values["date"] = date or now.date().isoformat()
+    if morning:  # made now unless --at says when, on this computer's clock
+        values["morning_at"] = at if at is not None else now.strftime("%H:%M")
+    if no_twitches:
+        values["no_twitches"] = "1"
     try:
-        record = build_day({**values, **custom}, text=True)
+        record = build_day({**values, **custom}, text=True, local_now=now)
     except FieldError as exc:
         _bad(exc)
     from nasalis.diary import entries
 
     store = store_for(db)
-    with store.write() as session:
-        entries.save_day(session, store.person_id(), record)
-    typer.echo(f"Saved the check-in for {record.date}. (nasalis undo takes it back)")
+    try:
+        with store.write() as session:
+            entries.save_day(session, store.person_id(), record)
+    except entries.TwitchesLoggedError as exc:
+        fail("Nothing was saved.", [f"--no-twitches: {str(exc).partition(': ')[2]}"])
+    what = "the morning check-in" if morning else "the check-in"
+    typer.echo(f"Saved {what} for {record.date}. (nasalis undo takes it back)")
     _remind(store)
 
 
@@ -166,6 +187,15 @@ def _option(name: str, kind: Any, flag: str, help_text: str) -> inspect.Paramete
     )
 
 
+def _flag(name: str, flag: str, help_text: str) -> inspect.Parameter:
+    return inspect.Parameter(
+        name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=False,
+        annotation=Annotated[bool, typer.Option(flag, help=help_text)],
+    )
+
+
 # Typer reads a command's flags from its signature: `nasalis day` has one flag per declared
 # day factor, so a factor added to nasalis.diary.factors is a flag without another line here.
 day_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
@@ -174,6 +204,9 @@ day_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         *(_option(f.name, str | None, f.flag, f.help) for f in FACTORS),
         _option("tag", list[str] | None, "--tag", "A label; repeat for more."),
         _option("factor", list[str] | None, "--factor", "NAME=NUMBER; repeat."),
+        _flag("morning", "--morning", "The morning check-in (asks sleep, stress and coffees so far)."),
+        _option("at", str | None, "--at", "With --morning: when it was made, HH:MM (default now)."),
+        _flag("no_twitches", "--no-twitches", "No twitches today: a known day with none."),
         inspect.Parameter("db", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DbOption),
     ]
 )

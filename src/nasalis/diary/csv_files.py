@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import io
 from collections.abc import Callable, Iterable, Iterator
@@ -16,6 +17,7 @@ from nasalis.diary.csv_escape import escape_cell, unescape_cell
 from nasalis.diary.json_writer import episode_json
 from nasalis.diary.read_limits import MAX_COLUMNS, MAX_LINE, READ_ERRORS, Budget, file_budget
 from nasalis.diary.records import (
+    DAY_MARKS,
     DAY_RULES,
     EPISODE_RULES,
     DayRecord,
@@ -177,6 +179,8 @@ def _cell(value: object) -> str:
         return "1" if value else "0"
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, dt.time):
+        return f"{value:%H:%M}"
     return str(value)
 
 
@@ -202,12 +206,15 @@ def write_folder(folder: Path, episodes: Iterable[EpisodeRecord], days: Iterable
     write_atomically(folder / EPISODES_CSV, out.getvalue())
     day_list = list(days)
     custom = sorted({name for d in day_list for name in d.factors})
+    # Only when some day has one: an older reader takes an unknown column for a custom factor.
+    marks = [name for name in DAY_MARKS if any(getattr(d, name) is not None for d in day_list)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: also quotes a carriage return in a cell
-    writer.writerow([*DAY_RULES, *custom])
+    writer.writerow([*DAY_RULES, *marks, *custom])
     for d in day_list:
         cells = [d.date.isoformat()] + [_cell(getattr(d, n)) for n in list(DAY_RULES)[1:-1]]
         cells.append(escape_cell(";".join(d.tags)) if d.tags is not None else "")
+        cells += [_cell(getattr(d, name)) for name in marks]
         cells += [_cell(d.factors.get(name)) for name in custom]
         writer.writerow(cells)
     write_atomically(folder / DAYS_CSV, out.getvalue())

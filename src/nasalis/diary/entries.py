@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from nasalis.diary import journal
 from nasalis.diary.factors import FACTORS
-from nasalis.diary.local_dates import EpisodeFilter, episode_lines
+from nasalis.diary.local_dates import EpisodeFilter, count_episodes, episode_lines
 from nasalis.diary.models import Day, Episode, Medication, Note
 from nasalis.diary.records import DayRecord, EpisodeRecord, control_problem
 
@@ -77,6 +77,8 @@ def day_record(d: Day) -> DayRecord:
         **{f.name: getattr(d, f.name) for f in FACTORS},
         tags=tuple(d.tags) if d.tags is not None else None,
         factors=dict(d.factors or {}),
+        morning_at=d.morning_at,
+        no_twitches=d.no_twitches,
     )
 
 
@@ -93,8 +95,55 @@ def replace_episode(
     for key, value in episode_row(person_id, rec).items():
         setattr(episode, key, value)
     session.flush()
+    clear_no_twitches(session, person_id, {rec.started_at.date()})
     journal.record(session, person_id, "update", "episodes", [episode.id], summary, [before])
     return episode
+
+
+def clear_no_twitches(session: Session, person_id: int, dates: set[dt.date]) -> None:
+    """Take "no twitches today" off these local dates: a twitch was just written on them.
+
+    Journalled as its own change before the twitch's, so the twitch's Undo stays the latest.
+    """
+    if not dates:
+        return
+    marked = session.scalars(
+        select(Day).where(Day.person_id == person_id, Day.date.in_(sorted(dates)), Day.no_twitches.is_(True))
+    ).all()
+    for day in marked:
+        before = journal.snapshot(day)
+        day.no_twitches = None
+        session.flush()
+        summary = f"'no twitches' on {day.date} taken off by a twitch logged that day"
+        journal.record(session, person_id, "update", "days", [day.id], summary, [before])
+
+
+class TwitchesLoggedError(ValueError):
+    """A day with twitches logged was to be marked "no twitches today"."""
+
+
+def _refuse_twitches(session: Session, person_id: int, date: dt.date) -> None:
+    count = count_episodes(session, person_id, EpisodeFilter(date, date))
+    if count:
+        logged = f"{count} twitch is" if count == 1 else f"{count} twitches are"
+        raise TwitchesLoggedError(f"no_twitches: {logged} logged on {date}")
+
+
+def confirm_no_twitches(session: Session, person_id: int, date: dt.date) -> Day:
+    """Record `date` as a known day without twitches; TwitchesLoggedError if it has some.
+
+    Creates the day's check-in if there is none and keeps any values already there; undo takes it back.
+    """
+    _refuse_twitches(session, person_id, date)
+    day = day_on(session, person_id, date)
+    summary = f"'no twitches' on {date}"
+    if day is None:
+        return journal.add(session, person_id, Day(person_id=person_id, date=date, no_twitches=True), summary)
+    before = journal.snapshot(day)
+    day.no_twitches = True
+    session.flush()
+    journal.record(session, person_id, "update", "days", [day.id], summary, [before])
+    return day
 
 
 def update_episode(session: Session, person_id: int, episode_id: int, rec: EpisodeRecord) -> Episode:
@@ -136,7 +185,12 @@ def day_on(session: Session, person_id: int, date: dt.date) -> Day | None:
 
 
 def save_day(session: Session, person_id: int, rec: DayRecord) -> Day:
-    """Record a day's check-in; on a day already there, the given values replace the old."""
+    """Record a day's check-in; on a day already there, the given values replace the old.
+
+    "No twitches today" on a day with twitches logged is TwitchesLoggedError (nothing saved).
+    """
+    if rec.no_twitches:
+        _refuse_twitches(session, person_id, rec.date)
     day = day_on(session, person_id, rec.date)
     new = day_row(person_id, rec)
     if day is None:

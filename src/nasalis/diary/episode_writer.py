@@ -10,6 +10,9 @@ the episode (POLICY):
 - a file (import) or a clip (video attach): KEEP. The diary as the person left it wins; the
   offered episode is skipped and counted as already there (also one offered twice at once).
 
+A twitch written on a day marked "no twitches today" clears that mark in the same transaction
+(journalled, so undo can put it back): the day stays known, now with its twitches.
+
 Either way a retried write is idempotent: the same episode twice is one row, never two, and
 nothing is lost, since the write is inside the caller's one transaction (all or nothing).
 """
@@ -27,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from nasalis.diary import journal
 from nasalis.diary.bulk_insert import insert_many
-from nasalis.diary.entries import episode_row, replace_episode, twitch_label
+from nasalis.diary.entries import clear_no_twitches, episode_row, replace_episode, twitch_label
 from nasalis.diary.models import Episode, utcnow
 from nasalis.diary.records import EpisodeRecord
 
@@ -79,7 +82,14 @@ def write_episodes(
             out.replaced.append(episode)
     if out.added:
         insert_many(session.connection(), Episode.__table__, out.added)  # type: ignore[arg-type]
+        clear_no_twitches(session, person_id, {local_date(row) for row in out.added})
     return out
+
+
+def local_date(row: dict[str, Any]) -> dt.date:
+    """The local date of an episode row (its UTC instant in the offset it was logged with)."""
+    instant: dt.datetime = row["started_at_utc"] + dt.timedelta(minutes=row["utc_offset_min"])
+    return instant.date()
 
 
 def log_episode(session: Session, person_id: int, rec: EpisodeRecord) -> Episode:

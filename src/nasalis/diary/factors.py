@@ -215,6 +215,44 @@ FACTORS: tuple[Factor, ...] = (
         in_list="sneezing or a runny nose",
         one_more="sneezing, an itchy or a runny nose",
     ),
+    # The morning check-in's own factors: recorded before the day's twitches, so what they
+    # show cannot have been caused by them (the evening's stress and caffeine can).
+    Factor(
+        "morning_stress",
+        "scale",
+        label="Stress this morning",
+        flag="--morning-stress",
+        help="{bounds}, in the morning check-in.",
+        prompt="Stress this morning",
+        fhir_text="Stress in the morning ({bounds} as rated by the patient)",
+        low=0,
+        high=10,
+        unit="{score}",
+        ucum="{score}",
+        per="1 point",
+        in_list="stress in the morning",
+        one_more="a point more stress in the morning (on {bounds})",
+        column="Stress AM",
+        recorded="morning",
+    ),
+    Factor(
+        "morning_caffeine",
+        "float",
+        label="Coffees, energy drinks, strong teas so far today",
+        flag="--morning-caffeine",
+        help="Caffeinated drinks before the morning check-in.",
+        prompt="Coffees, energy drinks, strong teas so far today",
+        fhir_text="Caffeinated drinks before the morning check-in",
+        low=0,
+        high=1000,
+        unit="drinks",
+        ucum="{drink}",
+        per="1 drink",
+        in_list="caffeinated drinks in the morning",
+        one_more="one more coffee, energy drink or strong tea in the morning",
+        column="Coffee AM",
+        recorded="morning",
+    ),
 )
 """The day factors of the diary contract, in column order."""
 
@@ -223,6 +261,13 @@ NUMBERS: tuple[Factor, ...] = tuple(f for f in FACTORS if f.type != "bool")
 """The factors typed as a number (the check-in form's number fields)."""
 TABLE: tuple[Factor, ...] = tuple(f for f in FACTORS if f.column)
 """The factors the tables of days show, in order."""
+MORNING_CHECK_IN: tuple[Factor, ...] = (
+    BY_NAME["sleep_hours"],  # the night just ended: known in the morning, before any twitch
+    *(f for f in FACTORS if f.recorded == "morning"),
+)
+"""What the morning check-in asks, in order."""
+EVENING_CHECK_IN: tuple[Factor, ...] = tuple(f for f in FACTORS if f not in MORNING_CHECK_IN)
+"""What the evening (whole-day) check-in asks, in order: the rest."""
 
 # The episode's bounds and the check-in's lists.
 DURATION_MAX_S = 86_400

@@ -15,6 +15,7 @@ from nasalis.diary.bulk_insert import insert_many
 from nasalis.diary.bundle import Bundle, Extras, MedicineRecord
 from nasalis.diary.entries import day_row
 from nasalis.diary.episode_writer import write_episodes
+from nasalis.diary.local_dates import EpisodeFilter, count_episodes
 from nasalis.diary.models import (
     Assessment,
     Base,
@@ -74,6 +75,7 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
         have_days = set(session.scalars(select(Day.date).where(Day.person_id == person_id)))
         now = utcnow()  # one timestamp for the whole import, not a call per row
         day_rows = [day_row(person_id, d) for d in bundle.days if d.date not in have_days]
+        _drop_contradicted_no_twitches(session, person_id, bundle, day_rows)
         extra_rows = _new_extras(session, person_id, bundle.extras)
         tables: list[tuple[type[Base], list[dict[str, Any]]]] = [(Day, day_rows), *extra_rows.items()]
         for model, rows in tables:
@@ -120,6 +122,20 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
         extras_skipped=offered - sum(len(rows) for rows in extra_rows.values()),
         settings_added=settings_added,
     )
+
+
+def _drop_contradicted_no_twitches(
+    session: Session, person_id: int, bundle: Bundle, day_rows: list[dict[str, Any]]
+) -> None:
+    """Drop "no twitches" from an imported day with twitches (in the file or the diary)."""
+    marked = [row for row in day_rows if row.get("no_twitches")]
+    if not marked:
+        return
+    offered = {e.started_at.date() for e in bundle.episodes}
+    for row in marked:
+        day: dt.date = row["date"]
+        if day in offered or count_episodes(session, person_id, EpisodeFilter(day, day)):
+            row["no_twitches"] = None
 
 
 def _new_extras(session: Session, person_id: int, extras: Extras) -> dict[type[Base], list[dict[str, Any]]]:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Date, DateTime, delete, select
+from sqlalchemy import Date, DateTime, Time, delete, select
 from sqlalchemy.orm import Session
 
 from nasalis.diary.models import Assessment, Base, Change, Day, Episode, Experiment, Medication, Note
@@ -21,7 +21,7 @@ def snapshot(row: Base) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for column in row.__table__.columns:
         value = getattr(row, column.key)
-        out[column.key] = value.isoformat() if isinstance(value, dt.date) else value
+        out[column.key] = value.isoformat() if isinstance(value, dt.date | dt.time) else value
     return out
 
 
@@ -33,6 +33,8 @@ def _restore_values(model: type[Base], data: dict[str, Any]) -> dict[str, Any]:
             value = dt.datetime.fromisoformat(value)
         elif value is not None and isinstance(column.type, Date):
             value = dt.date.fromisoformat(value)
+        elif value is not None and isinstance(column.type, Time):
+            value = dt.time.fromisoformat(value)
         values[column.key] = value
     return values
 

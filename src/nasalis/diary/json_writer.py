@@ -10,7 +10,7 @@ from typing import Any
 
 from nasalis.diary.atomic_file import write_atomically
 from nasalis.diary.bundle import EXTRA_LISTS, SCHEMA, Extras
-from nasalis.diary.records import DAY_RULES, EPISODE_RULES, DayRecord, EpisodeRecord
+from nasalis.diary.records import DAY_MARKS, DAY_RULES, EPISODE_RULES, DayRecord, EpisodeRecord
 
 
 def _known_fields(rec: EpisodeRecord | DayRecord, names: Iterable[str]) -> dict[str, Any]:
@@ -29,7 +29,9 @@ def episode_json(rec: EpisodeRecord) -> dict[str, Any]:
 
 def day_json(rec: DayRecord) -> dict[str, Any]:
     """A day as the bundle's JSON object (unknown fields left out)."""
-    out = {"date": rec.date.isoformat(), **_known_fields(rec, list(DAY_RULES)[1:])}
+    out = {"date": rec.date.isoformat(), **_known_fields(rec, [*list(DAY_RULES)[1:], *DAY_MARKS])}
+    if rec.morning_at is not None:
+        out["morning_at"] = f"{rec.morning_at:%H:%M}"
     if rec.factors:
         out["factors"] = dict(sorted(rec.factors.items()))
     return out

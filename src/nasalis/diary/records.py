@@ -29,6 +29,7 @@ from nasalis.diary.vocab import AREAS, DAY_FACTORS, SIDES, SOURCES
 # Matched with fullmatch: `$` would also let a trailing newline through.
 _LABEL = re.compile(rf"[^;\x00-\x1f\x7f]{{1,{MAX_LABEL}}}")
 _FACTOR_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,59}")
+_CLOCK = re.compile(r"[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?")
 UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 """Unicode categories that must never reach a screen as they are: control characters (an ANSI
 escape drives a terminal), format characters (a right-to-left override makes "gpj.exe" read
@@ -37,7 +38,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """C0 control characters (and DEL) but tab and line breaks: PostgreSQL refuses NUL in text, and an
 escape character would drive the terminal that prints a note."""
 
-Kind = Literal["instant", "date", "number", "int", "flag", "choice", "choices", "text", "labels"]
+Kind = Literal["instant", "date", "clock", "number", "int", "flag", "choice", "choices", "text", "labels"]
 
 
 class FieldError(ValueError):
@@ -92,6 +93,9 @@ DAY_RULES: dict[str, Rule] = {
     **{f.name: Rule(_KIND_OF[f.type], low=f.low, high=f.high) for f in FACTORS},
     "tags": Rule("labels", high=MAX_TAGS),
 }
+DAY_MARKS: dict[str, Rule] = {"morning_at": Rule("clock"), "no_twitches": Rule("flag")}
+"""A day's fields that are not factors: when the morning check-in was made (local HH:MM), and
+the one-tap "no twitches today"; optional everywhere, like the factors."""
 CUSTOM_FACTOR = Rule("number")
 
 
@@ -120,6 +124,8 @@ class DayRecord:
     water_litres: float | None = None
     exercise_minutes: float | None = None
     allergy_symptoms: bool | None = None
+    morning_stress: int | None = None
+    morning_caffeine: float | None = None
     tags: tuple[str, ...] | None = None
     factors: dict[str, float] = field(default_factory=dict)
     morning_at: dt.time | None = None
@@ -230,6 +236,8 @@ def read_value(name: str, rule: Rule, raw: object, *, text: bool) -> Any:
             return dt.date.fromisoformat(raw.strip())
         except ValueError:
             raise FieldError(name, f"must be a date YYYY-MM-DD (got {raw[:40]!r})") from None
+    if rule.kind == "clock":
+        return parse_clock(name, raw)
     return parse_instant(name, raw)
 
 
@@ -237,6 +245,35 @@ def parse_date(name: str, raw: str | None) -> dt.date | None:
     """A YYYY-MM-DD date from a flag, a form or a query (None when empty); FieldError names `name`."""
     value: dt.date | None = read_value(name, Rule("date"), raw, text=True)
     return value
+
+
+def parse_clock(name: str, raw: str) -> dt.time:
+    """A local time of day HH:MM (seconds dropped); FieldError names `name`."""
+    value = raw.strip()
+    try:
+        if not _CLOCK.fullmatch(value):  # fromisoformat would also take "0730" or an offset
+            raise ValueError
+        clock = dt.time.fromisoformat(value.zfill(len(value) + (value.index(":") == 1)))
+    except ValueError:
+        raise FieldError(name, f"must be a time of day HH:MM like 07:30 (got {raw[:40]!r})") from None
+    return clock.replace(second=0, microsecond=0)
+
+
+def refuse_future_morning(
+    date: dt.date, at: dt.time, local_now: dt.datetime | None = None, now: dt.datetime | None = None
+) -> None:
+    """FieldError on `morning_at` when the check-in's time has not come yet on its day.
+
+    With the person's own local now, against their clock; without it (an import), against the
+    latest clock on Earth, as for a day's date.
+    """
+    latest = (
+        local_now.replace(tzinfo=None) if local_now else (_utc_now(now) + LATEST_OFFSET).replace(tzinfo=None)
+    )
+    if dt.datetime.combine(date, at) - latest > FUTURE_GRACE:
+        raise FieldError(
+            "morning_at", f"is in the future ({at:%H:%M} on {date}); give a time that has passed"
+        )
 
 
 def parse_instant(name: str, raw: str) -> dt.datetime:
@@ -306,17 +343,24 @@ def build_day(
     text: bool,
     factors: Mapping[str, object] | None = None,
     now: dt.datetime | None = None,
+    local_now: dt.datetime | None = None,
 ) -> DayRecord:
-    """A day from a row or object (not a future one); columns not in the contract are custom factors."""
-    checked = _read_all(values, DAY_RULES, text)
+    """A day from a row or object (not a future one); columns not in the contract are custom factors.
+
+    `local_now` is the person's own clock where known (a page, the CLI): a morning check-in's
+    time may not be later than it on today's date.
+    """
+    checked = _read_all(values, {**DAY_RULES, **DAY_MARKS}, text)
     refuse_future_date("date", checked["date"], now)
+    if checked["morning_at"] is not None:
+        refuse_future_morning(checked["date"], checked["morning_at"], local_now, now)
     custom = dict(factors or {})
-    custom.update({k: v for k, v in values.items() if k not in DAY_RULES})
+    custom.update({k: v for k, v in values.items() if k not in DAY_RULES and k not in DAY_MARKS})
     if len(custom) > MAX_CUSTOM_FACTORS:
         raise FieldError("factors", f"must be at most {MAX_CUSTOM_FACTORS} factors (got {len(custom)})")
     read: dict[str, float] = {}
     for name, raw in custom.items():
-        if not _FACTOR_NAME.fullmatch(name) or name in DAY_FACTORS:
+        if not _FACTOR_NAME.fullmatch(name) or name in DAY_FACTORS or name in DAY_MARKS:
             raise FieldError(name, "a custom factor's name must be letters, digits and _")
         value = read_value(name, CUSTOM_FACTOR, raw, text=text)
         if value is not None:

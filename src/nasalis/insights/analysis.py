@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from nasalis.diary import experiments as stored
 from nasalis.diary.entries import insight_inputs
+from nasalis.diary.factors import BY_NAME
 from nasalis.diary.models import Experiment
 from nasalis.diary.records import DayRecord
 from nasalis.insights.frames import daily_frame
@@ -58,7 +59,7 @@ def make_report(
     days: list[DayRecord], starts: list[dt.datetime], found: list[Experiment], today: dt.date
 ) -> Report:
     """Analyse diary data already read: triggers, time of day, and `found` judged on these days."""
-    frame = daily_frame(days, [s.date() for s in starts])
+    frame = daily_frame(days, starts)  # local start times: the within-day columns need the clock
     return Report(frame, analyse(frame), profile(starts), results(found, frame, today))
 
 
@@ -185,7 +186,11 @@ def plain(insights: Insights) -> Plain:
     unvarying = _names(f for f in factors if f.does_not_vary)
     rest = [f for f in factors if f.factor not in stood_out and not f.does_not_vary]
     tested = {f.factor for f in rest if f.p is not None}
-    waiting = [f for f in rest if f.factor not in tested and f.verdict == "not_enough_data"]
+    waiting = [
+        f
+        for f in rest
+        if f.factor not in tested and f.verdict == "not_enough_data" and not _morning_unused(f)
+    ]
     most = max((f.days_needed or 0 for f in waiting), default=0) or None
     quiet = [f for f in rest if f.lag_days == 0 and f.verdict == "no_evidence" and f.factor in FACTOR_WORDS]
     settle = max((f.days_needed or 0 for f in quiet), default=0) or None
@@ -200,6 +205,12 @@ def plain(insights: Insights) -> Plain:
         settle,
         _names(f for f in factors if f.verdict in harmful and (f.estimate or 1) > 1),
     )
+
+
+def _morning_unused(f: FactorResult) -> bool:
+    """A morning check-in factor on no day: someone who skips the morning check-in is not told to wait."""
+    declared = BY_NAME.get(f.factor)
+    return declared is not None and declared.recorded == "morning" and f.days_with_data == 0
 
 
 def _names(factors: Iterable[FactorResult]) -> list[str]:

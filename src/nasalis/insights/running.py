@@ -165,4 +165,4 @@ def load_results(session: Session, person_id: int, today: dt.date) -> list[dict[
     if not found:
         return []
     days, starts = insight_inputs(session, person_id)
-    return results(found, daily_frame(days, [s.date() for s in starts]), today)
+    return results(found, daily_frame(days, starts), today)

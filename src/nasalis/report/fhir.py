@@ -163,16 +163,33 @@ class _Builder:
             "performer": [self.patient],
             "effectiveDateTime": d.date.isoformat(),
         }
-        yield {**base, "code": {"text": "Twitches recorded that day"}, "valueInteger": twitches}
+        count: dict[str, Any] = {
+            **base,
+            "code": {"text": "Twitches recorded that day"},
+            "valueInteger": twitches,
+        }
+        if d.no_twitches:
+            count["note"] = [{"text": "The patient confirmed a day without twitches."}]
+        yield count
+        # A FHIR dateTime with a time needs a UTC offset, which a day does not keep: the
+        # morning check-in's local time goes in a note on the values it recorded.
+        morning = (
+            [{"text": f"Recorded in the morning check-in at {d.morning_at:%H:%M} local time."}]
+            if d.morning_at is not None
+            else None
+        )
         for f in FACTORS:  # sent with a text code: no terminology code was checked for a day factor
             value = getattr(d, f.name)
             if value is None:
                 continue
             if f.type == "bool":
-                yield {**base, "code": {"text": f.fhir_text}, "valueBoolean": bool(value)}
+                obs = {**base, "code": {"text": f.fhir_text}, "valueBoolean": bool(value)}
             else:
                 quantity = {"value": value, "unit": f.unit, "system": UCUM, "code": f.ucum}
-                yield {**base, "code": {"text": f.fhir_text}, "valueQuantity": quantity}
+                obs = {**base, "code": {"text": f.fhir_text}, "valueQuantity": quantity}
+            if morning and f.recorded == "morning":
+                obs["note"] = morning
+            yield obs
         for name, value in sorted((d.factors or {}).items()):
             yield {**base, "code": {"text": name.replace("_", " ")}, "valueQuantity": {"value": value}}
         if d.tags:

@@ -5,17 +5,23 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from nasalis.diary.factors import FACTORS, NUMBERS
+from nasalis.diary.factors import EVENING_CHECK_IN, FACTORS, MORNING_CHECK_IN, NUMBERS, Factor
 from nasalis.diary.records import typed_tags
 
 CHECK_IN = tuple((f.name, f.shown_label, f.step) for f in NUMBERS)
 """The check-in's number fields (name, label, step), from the factors' declaration."""
 CHECK_IN_EXTRA = (*(f.name for f in FACTORS if f.type == "bool"), "tags", "date")
+MORNING = tuple(f for f in MORNING_CHECK_IN if f.type != "bool")
+"""The Today page's morning card: the night just ended and the morning so far."""
+EVENING = tuple(f for f in EVENING_CHECK_IN if f.type != "bool")
+"""The Today page's evening card: the rest of the day's numbers."""
 DETAILS = ("intensity", "side", "areas", "duration_s", "note")
 LABELS = {
     **{f.name: f.shown_label for f in FACTORS},
     "tags": "Tags",
     "date": "Day",
+    "morning_at": "Time of the morning check-in",
+    "no_twitches": "No twitches today",
     "started_at": "When",
     "time": "Time",
     "intensity": "How strong",
@@ -27,13 +33,13 @@ LABELS = {
 """What each form field is called on the page (error summaries name fields by these)."""
 
 
-def check_in_fields(units: str) -> tuple[tuple[str, str, str], ...]:
-    """The check-in's number fields (name, label, step) in these units."""
-    if units != "imperial":
-        return CHECK_IN
+def check_in_fields(units: str, asked: tuple[Factor, ...] = NUMBERS) -> tuple[tuple[str, str, str], ...]:
+    """The check-in's number fields (name, label, step) in these units: all, or those `asked`."""
     return tuple(
-        (f.name, f.imperial.label, f.imperial.step) if f.imperial else (f.name, f.shown_label, f.step)
-        for f in NUMBERS
+        (f.name, f.imperial.label, f.imperial.step)
+        if f.imperial and units == "imperial"
+        else (f.name, f.shown_label, f.step)
+        for f in asked
     )
 
 

@@ -66,8 +66,18 @@ class DayIn(_Strict):
     water_litres: float | None = _factor("water_litres")
     exercise_minutes: float | None = _factor("exercise_minutes")
     allergy_symptoms: bool | None = _factor("allergy_symptoms")
+    morning_stress: int | None = _factor("morning_stress")
+    morning_caffeine: float | None = _factor("morning_caffeine")
     tags: list[str] | None = _documented(maxItems=limits.MAX_TAGS)
     factors: dict[str, float] | None = _documented(maxProperties=limits.MAX_CUSTOM_FACTORS)
+    morning_at: str | None = Field(
+        None,
+        description="When the morning check-in was made, local time HH:MM (not later than now today)",
+        examples=["07:30"],
+    )
+    no_twitches: bool | None = Field(
+        None, description='"No twitches today": the day is known and had none (refused if it has twitches)'
+    )
 
 
 class DayOut(DayIn):

@@ -22,6 +22,8 @@ MESSAGES = {
     "logged": "Twitch logged.",
     "details": "Details saved.",
     "day": "Check-in saved.",
+    "morning": "Morning check-in saved.",
+    "no_twitches": "Saved: no twitches today.",
     "saved": "Saved.",
     "deleted": "Deleted.",
     "nothing": "There was nothing to undo.",
@@ -33,7 +35,9 @@ MESSAGES = {
     "undone": "Undone.",
 }
 """Messages a redirect may ask a page to show (?msg=key); unknown keys show nothing."""
-UNDOABLE = frozenset({"logged", "details", "day", "saved", "deleted", "started", "stopped"})
+UNDOABLE = frozenset(
+    {"logged", "details", "day", "morning", "no_twitches", "saved", "deleted", "started", "stopped"}
+)
 """The messages that offer Undo for the change they name (?change=id)."""
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from nasalis.diary import entries, episode_writer, journal, local_dates, preferences
 from nasalis.diary.json_writer import day_json, episode_json
 from nasalis.diary.models import Day, Episode
 from nasalis.diary.records import FieldError, build_day, build_episode
+from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
 from nasalis.web.schemas import (
     DayIn,
@@ -122,16 +123,21 @@ def read_day(date: str, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
 
 
 @router.put("/days/{date}", response_model=DayOut)
-def save_day(date: str, body: DayIn, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
+def save_day(date: str, body: DayIn, request: Request, store: StoreDep, viewer: WriterDep) -> dict[str, Any]:
     """Record a day's check-in; given values replace those already there."""
     values = body.model_dump(exclude_none=True)
     factors = values.pop("factors", None)
     try:
-        record = build_day({"date": date, **values}, text=False, factors=factors)
+        record = build_day(
+            {"date": date, **values}, text=False, factors=factors, local_now=local_now(request)
+        )
     except FieldError as exc:
         raise invalid(exc.field, exc.message) from None
-    with store.write() as session:
-        return _day_out(entries.save_day(session, viewer.person_id, record))
+    try:
+        with store.write() as session:
+            return _day_out(entries.save_day(session, viewer.person_id, record))
+    except entries.TwitchesLoggedError as exc:
+        raise invalid("no_twitches", str(exc).partition(": ")[2]) from None
 
 
 @router.delete("/days/{date}", status_code=204, responses={404: {"model": Message}})

@@ -65,6 +65,7 @@ def _day_row(d: DayRecord) -> dict[str, object]:
         "date": d.date.isoformat(),
         "factors": [show(getattr(d, f.name)) for f in TABLE],
         "tags": ", ".join(d.tags or ()),
+        "confirmed": bool(d.no_twitches),
     }
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from nasalis.diary import entries, episode_writer, journal, local_dates, preferences
+from nasalis.diary.factors import EVENING_CHECK_IN
 from nasalis.diary.json_writer import day_json
 from nasalis.diary.records import FieldError, build_day, build_episode
 from nasalis.diary.vocab import AREAS, SIDES
@@ -18,7 +19,9 @@ from nasalis.web.checkin_form import (
     CHECK_IN,
     CHECK_IN_EXTRA,
     DETAILS,
+    EVENING,
     LABELS,
+    MORNING,
     check_in_fields,
     check_in_values,
     form_values,
@@ -43,6 +46,15 @@ def shown_day(day: Any, units: str) -> dict[str, Any]:
     if shown.get("tags"):
         shown["tags"] = ", ".join(shown["tags"])
     return shown
+
+
+def evening_done(day: Any) -> bool:
+    """Whether today's evening check-in has something in it (a morning check-in alone does not count)."""
+    if day is None:
+        return False
+    rec = entries.day_record(day)
+    filled = [getattr(rec, f.name) for f in EVENING_CHECK_IN]
+    return any(v is not None for v in filled) or bool(rec.tags or rec.factors or rec.no_twitches)
 
 
 def _just_logged(request: Request, session: Session, viewer: Viewer) -> dict[str, Any]:
@@ -73,7 +85,7 @@ def _today_context(request: Request, store: StoreDep, viewer: Viewer) -> dict[st
         prefs = preferences.get(session, viewer.person_id)
         first_visit = entries.is_empty(session, viewer.person_id)
         logged = _just_logged(request, session, viewer)
-    due = day is None and now.strftime("%H:%M") >= prefs["reminder_time"]
+    due = not evening_done(day) and now.strftime("%H:%M") >= prefs["reminder_time"]
     return {
         "today": today,
         "yesterday": today - dt.timedelta(days=1),
@@ -81,7 +93,10 @@ def _today_context(request: Request, store: StoreDep, viewer: Viewer) -> dict[st
         "episodes": episodes[::-1][:TODAY_ROWS],
         "episode_count": len(episodes),
         "day": shown_day(day, prefs["units"]),
-        "check_in": check_in_fields(prefs["units"]),
+        "morning": shown_day(day, prefs["units"]),
+        "morning_fields": check_in_fields(prefs["units"], MORNING),
+        "now_hhmm": now.strftime("%H:%M"),
+        "check_in": check_in_fields(prefs["units"], EVENING),
         "instruction": instruction,
         "check_in_due": due,
         "first_visit": first_visit,
@@ -164,6 +179,44 @@ def check_in(request: Request, store: StoreDep, viewer: WriterDep, form: FormDep
         entries.save_day(session, viewer.person_id, record)
         changed = changed_query(session, viewer)
     return RedirectResponse(f"/?msg=day&{changed}#check-in", 303)
+
+
+@router.post("/day/morning")
+def morning_check_in(request: Request, store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
+    """Save today's morning check-in: last night's sleep and the morning so far, with its time."""
+    tz = form.get("tz")
+    now = local_now(request, tz if isinstance(tz, str) else None)
+    typed = form_values(form, [f.name for f in MORNING] + ["morning_at"])
+    with store.read() as session:
+        imperial = preferences.get(session, viewer.person_id)["units"] == "imperial"
+    # Without a typed time the check-in is made now, on the viewer's own clock.
+    values = check_in_values({"morning_at": now.strftime("%H:%M"), **typed}, imperial)
+    try:
+        record = build_day({**values, "date": now.date().isoformat()}, text=True, local_now=now)
+    except FieldError as exc:
+        context = _today_context(request, store, viewer)
+        context.update(errors=exc.errors, morning=typed)
+        return page(request, "today.html", context, 422)
+    with store.write() as session:
+        entries.save_day(session, viewer.person_id, record)
+        changed = changed_query(session, viewer)
+    return RedirectResponse(f"/?msg=morning&{changed}#morning", 303)
+
+
+@router.post("/day/no-twitches")
+def no_twitches_today(request: Request, store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
+    """One tap: today is a known day without twitches (the check-in's values are kept)."""
+    tz = form.get("tz")
+    today = local_now(request, tz if isinstance(tz, str) else None).date()
+    try:
+        with store.write() as session:
+            entries.confirm_no_twitches(session, viewer.person_id, today)
+            changed = changed_query(session, viewer)
+    except entries.TwitchesLoggedError as exc:
+        context = _today_context(request, store, viewer)
+        context.update(errors={"no_twitches": str(exc).partition(": ")[2]})
+        return page(request, "today.html", context, 422)
+    return RedirectResponse(f"/?msg=no_twitches&{changed}#twitches", 303)
 
 
 @router.post("/undo")
