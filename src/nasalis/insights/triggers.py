@@ -264,6 +264,8 @@ def _test(shared: _Shared, column: str, lag: int, x: pd.Series) -> FactorResult:
         result.verdict = "no_evidence"
         return result
     b, se, df = fitted
+    if binary:  # a contrast of few days knows its spread from those few days, not from all of them
+        df = min(df, min(present, absent) - 1)
     se *= math.sqrt(variance_factor(base.residual_rho, values, shared.day[known]))
     tq = float(stats.t.ppf(0.975, df))
     if abs(b) + tq * se > 30:
@@ -430,7 +432,13 @@ def _notes(insights: Insights, tested: list[FactorResult]) -> None:
             "every day, the twitch-free ones too (one tap: No twitches today), is what lets this analysis "
             "tell a trigger from chance."
         )
-    waiting = [f for f in insights.factors if f.verdict == "not_enough_data" and f.days_needed]
+    waiting = [
+        f
+        for f in insights.factors
+        if f.verdict == "not_enough_data"
+        and f.days_needed
+        and not (f.factor in MORNING and not f.days_with_data)
+    ]  # a morning check-in never made is not waiting for days: it is not in use
     if waiting:
         most = max(f.days_needed or 0 for f in waiting)
         insights.notes.append(
