@@ -95,8 +95,9 @@ def start_command(
             if pairs is None and change is not None:
                 w, b = running.sized_plan(session, store.person_id(), today, change, weeks, block_days)
                 block_days, pairs = b, nof1power.pairs_for(w, b)
-            block_days = block_days or 7
-            pairs = pairs or (nof1power.pairs_for(weeks, block_days) if weeks else 2)
+            block_days = 7 if block_days is None else block_days
+            if pairs is None:  # 0 is a choice (refused below, naming --pairs), not "unset"
+                pairs = nof1power.pairs_for(weeks, block_days) if weeks and block_days > 0 else 2
             p = running.start(
                 session, store.person_id(), title, first, pairs, block_days, washout_days, today, change
             )
