@@ -65,7 +65,7 @@ def test_a_change_that_halves_twitches_helps_and_a_null_change_does_not() -> Non
     assert helps.ci_high is not None
     assert helps.ci_high < 1
     assert p.schedule == ("A", "B", "A", "B", "B", "A")
-    # Settling-in days only after a switch: the first A (usual life goes on) and the second B in a row keep all 7.
+    # Settling-in days only after a switch: the first A (usual life goes on) and B after B keep all 7.
     assert helps.days_a == helps.days_b == 7 + 5 + 5
     nulls = Counter(analyse(p, _diary_following(p, 1.0, seed=s), p.end).verdict for s in range(40))  # type: ignore[arg-type]
     assert nulls["no clear effect"] >= 35

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from nasalis.insights.blocktest import WORTHWHILE, compare, detected
@@ -14,18 +15,20 @@ from nasalis.insights.nof1 import Plan, analyse, where
 
 START = dt.date(2026, 3, 2)
 Rng = np.random.Generator
+Floats = npt.NDArray[np.float64]
 
 
-def _flares(rng: Rng, sims: int, days: int, phi: float = 0.7, sd: float = 0.6) -> np.ndarray:
+def _flares(rng: Rng, sims: int, days: int, phi: float = 0.7, sd: float = 0.6) -> Floats:
     """Daily counts whose log rate is an AR(1) (flare clustering), rate 3 a day, no effect."""
     x = np.empty((sims, days))
     x[:, 0] = rng.normal(0, sd, sims)
     for t in range(1, days):
         x[:, t] = phi * x[:, t - 1] + rng.normal(0, sd * math.sqrt(1 - phi**2), sims)
-    return rng.poisson(3.0 * np.exp(x - sd**2 / 2) * rng.gamma(4.0, 0.25, (sims, days))).astype(float)
+    rate = 3.0 * np.exp(x - sd**2 / 2) * rng.gamma(4.0, 0.25, (sims, days))
+    return np.asarray(rng.poisson(rate), dtype=np.float64)
 
 
-def _schedules(rng: Rng, sims: int, pairs: int) -> np.ndarray:
+def _schedules(rng: Rng, sims: int, pairs: int) -> npt.NDArray[np.bool_]:
     order = rng.integers(0, 2, (sims, pairs)).astype(bool)
     is_b = np.empty((sims, 2 * pairs), dtype=bool)
     is_b[:, 0::2], is_b[:, 1::2] = order, ~order

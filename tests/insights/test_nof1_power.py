@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 
 import numpy as np
@@ -39,7 +40,7 @@ def test_the_table_has_every_cell_grows_with_the_change_and_the_length_and_is_fa
     for b in BLOCK_DAYS:
         for w in WEEKS:
             assert table[0.5][w][b] + slack >= table[0.3][w][b] >= table[0.2][w][b] - slack
-        for shorter, longer in zip(WEEKS, WEEKS[1:], strict=False):
+        for shorter, longer in itertools.pairwise(WEEKS):
             assert table[0.5][longer][b] + slack >= table[0.5][shorter][b]
     assert table == power_table(variation_of([]))  # seeded: the same diary, the same table
 

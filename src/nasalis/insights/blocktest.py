@@ -69,7 +69,8 @@ def detected(totals: FloatArray, days: FloatArray, is_b: BoolArray) -> BoolArray
     log_ratio, se, df = compare_rows(totals, days, is_b)
     ok = np.isfinite(se)
     whole = np.where(ok, df, 1.0).astype(np.int64)
-    critical = stats.t.ppf(0.975, np.arange(whole.max() + 1).clip(1))[whole]  # few distinct df
+    by_df = np.asarray(stats.t.ppf(0.975, np.arange(whole.max() + 1).clip(1)), dtype=np.float64)
+    critical = by_df[whole]  # a few distinct df: one quantile each
     return np.asarray(ok & (np.abs(np.where(ok, log_ratio, 0.0)) > critical * np.where(ok, se, 1.0)))
 
 
