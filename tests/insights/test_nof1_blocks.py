@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from nasalis.insights.analysis import experiment_sentence
 from nasalis.insights.blocktest import WORTHWHILE, compare, detected
 from nasalis.insights.countmodel import fit
 from nasalis.insights.nof1 import Plan, analyse, where
@@ -106,6 +107,8 @@ def test_before_the_planned_end_it_says_plainly_it_is_not_a_result() -> None:
     assert midway.interim.startswith("Not a result yet: day 31 of 42.")
     assert f"waits for the planned end on {p.end.isoformat()}" in midway.interim
     assert midway.reading is None
+    # The Insights page and the experiments list say the interim sentence, not "you had ... fewer".
+    assert experiment_sentence(midway.to_json()) == midway.interim
     ended = analyse(p, frame, p.end)
     assert ended.verdict == "helps"
     assert ended.interim is None
@@ -113,6 +116,7 @@ def test_before_the_planned_end_it_says_plainly_it_is_not_a_result() -> None:
     assert ended.p_worthwhile is not None
     assert ended.p_worthwhile > 0.9
     assert "Not a result yet" not in str(ended.to_json())
+    assert experiment_sentence(ended.to_json()).startswith("With the change you had about")
 
 
 def test_no_clear_effect_says_it_does_not_show_the_change_is_useless() -> None:
