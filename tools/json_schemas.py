@@ -171,8 +171,14 @@ def _experiment_result() -> Schema:
         "status": {"type": "string", "description": "Where it is, in words."},
         "stopped_on": {"anyOf": [day, {"type": "null"}]},
         "days_run": {"type": "integer", "minimum": 0},
+        "block_days": {"type": "integer", "minimum": 3},
+        "washout_days": {"type": "integer", "minimum": 0},
+        "planned_change": {"anyOf": [{"type": "number"}, {"type": "null"}]},
     }
-    return _closed({"type": "object", "properties": props}, list(props))
+    # Issue 19 added fields to Outcome and to the plan: optional, so older readers keep working.
+    original = ["verdict", "rate_ratio", "ci_low", "ci_high", "days_a", "days_b", "finished"]
+    added = set(outcome["properties"]) - set(original) | {"block_days", "washout_days", "planned_change"}
+    return _closed({"type": "object", "properties": props}, [k for k in props if k not in added])
 
 
 def insights() -> Schema:

@@ -128,6 +128,8 @@ def test_an_experiment_is_planned_shown_and_stopped_only_after_asking(
         expect(start).to_have_attribute("aria-describedby", "start-error")
         expect(page.get_by_role("alert")).to_contain_text("2 things need fixing; nothing was saved")
         expect(start).to_have_value((today - dt.timedelta(days=1)).isoformat())  # what was typed is kept
+        expect(page.locator("table.power")).to_have_count(3)  # the power before the start, per change
+        expect(page.get_by_text("Even 12 weeks are not enough").first).to_be_visible()
         _fits(page, "experiments-error-phone")
 
         title.fill("no coffee after noon")  # an ordinary title, spaces and all
@@ -155,9 +157,20 @@ def test_an_experiment_is_planned_shown_and_stopped_only_after_asking(
 
         page.get_by_label("The change to try").fill("no cheese")
         page.get_by_label("First day").fill(today.isoformat())
+        page.get_by_label("Length").select_option("4")
+        page.get_by_label("Days per block").select_option("7")
         page.get_by_role("button", name="Plan it").click()
         expect(page.locator("section.experiment")).to_contain_text("Running: day 1 of 28")
         expect(page.get_by_role("note")).to_contain_text("Block 1 of 4")
+        asked = page.get_by_text("Did you keep the change today?")
+        if "Do the change" in page.get_by_role("note").inner_text():  # the order is drawn at random
+            expect(asked).to_be_visible()
+            page.get_by_role("button", name="Yes, kept it").click()
+            expect(page.get_by_text("Answer saved.")).to_be_visible()
+            expect(page.get_by_text("You said yes")).to_be_visible()
+            _fits(page, "experiments-kept-phone")
+        else:
+            expect(asked).to_have_count(0)  # a usual day: nothing to ask
         page.get_by_role("link", name="Stop this experiment early").click()
         page.get_by_role("button", name="Yes, stop it").click()
         result = page.locator("ul.results li", has_text="no cheese")

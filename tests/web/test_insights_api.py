@@ -76,15 +76,16 @@ def test_experiment_start_days_are_today_to_a_year_ahead_and_nothing_is_stored_o
 def test_experiment_form_errors_sit_beside_their_fields_and_stop_asks_first(personal: TestClient) -> None:
     token = csrf_of(personal.get("/experiments").text)
     refused = personal.post(
-        "/experiments", data={"csrf_token": token, "title": " ", "start": "2020-03-02", "pairs": "9"}
+        "/experiments",
+        data={"csrf_token": token, "title": " ", "start": "2020-03-02", "weeks": "9", "washout_days": "x"},
     )
     assert refused.status_code == 422
     page = refused.text
-    for field in ("title", "start", "pairs"):
+    for field in ("title", "start", "weeks", "washout_days"):
         assert f'id="{field}-error"' in page
         assert f'aria-describedby="{field}-error"' in page
     assert 'value="2020-03-02"' in page  # what was typed is kept
-    assert "3 things need fixing; nothing was saved." in page
+    assert "4 things need fixing; nothing was saved." in page
     assert "start:" not in page  # the field's label, not its internal name
     started = personal.post("/experiments", data={"csrf_token": token, "title": "no cheese", "pairs": "2"})
     assert "Experiment planned." in started.text

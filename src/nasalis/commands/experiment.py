@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 FLAGS = {
     "title": "TITLE",
     "start": "--start",
-    "pairs/block_days/washout_days": "--pairs/--block-days/--washout-days",
+    "pairs": "--pairs",
+    "block_days": "--block-days",
+    "washout_days": "--washout-days",
+    "planned_change": "--change",
+    "weeks": "--weeks",
+    "date": "--date",
 }
 """The option a person typed for each field an experiment can be refused on."""
 
@@ -47,47 +52,154 @@ def start_command(
     start: Annotated[
         str | None, typer.Option("--start", help="First day, YYYY-MM-DD (default tomorrow).")
     ] = None,
-    pairs: Annotated[int, typer.Option("--pairs", help="Pairs of blocks (AB or BA, drawn at random).")] = 2,
-    block_days: Annotated[int, typer.Option("--block-days", help="Days per block.")] = 7,
-    washout_days: Annotated[int, typer.Option("--washout-days", help="Settling-in days per block.")] = 2,
+    change: Annotated[
+        float | None,
+        typer.Option(
+            "--change",
+            help="The fall in twitches to size it for: 0.5, 0.3 or 0.2 (0.3 = 30% fewer). With it,"
+            " the length and block default to the shortest plan with an 80% chance (see `size`).",
+        ),
+    ] = None,
+    weeks: Annotated[int | None, typer.Option("--weeks", help="Length: 4, 8 or 12 weeks.")] = None,
+    pairs: Annotated[
+        int | None,
+        typer.Option("--pairs", help="Pairs of blocks (AB or BA, at random); overrides --weeks."),
+    ] = None,
+    block_days: Annotated[
+        int | None, typer.Option("--block-days", help="Days per block (default 7).")
+    ] = None,
+    washout_days: Annotated[
+        int | None,
+        typer.Option(
+            "--washout-days", help="Settling-in days after each switch (default 2; 1 for 3-day blocks)."
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Plan a randomised ABAB experiment of 1-week blocks."""
-    from nasalis.insights import running
+    """Plan a randomised experiment: blocks with and without the change, in random AB/BA pairs."""
+    from nasalis.insights import nof1power, running
     from nasalis.terminal.shown import printable
 
-    given = date_option("--start", start, "No experiment was started.")
+    nothing = "No experiment was started."
+    given = date_option("--start", start, nothing)
+    if weeks is not None and weeks not in nof1power.WEEKS:
+        fail(nothing, ["--weeks: choose 4, 8 or 12"])
+    if change is not None and change not in nof1power.EFFECTS:
+        fail(nothing, ["--change: choose 0.5, 0.3 or 0.2"])
     today = dt.date.today()
     first = given or today + dt.timedelta(days=1)
     store = store_for(db)
+    sized: nof1power.Suggestion | None = None
     try:
         with store.write() as session:
+            if pairs is None and change is not None:
+                w, b = running.sized_plan(session, store.person_id(), today, change, weeks, block_days)
+                block_days, pairs = b, nof1power.pairs_for(w, b)
+            block_days = 7 if block_days is None else block_days
+            if pairs is None:  # 0 is a choice (refused below, naming --pairs), not "unset"
+                pairs = nof1power.pairs_for(weeks, block_days) if weeks and block_days > 0 else 2
             p = running.start(
-                session, store.person_id(), title, first, pairs, block_days, washout_days, today
+                session, store.person_id(), title, first, pairs, block_days, washout_days, today, change
             )
             planned = running.under_way(session, store.person_id(), today)
             said = running.state_sentence(planned, today) if planned else ""
+            if change is not None:
+                table = running.power_of(running.recent_frame(session, store.person_id(), today), today)
+                sized = nof1power.suggest(table, change)
     except running.ExperimentError as exc:
         where = FLAGS.get(exc.field or "", "")
-        fail("No experiment was started.", [f"{where}: {exc}" if where else str(exc)])
+        fail(nothing, [f"{where}: {exc}" if where else str(exc)])
     blocks = " ".join(p.schedule)
     typer.echo(
         f"'{printable(p.title)}' is {printable(said)}: {p.start} to {p.end},"
         f" blocks of {p.block_days} days in the order {blocks}"
     )
     typer.echo("(B = do the change, A = live as usual; the order was drawn at random).")
+    if sized is not None:
+        typer.echo(sized.sentence)
     typer.echo(
         "Log every day, including days without twitches. nasalis experiment status says what today is."
     )
 
 
+@app.command("size")
+def size_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Before starting: the chance of detecting 50%, 30% and 20% fewer twitches, by length and block."""
+    from nasalis.insights import nof1power, running
+
+    store = store_for(db)
+    with store.read() as session:
+        sizing = running.load_sizing(session, store.person_id(), dt.date.today())
+    if as_json:
+        sys.stdout.write(json.dumps(sizing, indent=2) + "\n")
+        return
+    v = sizing["variation"]
+    assert isinstance(v, dict)
+    if sizing["from_diary"]:
+        typer.echo(
+            f"At your own twitching: about {v['rate']:.1f} a day over {plural(v['days_used'], 'logged day')}."
+        )
+    else:
+        typer.echo("Your diary is short, so cautious typical figures are used.")
+    cells = {(r["fall"], r["weeks"], r["block_days"]): r["power"] for r in sizing["power"]}  # type: ignore[attr-defined]
+    for fall in nof1power.EFFECTS:
+        typer.echo(f"\n{fall:.0%} fewer twitches: chance of detecting it")
+        typer.echo("          " + "".join(f"{b}-day blocks ".rjust(15) for b in nof1power.BLOCK_DAYS))
+        for w in nof1power.WEEKS:
+            row = "".join(f"{cells[(fall, w, b)]:.0%}".rjust(15) for b in nof1power.BLOCK_DAYS)
+            typer.echo(f"{w:>2} weeks  {row}")
+    typer.echo("")
+    for s in sizing["suggested"]:  # type: ignore[attr-defined]
+        typer.echo(s["sentence"])
+    typer.echo('Start one sized for 30% fewer twitches: nasalis experiment start "..." --change 0.3')
+
+
+@app.command("kept")
+def kept_command(
+    answer: Annotated[str, typer.Argument(help="yes or no: did you keep the change that day?")],
+    on: Annotated[
+        str | None, typer.Option("--date", help="The change day, YYYY-MM-DD (default today).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Answer the day's question: was the change kept? (asked on each change day; undo takes it back)."""
+    from nasalis.insights import running
+    from nasalis.terminal.shown import printable
+
+    nothing = "Nothing was saved."
+    if answer.strip().lower() not in ("yes", "no", "y", "n"):
+        fail(nothing, [f"ANSWER: say yes or no, not {answer!r}"])
+    kept = answer.strip().lower().startswith("y")
+    today = dt.date.today()
+    day = date_option("--date", on, nothing) or today
+    store = store_for(db)
+    try:
+        with store.write() as session:
+            e = running.record_kept(session, store.person_id(), day, kept, today)
+            title = e.title
+    except running.ExperimentError as exc:
+        fail(nothing, [f"{FLAGS.get(exc.field or '', '--date')}: {exc}"])
+    typer.echo(printable(f"'{title}': change {'kept' if kept else 'not kept'} on {day.isoformat()}."))
+
+
 @app.command("status")
 def status_command(db: DbOption = None) -> None:
     """What today is in the planned or running experiment."""
-    message = reminder(store_for(db))
+    store = store_for(db)
+    message = reminder(store)
     typer.echo(
         message or 'No experiment is planned or running. Start one with: nasalis experiment start "..."'
     )
+    if message:
+        from nasalis.insights import running
+
+        with store.read() as session:
+            asks = running.asks_today(session, store.person_id(), dt.date.today())
+        if asks:
+            typer.echo("Did you keep the change today? Answer with: nasalis experiment kept yes (or no)")
 
 
 def _agreed(question: str) -> bool:
@@ -136,7 +248,7 @@ def result_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: DbOption = None,
 ) -> None:
-    """The result of every experiment: B against A, with a 95% interval and a plain verdict."""
+    """The result of every experiment: B against A, a 95% interval, P(worthwhile) and a plain verdict."""
     from nasalis.insights import running
     from nasalis.terminal.shown import printable
 
@@ -158,3 +270,13 @@ def result_command(
         counted = f"{plural(days_b, 'change day')} and {plural(days_a, 'usual day')} counted"
         heading = f"{r['title']} ({r['start']} to {r['end']}, {r['status']})"
         typer.echo(printable(f"{heading}: {r['verdict']} — {effect}; {counted}."))
+        for key in ("interim", "reading"):
+            if r.get(key):
+                typer.echo(printable(f"  {r[key]}"))
+        pp = r.get("per_protocol")
+        if isinstance(pp, dict) and pp.get("days_left_out"):
+            left = f"  Per protocol (leaving out {plural(int(pp['days_left_out']), 'change day')} not kept)"
+            if pp.get("rate_ratio") is None:
+                typer.echo(f"{left}: too few days to tell.")
+            else:
+                typer.echo(f"{left}: x{pp['rate_ratio']:.2f} ({pp['ci_low']:.2f}-{pp['ci_high']:.2f}).")

@@ -36,6 +36,7 @@ def save(
     block_days: int,
     washout_days: int,
     schedule: Sequence[str],
+    planned_change: float | None = None,
 ) -> Experiment:
     """Record a planned experiment (undo removes it)."""
     problem = title_problem(title)
@@ -48,6 +49,7 @@ def save(
         block_days=block_days,
         washout_days=washout_days,
         schedule=list(schedule),
+        planned_change=planned_change,
     )
     return journal.add(session, person_id, experiment, f"experiment: {title[:40]}")
 
@@ -74,6 +76,24 @@ def stop(session: Session, person_id: int, experiment: Experiment, today: dt.dat
         "experiments",
         [experiment.id],
         f"stopped: {experiment.title[:40]}",
+        [before],
+    )
+
+
+def set_kept(session: Session, person_id: int, experiment: Experiment, day: dt.date, kept: bool) -> None:
+    """Record whether the change was kept on `day` (answering again replaces it; undo restores)."""
+    before = journal.snapshot(experiment)
+    # A new dict, not an edit in place: the JSON column notices only a new value.
+    experiment.adherence = {**(experiment.adherence or {}), day.isoformat(): kept}
+    session.flush()
+    word = "kept" if kept else "not kept"
+    journal.record(
+        session,
+        person_id,
+        "update",
+        "experiments",
+        [experiment.id],
+        f"change {word}: {day.isoformat()}",
         [before],
     )
 

@@ -219,7 +219,13 @@ def _names(factors: Iterable[FactorResult]) -> list[str]:
 
 
 def experiment_sentence(result: dict[str, Any]) -> str:
-    """An experiment's outcome in words: "With the change you had about 40% fewer twitches (...)"."""
+    """An experiment's outcome in words: "With the change you had about 40% fewer twitches (...)".
+
+    Before the planned end it is the interim sentence instead ("Not a result yet: ..."): an
+    early estimate read as a result is how experiments mislead.
+    """
+    if result.get("interim"):
+        return str(result["interim"])
     if result.get("rate_ratio") is None:
         return ""
     said = effect_words(result["rate_ratio"], result["ci_low"], result["ci_high"])

@@ -91,9 +91,25 @@ class ExperimentIn(_Strict):
 
     title: str = Field(min_length=1, max_length=200)
     start: str | None = Field(None, description="YYYY-MM-DD, default tomorrow")
-    pairs: int = Field(2, ge=1, le=12)
+    pairs: int = Field(2, ge=1, le=14)
     block_days: int = Field(7, ge=3, le=28)
-    washout_days: int = Field(2, ge=0, le=14)
+    washout_days: int | None = Field(
+        None,
+        ge=0,
+        le=26,
+        description="settling-in days after each switch of condition; default 2 (1 for 3-day blocks)",
+    )
+    planned_change: float | None = Field(
+        None,
+        description="the fall in twitches it is sized for: 0.5, 0.3 or 0.2 (see GET /api/experiments/sizing)",
+    )
+
+
+class KeptIn(_Strict):
+    """Whether the change was kept on one change day of the experiment."""
+
+    date: str | None = Field(None, description="YYYY-MM-DD, default today")
+    kept: bool
 
 
 class SettingsIn(_Strict):

@@ -32,11 +32,12 @@ MESSAGES = {
     "password": "Password changed. Other devices were signed out.",
     "started": "Experiment planned.",
     "stopped": "Experiment stopped.",
+    "kept": "Answer saved.",
     "undone": "Undone.",
 }
 """Messages a redirect may ask a page to show (?msg=key); unknown keys show nothing."""
 UNDOABLE = frozenset(
-    {"logged", "details", "day", "morning", "no_twitches", "saved", "deleted", "started", "stopped"}
+    {"logged", "details", "day", "morning", "no_twitches", "saved", "deleted", "started", "stopped", "kept"}
 )
 """The messages that offer Undo for the change they name (?change=id)."""
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from nasalis.diary import journal
 from nasalis.diary.experiments import TITLE_MAX
 from nasalis.diary.records import FieldError, parse_date
-from nasalis.insights import running
+from nasalis.insights import nof1, nof1power, running
 from nasalis.insights.analysis import SHOWN, by_strength, experiment_sentence, plain
 from nasalis.insights.cache import cached_report
 from nasalis.insights.timeofday import WEEKDAYS
@@ -78,9 +78,34 @@ def insights_page(request: Request, store: StoreDep, viewer: ViewerDep) -> HTMLR
     )
 
 
-EXPERIMENT_LABELS = {"title": "The change to try", "start": "First day", "pairs": "Pairs of weeks"}
+EXPERIMENT_LABELS = {
+    "title": "The change to try",
+    "start": "First day",
+    "change": "Sized to detect",
+    "weeks": "Length",
+    "block_days": "Days per block",
+    "washout_days": "Settling-in days after each switch",
+    "date": "Kept the change",
+}
 """What each field of the experiment form is called on the page (error summaries use these)."""
-PAIRS = (1, 2, 3, 4)
+AUTO = "auto"
+"""The form's choice for length and block: the shortest plan with the target power."""
+DEFAULT_CHANGE = 0.3
+
+
+def _power_rows(sizing: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per fall: a row per length, a cell per block length, in whole percent."""
+    cells = {(r["fall"], r["weeks"], r["block_days"]): r["power"] for r in sizing["power"]}
+    return [
+        {
+            "fall": fall,
+            "rows": [
+                {"weeks": w, "cells": [round(100 * cells[(fall, w, b)]) for b in nof1power.BLOCK_DAYS]}
+                for w in nof1power.WEEKS
+            ],
+        }
+        for fall in nof1power.EFFECTS
+    ]
 
 
 def _experiments_context(request: Request, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
@@ -94,10 +119,13 @@ def _experiments_context(request: Request, store: StoreDep, viewer: ViewerDep) -
                 "title": busy.title,
                 "state": running.state_of(busy, today),
                 "status": running.state_sentence(busy, today),
+                "asks": running.asks_today(session, viewer.person_id, today),
+                "answer": (busy.adherence or {}).get(today.isoformat()),
             }
             if busy
             else None
         )
+        sizing = None if busy else running.load_sizing(session, viewer.person_id, today)
     return {
         "experiments": [{**e, "said": experiment_sentence(e)} for e in judged],
         "instruction": instruction,
@@ -106,9 +134,13 @@ def _experiments_context(request: Request, store: StoreDep, viewer: ViewerDep) -
         "today": today,
         "latest": today + dt.timedelta(days=running.MAX_DAYS_AHEAD),
         "labels": EXPERIMENT_LABELS,
-        "pairs_choices": PAIRS,
+        "effects": nof1power.EFFECTS,
+        "weeks_choices": nof1power.WEEKS,
+        "block_choices": nof1power.BLOCK_DAYS,
+        "sizing": sizing,
+        "power_rows": _power_rows(sizing) if sizing else [],
         "title_max": TITLE_MAX,
-        "values": {"pairs": "2"},
+        "values": {"change": str(DEFAULT_CHANGE), "weeks": AUTO, "block_days": AUTO, "washout_days": ""},
     }
 
 
@@ -126,9 +158,16 @@ def experiments_page(request: Request, store: StoreDep, viewer: ViewerDep) -> HT
     return page(request, "experiments.html", _experiments_context(request, store, viewer))
 
 
-def _typed_pairs(raw: str) -> int | None:
-    """The number of pairs chosen, or None when it is not one the form offers."""
-    return int(raw) if raw.strip().isdigit() and int(raw) in PAIRS else None
+def _choice(raw: str, choices: tuple[Any, ...], errors: dict[str, str], field: str, what: str) -> Any:
+    """The chosen value among `choices` (AUTO stays AUTO), or an error for `field`."""
+    raw = raw.strip()
+    if raw == AUTO and field in ("weeks", "block_days"):
+        return AUTO
+    for c in choices:
+        if raw == str(c):
+            return c
+    errors[field] = f"choose {what}"
+    return None
 
 
 @router.post("/experiments")
@@ -138,10 +177,18 @@ def start_experiment(
     viewer: WriterDep,
     title: Annotated[str, Form(max_length=1000)] = "",
     start: Annotated[str, Form(max_length=100)] = "",
-    pairs: Annotated[str, Form(max_length=100)] = "2",
+    change: Annotated[str, Form(max_length=100)] = str(DEFAULT_CHANGE),
+    weeks: Annotated[str, Form(max_length=100)] = AUTO,
+    block_days: Annotated[str, Form(max_length=100)] = AUTO,
+    washout_days: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    """Plan a randomised experiment; a bad field comes back beside itself with status 422."""
-    values = {"title": title, "start": start, "pairs": pairs}
+    """Plan a randomised experiment; a bad field comes back beside itself with status 422.
+
+    Length and block "auto": the shortest plan with at least 80% power for the chosen change at
+    this diary's variation (12 weeks when none reaches it; the page has said so).
+    """
+    values = {"title": title, "start": start, "change": change, "weeks": weeks, "block_days": block_days}
+    values["washout_days"] = washout_days
     today = local_now(request).date()
     errors: dict[str, str] = {}
     first: dt.date | None = None
@@ -149,22 +196,72 @@ def start_experiment(
         first = parse_date("start", start)
     except FieldError as exc:
         errors["start"] = exc.message
-    count = _typed_pairs(pairs)
-    if count is None:
-        errors["pairs"] = f"choose {PAIRS[0]} to {PAIRS[-1]} pairs"
+    fall = _choice(change, nof1power.EFFECTS, errors, "change", "50%, 30% or 20%")
+    length = _choice(weeks, nof1power.WEEKS, errors, "weeks", "4, 8 or 12 weeks")
+    block = _choice(block_days, nof1power.BLOCK_DAYS, errors, "block_days", "3, 5 or 7 days")
+    wash: int | None = None
+    if washout_days.strip():
+        if washout_days.strip().isdigit():
+            wash = int(washout_days.strip())
+        else:
+            errors["washout_days"] = "a whole number of days, 0 or more"
     errors = {**running.start_problems(title, first, today), **errors}
-    if errors or count is None:
+    if errors:
         return _refused(request, store, viewer, errors, values)
+    with store.read() as session:
+        length, block = running.sized_plan(
+            session,
+            viewer.person_id,
+            today,
+            fall,
+            None if length == AUTO else length,
+            None if block == AUTO else block,
+        )
+    wash = nof1.default_washout(block) if wash is None else wash
+    shape = running.plan_problems(nof1power.pairs_for(length, block), block, wash, fall)
+    if shape:
+        return _refused(request, store, viewer, shape, values)
     try:
         with store.write() as session:
             running.start(
-                session, viewer.person_id, title, first or today + dt.timedelta(days=1), count, today=today
+                session,
+                viewer.person_id,
+                title,
+                first or today + dt.timedelta(days=1),
+                nof1power.pairs_for(length, block),
+                block,
+                wash,
+                today=today,
+                planned_change=fall,
             )
-            change = journal.latest_change_id(session, viewer.person_id)
+            made = journal.latest_change_id(session, viewer.person_id)
     except running.ExperimentError as exc:
-        field = {"pairs/block_days/washout_days": "pairs"}.get(exc.field or "", exc.field or "title")
-        return _refused(request, store, viewer, {field: str(exc)}, values)
-    return RedirectResponse(f"/experiments?msg=started&change={change}", 303)
+        return _refused(request, store, viewer, {exc.field or "title": str(exc)}, values)
+    return RedirectResponse(f"/experiments?msg=started&change={made}", 303)
+
+
+@router.post("/experiments/kept")
+def change_kept(
+    request: Request,
+    store: StoreDep,
+    viewer: WriterDep,
+    kept: Annotated[str, Form(max_length=10)] = "",
+    date: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """Today's (or `date`'s) answer to "did you keep the change?"; 422 names the field when refused."""
+    today = local_now(request).date()
+    if kept not in ("yes", "no"):
+        return _refused(request, store, viewer, {"date": "answer yes or no"}, {})
+    try:
+        day = parse_date("date", date) or today
+        with store.write() as session:
+            running.record_kept(session, viewer.person_id, day, kept == "yes", today)
+            made = journal.latest_change_id(session, viewer.person_id)
+    except FieldError as exc:
+        return _refused(request, store, viewer, {"date": exc.message}, {})
+    except running.ExperimentError as exc:
+        return _refused(request, store, viewer, {"date": str(exc)}, {})
+    return RedirectResponse(f"/experiments?msg=kept&change={made}", 303)
 
 
 @router.get("/experiments/stop", response_class=HTMLResponse)
