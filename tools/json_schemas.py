@@ -130,7 +130,13 @@ def _factor() -> Schema:
         **{k: v for k, v in props.items() if k not in ordered},
     }
     # to_json writes these only when they say something
-    optional = ("more_days_needed", "does_not_vary", "min_detectable_effect", "direction_unclear", "within_day")
+    optional = (
+        "more_days_needed",
+        "does_not_vary",
+        "min_detectable_effect",
+        "direction_unclear",
+        "within_day",
+    )
     return _closed(schema, [k for k in schema["properties"] if k not in optional])
 
 
