@@ -9,6 +9,7 @@ from nasalis.insights.baseline import (
     SPLINE_FROM_DAYS,
     TREND_FROM_DAYS,
     base_design,
+    season_columns,
     trend_columns,
     weekday_columns,
     yesterday_columns,
@@ -45,4 +46,11 @@ def test_yesterday_is_the_count_before_with_a_marker_after_a_gap() -> None:
     assert columns.shape == (3, 2)
     assert columns[1, 0] == np.log1p(3.0)
     assert list(columns[:, 1]) == [1.0, 0.0, 1.0]  # the first day and the day after the gap
-    assert base_design(frame).shape == (3, 2)  # too short for a trend or weekdays
+    assert base_design(frame).shape == (3, 0)  # too short for a trend, weekdays or seasons; no yesterday
+
+
+def test_seasons_come_in_once_the_diary_spans_a_year() -> None:
+    assert season_columns(_days(364)).shape[1] == 0
+    year = season_columns(_days(730))
+    assert year.shape == (730, 4)
+    assert np.allclose(year[0], year[365], atol=0.02)  # a year later, the same season

@@ -58,9 +58,9 @@ def test_finds_a_trigger_a_protective_factor_and_a_lagged_effect() -> None:
         run(
             120,
             [
-                Effect("alcohol_drinks", 1.5),
+                Effect("alcohol_drinks", 1.6),
                 Effect("exercise_minutes", 0.8),
-                Effect("tag:cheese", 2.2, lag=1),
+                Effect("tag:cheese", 2.5, lag=1),
             ],
             seed=3,
         )

@@ -62,6 +62,8 @@ class Factor:
     """A bad day can change what is logged for it (more stress, more coffee, a shorter night
     remembered): a same-day association of the evening check-in's value cannot say which way it
     runs (verdict `same_day_either_way`)."""
+    not_advice: bool = False
+    """Never said to "help" (alcohol, caffeine): fewer twitches beside more is no advice to have more."""
     recorded: Literal["day", "morning"] = "day"
     """"morning": asked in the morning check-in, before the day's twitches (within-day analysis)."""
 
@@ -150,6 +152,7 @@ FACTORS: tuple[Factor, ...] = (
         one_more="one more coffee, energy drink or strong tea",
         column="Caffeine",
         reverse_possible=True,
+        not_advice=True,
     ),
     Factor(
         "alcohol_drinks",
@@ -167,6 +170,7 @@ FACTORS: tuple[Factor, ...] = (
         in_list="alcohol",
         one_more="one more alcoholic drink",
         column="Alcohol",
+        not_advice=True,
     ),
     Factor(
         "water_litres",
@@ -252,6 +256,7 @@ FACTORS: tuple[Factor, ...] = (
         one_more="one more coffee, energy drink or strong tea in the morning",
         column="Coffee AM",
         recorded="morning",
+        not_advice=True,
     ),
 )
 """The day factors of the diary contract, in column order."""

@@ -25,12 +25,14 @@ from nasalis.insights.running import load_results, results
 from nasalis.insights.timeofday import profile
 from nasalis.insights.triggers import (
     FACTOR_WORDS,
+    NOT_ADVICE,
     VERDICT_WORDS,
     FactorResult,
     Insights,
     analyse,
     factor_more,
     factor_name,
+    verdict_words,
 )
 from nasalis.wording import number, plural
 
@@ -113,12 +115,15 @@ def factor_sentence(f: FactorResult) -> str:
     """One test in a plain sentence: "On days with one more alcoholic drink you had about ..."."""
     when = "On days with" if f.lag_days == 0 else "On the day after a day with"
     if f.estimate is None or f.ci_low is None or f.ci_high is None:
-        return f"{when} {factor_more(f)}: {VERDICT_WORDS.get(f.verdict, f.verdict).lower()}."
+        return f"{when} {factor_more(f)}: {verdict_words(f).lower()}."
     said = f"{when} {factor_more(f)} you had {effect_words(f.estimate, f.ci_low, f.ci_high)}."
     count = false_alarm_words(f.verdict)
     counted = f"; {count}" if count else ""
     if f.verdict in ("likely_trigger", "likely_protective"):
-        return f"{said} This held up after allowing for the number of tests{counted}."
+        said = f"{said} This held up after allowing for the number of tests{counted}."
+        if f.verdict == "likely_protective" and f.factor in NOT_ADVICE:
+            said += " It is how your diary's days went together, not advice to drink more."
+        return said
     if f.verdict == "possible":
         return f"{said} It may be chance: it did not hold up after allowing for the number of tests{counted}."
     if f.verdict == "same_day_either_way":

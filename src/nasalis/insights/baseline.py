@@ -9,8 +9,13 @@ test's model holds, besides the factor:
   tell a trend from the factors), a straight line up to `SPLINE_FROM_DAYS`, then a piecewise
   linear curve with a knot about every `KNOT_DAYS` days (capped at `MAX_KNOTS`);
 - the day of the week, once each weekday has been seen `WEEKDAY_MIN` times;
-- yesterday's count (log 1 + count; a day after an unknown day gets the diary's mean and a
-  marker), which takes up the bouts.
+- from a year on, the seasons (a yearly sine and cosine and their second harmonic): a ten-year
+  diary's knots are too far apart to follow them, and hay-fever months would pass for an
+  allergy effect otherwise;
+- for the tests of values a bad yesterday can raise (evening stress, this morning's stress...),
+  yesterday's count (log 1 + count; a day after an unknown day gets the diary's mean and a
+  marker). Only for those: holding yesterday's count fixed for a factor with a real same-day
+  effect makes it look opposite the next day (a collider), so other factors go without it.
 
 The design is built once per analysis and shared by every test (docs/insights.md).
 """
@@ -29,6 +34,8 @@ KNOT_DAYS = 35
 MAX_KNOTS = 24
 """A ten-year diary gets a knot every ~5 months: enough to follow its course, cheap to fit."""
 WEEKDAY_MIN = 8
+SEASONS_FROM_DAYS = 365
+YEAR_DAYS = 365.25
 
 
 def _hats(t: FloatArray, knots: FloatArray) -> FloatArray:
@@ -83,9 +90,17 @@ def yesterday_columns(frame: pd.DataFrame, outcome: str = "episodes") -> FloatAr
     return np.column_stack([previous, unknown.astype(float)])
 
 
+def season_columns(dates: pd.DatetimeIndex) -> FloatArray:
+    """Yearly sine and cosine (and their second harmonic) once the diary spans a year."""
+    if len(dates) == 0 or (dates[-1] - dates[0]).days + 1 < SEASONS_FROM_DAYS:
+        return np.empty((len(dates), 0))
+    angle = 2 * np.pi * dates.dayofyear.to_numpy(float) / YEAR_DAYS
+    return np.column_stack([np.sin(angle), np.cos(angle), np.sin(2 * angle), np.cos(2 * angle)])
+
+
 def base_design(frame: pd.DataFrame) -> FloatArray:
-    """Trend, weekday and yesterday's count for every known day of the frame (no intercept)."""
+    """Trend, weekday and season for every known day of the frame (no intercept)."""
     index = pd.DatetimeIndex(frame.index)
-    parts = [trend_columns(index), weekday_columns(index), yesterday_columns(frame)]
+    parts = [trend_columns(index), weekday_columns(index), season_columns(index)]
     parts = [p for p in parts if p.size]
     return np.column_stack(parts) if parts else np.empty((len(frame), 0))

@@ -30,8 +30,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from nasalis.diary.factors import FACTORS
-from nasalis.insights.baseline import base_design
+from nasalis.diary.factors import BY_NAME, FACTORS, MORNING_CHECK_IN
+from nasalis.insights.baseline import base_design, yesterday_columns
 from nasalis.insights.countmodel import Baseline, fit_baseline, fit_factor
 from nasalis.insights.fdr import bh_adjust
 from nasalis.insights.frames import (
@@ -59,6 +59,11 @@ TARGET_NUMERIC_RR, TARGET_BINARY_RR = 1.3, 2.0
 """Effects the 'days still needed' estimate aims to detect with 80% power."""
 REVERSE_POSSIBLE = frozenset(f.name for f in FACTORS if f.reverse_possible)
 MORNING = frozenset(f.name for f in FACTORS if f.recorded == "morning")
+KNOWN_BY_MORNING = frozenset(f.name for f in MORNING_CHECK_IN)
+"""What the morning check-in records (its own factors and last night's sleep): tested within the day."""
+YESTERDAY_HELD = REVERSE_POSSIBLE | MORNING
+"""Factors whose tests hold yesterday's count: a bad yesterday can raise what is written today."""
+NOT_ADVICE = frozenset(f.name for f in FACTORS if f.not_advice)
 ADJUSTERS = tuple(f.name for f in FACTORS if f.recorded == "day")
 """The day factors each test is adjusted for (never the tags: ten tags would outrun the days)."""
 
@@ -160,8 +165,18 @@ class Insights:
         }
 
 
-def _is_binary(values: pd.Series) -> bool:
-    return bool(set(values.dropna().unique()) <= {0.0, 1.0})
+def verdict_words(f: FactorResult) -> str:
+    """The verdict as a screen shows it; a drink is never said to help (Factor.not_advice)."""
+    if f.verdict == "likely_protective" and f.factor in NOT_ADVICE:
+        return "Goes with fewer twitches (not advice to have more)"
+    return VERDICT_WORDS.get(f.verdict, f.verdict)
+
+
+def _is_binary(column: str, values: pd.Series) -> bool:
+    """A yes/no factor: declared so, a tag, or a custom column seen only as 0 and 1."""
+    if column in BY_NAME:
+        return BY_NAME[column].type == "bool"
+    return column.startswith(TAG_PREFIX) or bool(set(values.dropna().unique()) <= {0.0, 1.0})
 
 
 def factor_columns(frame: pd.DataFrame) -> list[str]:
@@ -181,6 +196,8 @@ class _Shared:
     base: Baseline
     day: npt.NDArray[np.int64]
     """Each known day's number in the calendar (0 for the first)."""
+    yesterday: FloatArray
+    """Yesterday's count columns (baseline.yesterday_columns), for the tests of YESTERDAY_HELD."""
     adjusters: dict[tuple[str, int], pd.Series]
     z_first: float
     """The z a test needs to be the first finding of this family (BH's smallest threshold)."""
@@ -214,7 +231,7 @@ def _rows(
     frame = shared.frame
     known = x.notna().to_numpy()
     within = False
-    if lag == 0 and AFTER_MORNING in frame and (column in MORNING or column in REVERSE_POSSIBLE):
+    if lag == 0 and AFTER_MORNING in frame and column in KNOWN_BY_MORNING:
         morning = known & frame[AFTER_MORNING].notna().to_numpy()
         if column in MORNING or morning.sum() >= MIN_DAYS:
             known, within = morning, True
@@ -223,12 +240,12 @@ def _rows(
     y = frame[AFTER_MORNING].to_numpy(float)[known]
     offset = np.log(frame[MORNING_SHARE].to_numpy(float)[known])
     before = np.log1p(frame[BEFORE_MORNING].to_numpy(float)[known])
-    return known, y, offset, [before] if np.ptp(before) > 0 else [], True
+    return known, y, offset, [before] if len(before) and np.ptp(before) > 0 else [], True
 
 
 def _test(shared: _Shared, column: str, lag: int, x: pd.Series) -> FactorResult:
     """Test one factor at one lag (`x`, its lagged series)."""
-    binary = _is_binary(x)
+    binary = _is_binary(column, x)
     scale = SCALE.get(column, 1.0)
     known, y, offset, extra, within = _rows(shared, column, lag, x)
     values = x.to_numpy(float)[known]
@@ -250,27 +267,30 @@ def _test(shared: _Shared, column: str, lag: int, x: pd.Series) -> FactorResult:
         result.days_needed = _too_few(n, binary, min(present, absent) if binary else n)
         return result
     base = shared.base
+    if column in YESTERDAY_HELD and shared.yesterday.size:
+        extra = [*extra, *shared.yesterday[known].T]
     fixed = np.column_stack([base.design[known], *extra]) if extra else base.design[known]
     start = np.concatenate([base.beta, np.zeros(len(extra))])
     if within:  # the morning's own outcome: its level is not the whole day's
         start = start.copy()
         start[0] = math.log(max(y.mean(), 0.1)) - float(np.mean(offset if offset is not None else 0.0))
-    others = [
-        v.to_numpy(float)[known] for key, v in shared.adjusters.items() if key[1] == lag and key[0] != column
-    ]
+    if within:  # only what the morning knew: the evening's values may be the day's doing
+        others = [
+            _filled(shared.frame, c)[known] for c in KNOWN_BY_MORNING if c != column and c in shared.frame
+        ]
+    else:
+        others = [v.to_numpy(float)[known] for key, v in shared.adjusters.items() if key[0] != column]
     adjust = np.column_stack(others) if others else None
     fitted = fit_factor(y, values / scale, fixed, start, base.alpha, adjust, offset)
     if fitted is None:
-        result.verdict = "no_evidence"
-        return result
+        return result  # nothing can be estimated yet (e.g. the same value on every one of these days)
     b, se, df = fitted
     if binary:  # a contrast of few days knows its spread from those few days, not from all of them
         df = min(df, min(present, absent) - 1)
     se *= math.sqrt(variance_factor(base.residual_rho, values, shared.day[known]))
     tq = float(stats.t.ppf(0.975, df))
     if abs(b) + tq * se > 30:
-        result.verdict = "no_evidence"  # the factor separates the data: nothing to estimate
-        return result
+        return result  # the factor separates the data (e.g. no twitch on any of its days): not yet estimable
     margin = _worthwhile(binary, values / scale)
     result.estimate, result.ci_low, result.ci_high = math.exp(b), math.exp(b - tq * se), math.exp(b + tq * se)
     result.p = float(2 * stats.t.sf(abs(b / se), df))
@@ -279,6 +299,12 @@ def _test(shared: _Shared, column: str, lag: int, x: pd.Series) -> FactorResult:
     result.min_detectable_effect = math.exp(margin + (shared.z_first + 0.84) * se)
     result.days_needed = _more_days(result, se, margin, shared, binary)
     return result
+
+
+def _filled(frame: pd.DataFrame, column: str) -> FloatArray:
+    """A factor's column with blanks at its mean, scaled to its insights step."""
+    x = frame[column]
+    return np.asarray(x.fillna(x.mean()).to_numpy(float) / SCALE.get(column, 1.0), dtype=np.float64)
 
 
 def _too_few(n: int, binary: bool, present: int) -> int:
@@ -306,7 +332,7 @@ def _shared(frame: pd.DataFrame, tests: int) -> _Shared | None:
                 adjusters[(name, lag)] = (x.fillna(x.mean()) / SCALE.get(name, 1.0)).astype(float)
     span = (dates[-1] - dates[0]).days + 1
     z_first = float(stats.norm.isf(Q_LEVEL / (2 * max(tests, 1))))
-    return _Shared(frame, base, day, adjusters, z_first, len(frame) / span)
+    return _Shared(frame, base, day, yesterday_columns(frame), adjusters, z_first, len(frame) / span)
 
 
 def _verdicts(results: list[FactorResult]) -> list[FactorResult]:
@@ -315,7 +341,7 @@ def _verdicts(results: list[FactorResult]) -> list[FactorResult]:
     _one_direction(tested)
     for result, q in zip(tested, bh_adjust([f.p_worthwhile or 1.0 for f in tested]), strict=True):
         result.q = max(q, result.p or 0.0)
-        reverse = result.lag_days == 0 and result.factor in REVERSE_POSSIBLE and not result.within_day
+        reverse = result.lag_days == 0 and result.factor in YESTERDAY_HELD and not result.within_day
         result.direction_unclear = reverse and (result.p or 1) <= P_LEVEL
         if q <= Q_LEVEL:
             if reverse:
@@ -323,7 +349,7 @@ def _verdicts(results: list[FactorResult]) -> list[FactorResult]:
             else:
                 result.verdict = "likely_trigger" if (result.estimate or 1) > 1 else "likely_protective"
             result.days_needed = None
-        elif result.p is not None and result.p <= P_LEVEL:
+        elif (result.p_worthwhile or 1.0) <= P_LEVEL:
             result.verdict = "possible"
         else:
             result.verdict = "no_evidence"
@@ -331,18 +357,23 @@ def _verdicts(results: list[FactorResult]) -> list[FactorResult]:
 
 
 def _one_direction(tested: list[FactorResult]) -> None:
-    """A factor pulling opposite ways on the same day and the day before is one effect, not two.
+    """For a factor whose tests hold yesterday's count, two opposite lags are one effect, not two.
 
-    The same day and the day before of a factor that runs in spells are hard to tell apart,
-    and holding yesterday's count fixed turns a real same-day effect into an opposite-looking
-    one the day after (bench: a true same-day coffee effect showed as coffee "helping" the
-    next day in 1 bout-prone diary in 7). So the weaker of two opposite lags is never a finding.
+    Holding yesterday's count fixed turns a real same-day effect of a factor that runs in spells
+    into an opposite-looking one the day after (a collider: the bench found a true same-day
+    coffee effect showing as coffee "helping" the next day in 1 bout-prone diary in 7). So the
+    weaker of two opposite lags of such a factor is never a finding. Other factors' tests do not
+    hold yesterday's count, and their opposite lags (a rebound) both stand.
     """
     by_factor: dict[str, list[FactorResult]] = {}
     for f in tested:
         by_factor.setdefault(f.factor, []).append(f)
-    for pair in by_factor.values():
-        if len(pair) == 2 and ((pair[0].estimate or 1) - 1) * ((pair[1].estimate or 1) - 1) < 0:
+    for factor, pair in by_factor.items():
+        if (
+            factor in YESTERDAY_HELD
+            and len(pair) == 2
+            and ((pair[0].estimate or 1) - 1) * ((pair[1].estimate or 1) - 1) < 0
+        ):
             weaker = max(pair, key=lambda f: f.p or 1.0)
             weaker.p_worthwhile = 1.0
 
@@ -372,7 +403,7 @@ def analyse(frame: pd.DataFrame) -> Insights:
 
 def _unfitted(frame: pd.DataFrame, column: str, lag: int, x: pd.Series) -> FactorResult:
     """A test the diary is too short (or too empty) to run."""
-    binary = _is_binary(x)
+    binary = _is_binary(column, x)
     values = x.dropna().to_numpy(float)
     n = len(values)
     result = FactorResult(

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from nasalis.insights.analysis import by_strength, plain
 from nasalis.insights.frames import lagged
-from nasalis.insights.triggers import VERDICT_WORDS, FactorResult, Insights, factor_name
+from nasalis.insights.triggers import FactorResult, Insights, factor_name, verdict_words
 from nasalis.terminal.shown import printable, typed
 from nasalis.wording import plural
 
@@ -67,7 +67,7 @@ def render_insights(console: Console, result: Insights, frame: pd.DataFrame, tod
             effect += f"\n{extra}" if extra else ""
         q = "" if f.q is None else f"{f.q:.3f}"
         spark = sparkline(frame[f.factor].tolist()) if f.lag_days == 0 else ""
-        verdict = Text(VERDICT_WORDS.get(f.verdict, f.verdict), style=_VERDICT_STYLE.get(f.verdict, ""))
+        verdict = Text(verdict_words(f), style=_VERDICT_STYLE.get(f.verdict, ""))
         table.add_row(typed(factor_name(f.factor)), when, effect, q, verdict, spark)
     if result.factors:
         console.print(table)

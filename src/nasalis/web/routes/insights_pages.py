@@ -15,7 +15,7 @@ from nasalis.insights import nof1, nof1power, running
 from nasalis.insights.analysis import SHOWN, by_strength, experiment_sentence, plain
 from nasalis.insights.cache import cached_report
 from nasalis.insights.timeofday import WEEKDAYS
-from nasalis.insights.triggers import MIN_DAYS, VERDICT_WORDS, FactorResult, factor_name
+from nasalis.insights.triggers import MIN_DAYS, FactorResult, factor_name, verdict_words
 from nasalis.web.charts import bars, forest
 from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
@@ -40,7 +40,7 @@ def _row(f: FactorResult) -> dict[str, Any]:
         "name": factor_name(f.factor),
         "when": ("the day before" if f.lag_days else "same day")
         + ("" if f.kind == "binary" else f", per {f.per}"),
-        "words": VERDICT_WORDS.get(f.verdict, f.verdict),
+        "words": verdict_words(f),
         "effect": effect,
         "q": None if f.q is None else f"{f.q:.3f}",
         "days": f.days_with_data,
