@@ -35,6 +35,7 @@ import json
 import sys
 import time
 import zlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,8 @@ class Tally:
     null_flagged: int = 0
     null_protective: int = 0
     null_either_way: int = 0
+    null_by_factor: Counter[str] = field(default_factory=Counter)
+    """Null diaries' flags by "factor lag sign" (what the false alarms are)."""
     seconds: list[float] = field(default_factory=list)
 
     def add_effect_diary(self, effects: list[Effect], flags: Flags) -> None:
@@ -108,6 +111,7 @@ class Tally:
         self.null_flagged += bool(flags)
         self.null_protective += any(s == -1 for s in flags.values())
         self.null_either_way += either_way
+        self.null_by_factor.update(f"{f} lag {lag} {'+' if s > 0 else '-'}" for (f, lag), s in flags.items())
 
     def sensitivity(self, kind: str, exact: bool = False) -> float:
         """Share of true effects of this kind flagged as a likely trigger (NaN with none)."""
@@ -122,7 +126,7 @@ class Tally:
         """A count of null diaries as a share of them (NaN with none)."""
         return count / self.null_diaries if self.null_diaries else float("nan")
 
-    def figures(self) -> dict[str, float | int]:
+    def figures(self) -> dict[str, float | int | dict[str, int]]:
         """Every figure of the cell, for --json."""
         return {
             "sensitivity_numeric": self.sensitivity("numeric"),
@@ -139,6 +143,7 @@ class Tally:
             "seconds_mean": float(np.mean(self.seconds)) if self.seconds else float("nan"),
             "seconds_max": float(np.max(self.seconds)) if self.seconds else float("nan"),
             **{f"effects_{k.replace('/', '_')}": v for k, v in self.effects.items()},
+            "null_flags_by_factor": dict(self.null_by_factor.most_common()),
         }
 
 

@@ -34,6 +34,7 @@ def test_a_hand_made_flag_set_gives_the_expected_figures() -> None:
     assert figures["null_any_likely"] == 0.5
     assert figures["null_likely_protective"] == 0.5
     assert figures["null_same_day_either_way"] == 0.5
+    assert figures["null_flags_by_factor"] == {"morning_stress lag 0 -": 1}
 
 
 def test_a_morning_stress_flag_is_false_and_a_protective_caffeine_flag_is_false() -> None:
