@@ -152,13 +152,18 @@ def truth_factor(factor: str) -> str:
     return MORNING_FACTORS.get(factor, factor)
 
 
+def _lag(value: object) -> int:
+    """A result's lag as a whole number: None (an averaged "same day or the day before") is 0."""
+    return int(value) if isinstance(value, int | float) else 0
+
+
 def _verdict_flags(factors: list[object]) -> tuple[Flags, bool]:
     """Flags and "any same_day_either_way" from a list of results with factor, lag_days, verdict."""
     out: Flags = {}
     either = False
     for f in factors:
         verdict = getattr(f, "verdict", None)
-        key = (str(getattr(f, "factor", "")), int(getattr(f, "lag_days", 0) or 0))
+        key = (str(getattr(f, "factor", "")), _lag(getattr(f, "lag_days", 0)))
         if verdict in ("likely_trigger", "likely_protective"):
             out[key] = 1 if verdict == "likely_trigger" else -1
         either = either or verdict == "same_day_either_way"

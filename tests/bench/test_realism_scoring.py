@@ -54,6 +54,9 @@ def test_verdicts_become_flags() -> None:
         first_round.FactorResult("water_litres", 0, "numeric", 90, verdict="possible"),
     ]
     assert _verdict_flags(list(results)) == ({("stress", 0): 1, ("sleep_hours", 1): -1}, True)
+    averaged = first_round.FactorResult("alcohol_drinks", 0, "numeric", 90, verdict="likely_trigger")
+    averaged.lag_days = None  # type: ignore[assignment]
+    assert _verdict_flags([averaged]) == ({("alcohol_drinks", 0): 1}, False)
 
 
 def test_the_first_round_copy_is_self_contained_and_finds_a_strong_trigger() -> None:
