@@ -1,92 +1,183 @@
 """Trigger analysis on realistic diaries: the independent bench (issue 19).
 
 Run: python -m bench.trigger_realism_bench [--diaries N] [--days 60,90,180,365]
-     [--scenario clean,reverse,...] [--seed-base S] [--held-out]
+     [--scenario clean,reverse,...] [--seed-base S] [--json PATH] [--held-out]
 For each scenario (clean, each departure of bench/support/real_diaries.py alone, all of them at
-moderate strength) and each diary length: N diaries with true effects (caffeine RR 1.3 per
-drink and the tag "cheese" RR 2.0, same day or the day before) and N null diaries (no effect
-at all), each through the product's own `daily_frame` and `analyse`. Beside it, on the same
-diaries: the naive comparison (one unadjusted Poisson regression per factor and lag, i.e. the
-with/without rate ratio for yes/no factors, Benjamini-Hochberg at the product's q level).
+moderate strength, and with the morning check-in: reverse+morning, all+morning) and each diary
+length: N diaries with true effects (caffeine RR 1.3 per drink and the tag "cheese" RR 2.0,
+same day or the day before) and N null diaries (no effect at all). Each diary goes through the
+product's own `daily_frame` (with the twitches' times) and three methods, on the same frame:
+- nasalis: the product's current `analyse` (whatever is on the branch);
+- first round: the analysis as shipped before issue 19 (bench/support/first_round_triggers.py,
+  a frozen copy of commit c315023);
+- naive: one unadjusted Poisson regression per factor and lag (for a yes/no factor, the
+  with/without rate ratio), Benjamini-Hochberg at q 0.10.
 
-- sensitivity: share of true effects flagged `likely_trigger` (on the true factor, at either
-  lag: "same day or the day before" counts); "exact lag" in brackets for nasalis.
+Figures per method and cell:
+- sensitivity: share of true effects flagged `likely_trigger` on the true factor at either lag
+  ("same day or the day before" counts), numeric (caffeine) / yes-no (cheese); exact lag in
+  brackets. A flag on `morning_caffeine` counts for caffeine, on `morning_stress` for stress.
 - false share: of all `likely_*` flags in the effect diaries, the share on a factor with no
   true effect or in the wrong direction (`likely_protective` included).
-- null flagged: share of null diaries with any `likely_*`; "either way" is the share of null
-  diaries with a `same_day_either_way` verdict (not a claim, shown for information).
+- null any / protective / either way: share of null diaries with any `likely_*`, with a
+  `likely_protective`, with a `same_day_either_way` verdict (the last is not a claim).
+- CPU seconds per call, mean / max.
 
 Seeds: development seeds by default. `--held-out` uses a separate range (HELD_OUT_BASE) kept
-for one final measurement; development runs must not use it.
+for one final measurement; development runs must not use it. A "+morning" scenario uses the
+same seeds as the one without, so its diaries are the same days plus the morning check-ins.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 import zlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
-from bench.support.real_diaries import Departures, Effect, simulate_diary, true_effects
-from nasalis.insights.frames import daily_frame, lagged
-from nasalis.insights.triggers import Q_LEVEL, analyse, factor_columns
+from bench.support import first_round_triggers as first_round
+from bench.support.real_diaries import MORNING_FACTORS, Departures, Effect, simulate_diary, true_effects
+from nasalis.insights.frames import daily_frame
+from nasalis.insights.triggers import analyse
 
 HELD_OUT_BASE = 900_000
 """Seeds from here on are the held-out benchmark: run once, by the lead, at the end."""
 LENGTHS = (60, 90, 180, 365)
+Q_LEVEL = first_round.Q_LEVEL
+"""The naive comparison's BH level: the product's q level before issue 19."""
 SCENARIOS: dict[str, tuple[str, Departures]] = {
     "clean": ("clean (independent days, no trend, every day logged)", Departures()),
     "reverse": ("a bad day makes people log more stress and coffee", Departures().only("reverse")),
+    "reverse+morning": (
+        "reverse, with a morning check-in on ~70% of days",
+        Departures().only("reverse").only("morning"),
+    ),
     "drift": ("twitching fades/drifts over weeks, stress and water with it", Departures().only("drift")),
     "bouts": ("slow bouts (AR(1) twitching, flares, autocorrelated factors)", Departures().only("bouts")),
     "missing": ("good days logged less often (~70% of days logged)", Departures().only("missing")),
     "tags": ("25 extra non-causal tags", Departures().only("tags")),
     "texture": ("over-dispersion, day of week, correlated factors", Departures().only("texture")),
     "all": ("all of these at moderate strength", Departures.all()),
+    "all+morning": ("all, with a morning check-in on ~70% of days", Departures.all().only("morning")),
 }
 Flags = dict[tuple[str, int], int]
 """(factor, lag) -> +1 for a likely trigger, -1 for likely protective."""
+KINDS = ("numeric", "yes/no")
 
 
 @dataclass
 class Tally:
     """One method's counts over one cell (scenario x length)."""
 
-    hits: dict[str, int] = field(default_factory=lambda: {"numeric": 0, "yes/no": 0})
-    exact: dict[str, int] = field(default_factory=lambda: {"numeric": 0, "yes/no": 0})
-    effects: dict[str, int] = field(default_factory=lambda: {"numeric": 0, "yes/no": 0})
+    hits: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    exact: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    effects: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     flags: int = 0
     false: int = 0
     null_diaries: int = 0
     null_flagged: int = 0
+    null_protective: int = 0
     null_either_way: int = 0
+    null_by_factor: Counter[str] = field(default_factory=Counter)
+    """Null diaries' flags by "factor lag sign" (what the false alarms are)."""
     seconds: list[float] = field(default_factory=list)
 
+    def add_effect_diary(self, effects: list[Effect], flags: Flags) -> None:
+        """Score one effect diary's flags against its true effects."""
+        truth = {e.factor: (1 if e.rate_ratio > 1 else -1) for e in effects}
+        for e in effects:
+            k = _kind(e)
+            self.effects[k] += 1
+            self.hits[k] += any(s == 1 and truth_factor(f) == e.factor for (f, _), s in flags.items())
+            self.exact[k] += any(
+                s == 1 and truth_factor(f) == e.factor and lag == e.lag for (f, lag), s in flags.items()
+            )
+        self.flags += len(flags)
+        self.false += sum(1 for (f, _), sign in flags.items() if truth.get(truth_factor(f)) != sign)
+
+    def add_null_diary(self, flags: Flags, either_way: bool) -> None:
+        """Score one null diary (nothing causes anything)."""
+        self.null_diaries += 1
+        self.null_flagged += bool(flags)
+        self.null_protective += any(s == -1 for s in flags.values())
+        self.null_either_way += either_way
+        self.null_by_factor.update(f"{f} lag {lag} {'+' if s > 0 else '-'}" for (f, lag), s in flags.items())
+
     def sensitivity(self, kind: str, exact: bool = False) -> float:
-        """Share of true effects of this kind flagged as a likely trigger."""
-        return (self.exact if exact else self.hits)[kind] / max(self.effects[kind], 1)
+        """Share of true effects of this kind flagged as a likely trigger (NaN with none)."""
+        n = self.effects[kind]
+        return (self.exact if exact else self.hits)[kind] / n if n else float("nan")
 
     def false_share(self) -> float:
         """Share of likely_* flags that are false (NaN when nothing was flagged)."""
         return self.false / self.flags if self.flags else float("nan")
 
+    def null_share(self, count: int) -> float:
+        """A count of null diaries as a share of them (NaN with none)."""
+        return count / self.null_diaries if self.null_diaries else float("nan")
 
-def nasalis_flags(frame: pd.DataFrame) -> tuple[Flags, bool]:
-    """The product's likely_* verdicts, and whether any verdict is same_day_either_way."""
+    def figures(self) -> dict[str, float | int | dict[str, int]]:
+        """Every figure of the cell, for --json."""
+        return {
+            "sensitivity_numeric": self.sensitivity("numeric"),
+            "sensitivity_yes_no": self.sensitivity("yes/no"),
+            "sensitivity_numeric_exact_lag": self.sensitivity("numeric", True),
+            "sensitivity_yes_no_exact_lag": self.sensitivity("yes/no", True),
+            "false_share": self.false_share(),
+            "flags": self.flags,
+            "false_flags": self.false,
+            "null_diaries": self.null_diaries,
+            "null_any_likely": self.null_share(self.null_flagged),
+            "null_likely_protective": self.null_share(self.null_protective),
+            "null_same_day_either_way": self.null_share(self.null_either_way),
+            "seconds_mean": float(np.mean(self.seconds)) if self.seconds else float("nan"),
+            "seconds_max": float(np.max(self.seconds)) if self.seconds else float("nan"),
+            **{f"effects_{k.replace('/', '_')}": v for k, v in self.effects.items()},
+            "null_flags_by_factor": dict(self.null_by_factor.most_common()),
+        }
+
+
+def truth_factor(factor: str) -> str:
+    """The factor whose truth a flag is scored against (a morning factor carries its day factor's)."""
+    return MORNING_FACTORS.get(factor, factor)
+
+
+def _lag(value: object) -> int:
+    """A result's lag as a whole number: None (an averaged "same day or the day before") is 0."""
+    return int(value) if isinstance(value, int | float) else 0
+
+
+def _verdict_flags(factors: list[object]) -> tuple[Flags, bool]:
+    """Flags and "any same_day_either_way" from a list of results with factor, lag_days, verdict."""
     out: Flags = {}
     either = False
-    for f in analyse(frame).factors:
-        if f.verdict in ("likely_trigger", "likely_protective"):
-            out[(f.factor, f.lag_days)] = 1 if f.verdict == "likely_trigger" else -1
-        either = either or f.verdict == "same_day_either_way"
+    for f in factors:
+        verdict = getattr(f, "verdict", None)
+        key = (str(getattr(f, "factor", "")), _lag(getattr(f, "lag_days", 0)))
+        if verdict in ("likely_trigger", "likely_protective"):
+            out[key] = 1 if verdict == "likely_trigger" else -1
+        either = either or verdict == "same_day_either_way"
     return out, either
+
+
+def nasalis_flags(frame: pd.DataFrame) -> tuple[Flags, bool]:
+    """The product's current analysis."""
+    return _verdict_flags(list(analyse(frame).factors))
+
+
+def first_round_flags(frame: pd.DataFrame) -> tuple[Flags, bool]:
+    """The analysis as shipped before issue 19 (frozen copy)."""
+    return _verdict_flags(list(first_round.analyse(frame).factors))
 
 
 def _poisson_slope(x: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[float, float] | None:
@@ -125,9 +216,9 @@ def naive_flags(frame: pd.DataFrame) -> tuple[Flags, bool]:
     keys: list[tuple[str, int]] = []
     slopes: list[float] = []
     ps: list[float] = []
-    for column in factor_columns(frame):
+    for column in first_round.factor_columns(frame):
         for lag in (0, 1):
-            x = lagged(frame, column, lag)
+            x = first_round.lagged(frame, column, lag)
             known = x.notna().to_numpy()
             fit = _poisson_slope(x.to_numpy()[known], frame["episodes"].to_numpy()[known])
             if fit is not None:
@@ -142,6 +233,7 @@ def naive_flags(frame: pd.DataFrame) -> tuple[Flags, bool]:
 
 METHODS: dict[str, Callable[[pd.DataFrame], tuple[Flags, bool]]] = {
     "nasalis": nasalis_flags,
+    "first round": first_round_flags,
     "naive": naive_flags,
 }
 
@@ -150,60 +242,64 @@ def _kind(effect: Effect) -> str:
     return "yes/no" if effect.factor.startswith("tag:") or effect.factor == "allergy_symptoms" else "numeric"
 
 
-def run_cell(scenario: str, n_days: int, per_cell: int, seed_base: int) -> dict[str, Tally]:
+def run_cell(
+    scenario: str,
+    n_days: int,
+    per_cell: int,
+    seed_base: int,
+    methods: dict[str, Callable[[pd.DataFrame], tuple[Flags, bool]]] | None = None,
+) -> dict[str, Tally]:
     """Simulate the cell's effect and null diaries; tally each method on the same diaries."""
     departures = SCENARIOS[scenario][1]
-    tallies = {name: Tally() for name in METHODS}
-    cell = zlib.crc32(scenario.encode())
+    methods = METHODS if methods is None else methods
+    tallies = {name: Tally() for name in methods}
+    cell = zlib.crc32(scenario.removesuffix("+morning").encode())  # same days with and without
     for kind in ("effect", "null"):
         for i in range(per_cell):
             seed = np.random.SeedSequence([seed_base, cell, n_days, kind == "null", i])
             effects = true_effects(i) if kind == "effect" else []
             diary = simulate_diary(n_days, effects, departures, seed)
-            frame = daily_frame(diary.days, diary.episode_dates)
-            truth = {e.factor: (1 if e.rate_ratio > 1 else -1) for e in effects}
-            for name, method in METHODS.items():
+            frame = daily_frame(diary.days, diary.episode_times)
+            for name, method in methods.items():
                 tally = tallies[name]
                 start = time.process_time()
                 flags, either = method(frame)
                 tally.seconds.append(time.process_time() - start)
                 if kind == "null":
-                    tally.null_diaries += 1
-                    tally.null_flagged += bool(flags)
-                    tally.null_either_way += either
-                    continue
-                for e in effects:
-                    k = _kind(e)
-                    tally.effects[k] += 1
-                    tally.hits[k] += any(flags.get((e.factor, lag)) == 1 for lag in (0, 1))
-                    tally.exact[k] += flags.get((e.factor, e.lag)) == 1
-                tally.flags += len(flags)
-                tally.false += sum(1 for (factor, _), sign in flags.items() if truth.get(factor) != sign)
+                    tally.add_null_diary(flags, either)
+                else:
+                    tally.add_effect_diary(effects, flags)
     return tallies
 
 
-def _row(label: str, t: dict[str, Tally]) -> str:
-    n, v = t["nasalis"], t["naive"]
+def _pct(x: float) -> str:
+    return "-" if np.isnan(x) else f"{x:.0%}"
+
+
+def _num(x: float) -> str:
+    return "-" if np.isnan(x) else f"{x:.2f}"
+
+
+def row(scenario: str, method: str, t: Tally) -> str:
+    """One table row: a method's figures in one cell."""
     return (
-        f"| {label} | {n.sensitivity('numeric'):.2f} / {n.sensitivity('yes/no'):.2f}"
-        f" ({n.sensitivity('numeric', True):.2f} / {n.sensitivity('yes/no', True):.2f})"
-        f" | {n.false_share():.2f} | {n.null_flagged / n.null_diaries:.0%}"
-        f" | {n.null_either_way / n.null_diaries:.0%}"
-        f" | {v.sensitivity('numeric'):.2f} / {v.sensitivity('yes/no'):.2f}"
-        f" | {v.false_share():.2f} | {v.null_flagged / v.null_diaries:.0%}"
-        f" | {np.mean(n.seconds):.2f} / {np.max(n.seconds):.1f} |"
+        f"| {scenario} | {method} | {_num(t.sensitivity('numeric'))} / {_num(t.sensitivity('yes/no'))}"
+        f" ({_num(t.sensitivity('numeric', True))} / {_num(t.sensitivity('yes/no', True))})"
+        f" | {_num(t.false_share())} | {_pct(t.null_share(t.null_flagged))}"
+        f" | {_pct(t.null_share(t.null_protective))} | {_pct(t.null_share(t.null_either_way))}"
+        f" | {np.mean(t.seconds):.2f} / {np.max(t.seconds):.1f} |"
     )
 
 
 HEADER = (
-    "| scenario | nasalis sensitivity num / yes-no (exact lag) | false share | null flagged "
-    "| null either way | naive sensitivity | naive false share | naive null flagged "
-    "| analyse s mean / max |\n|---|---|---|---|---|---|---|---|---|"
+    "| scenario | method | sensitivity num / yes-no (exact lag) | false share | null any likely_* "
+    "| null likely_protective | null same_day_either_way | CPU s mean / max |\n"
+    "|---|---|---|---|---|---|---|---|"
 )
 
 
 def _goals(results: dict[tuple[str, int], dict[str, Tally]]) -> list[str]:
-    """The issue's goals that this run can check, each with met / NOT met."""
+    """The issue's goals that this run can check for nasalis, each with met / NOT met."""
     lines = []
     clean = results.get(("clean", 90))
     if clean:
@@ -213,13 +309,37 @@ def _goals(results: dict[tuple[str, int], dict[str, Tally]]) -> list[str]:
             f"clean 90 d: sensitivity >= 0.80 both, false share <= 0.10: {'met' if ok else 'NOT met'}"
         )
     for (scenario, days), t in sorted(results.items()):
-        if scenario == "all":
+        if scenario in ("all", "all+morning"):
             n = t["nasalis"]
-            ok = n.false_share() <= 0.10 and n.null_flagged / n.null_diaries <= 0.05
-            lines.append(
-                f"all {days} d: false share <= 0.10, null flagged <= 5%: {'met' if ok else 'NOT met'}"
-            )
+            ok = n.false_share() <= 0.10 and n.null_share(n.null_flagged) <= 0.05
+            verdict = "met" if ok else "NOT met"
+            lines.append(f"{scenario} {days} d: false share <= 0.10, null any likely_* <= 5%: {verdict}")
     return lines
+
+
+def write_json(
+    path: Path, args: argparse.Namespace, results: dict[tuple[str, int], dict[str, Tally]]
+) -> None:
+    """All figures of the run, one record per scenario, length and method."""
+    cells = [
+        {
+            "scenario": scenario,
+            "days": days,
+            "method": method,
+            # NaN is not JSON: a figure with nothing to count is null.
+            **{k: None if isinstance(v, float) and np.isnan(v) else v for k, v in tally.figures().items()},
+        }
+        for (scenario, days), tallies in results.items()
+        for method, tally in tallies.items()
+    ]
+    run = {
+        "diaries_per_cell": args.diaries,
+        "seeds": "held-out" if args.held_out else "development",
+        "seed_base": args.seed_base,
+        "q_level_naive": Q_LEVEL,
+        "cells": cells,
+    }
+    path.write_text(json.dumps(run, indent=1, allow_nan=False) + "\n", encoding="utf-8")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -230,6 +350,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--scenario", default=",".join(SCENARIOS), help="comma-separated scenario names")
     parser.add_argument("--seed-base", type=int, default=0, help="development seed base")
     parser.add_argument("--held-out", action="store_true", help="the held-out seeds (run once, at the end)")
+    parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
     args = parser.parse_args(argv)
     if args.diaries < 1:
         parser.error("--diaries must be at least 1")
@@ -256,14 +377,18 @@ def main(argv: list[str] | None = None) -> int:
     seeds = "HELD-OUT" if args.held_out else f"development, base {args.seed_base}"
     print(
         f"Trigger analysis on realistic diaries: {args.diaries} effect + {args.diaries} null diaries"
-        f" per cell, seeds {seeds}, q level {Q_LEVEL}\n"
+        f" per cell, seeds {seeds}; methods: {', '.join(METHODS)}\n"
     )
     results: dict[tuple[str, int], dict[str, Tally]] = {}
     for n_days in args.days:
         print(f"### {n_days} days\n\n{HEADER}")
         for scenario in args.scenario:
-            results[(scenario, n_days)] = run_cell(scenario, n_days, args.diaries, args.seed_base)
-            print(_row(SCENARIOS[scenario][0], results[(scenario, n_days)]), flush=True)
+            tallies = run_cell(scenario, n_days, args.diaries, args.seed_base)
+            results[(scenario, n_days)] = tallies
+            for method, tally in tallies.items():
+                print(row(scenario, method, tally), flush=True)
+            if args.json:
+                write_json(args.json, args, results)  # a long run leaves its figures as it goes
         print()
     goals = _goals(results)
     for line in goals:

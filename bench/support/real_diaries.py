@@ -6,16 +6,31 @@ diary (independent days, no trend, factors that do not depend on the twitching, 
 logged) is a switch with a strength: 0 is off, 1 is "moderate" (the figures below), 2 is
 twice as strong.
 
-Scales, chosen for a person with benign facial twitching (myokymia-like) who keeps a diary:
+Scales, chosen for a person with benign facial twitching who keeps a diary, and why. No
+source gives diary-level figures for nose twitching, so most scales are this bench's own
+assumptions, set to be ordinary rather than favourable to any method; where a source bears on
+one it is named (only the project's seed articles under ../shared/seeds and well-known public
+guidance):
 - Base rate: median 8 twitches on an ordinary day, varying between people by a log-normal
-  factor (sd 0.5 on the log scale: most people 3 to 20 a day, a few dozen on a bad day).
-  Patient diaries and myokymia case series describe "a few to many times a day".
-- Sleep 7.0 h (sd 0.9, reported to the half hour); stress 0-10, centred at 4 (sd 2);
-  caffeinated drinks Poisson around 2 a day; alcohol around 0.6 a day; water 1.8 L
-  (sd 0.5); exercise: none on ~55% of days, otherwise about 40 minutes; allergy symptoms on
-  ~15% of days; two everyday tags ("cheese" ~25% of days, "late_night" ~20%).
+  factor (sd 0.5 on the log scale: most people 3 to 20 a day, a few dozen on a bad day). An
+  assumption: the seed articles describe twitches that come and go and last seconds to hours
+  (002_3f0f5ca4b97d7cef.txt) without counting them.
+- The factors, and the true effects chosen among them: the seed articles name stress, fatigue
+  or lack of sleep, caffeine, alcohol, allergies and dehydration as common triggers
+  (000_8a26fdd9690a6168.txt, 001_363c42eaced03ffe.txt), so those are the day factors here.
+- Sleep 7.0 h (sd 0.9, reported to the half hour): around the 7 or more hours that public
+  guidance sets for adults (CDC, "How Much Sleep Do I Need?"). Stress 0-10, centred at 4 (sd
+  2). Caffeinated drinks Poisson around 2 a day, well under the 400 mg a day (about four or
+  five cups of coffee) of the US FDA's "Spilling the Beans: How Much Caffeine is Too Much?".
+  Alcohol around 0.6 a day; water 1.8 L (sd 0.5); exercise: none on ~55% of days, otherwise
+  about 40 minutes; allergy symptoms on ~15% of days; two everyday tags ("cheese" ~25% of
+  days, "late_night" ~20%).
 - True effects (the `effects` argument): caffeine RR 1.3 per drink and the tag "cheese"
   RR 2.0, each on the same day or the day before, centred so the base rate stays the same.
+  These are the issue's target effects (the smallest worth finding), not measured sizes.
+- The departures' strengths ("moderate") are this bench's judgement of an ordinary diary,
+  each chosen so that the one departure alone is clearly visible in a year of data (the
+  tests in tests/bench/ check each) but no larger.
 
 The departures (each `Departures` field):
 - reverse: a bad day changes what is logged that evening: stress +1.2 points and on average
@@ -34,25 +49,59 @@ The departures (each `Departures` field):
 - tags: 25 extra tags, none causal: three frequent (30%, 20%, 12% of days), the rest rare
   (2-8%).
 - texture: over-dispersed counts (gamma frailty, NB size 3), day-of-week patterns (weekend
-  alcohol x3, +0.5 coffee, +0.6 h sleep, more exercise, stress -1; weekend log rate -0.2),
-  and factors that go together (short sleep with stress, r about -0.4; short sleep with more
-  coffee).
+  alcohol x3, +0.5 coffee, +0.6 h sleep, more exercise, stress -1; weekend log rate -0.2, and
+  waking 45 minutes later), and factors that go together (short sleep with stress, r about
+  -0.4; short sleep with more coffee).
+- morning: not a departure but the product's morning check-in (issue 19, item 3); the strength
+  is the share of logged days with one (moderate 0.7; `Departures.all()` leaves it off). See
+  "The day's clock" below.
+
+The day's clock (always simulated, in a random stream of its own, so it never changes the
+daily counts or factors):
+- The person wakes at 07:00 (sd 30 minutes, 05:00-10:00). Each coffee drunk has a time: the
+  first about 25 minutes after waking (exponential), the others spread evenly at random from an
+  hour after the first until 17:30. Twitches come over the waking day (waking to 23:30), the
+  rate rising linearly to twice the waking rate by the evening: the seed articles name stress
+  and fatigue as triggers (000_8a26fdd9690a6168.txt, 002_3f0f5ca4b97d7cef.txt), and both build
+  over a day; the exact shape is this bench's assumption, not a measured figure.
+- A true same-day caffeine effect (RR r per drink) acts in the hours after each coffee: the
+  day's twitches are the no-coffee rate plus, for the j-th coffee, r^(j-1) (r-1) times it,
+  placed at the coffee's time plus a gamma delay (shape 2, mean 2 h). The daily total is then
+  exactly r^(drinks) times the no-coffee day, as in the day-level model. The few-hours window is
+  an assumption chosen to match how people describe a coffee "setting off" twitching; no seed
+  article gives a time course. A day-before effect (lag 1) and the tag's effect keep the
+  day's usual shape.
+- The morning check-in (on a share `morning` of logged days) comes 15-90 minutes after waking
+  (uniform, kept in 06:30-10:00). It records `morning_caffeine`, the coffees drunk before it,
+  and `morning_stress`: the day's stress before any twitching of the day (the evening's stress
+  before reverse causation, plus noise sd 0.8 for the hours between), which reverse causation
+  (at the `reverse` strength) raises by 0.6 points per SD of YESTERDAY's log count (a bad day
+  leaves one worried next morning) and by 0.7 points for each twitch already felt that
+  morning before the check-in (at most 3). It never sees the day's later twitches. Sleep is
+  the night just ended either way. The evening check-in keeps the reverse departure above.
+  Null diaries have no effect at all but all the same reverse paths.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from bench.support.diaries import WAKING_HOURS
 from nasalis.diary.records import DayRecord
 
 FloatArray = npt.NDArray[np.float64]
 
 BURN_IN = 30
+CLOCK_STREAM = 7_101
+"""Appended to the seed for the day's clock, a random stream apart from the day's values."""
+BEDTIME, LAST_COFFEE = 23.5, 17.5
+"""Hours after midnight: twitches stop for the night, no coffee after."""
+CHECK_IN_LIMITS = (6.5, 10.0)
+"""The morning check-in's earliest and latest time (hours)."""
 """Days simulated before the diary starts, so lag 1 and the AR(1) terms have a past."""
 ZONE = dt.timezone(dt.timedelta(hours=1))
 EVERYDAY_TAGS = {"cheese": 0.25, "late_night": 0.20}
@@ -93,6 +142,11 @@ EXTRA_TAGS = {
     ),
 }
 """The 25 extra, non-causal tags: a few frequent, most rare (share of days each is logged)."""
+MODERATE = {"morning": 0.7}
+"""A switch's moderate strength where it is not 1."""
+MORNING_FACTORS = {"morning_caffeine": "caffeine_drinks", "morning_stress": "stress"}
+"""The morning check-in's factors, and the day factor whose truth each carries."""
+_RECORD_FIELDS = frozenset(f.name for f in fields(DayRecord))
 
 
 @dataclass(frozen=True)
@@ -114,20 +168,22 @@ class Departures:
     missing: float = 0.0
     tags: float = 0.0
     texture: float = 0.0
+    morning: float = 0.0
+    """Not a departure: the share of logged days with a morning check-in (moderate 0.7)."""
 
     @classmethod
     def names(cls) -> list[str]:
-        """The departures' names, in the module docstring's order."""
+        """The switches' names, in the module docstring's order."""
         return [f.name for f in fields(cls)]
 
     @classmethod
     def all(cls, strength: float = 1.0) -> Departures:
-        """Every departure at the same strength."""
-        return cls(**dict.fromkeys(cls.names(), strength))
+        """Every departure at the same strength (the morning check-in stays off)."""
+        return cls(**dict.fromkeys([n for n in cls.names() if n != "morning"], strength))
 
-    def only(self, name: str, strength: float = 1.0) -> Departures:
-        """This set with one departure changed."""
-        return replace(self, **{name: strength})
+    def only(self, name: str, strength: float | None = None) -> Departures:
+        """This set with one switch changed (to its moderate strength by default)."""
+        return replace(self, **{name: MODERATE.get(name, 1.0) if strength is None else strength})
 
 
 @dataclass
@@ -145,6 +201,10 @@ class RealDiary:
     logged: npt.NDArray[np.bool_] = field(repr=False)
     truth: dict[str, FloatArray] = field(repr=False, default_factory=dict)
     """Each day factor before any reverse-causation change, every day of the diary."""
+    coffee_hours: list[FloatArray] = field(repr=False, default_factory=list)
+    """Every day of the diary: when each coffee was drunk (hours after midnight)."""
+    twitch_hours: list[FloatArray] = field(repr=False, default_factory=list)
+    """Every day of the diary, logged or not: when each twitch came (hours, sorted)."""
 
     @property
     def episode_dates(self) -> list[dt.date]:
@@ -185,6 +245,56 @@ def _logit_offset(z: FloatArray, slope: float, target: float) -> float:
         else:
             high = mid
     return (low + high) / 2
+
+
+def _waking_times(rng: np.random.Generator, k: int, wake: float) -> FloatArray:
+    """`k` twitch times over the waking day, the rate rising linearly to twice by bedtime."""
+    span = BEDTIME - wake
+    # Inverse of the linear density's CDF on [0, 1]: rate 1 + u, so F(u) = (u + u^2 / 2) / 1.5.
+    u = -1 + np.sqrt(1 + 3 * rng.random(k))
+    return np.asarray(wake + span * u, dtype=np.float64)
+
+
+def _day_clock(
+    rng: np.random.Generator, count: int, coffees: int, wake: float, caffeine_rr: float | None
+) -> tuple[FloatArray, FloatArray]:
+    """The coffee times and the twitch times of one day (hours after midnight)."""
+    first = min(wake + rng.exponential(25 / 60), 16.0)
+    later = np.sort(rng.uniform(min(first + 1.0, LAST_COFFEE), LAST_COFFEE, max(coffees - 1, 0)))
+    coffee = np.concatenate([[first], later])[:coffees]
+    if caffeine_rr is None or caffeine_rr <= 1 or coffees == 0:
+        return coffee, np.sort(_waking_times(rng, count, wake))
+    # The no-coffee rate is share r^-c of the day; coffee j adds r^(j-1) (r-1) of it.
+    r = caffeine_rr
+    shares = np.concatenate([[1.0], r ** np.arange(coffees) * (r - 1)]) / r**coffees
+    parts = rng.multinomial(count, shares / shares.sum())
+    times = [_waking_times(rng, int(parts[0]), wake)]
+    for j in range(coffees):
+        delay = rng.gamma(2.0, 1.0, int(parts[j + 1]))
+        times.append(np.minimum(coffee[j] + delay, 23.99))
+    return coffee, np.sort(np.concatenate(times))
+
+
+def _entropy(seed: int | np.random.SeedSequence) -> tuple[int, ...]:
+    """The seed as a tuple of words, so the clock's stream can be derived from it."""
+    if isinstance(seed, np.random.SeedSequence):
+        entropy = seed.entropy
+        words = (
+            [int(entropy or 0)] if entropy is None or isinstance(entropy, int) else [int(w) for w in entropy]
+        )
+        return (*words, *seed.spawn_key)
+    return (int(seed),)
+
+
+def _morning_record(at: float, stress: int, caffeine: float) -> dict[str, Any]:
+    """A DayRecord's morning check-in fields (as custom factors while the record has no field)."""
+    minutes = min(round(at * 60), 24 * 60 - 1)
+    out: dict[str, Any] = {"morning_at": dt.time(minutes // 60, minutes % 60)}
+    if "morning_stress" in _RECORD_FIELDS:
+        out.update(morning_stress=stress, morning_caffeine=caffeine)
+    else:
+        out["factors"] = {"morning_stress": float(stress), "morning_caffeine": caffeine}
+    return out
 
 
 def simulate_diary(
@@ -288,9 +398,24 @@ def simulate_diary(
         "exercise_minutes": 0.10 * min(d.missing, 1.0),
     }
 
+    # The day's clock, in its own stream: coffee and twitch times, the morning check-in.
+    clock = np.random.default_rng(np.random.SeedSequence([*_entropy(seed), CLOCK_STREAM]))
+    wake = np.clip(7.0 + clock.normal(0, 0.5, n) + tex * 0.75 * weekend, 5.0, 10.0)
+    same_day_caffeine = [e.rate_ratio for e in effects if e.factor == "caffeine_drinks" and e.lag == 0]
+    rr = same_day_caffeine[0] if same_day_caffeine else None
+    coffee_hours: list[FloatArray] = []
+    twitch_hours: list[FloatArray] = []
+    for i in range(BURN_IN, n):
+        coffee, twitches = _day_clock(clock, int(counts[i]), int(truth["caffeine_drinks"][i]), wake[i], rr)
+        coffee_hours.append(coffee)
+        twitch_hours.append(twitches)
+    morning_share = min(max(d.morning, 0.0), 1.0)
+    has_morning = clock.random(n) < morning_share
+    check_in = np.clip(wake + clock.uniform(0.25, 1.5, n), *CHECK_IN_LIMITS)
+    stress_noise = clock.normal(0, 0.8, n)
+
     days: list[DayRecord] = []
     episode_times: list[dt.datetime] = []
-    hour_p = WAKING_HOURS / WAKING_HOURS.sum()
     for i in range(BURN_IN, n):
         if not logged[i]:
             continue
@@ -300,6 +425,17 @@ def simulate_diary(
             return None if rng.random() < blank.get(name, 0.0) else value
 
         day_tags = tuple(k for k, v in tags.items() if v[i])
+        twitches = twitch_hours[i - BURN_IN]
+        morning: dict[str, Any] = {}
+        if has_morning[i]:
+            at = check_in[i]
+            felt = int(np.sum(twitches < at))  # twitches already felt that morning
+            raised = d.reverse * (0.6 * z[i - 1] + min(0.7 * felt, 3.0))
+            morning = _morning_record(
+                at,
+                stress=int(np.clip(np.rint(stress_latent[i] + stress_noise[i] + raised), 0, 10)),
+                caffeine=float(np.sum(coffee_hours[i - BURN_IN] < at)),
+            )
         days.append(
             DayRecord(
                 date=date,
@@ -311,12 +447,11 @@ def simulate_diary(
                 exercise_minutes=given("exercise_minutes", float(values["exercise_minutes"][i])),
                 allergy_symptoms=bool(values["allergy_symptoms"][i]),
                 tags=day_tags or None,
+                **morning,
             )
         )
         midnight = dt.datetime.combine(date, dt.time(), ZONE)
-        hours = rng.choice(24, int(counts[i]), p=hour_p)
-        seconds = np.sort(hours * 3600 + rng.integers(0, 3600, len(hours)))
-        episode_times += [midnight + dt.timedelta(seconds=int(s)) for s in seconds]
+        episode_times += [midnight + dt.timedelta(seconds=int(h * 3600)) for h in twitches]
     keep = slice(BURN_IN, n)
     return RealDiary(
         days=days,
@@ -326,6 +461,8 @@ def simulate_diary(
         counts=counts[keep],
         logged=logged[keep],
         truth={k: v[keep] for k, v in truth.items()},
+        coffee_hours=coffee_hours,
+        twitch_hours=twitch_hours,
     )
 
 

@@ -143,6 +143,6 @@ def test_the_bench_refuses_held_out_seeds_without_the_flag() -> None:
 def test_the_bench_prints_a_row_per_scenario(capsys: pytest.CaptureFixture[str]) -> None:
     main(["--diaries", "2", "--days", "40", "--scenario", "clean,missing"])
     out = capsys.readouterr().out
-    assert "| clean (" in out
-    assert "| good days logged less often" in out
+    assert "| clean | nasalis |" in out
+    assert "| missing | naive |" in out
     assert "seeds development" in out
