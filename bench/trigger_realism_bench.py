@@ -31,6 +31,7 @@ same seeds as the one without, so its diaries are the same days plus the morning
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import time
@@ -47,6 +48,7 @@ from scipy import stats
 
 from bench.support import first_round_triggers as first_round
 from bench.support.real_diaries import MORNING_FACTORS, Departures, Effect, simulate_diary, true_effects
+from nasalis.insights import measured as measured_module
 from nasalis.insights.frames import daily_frame
 from nasalis.insights.triggers import analyse
 
@@ -90,6 +92,10 @@ class Tally:
     null_either_way: int = 0
     null_by_factor: Counter[str] = field(default_factory=Counter)
     """Null diaries' flags by "factor lag sign" (what the false alarms are)."""
+    given: Counter[str] = field(default_factory=Counter)
+    """Verdicts of each kind (likely, possible, same_day_either_way) over effect and null diaries."""
+    wrong: Counter[str] = field(default_factory=Counter)
+    """Of those, the ones on a factor with no true effect (or, for a direction, the wrong one)."""
     seconds: list[float] = field(default_factory=list)
 
     def add_effect_diary(self, effects: list[Effect], flags: Flags) -> None:
@@ -170,9 +176,36 @@ def _verdict_flags(factors: list[object]) -> tuple[Flags, bool]:
     return out, either
 
 
+LAST: list[object] = []
+"""The product's verdicts on the last diary nasalis_flags saw (run_cell counts them by kind)."""
+
+
 def nasalis_flags(frame: pd.DataFrame) -> tuple[Flags, bool]:
     """The product's current analysis."""
-    return _verdict_flags(list(analyse(frame).factors))
+    LAST[:] = list(analyse(frame).factors)
+    return _verdict_flags(LAST)
+
+
+MEASURED_KINDS = {
+    "likely_trigger": "likely",
+    "likely_protective": "likely",
+    "possible": "possible",
+    "same_day_either_way": "same_day_either_way",
+}
+
+
+def count_verdicts(tally: Tally, factors: list[object], effects: list[Effect]) -> None:
+    """Count each kind of finding and how many were coincidences (for measured.json)."""
+    truth = {e.factor: (1 if e.rate_ratio > 1 else -1) for e in effects}
+    for f in factors:
+        kind = MEASURED_KINDS.get(str(getattr(f, "verdict", "")))
+        if kind is None:
+            continue
+        sign = 1 if (getattr(f, "estimate", None) or 1.0) > 1 else -1
+        true = truth.get(truth_factor(str(getattr(f, "factor", ""))))
+        tally.given[kind] += 1
+        # "which way it runs is unclear" is not wrong about the direction, only about a cause
+        tally.wrong[kind] += true is None or (kind != "same_day_either_way" and true != sign)
 
 
 def first_round_flags(frame: pd.DataFrame) -> tuple[Flags, bool]:
@@ -182,6 +215,8 @@ def first_round_flags(frame: pd.DataFrame) -> tuple[Flags, bool]:
 
 def _poisson_slope(x: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[float, float] | None:
     """Log rate ratio per unit of x and its p-value from an unadjusted Poisson GLM (Newton)."""
+    if len(x) < 2:  # a factor never recorded (a morning check-in not in use)
+        return None
     sd = float(x.std())
     if sd == 0 or y.sum() == 0:
         return None
@@ -269,6 +304,8 @@ def run_cell(
                     tally.add_null_diary(flags, either)
                 else:
                     tally.add_effect_diary(effects, flags)
+                if name == "nasalis":
+                    count_verdicts(tally, LAST, effects)
     return tallies
 
 
@@ -351,6 +388,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed-base", type=int, default=0, help="development seed base")
     parser.add_argument("--held-out", action="store_true", help="the held-out seeds (run once, at the end)")
     parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
+    parser.add_argument(
+        "--write-measured",
+        action="store_true",
+        help=f"write the counts of the realistic cells ({', '.join(REALISTIC)}) to {MEASURED_PATH.name}, "
+        "which the product's words quote",
+    )
     args = parser.parse_args(argv)
     if args.diaries < 1:
         parser.error("--diaries must be at least 1")
@@ -369,6 +412,35 @@ def parse(argv: list[str]) -> argparse.Namespace:
     elif not 0 <= args.seed_base < HELD_OUT_BASE:
         parser.error(f"--seed-base must be in 0..{HELD_OUT_BASE - 1} (the rest is held out: --held-out)")
     return args
+
+
+REALISTIC = ("all", "all+morning")
+"""The cells whose counts the product quotes: every departure at moderate strength."""
+MEASURED_PATH = Path(measured_module.__file__).with_name("measured.json")
+
+
+def write_measured(results: dict[tuple[str, int], dict[str, Tally]], args: argparse.Namespace) -> None:
+    """Pool the realistic cells' verdict counts into src/nasalis/insights/measured.json."""
+    cells = [t["nasalis"] for (scenario, _), t in results.items() if scenario in REALISTIC]
+    if not cells:
+        raise SystemExit(f"--write-measured needs a realistic scenario ({', '.join(REALISTIC)}) in the run")
+    lengths = sorted({n for (scenario, n) in results if scenario in REALISTIC})
+    verdicts = {
+        kind: {"flags": sum(t.given[kind] for t in cells), "false": sum(t.wrong[kind] for t in cells)}
+        for kind in dict.fromkeys(MEASURED_KINDS.values())
+    }
+    out = {
+        "note": "Written by python -m bench.trigger_realism_bench --write-measured; do not edit by hand.",
+        "measured_on": dt.date.today().isoformat(),
+        "seeds": "held-out" if args.held_out else f"development, base {args.seed_base}",
+        "scenarios": [s for s in REALISTIC if any(k[0] == s for k in results)],
+        "diaries": sum(t.null_diaries * 2 for t in cells),
+        "days": lengths[0] if len(lengths) == 1 else min(lengths),
+        "lengths": lengths,
+        "verdicts": verdicts,
+    }
+    MEASURED_PATH.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {MEASURED_PATH}: {verdicts}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -390,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.json:
                 write_json(args.json, args, results)  # a long run leaves its figures as it goes
         print()
+    if args.write_measured:
+        write_measured(results, args)
     goals = _goals(results)
     for line in goals:
         print(line)
