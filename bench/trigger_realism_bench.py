@@ -46,9 +46,9 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
+import nasalis.insights.measured as measured_module
 from bench.support import first_round_triggers as first_round
 from bench.support.real_diaries import MORNING_FACTORS, Departures, Effect, simulate_diary, true_effects
-from nasalis.insights import measured as measured_module
 from nasalis.insights.frames import daily_frame
 from nasalis.insights.triggers import analyse
 

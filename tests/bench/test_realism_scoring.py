@@ -111,3 +111,51 @@ def test_json_carries_every_figure_of_every_cell(tmp_path: Path, capsys: pytest.
     )
     printed = capsys.readouterr().out
     assert "| reverse+morning | first round |" in printed
+
+
+def test_verdicts_are_counted_by_kind_with_their_coincidences() -> None:
+    from bench.trigger_realism_bench import count_verdicts
+
+    from nasalis.insights.triggers import FactorResult
+
+    def result(factor: str, verdict: str, estimate: float) -> FactorResult:
+        return FactorResult(factor, 0, "numeric", "1 drink", 90, estimate=estimate, verdict=verdict)
+
+    tally = Tally()
+    count_verdicts(
+        tally,
+        [
+            result("caffeine_drinks", "likely_trigger", 1.3),  # true
+            result("tag:cheese", "likely_protective", 0.5),  # wrong direction
+            result("stress", "possible", 1.2),  # no true effect
+            result("caffeine_drinks", "same_day_either_way", 1.3),  # a real link, direction unclaimed
+            result("water_litres", "no_evidence", 1.0),  # not a finding
+        ],
+        true_effects(0),
+    )
+    count_verdicts(tally, [result("alcohol_drinks", "same_day_either_way", 1.4)], [])  # a null diary
+    assert dict(tally.given) == {"likely": 2, "possible": 1, "same_day_either_way": 2}
+    assert dict(tally.wrong) == {"likely": 1, "possible": 1, "same_day_either_way": 1}
+
+
+def test_write_measured_pools_the_realistic_cells_into_the_file_the_words_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bench.trigger_realism_bench as bench_module
+
+    import nasalis.insights.measured as measured
+
+    target = tmp_path / "measured.json"
+    monkeypatch.setattr(bench_module, "MEASURED_PATH", target)
+    assert main(["--diaries", "2", "--days", "60", "--scenario", "all", "--write-measured"]) in (0, 1)
+    written = json.loads(target.read_text())
+    assert written["diaries"] == 4
+    assert written["days"] == 60
+    assert set(written["verdicts"]) == {"likely", "possible", "same_day_either_way"}
+    monkeypatch.setattr(measured, "PATH", target)
+    measured.measured.cache_clear()
+    try:
+        for kind, counts in written["verdicts"].items():
+            assert measured.measured()[kind].flags == counts["flags"]
+    finally:
+        measured.measured.cache_clear()
