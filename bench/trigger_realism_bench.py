@@ -59,6 +59,7 @@ Q_LEVEL = first_round.Q_LEVEL
 """The naive comparison's BH level: the product's q level before issue 19."""
 SCENARIOS: dict[str, tuple[str, Departures]] = {
     "clean": ("clean (independent days, no trend, every day logged)", Departures()),
+    "clean+morning": ("clean, with a morning check-in on ~70% of days", Departures().only("morning")),
     "reverse": ("a bad day makes people log more stress and coffee", Departures().only("reverse")),
     "reverse+morning": (
         "reverse, with a morning check-in on ~70% of days",
@@ -338,13 +339,14 @@ HEADER = (
 def _goals(results: dict[tuple[str, int], dict[str, Tally]]) -> list[str]:
     """The issue's goals that this run can check for nasalis, each with met / NOT met."""
     lines = []
-    clean = results.get(("clean", 90))
-    if clean:
-        n = clean["nasalis"]
-        ok = min(n.sensitivity("numeric"), n.sensitivity("yes/no")) >= 0.80 and n.false_share() <= 0.10
-        lines.append(
-            f"clean 90 d: sensitivity >= 0.80 both, false share <= 0.10: {'met' if ok else 'NOT met'}"
-        )
+    for name in ("clean", "clean+morning"):
+        clean = results.get((name, 90))
+        if clean:
+            n = clean["nasalis"]
+            ok = min(n.sensitivity("numeric"), n.sensitivity("yes/no")) >= 0.80 and n.false_share() <= 0.10
+            lines.append(
+                f"{name} 90 d: sensitivity >= 0.80 both, false share <= 0.10: {'met' if ok else 'NOT met'}"
+            )
     for (scenario, days), t in sorted(results.items()):
         if scenario in ("all", "all+morning"):
             n = t["nasalis"]

@@ -23,7 +23,7 @@ The choices and the benchmark that chose them: docs/insights.md.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -32,7 +32,7 @@ from scipy import stats
 
 from nasalis.diary.factors import BY_NAME, FACTORS, MORNING_CHECK_IN
 from nasalis.insights.baseline import base_design, yesterday_columns
-from nasalis.insights.countmodel import Baseline, fit_baseline, fit_factor
+from nasalis.insights.countmodel import Baseline, fit_baseline, fit_factor, fit_residual
 from nasalis.insights.fdr import bh_adjust
 from nasalis.insights.frames import (
     AFTER_MORNING,
@@ -42,7 +42,7 @@ from nasalis.insights.frames import (
     WITHIN_DAY,
     lagged,
 )
-from nasalis.insights.serial import variance_factor
+from nasalis.insights.serial import autocorrelations, variance_factor
 from nasalis.wording import plural
 
 SCHEMA = "nasalis.insights/1"
@@ -330,9 +330,27 @@ def _shared(frame: pd.DataFrame, tests: int) -> _Shared | None:
             x = lagged(frame, name, lag)
             if x.notna().sum() >= MIN_DAYS and x.nunique() > 1:
                 adjusters[(name, lag)] = (x.fillna(x.mean()) / SCALE.get(name, 1.0)).astype(float)
+    base = _with_factors(frame, base, adjusters, day)
     span = (dates[-1] - dates[0]).days + 1
     z_first = float(stats.norm.isf(Q_LEVEL / (2 * max(tests, 1))))
     return _Shared(frame, base, day, yesterday_columns(frame), adjusters, z_first, len(frame) / span)
+
+
+def _with_factors(
+    frame: pd.DataFrame,
+    base: Baseline,
+    adjusters: dict[tuple[str, int], pd.Series],
+    day: npt.NDArray[np.int64],
+) -> Baseline:
+    """The base fit with its dispersion and residual spells measured with every factor in the model."""
+    columns = [v.to_numpy(float) for v in adjusters.values()]
+    columns += [frame[c].to_numpy(float) for c in factor_columns(frame) if c.startswith(TAG_PREFIX)]
+    stacked = np.column_stack(columns) if columns else np.empty((len(frame), 0))
+    fitted = fit_residual(frame["episodes"].to_numpy(float), base.design, base.beta, stacked, base.alpha)
+    if fitted is None:
+        return base
+    alpha, residuals = fitted
+    return replace(base, alpha=alpha, residual_rho=autocorrelations(residuals, day))
 
 
 def _verdicts(results: list[FactorResult]) -> list[FactorResult]:
