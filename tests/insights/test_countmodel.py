@@ -81,3 +81,25 @@ def test_a_factor_that_separates_the_data_is_not_estimated_rather_than_overflowi
     assert second is None
     assert first is not None
     assert math.isfinite(first.ci_high)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_trigger_test_matches_statsmodels_with_its_base_and_offset(seed: int) -> None:
+    """fit_factor (the trigger tests' fit) equals the NB GLM when nothing is penalised."""
+    from nasalis.insights.countmodel import fit_factor
+
+    rng = np.random.default_rng(seed)
+    n = 150
+    base = np.column_stack([np.ones(n), np.linspace(-1, 1, n)])
+    x = rng.poisson(2, n).astype(float)
+    offset = np.log(rng.uniform(0.3, 1.0, n))
+    y = rng.poisson(rng.gamma(3, np.exp(offset + 1.0 + 0.3 * base[:, 1] + 0.2 * x) / 3)).astype(float)
+    fitted = fit_factor(y, x, base, np.array([math.log(y.mean()), 0.0]), 0.3, None, offset)
+    assert fitted is not None
+    b, se, df = fitted
+    family = sm.families.NegativeBinomial(alpha=0.3)
+    reference = sm.GLM(y, np.column_stack([base, x]), family=family, offset=offset).fit(scale="X2")
+    floor = np.sqrt(max(1.0, reference.scale) / reference.scale)
+    assert b == pytest.approx(reference.params[2], rel=1e-5)
+    assert se == pytest.approx(reference.bse[2] * floor, rel=1e-4)
+    assert df == n - 3
