@@ -112,7 +112,7 @@ def video() -> Schema:
 
 def _factor() -> Schema:
     """One test of FactorResult.to_json."""
-    from nasalis.insights.triggers import VERDICT_WORDS, FactorResult
+    from nasalis.insights.findings import VERDICT_WORDS, FactorResult
 
     schema = TypeAdapter(FactorResult).json_schema(mode="serialization")
     props = schema["properties"]
@@ -189,7 +189,7 @@ def _experiment_result() -> Schema:
 
 def insights() -> Schema:
     """nasalis.insights/1: Report.to_json (Insights.to_json, the time of day, the experiments)."""
-    from nasalis.insights.triggers import SCHEMA, Insights
+    from nasalis.insights.findings import SCHEMA, Insights
 
     schema = TypeAdapter(Insights).json_schema(mode="serialization")
     defs = schema.pop("$defs")

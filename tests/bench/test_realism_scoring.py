@@ -116,7 +116,7 @@ def test_json_carries_every_figure_of_every_cell(tmp_path: Path, capsys: pytest.
 def test_verdicts_are_counted_by_kind_with_their_coincidences() -> None:
     from bench.trigger_realism_bench import count_verdicts
 
-    from nasalis.insights.triggers import FactorResult
+    from nasalis.insights.findings import FactorResult
 
     def result(factor: str, verdict: str, estimate: float) -> FactorResult:
         return FactorResult(factor, 0, "numeric", "1 drink", 90, estimate=estimate, verdict=verdict)

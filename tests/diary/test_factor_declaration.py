@@ -27,8 +27,8 @@ from nasalis.diary.models import Day
 from nasalis.diary.records import DAY_RULES, DayRecord
 from nasalis.diary.store import open_store
 from nasalis.diary.vocab import DAY_FACTORS
+from nasalis.insights.findings import FACTOR_WORDS, SCALE, UNITS
 from nasalis.insights.frames import daily_frame
-from nasalis.insights.triggers import FACTOR_WORDS, SCALE, UNITS
 from nasalis.report.fhir import _Builder
 from nasalis.web.checkin_form import CHECK_IN, CHECK_IN_EXTRA, LABELS, check_in_fields
 from nasalis.web.schemas import DayIn

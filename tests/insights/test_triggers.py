@@ -8,8 +8,9 @@ from typing import Any
 from bench.support.simulator import Effect, simulate
 
 from nasalis.diary.vocab import DAY_FACTORS
+from nasalis.insights.findings import FACTOR_WORDS, VERDICT_WORDS, factor_name
 from nasalis.insights.frames import daily_frame, lagged
-from nasalis.insights.triggers import FACTOR_WORDS, MIN_DAYS, VERDICT_WORDS, analyse, factor_name
+from nasalis.insights.triggers import MIN_DAYS, analyse
 
 
 def run(n_days: int, effects: list[Effect], seed: int = 1) -> dict[str, Any]:

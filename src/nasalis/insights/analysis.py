@@ -19,21 +19,21 @@ from nasalis.diary.entries import insight_inputs
 from nasalis.diary.factors import BY_NAME
 from nasalis.diary.models import Experiment
 from nasalis.diary.records import DayRecord
-from nasalis.insights.frames import daily_frame
-from nasalis.insights.measured import false_alarm_words
-from nasalis.insights.running import load_results, results
-from nasalis.insights.timeofday import profile
-from nasalis.insights.triggers import (
+from nasalis.insights.findings import (
     FACTOR_WORDS,
     NOT_ADVICE,
     VERDICT_WORDS,
     FactorResult,
     Insights,
-    analyse,
     factor_more,
     factor_name,
     verdict_words,
 )
+from nasalis.insights.frames import daily_frame
+from nasalis.insights.measured import false_alarm_words
+from nasalis.insights.running import load_results, results
+from nasalis.insights.timeofday import profile
+from nasalis.insights.triggers import analyse
 from nasalis.wording import number, plural
 
 SHOWN = ("likely_trigger", "likely_protective", "possible", "same_day_either_way")

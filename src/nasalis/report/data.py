@@ -17,7 +17,7 @@ from nasalis.diary import experiments as stored
 from nasalis.diary.factors import TABLE
 from nasalis.diary.records import DayRecord
 from nasalis.insights.analysis import Report, load_report, make_report
-from nasalis.insights.triggers import FactorResult
+from nasalis.insights.findings import FactorResult
 from nasalis.knowledge import load_knowledge
 
 HELD = ("likely_trigger", "likely_protective")

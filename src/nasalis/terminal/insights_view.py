@@ -8,8 +8,8 @@ from rich.table import Table
 from rich.text import Text
 
 from nasalis.insights.analysis import by_strength, plain
+from nasalis.insights.findings import FactorResult, Insights, factor_name, verdict_words
 from nasalis.insights.frames import lagged
-from nasalis.insights.triggers import FactorResult, Insights, factor_name, verdict_words
 from nasalis.terminal.shown import printable, typed
 from nasalis.wording import plural
 

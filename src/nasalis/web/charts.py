@@ -8,7 +8,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from nasalis.insights.triggers import FactorResult, factor_name
+from nasalis.insights.findings import FactorResult, factor_name
 
 COLOURS = {
     "likely_trigger": "#b00020",

@@ -14,8 +14,9 @@ from nasalis.diary.records import FieldError, parse_date
 from nasalis.insights import nof1, nof1power, running
 from nasalis.insights.analysis import SHOWN, by_strength, experiment_sentence, plain
 from nasalis.insights.cache import cached_report
+from nasalis.insights.findings import FactorResult, factor_name, verdict_words
 from nasalis.insights.timeofday import WEEKDAYS
-from nasalis.insights.triggers import MIN_DAYS, FactorResult, factor_name, verdict_words
+from nasalis.insights.triggers import MIN_DAYS
 from nasalis.web.charts import bars, forest
 from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
