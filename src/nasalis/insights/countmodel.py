@@ -156,6 +156,41 @@ def fit_baseline(y: FloatArray, base: FloatArray, day: npt.NDArray[np.int64]) ->
     return Baseline(design, beta, alpha, autocorrelations(pearson, day))
 
 
+def _ridge_irls(
+    y: FloatArray,
+    design: FloatArray,
+    first_penalised: int,
+    alpha: float,
+    beta: FloatArray,
+    offset: FloatArray,
+    tol: float,
+) -> tuple[FloatArray, FloatArray] | None:
+    """IRLS for NB2 with `alpha` fixed and the columns from `first_penalised` on ridge-penalised.
+
+    Returns the coefficients and the penalty's diagonal (RIDGE_DAYS times the mean weight: in
+    days of evidence, whatever the twitch rate); None when the fit breaks down.
+    """
+    penalty = np.zeros(design.shape[1])
+    for _ in range(_MAX_ITER):
+        eta = np.clip(offset + design @ beta, -30, 30)
+        mu = np.exp(eta)
+        weight = mu / (1 + alpha * mu)
+        penalty[first_penalised:] = RIDGE_DAYS * float(weight.mean())
+        weighted = design * weight[:, None]
+        z = eta - offset + (y - mu) / mu
+        try:
+            new = np.linalg.solve(design.T @ weighted + np.diag(penalty), weighted.T @ z)
+        except np.linalg.LinAlgError:
+            return None
+        if not np.all(np.isfinite(new)):
+            return None
+        done = np.max(np.abs(new - beta)) < tol
+        beta = new
+        if done:
+            break
+    return beta, penalty
+
+
 def fit_factor(
     y: FloatArray,
     x: FloatArray,
@@ -185,25 +220,11 @@ def fit_factor(
     if df < 3 or y.sum() == 0 or np.ptp(x) == 0:
         return None
     off = np.zeros(n) if offset is None else offset
-    beta = np.concatenate([start, np.zeros(1 + adjust.shape[1])])
-    penalty = np.zeros(design.shape[1])
-    for _ in range(_MAX_ITER):
-        eta = np.clip(off + design @ beta, -30, 30)
-        mu = np.exp(eta)
-        weight = mu / (1 + alpha * mu)
-        penalty[k_fixed + 1 :] = RIDGE_DAYS * float(weight.mean())
-        z = eta - off + (y - mu) / mu
-        weighted = design * weight[:, None]
-        try:
-            new = np.linalg.solve(design.T @ weighted + np.diag(penalty), weighted.T @ z)
-        except np.linalg.LinAlgError:
-            return None
-        if not np.all(np.isfinite(new)):
-            return None
-        done = np.max(np.abs(new - beta)) < 1e-7
-        beta = new
-        if done:
-            break
+    start_all = np.concatenate([start, np.zeros(1 + adjust.shape[1])])
+    fitted = _ridge_irls(y, design, k_fixed + 1, alpha, start_all, off, 1e-7)
+    if fitted is None:
+        return None
+    beta, penalty = fitted
     mu = np.exp(np.clip(off + design @ beta, -30, 30))
     weight = mu / (1 + alpha * mu)
     scale = max(1.0, float(np.sum((y - mu) ** 2 / (mu + alpha * mu**2))) / df)
@@ -237,26 +258,11 @@ def fit_residual(
     if df < 3:
         return None
     beta = np.concatenate([start, np.zeros(columns.shape[1])])
-    penalty = np.zeros(design.shape[1])
-    for _ in range(3):
-        for _ in range(_MAX_ITER):
-            eta = np.clip(design @ beta, -30, 30)
-            mu = np.exp(eta)
-            weight = mu / (1 + alpha * mu)
-            penalty[k:] = RIDGE_DAYS * float(weight.mean())
-            weighted = design * weight[:, None]
-            try:
-                new = np.linalg.solve(
-                    design.T @ weighted + np.diag(penalty), weighted.T @ (eta + (y - mu) / mu)
-                )
-            except np.linalg.LinAlgError:
-                return None
-            if not np.all(np.isfinite(new)):
-                return None
-            done = np.max(np.abs(new - beta)) < 1e-6
-            beta = new
-            if done:
-                break
+    for _ in range(3):  # alternate: coefficients given alpha, alpha given means
+        fitted = _ridge_irls(y, design, k, alpha, beta, np.zeros(n), 1e-6)
+        if fitted is None:
+            return None
+        beta = fitted[0]
         mu = np.exp(np.clip(design @ beta, -30, 30))
         alpha = max(0.0, float(np.sum(((y - mu) ** 2 - y) / mu**2)) / df)
     mu = np.exp(np.clip(design @ beta, -30, 30))
