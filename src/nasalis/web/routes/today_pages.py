@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from nasalis.diary import entries, episode_writer, journal, local_dates, preferences
 from nasalis.diary.factors import EVENING_CHECK_IN
 from nasalis.diary.json_writer import day_json
-from nasalis.diary.records import FieldError, build_day, build_episode
+from nasalis.diary.records import DayRecord, FieldError, build_day, build_episode
 from nasalis.diary.vocab import AREAS, SIDES
 from nasalis.insights import running
 from nasalis.web.checkin_form import (
@@ -171,14 +171,27 @@ def read_check_in(
 def check_in(request: Request, store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
     """Save today's check-in."""
     typed, record = read_check_in(store, viewer, form, local_now(request).date())
+    return _save_check_in(request, store, viewer, record, {"day": typed}, "day", "check-in")
+
+
+def _save_check_in(
+    request: Request,
+    store: StoreDep,
+    viewer: Viewer,
+    record: DayRecord | FieldError,
+    typed: dict[str, Any],
+    msg: str,
+    anchor: str,
+) -> Response:
+    """Save a check-in and go back to its card, or show Today again with every bad field (422)."""
     if isinstance(record, FieldError):
         context = _today_context(request, store, viewer)
-        context.update(errors=record.errors, day=typed)
+        context.update(errors=record.errors, **typed)
         return page(request, "today.html", context, 422)
     with store.write() as session:
         entries.save_day(session, viewer.person_id, record)
         changed = changed_query(session, viewer)
-    return RedirectResponse(f"/?msg=day&{changed}#check-in", 303)
+    return RedirectResponse(f"/?msg={msg}&{changed}#{anchor}", 303)
 
 
 @router.post("/day/morning")
@@ -191,16 +204,12 @@ def morning_check_in(request: Request, store: StoreDep, viewer: WriterDep, form:
         imperial = preferences.get(session, viewer.person_id)["units"] == "imperial"
     # Without a typed time the check-in is made now, on the viewer's own clock.
     values = check_in_values({"morning_at": now.strftime("%H:%M"), **typed}, imperial)
+    record: DayRecord | FieldError
     try:
         record = build_day({**values, "date": now.date().isoformat()}, text=True, local_now=now)
     except FieldError as exc:
-        context = _today_context(request, store, viewer)
-        context.update(errors=exc.errors, morning=typed)
-        return page(request, "today.html", context, 422)
-    with store.write() as session:
-        entries.save_day(session, viewer.person_id, record)
-        changed = changed_query(session, viewer)
-    return RedirectResponse(f"/?msg=morning&{changed}#morning", 303)
+        record = exc
+    return _save_check_in(request, store, viewer, record, {"morning": typed}, "morning", "morning")
 
 
 @router.post("/day/no-twitches")
