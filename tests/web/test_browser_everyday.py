@@ -129,14 +129,19 @@ def test_yesterday_is_filled_in_from_the_calendar_with_the_keyboard(phone: tuple
     expect(page.get_by_text("Twitch logged.")).to_be_visible()
     expect(page.locator("ul.episodes")).to_contain_text("09:15")
     page.get_by_label("Hours slept last night").fill("5.5")
+    page.get_by_label("Time of the morning check-in").fill("07:20")
+    page.get_by_role("button", name="Save morning check-in").click()
+    expect(page.get_by_text("Morning check-in saved.")).to_be_visible()
+    expect(page.get_by_label("Hours slept last night")).to_have_value("5.5")
     page.get_by_label("Tags").fill("late shift, coffee")
     page.get_by_label("Tags").press("Enter")
     expect(page.get_by_text("Check-in saved.")).to_be_visible()
     expect(page.get_by_label("Tags")).to_have_value("late shift, coffee")
     shot(page, "day-page-phone")
     page.get_by_role("button", name="Undo").click()
-    expect(page.get_by_text(re.compile("Removed again: check-in for"))).to_be_visible()
+    expect(page.get_by_text(re.compile("Put back as it was: check-in for .* changed"))).to_be_visible()
     expect(page.get_by_label("Tags")).to_have_value("")
+    expect(page.get_by_label("Hours slept last night")).to_have_value("5.5")  # the morning's stays
 
 
 PAGES = [

@@ -159,3 +159,45 @@ def test_the_evening_reminder_stays_after_a_morning_check_in(personal: TestClien
     assert reminder in personal.get("/").text  # the morning alone is not the evening's check-in
     personal.post("/day", data={"csrf_token": token, "stress": "3"})
     assert reminder not in personal.get("/").text
+
+
+def test_a_past_days_morning_check_in_is_added_and_corrected_on_its_page(personal: TestClient) -> None:
+    past = dt.date.today() - dt.timedelta(days=3)
+    url = f"/diary/day/{past}"
+    page = personal.get(url).text
+    assert page.index('id="morning"') < page.index('id="check-in"')
+    assert "from a note made that morning" in page
+    token = csrf_of(page)
+    personal.post(f"{url}/check-in", data={"csrf_token": token, "date": str(past), "stress": "6"})
+    saved = personal.post(
+        f"{url}/morning",
+        data={"csrf_token": token, "morning_at": "07:40", "morning_stress": "2", "sleep_hours": "7"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert saved.headers["location"].startswith(f"{url}?msg=morning")
+    personal.post(f"{url}/morning", data={"csrf_token": token, "morning_at": "06:55"})  # a correction
+    day = personal.get(f"/api/days/{past}").json()
+    assert (day["morning_at"], day["morning_stress"], day["sleep_hours"], day["stress"]) == (
+        "06:55",
+        2,
+        7.0,
+        6,
+    )
+    shown = personal.get(url).text
+    assert 'id="morning_at" name="morning_at" type="time" value="06:55"' in shown
+    assert shown.count('name="morning_stress"') == 1  # in the morning form only, not in the evening's too
+
+
+def test_a_bad_past_morning_time_is_a_422_naming_it_and_changes_nothing(personal: TestClient) -> None:
+    past = dt.date.today() - dt.timedelta(days=2)
+    url = f"/diary/day/{past}"
+    token = csrf_of(personal.get(url).text)
+    refused = personal.post(
+        f"{url}/morning", data={"csrf_token": token, "morning_at": "7h", "morning_stress": "4"}
+    )
+    assert refused.status_code == 422
+    assert 'id="morning_at-error"' in refused.text
+    assert "must be a time of day HH:MM" in refused.text
+    assert 'value="4"' in refused.text  # what was typed stays
+    assert personal.get("/api/days").json() == []

@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nasalis.diary import entries, episode_writer, local_dates, preferences
 from nasalis.diary.records import FieldError, build_episode, refuse_future_date
-from nasalis.web.checkin_form import LABELS, check_in_fields
+from nasalis.web.checkin_form import EVENING, LABELS, MORNING, check_in_fields
 from nasalis.web.clock import local_now
 from nasalis.web.deps import FormDep, StoreDep, Viewer, ViewerDep, WriterDep
-from nasalis.web.routes.today_pages import changed_query, read_check_in, shown_day
+from nasalis.web.routes.today_pages import changed_query, read_check_in, read_morning, shown_day
 from nasalis.web.schemas import date_param
 from nasalis.web.templating import page
 
@@ -43,7 +43,8 @@ def _context(request: Request, store: StoreDep, viewer: Viewer, day: dt.date) ->
         "twitches": twitches,
         "day": shown_day(stored, units),
         "has_check_in": stored is not None,
-        "check_in": check_in_fields(units),
+        "check_in": check_in_fields(units, EVENING),
+        "morning_fields": check_in_fields(units, MORNING),
         "labels": LABELS,
         "time_value": "",
     }
@@ -106,3 +107,22 @@ def save_past_check_in(
         entries.save_day(session, viewer.person_id, record)
         changed = changed_query(session, viewer)
     return RedirectResponse(f"/diary/day/{day.isoformat()}?msg=day&{changed}#check-in", 303)
+
+
+@router.post("/diary/day/{date}/morning")
+def save_past_morning(
+    date: str, request: Request, store: StoreDep, viewer: WriterDep, form: FormDep
+) -> Response:
+    """Save (or correct) that day's morning check-in: last night's sleep, the morning so far, its time."""
+    day = _day(date, request)
+    tz = form.get("tz")
+    now = local_now(request, tz if isinstance(tz, str) else None)
+    typed, record = read_morning(store, viewer, form, day, now)
+    if isinstance(record, FieldError):
+        context = _context(request, store, viewer, day)
+        context.update(errors=record.errors, day={**context["day"], **typed})
+        return page(request, "day.html", context, 422)
+    with store.write() as session:
+        entries.save_day(session, viewer.person_id, record)
+        changed = changed_query(session, viewer)
+    return RedirectResponse(f"/diary/day/{day.isoformat()}?msg=morning&{changed}#morning", 303)

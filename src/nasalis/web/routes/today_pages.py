@@ -194,21 +194,29 @@ def _save_check_in(
     return RedirectResponse(f"/?msg={msg}&{changed}#{anchor}", 303)
 
 
+def read_morning(
+    store: StoreDep, viewer: Viewer, form: Any, day: dt.date, now: dt.datetime, default_at: str | None = None
+) -> tuple[dict[str, str], DayRecord | FieldError]:
+    """What was typed, and that day's morning check-in or the FieldError that names every bad field."""
+    typed = form_values(form, [f.name for f in MORNING] + ["morning_at"])
+    with store.read() as session:
+        imperial = preferences.get(session, viewer.person_id)["units"] == "imperial"
+    given = {"morning_at": default_at, **typed} if default_at else typed
+    try:  # a time later than now on today's own day is refused by the record itself
+        return typed, build_day(
+            {**check_in_values(given, imperial), "date": day.isoformat()}, text=True, local_now=now
+        )
+    except FieldError as exc:
+        return typed, exc
+
+
 @router.post("/day/morning")
 def morning_check_in(request: Request, store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
     """Save today's morning check-in: last night's sleep and the morning so far, with its time."""
     tz = form.get("tz")
     now = local_now(request, tz if isinstance(tz, str) else None)
-    typed = form_values(form, [f.name for f in MORNING] + ["morning_at"])
-    with store.read() as session:
-        imperial = preferences.get(session, viewer.person_id)["units"] == "imperial"
     # Without a typed time the check-in is made now, on the viewer's own clock.
-    values = check_in_values({"morning_at": now.strftime("%H:%M"), **typed}, imperial)
-    record: DayRecord | FieldError
-    try:
-        record = build_day({**values, "date": now.date().isoformat()}, text=True, local_now=now)
-    except FieldError as exc:
-        record = exc
+    typed, record = read_morning(store, viewer, form, now.date(), now, now.strftime("%H:%M"))
     return _save_check_in(request, store, viewer, record, {"morning": typed}, "morning", "morning")
 
 
