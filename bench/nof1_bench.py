@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from nasalis.insights.blocktest import detected
+from nasalis.insights.blocktest import BEFORE_BLOCKS, before_spread, detected
 from nasalis.insights.countmodel import fit
-from nasalis.insights.nof1 import default_washout
+from nasalis.insights.nof1 import before_length, default_washout
 from nasalis.insights.nof1power import BLOCK_DAYS, pairs_for, power_table, variation_of
 
 FloatArray = npt.NDArray[np.float64]
@@ -75,28 +75,39 @@ def schedules(rng: Rng, sims: int, pairs: int) -> BoolArray:
     return is_b
 
 
+Before = tuple[FloatArray, FloatArray]
+
+
 def experiments(
     person: Person, rng: Rng, sims: int, pairs: int, block: int, fall: float
-) -> tuple[FloatArray, BoolArray, BoolArray, BoolArray]:
-    """Daily counts, B blocks, and the days counted by the new rule and by the old one."""
+) -> tuple[FloatArray, BoolArray, BoolArray, BoolArray, Before]:
+    """Daily counts, B blocks, the days counted by the new rule and by the old one, and the spread
+    of the diary's blocks just before the start (BEFORE_BLOCKS of them, every day logged)."""
     is_b = schedules(rng, sims, pairs)
     n = 2 * pairs * block
+    length = before_length(block)
+    n_before = BEFORE_BLOCKS * length
     day_b = np.repeat(is_b, block, axis=1)
-    y = rng.poisson(person.days(rng, sims, n) * np.where(day_b, 1 - fall, 1.0)).astype(np.float64)
+    rates = person.days(rng, sims, n_before + n)  # one process: the flares run on into the experiment
+    prior = rng.poisson(rates[:, :n_before]).reshape(sims, BEFORE_BLOCKS, length).sum(axis=2)
+    spread = before_spread(prior.astype(np.float64), np.full(prior.shape, float(length)), length)
+    y = rng.poisson(rates[:, n_before:] * np.where(day_b, 1 - fall, 1.0)).astype(np.float64)
     wash = default_washout(block)
     early = np.arange(n) % block < wash
     before = np.concatenate([np.zeros((sims, 1), dtype=bool), is_b[:, :-1]], axis=1)
     new_kept = ~(np.repeat(is_b != before, block, axis=1) & early)
     old_kept = np.broadcast_to(~early, (sims, n))
-    return y, is_b, new_kept, np.asarray(old_kept)
+    return y, is_b, new_kept, np.asarray(old_kept), spread
 
 
-def new_detects(y: FloatArray, is_b: BoolArray, kept: BoolArray, block: int) -> BoolArray:
-    """The block-means test on each simulated experiment."""
+def new_detects(
+    y: FloatArray, is_b: BoolArray, kept: BoolArray, block: int, before: Before | None = None
+) -> BoolArray:
+    """The block-means test on each simulated experiment (with the spread from before the start)."""
     sims = len(y)
     totals = (y * kept).reshape(sims, -1, block).sum(axis=2)
     days = kept.reshape(sims, -1, block).sum(axis=2).astype(np.float64)
-    return detected(totals, days, is_b)
+    return detected(totals, days, is_b, before)
 
 
 def old_detects(y: FloatArray, is_b: BoolArray, kept: BoolArray, block: int) -> BoolArray:
@@ -112,31 +123,37 @@ def old_detects(y: FloatArray, is_b: BoolArray, kept: BoolArray, block: int) -> 
 def type_one(sims: int, seed: int, weeks: int) -> None:
     """Type I error, old beside new, per generator and block length."""
     print(f"\nType I error (no true effect), {weeks} weeks, {sims} experiments per cell")
-    print("| days | block | pairs | old (day-level NB) | new (block means) |")
-    print("|---|---|---|---|---|")
+    print("| days | block | pairs | old (day-level NB) | block means | block means + spread before |")
+    print("|---|---|---|---|---|---|")
     for kind in ("independent", "ar1", "spells"):
         for block in BLOCK_DAYS:
             rng = np.random.default_rng([seed, block, len(kind)])
             pairs = pairs_for(weeks, block)
-            y, is_b, new_kept, old_kept = experiments(Person(kind, 3.0, kind), rng, sims, pairs, block, 0.0)
+            y, is_b, new_kept, old_kept, before = experiments(
+                Person(kind, 3.0, kind), rng, sims, pairs, block, 0.0
+            )
             old = old_detects(y, is_b, old_kept, block).mean()
-            new = new_detects(y, is_b, new_kept, block).mean()
-            print(f"| {kind} | {block} | {pairs} | {old:.3f} | {new:.3f} |")
+            alone = new_detects(y, is_b, new_kept, block).mean()
+            new = new_detects(y, is_b, new_kept, block, before).mean()
+            print(f"| {kind} | {block} | {pairs} | {old:.3f} | {alone:.3f} | {new:.3f} |")
 
 
 def power_old_new(sims: int, seed: int, weeks: int) -> None:
     """Power for 50% fewer twitches, old beside new (the old one's power is bought with its type I)."""
     print(f"\nPower for 50% fewer twitches, {weeks} weeks, rate 3/day, {sims} experiments per cell")
-    print("| days | block | old (day-level NB) | new (block means) |")
-    print("|---|---|---|---|")
+    print("| days | block | old (day-level NB) | block means | block means + spread before |")
+    print("|---|---|---|---|---|")
     for kind in ("independent", "ar1", "spells"):
         for block in BLOCK_DAYS:
             rng = np.random.default_rng([seed, block, len(kind), 50])
             pairs = pairs_for(weeks, block)
-            y, is_b, new_kept, old_kept = experiments(Person(kind, 3.0, kind), rng, sims, pairs, block, 0.5)
+            y, is_b, new_kept, old_kept, before = experiments(
+                Person(kind, 3.0, kind), rng, sims, pairs, block, 0.5
+            )
             old = old_detects(y, is_b, old_kept, block).mean()
-            new = new_detects(y, is_b, new_kept, block).mean()
-            print(f"| {kind} | {block} | {old:.3f} | {new:.3f} |")
+            alone = new_detects(y, is_b, new_kept, block).mean()
+            new = new_detects(y, is_b, new_kept, block, before).mean()
+            print(f"| {kind} | {block} | {old:.3f} | {alone:.3f} | {new:.3f} |")
 
 
 def type_one_new_only(sims: int, seed: int) -> None:
@@ -150,10 +167,10 @@ def type_one_new_only(sims: int, seed: int) -> None:
                 cells = []
                 for weeks in (4, 8, 12):
                     rng = np.random.default_rng([seed, block, weeks, int(rate), len(kind)])
-                    y, is_b, kept, _ = experiments(
+                    y, is_b, kept, _, before = experiments(
                         Person(kind, rate, kind), rng, sims, pairs_for(weeks, block), block, 0.0
                     )
-                    cells.append(f"{new_detects(y, is_b, kept, block).mean():.3f}")
+                    cells.append(f"{new_detects(y, is_b, kept, block, before).mean():.3f}")
                 print(f"| {kind} | {rate:g} | {block} | {' | '.join(cells)} |")
 
 
@@ -183,8 +200,10 @@ def power(sims: int, people: int, seed: int) -> tuple[float, float]:
             for weeks in (4, 8, 12):
                 cells = []
                 for block in BLOCK_DAYS:
-                    y, is_b, kept, _ = experiments(person, rng, sims, pairs_for(weeks, block), block, fall)
-                    real = float(new_detects(y, is_b, kept, block).mean())
+                    y, is_b, kept, _, before = experiments(
+                        person, rng, sims, pairs_for(weeks, block), block, fall
+                    )
+                    real = float(new_detects(y, is_b, kept, block, before).mean())
                     said = shown(fall, weeks, block)
                     gaps.append(said - real)
                     cells.append(f"{said:.2f} / {real:.2f}")

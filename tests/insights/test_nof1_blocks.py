@@ -10,9 +10,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from nasalis.insights.analysis import experiment_sentence
-from nasalis.insights.blocktest import WORTHWHILE, compare, detected
+from nasalis.insights.blocktest import BEFORE_BLOCKS, WORTHWHILE, before_spread, compare, detected
 from nasalis.insights.countmodel import fit
-from nasalis.insights.nof1 import Plan, analyse, where
+from nasalis.insights.nof1 import Plan, analyse, before_length, default_washout, where
 
 START = dt.date(2026, 3, 2)
 Rng = np.random.Generator
@@ -50,6 +50,50 @@ def test_block_means_keep_type_one_error_under_flares_where_day_level_counting_d
     )
     assert new <= 0.075  # 5% nominal; 600 runs give a standard error of about 0.9 points
     assert old >= 0.09  # the day-level model the experiments used: 10-14% here
+
+
+def test_the_diary_before_the_start_keeps_type_one_error_and_adds_power_under_flares() -> None:
+    rng = np.random.default_rng(8)
+    sims, pairs, block = 1500, 2, 7  # 4 weeks of 7-day blocks: 2 degrees of freedom on their own
+    length = before_length(block)
+    ahead = BEFORE_BLOCKS * length
+    y = _flares(rng, sims, ahead + 2 * pairs * block)  # one diary: its flares run on into the experiment
+    prior = y[:, :ahead].reshape(sims, BEFORE_BLOCKS, length).sum(axis=2)
+    spread = before_spread(prior, np.full(prior.shape, float(length)), length)
+    assert (spread[1] == BEFORE_BLOCKS - 1).all()
+    is_b = _schedules(rng, sims, pairs)
+    totals = y[:, ahead:].reshape(sims, -1, block).sum(axis=2)
+    days = np.full(totals.shape, float(block))
+    assert detected(totals, days, is_b, spread).mean() <= 0.065  # 5% nominal, standard error 0.6 points
+    halved = np.where(is_b, rng.binomial(totals.astype(np.int64), 0.5), totals).astype(np.float64)
+    # here 0.14 alone, 0.19 with the spread from before (the same experiments: little noise in the gap)
+    assert detected(halved, days, is_b, spread).mean() > detected(halved, days, is_b).mean() + 0.03
+
+
+def test_only_blocks_before_the_start_with_half_their_days_logged_lend_their_spread() -> None:
+    ss, df = before_spread(np.array([[20.0, 24.0, 3.0, 18.0]]), np.array([[5.0, 5.0, 1.0, 0.0]]), 5)
+    assert df[0] == 1.0  # two blocks count: one logged a single day of five, one not at all
+    assert ss[0] == np.sum((np.log([20.5 / 5, 24.5 / 5]) - np.mean(np.log([20.5 / 5, 24.5 / 5]))) ** 2)
+    assert before_spread(np.array([[20.0]]), np.array([[5.0]]), 5)[1][0] == 0.0  # one block lends nothing
+
+
+def test_an_experiment_reads_its_spread_from_the_diary_before_it_and_never_its_level() -> None:
+    p = Plan("no coffee", START, 7, default_washout(7), ("A", "B", "B", "A"))
+    rng = np.random.default_rng(3)
+    days = pd.date_range(START - dt.timedelta(days=90), p.end, freq="D")
+    counts = rng.poisson(4.0, len(days)).astype(float)
+    frame = pd.DataFrame({"episodes": counts}, index=pd.DatetimeIndex(days, name="date"))
+    with_before = analyse(p, frame, p.end)
+    alone = analyse(p, frame[frame.index >= pd.Timestamp(START)], p.end)
+    assert with_before.blocks_before == BEFORE_BLOCKS
+    assert alone.blocks_before == 0
+    assert with_before.rate_ratio == alone.rate_ratio  # the level comes from the experiment alone
+    assert with_before.ci_low is not None
+    assert alone.ci_low is not None
+    assert (with_before.ci_high or 0) - with_before.ci_low < (alone.ci_high or 0) - alone.ci_low
+    twice = frame.copy()
+    twice.loc[twice.index < pd.Timestamp(START), "episodes"] *= 3  # a worse time before: spread, not level
+    assert analyse(p, twice, p.end).rate_ratio == alone.rate_ratio
 
 
 def test_compare_reads_the_block_rates_and_gives_the_chance_of_a_worthwhile_effect() -> None:

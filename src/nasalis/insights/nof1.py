@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from nasalis.insights.blocktest import WORTHWHILE, BlockEstimate, compare
+from nasalis.insights.blocktest import BEFORE_BLOCKS, WORTHWHILE, BlockEstimate, compare
 
 MAX_PAIRS = 14
 """Twelve weeks of 3-day blocks: the longest plan the power table offers."""
@@ -95,6 +95,12 @@ def default_washout(block_days: int) -> int:
     return max(0, min(2, block_days - 2))
 
 
+def before_length(block_days: int) -> int:
+    """The length of the blocks the diary before the start is cut into: a block's counted days
+    after a switch, so that their spread is not smaller than the experiment's own blocks'."""
+    return max(1, block_days - default_washout(block_days))
+
+
 @dataclass(frozen=True)
 class Outcome:
     """The result of an experiment: B against A as a rate ratio, and a plain verdict.
@@ -114,6 +120,8 @@ class Outcome:
     worthwhile_below: float = WORTHWHILE
     blocks_a: int = 0
     blocks_b: int = 0
+    blocks_before: int = 0
+    """Blocks of the diary before the start whose spread was pooled into the interval."""
     method: str = "block means"
     interim: str | None = None
     """Before the planned end: a sentence saying plainly that this is not a result yet."""
@@ -152,10 +160,22 @@ def _blocks(p: Plan, frame: pd.DataFrame, last: dt.date, left_out: set[dt.date])
     return blocks
 
 
-def _estimate(blocks: _Blocks) -> BlockEstimate | None:
+def _before(p: Plan, frame: pd.DataFrame) -> tuple[list[float], list[int]]:
+    """Twitches and logged days in the blocks of the diary just before the start (newest first)."""
+    length = before_length(p.block_days)
+    totals, days = [0.0] * BEFORE_BLOCKS, [0] * BEFORE_BLOCKS
+    for stamp, count in frame["episodes"].items():
+        back = (p.start - stamp.date()).days - 1  # type: ignore[attr-defined]
+        if 0 <= back < BEFORE_BLOCKS * length:
+            totals[back // length] += float(count)
+            days[back // length] += 1
+    return totals, days
+
+
+def _estimate(blocks: _Blocks, before: tuple[list[float], list[int]], length: int) -> BlockEstimate | None:
     if min(blocks.counted(True), blocks.counted(False)) < MIN_ANALYSED_PER_ARM:
         return None
-    return compare(blocks.totals, blocks.days, blocks.is_b)
+    return compare(blocks.totals, blocks.days, blocks.is_b, before[0], before[1], length)
 
 
 def _verdict(estimate: BlockEstimate) -> str:
@@ -210,10 +230,11 @@ def analyse(
     """
     last = min(today, stopped_on) if stopped_on else today
     blocks = _blocks(p, frame, last, set())
+    before, length = _before(p, frame), before_length(p.block_days)
     days_b, days_a = blocks.counted(True), blocks.counted(False)
     finished = last >= p.end  # ran its whole course (a stop on or after its last day counts)
     ended = finished or stopped_on is not None
-    estimate = _estimate(blocks)
+    estimate = _estimate(blocks, before, length)
     answers = {dt.date.fromisoformat(k): v for k, v in (adherence or {}).items()}
     asked = {d: v for d, v in answers.items() if p.start <= d <= last}
     kept = {"answered": len(asked), "kept": sum(asked.values())}
@@ -221,7 +242,7 @@ def analyse(
     per_protocol: dict[str, object] | None = None
     if asked:
         pp_blocks = _blocks(p, frame, last, not_kept)
-        pp = _estimate(pp_blocks)
+        pp = _estimate(pp_blocks, before, length)
         per_protocol = {
             "rate_ratio": round(pp.rate_ratio, 4) if pp else None,
             "ci_low": round(pp.ci_low, 4) if pp else None,
@@ -249,6 +270,7 @@ def analyse(
         p_worthwhile=estimate.p_worthwhile,
         blocks_a=estimate.blocks_a,
         blocks_b=estimate.blocks_b,
+        blocks_before=estimate.blocks_before,
         interim=interim,
         reading=_reading(verdict, estimate) if ended else None,
         per_protocol=per_protocol,

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nasalis.insights.blocktest import FloatArray, detected
-from nasalis.insights.nof1 import MAX_PAIRS, default_washout
+from nasalis.insights.blocktest import BEFORE_BLOCKS, FloatArray, before_spread, detected
+from nasalis.insights.nof1 import MAX_PAIRS, before_length, default_washout
 
 EFFECTS = (0.5, 0.3, 0.2)
 """The falls in twitches the table shows (0.3 = 30% fewer)."""
@@ -124,12 +124,29 @@ def daily_rates(v: Variation, sims: int, days: int, rng: np.random.Generator) ->
 
 
 def simulate(
-    base: FloatArray, pairs: int, block_days: int, washout_days: int, falls: Sequence[float], seed: int
+    base: FloatArray,
+    pairs: int,
+    block_days: int,
+    washout_days: int,
+    falls: Sequence[float],
+    seed: int,
+    before_blocks: int = 0,
 ) -> list[float]:
-    """The share of experiments (one per row of `base`, daily rates) detecting each fall (seeded)."""
+    """The share of experiments (one per row of `base`, daily rates) detecting each fall (seeded).
+
+    The first `before_blocks` blocks (of `before_length`) of `base` are the diary before the start.
+    """
     rng = np.random.default_rng(seed)
     sims, blocks = len(base), 2 * pairs
     days = blocks * block_days
+    spread = None
+    if before_blocks >= 2:
+        length = before_length(block_days)
+        prior = (
+            rng.poisson(base[:, : before_blocks * length]).reshape(sims, before_blocks, length).sum(axis=2)
+        )
+        spread = before_spread(prior.astype(np.float64), np.full(prior.shape, float(length)), length)
+        base = base[:, before_blocks * length :]
     order = rng.integers(0, 2, (sims, pairs)).astype(bool)  # True: the pair is BA
     is_b = np.empty((sims, blocks), dtype=bool)
     is_b[:, 0::2], is_b[:, 1::2] = order, ~order
@@ -142,7 +159,7 @@ def simulate(
     out = []
     for fall in falls:
         totals = rng.poisson(np.where(is_b, block_rate * (1 - fall), block_rate)).astype(np.float64)
-        out.append(float(detected(totals, block_days_counted, is_b).mean()))
+        out.append(float(detected(totals, block_days_counted, is_b, spread).mean()))
     return out
 
 
@@ -155,12 +172,16 @@ def power_table(
     differ by the plan, not by the luck of separate draws.
     """
     longest = max(2 * pairs_for(w, b) * b for w in WEEKS for b in BLOCK_DAYS)
-    base = daily_rates(v, sims, longest, np.random.default_rng(seed))
+    ahead = max(BEFORE_BLOCKS * before_length(b) for b in BLOCK_DAYS)
+    base = daily_rates(v, sims, ahead + longest, np.random.default_rng(seed))
     table: Table = {f: {w: {} for w in WEEKS} for f in EFFECTS}
     for w in WEEKS:
         for b in BLOCK_DAYS:
             wash = default_washout(b) if washout_days is None else min(washout_days, default_washout(b))
-            found = simulate(base, pairs_for(w, b), b, wash, EFFECTS, seed + w * 31 + b)
+            # the diary's days before the start lend the test their spread (as many blocks as it has)
+            k = min(BEFORE_BLOCKS, v.days_used // before_length(b))
+            start = ahead - k * before_length(b)
+            found = simulate(base[:, start:], pairs_for(w, b), b, wash, EFFECTS, seed + w * 31 + b, k)
             for f, share in zip(EFFECTS, found, strict=True):
                 table[f][w][b] = share
     return table
