@@ -190,7 +190,7 @@ def table(title: str, confidence: Sequence[float], right: Sequence[bool]) -> flo
 
 
 def _flat(data: Sequence[Clip], mapping: ConfidenceMap | None = None) -> tuple[list[float], list[bool]]:
-    conf = [mapping(e["confidence"]) if mapping else e["confidence"] for c in data for e in c.events]
+    conf = [mapping.confidence(e["confidence"]) if mapping else e["confidence"] for c in data for e in c.events]
     return conf, [r for c in data for r in c.right]
 
 
@@ -202,7 +202,7 @@ def cross_validated(data: Sequence[Clip]) -> list[Clip]:
         mapping = fit(*_flat(train))
         for n in range(fold, len(data), 2):
             c = data[n]
-            events = [{**e, "confidence": mapping(e["confidence"])} for e in c.events]
+            events = [{**e, "confidence": mapping.confidence(e["confidence"])} for e in c.events]
             out[n] = Clip(c.truth, events, c.right)
     return out
 
@@ -212,7 +212,7 @@ def review(data: Sequence[Clip], mapping: ConfidenceMap | None) -> None:
     before, after = Score(), Score()
     looked = total = 0
     for c in data:
-        events = [{**e, "confidence": mapping(e["confidence"])} if mapping else e for e in c.events]
+        events = [{**e, "confidence": mapping.confidence(e["confidence"])} if mapping else e for e in c.events]
         unsure = set(asked(events))
         looked += len(unsure)
         total += len(events)

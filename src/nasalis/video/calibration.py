@@ -49,6 +49,10 @@ class ConfidenceMap:
         """The calibrated confidence of one raw score."""
         return float(np.interp(score, self.raw, self.calibrated))
 
+    def confidence(self, score: float) -> float:
+        """The calibrated confidence as an event reports it (two decimals)."""
+        return round(self(score), 2)
+
     def to_json(self) -> dict[str, Any]:
         """The points, for calibration.json."""
         return {"raw": list(self.raw), "calibrated": list(self.calibrated)}
@@ -73,7 +77,7 @@ def calibrate(events: Sequence[Event], mapping: ConfidenceMap | None = None) -> 
     if _RAW.get():
         return list(events)
     use = mapping or load()
-    return [replace(e, confidence=round(use(e.confidence), 2)) for e in events]
+    return [replace(e, confidence=use.confidence(e.confidence)) for e in events]
 
 
 @contextmanager

@@ -1,7 +1,7 @@
 """Review before the diary: which events a person is asked about, and what goes in once they decide.
 
 The detector is sometimes wrong, and a calibrated confidence says how often: an event given
-0.6 is real about 60% of the time. So the least certain events of a clip (below REVIEW_BELOW,
+0.8 is real about 80% of the time. So the least certain events of a clip (below REVIEW_BELOW,
 the least certain first, at most MAX_REVIEW) are shown to the person, each with the moments
 around it, to keep or drop; the confident ones go into the diary without asking. Kept apart
 from the stills (review_frames.py, OpenCV) so the page and the bench need no video code.
@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-REVIEW_BELOW = 0.9
-"""Events whose calibrated confidence is below this are asked about (about 1 in 10 or more is wrong)."""
+REVIEW_BELOW = 0.95
+"""Events whose calibrated confidence is below this are asked about (1 in 20 or more of them is wrong)."""
 MAX_REVIEW = 10
 """At most this many a clip: a person reviews a few events, not a whole clip's worth."""
 KEEP, DROP = "keep", "drop"
