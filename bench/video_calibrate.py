@@ -36,12 +36,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from tools.twitchclips import random_spec, write_clip
 
 from bench.video_score import Score, load_truth, score_clip
 from nasalis.video import calibration
 from nasalis.video.analyze import analyze
+from nasalis.video.arrays import Array
 from nasalis.video.calibration import ConfidenceMap
 from nasalis.video.review import MAX_REVIEW, REVIEW_BELOW, asked
 
@@ -116,7 +116,7 @@ def clips(count: int, seconds: float, base: int, folder: Path, reuse: bool = Fal
     return out
 
 
-def _pav(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> list[list[float]]:
+def _pav(x: Array, y: Array, w: Array) -> list[list[float]]:
     """Pool adjacent violators: blocks [x_min, x_max, weighted mean, weight], non-decreasing in mean."""
     blocks: list[list[float]] = []
     for xi, yi, wi in zip(x, y, w, strict=True):
@@ -173,7 +173,9 @@ def reliability(confidence: Sequence[float], right: Sequence[bool]) -> tuple[lis
     for b in range(BINS):
         inside = index == b
         if inside.any():
-            row = Row(b / BINS, (b + 1) / BINS, int(inside.sum()), float(c[inside].mean()), float(r[inside].mean()))
+            row = Row(
+                b / BINS, (b + 1) / BINS, int(inside.sum()), float(c[inside].mean()), float(r[inside].mean())
+            )
             rows.append(row)
             gap += row.count * abs(row.mean_confidence - row.share_right)
     return rows, gap / max(len(c), 1)
@@ -185,12 +187,17 @@ def table(title: str, confidence: Sequence[float], right: Sequence[bool]) -> flo
     print(f"\n{title}: {len(confidence)} events, ECE {ece:.3f} (goal <= {ECE_GOAL})")
     print("  confidence    count  mean conf  share right")
     for row in rows:
-        print(f"  {row.low:.1f}-{row.high:.1f}   {row.count:8d}  {row.mean_confidence:9.3f}  {row.share_right:11.3f}")
+        print(
+            f"  {row.low:.1f}-{row.high:.1f}   {row.count:8d}"
+            f"  {row.mean_confidence:9.3f}  {row.share_right:11.3f}"
+        )
     return ece
 
 
 def _flat(data: Sequence[Clip], mapping: ConfidenceMap | None = None) -> tuple[list[float], list[bool]]:
-    conf = [mapping.confidence(e["confidence"]) if mapping else e["confidence"] for c in data for e in c.events]
+    conf = [
+        mapping.confidence(e["confidence"]) if mapping else e["confidence"] for c in data for e in c.events
+    ]
     return conf, [r for c in data for r in c.right]
 
 
@@ -212,7 +219,9 @@ def review(data: Sequence[Clip], mapping: ConfidenceMap | None) -> None:
     before, after = Score(), Score()
     looked = total = 0
     for c in data:
-        events = [{**e, "confidence": mapping.confidence(e["confidence"])} if mapping else e for e in c.events]
+        events = [
+            {**e, "confidence": mapping.confidence(e["confidence"])} if mapping else e for e in c.events
+        ]
         unsure = set(asked(events))
         looked += len(unsure)
         total += len(events)
@@ -277,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
                 {
                     "schema": calibration.SCHEMA,
                     "note": "Written by python -m bench.video_calibrate --write; do not edit by hand.",
-                    "method": f"isotonic regression, each block drawn towards the overall share by {PRIOR_EVENTS:g} events",
+                    "method": "isotonic regression, each block drawn towards the overall share"
+                    f" by {PRIOR_EVENTS:g} events",
                     "fitted_on": {
                         "date": dt.date.today().isoformat(),
                         "seeds": [base, base + args.count - 1],

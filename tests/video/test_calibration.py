@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 import pytest
-
 from bench.video_calibrate import fit, hits, reliability
+
 from nasalis.video import calibration
 from nasalis.video.calibration import ConfidenceMap, calibrate, from_json, raw_scores
 from nasalis.video.events import Event
@@ -22,7 +23,7 @@ def test_the_shipped_map_is_monotone_bounded_and_applied() -> None:
     shipped = calibration.load()
     grid = np.linspace(0.0, 1.0, 101)
     values = [shipped(x) for x in grid]
-    assert all(b >= a for a, b in zip(values, values[1:], strict=False))
+    assert all(b >= a for a, b in pairwise(values))
     assert all(0.0 < v < 1.0 for v in values)
     data = json.loads(calibration.PATH.read_text())
     assert data["fitted_on"]["events"] > 0  # fitted by the bench, not the placeholder
@@ -59,13 +60,14 @@ def test_the_fit_follows_the_share_right_and_stays_monotone_and_bounded() -> Non
     truth = 0.3 + 0.65 * (scores - 0.5) / 0.5  # right 30% of the time at 0.5, 95% at 1.0
     right = rng.random(2000) < truth
     fitted = fit(list(scores), list(right))
-    assert all(b >= a for a, b in zip(fitted.calibrated, fitted.calibrated[1:], strict=False))
+    assert all(b >= a for a, b in pairwise(fitted.calibrated))
     assert all(0.0 < y < 1.0 for y in fitted.calibrated)
     _, raw_ece = reliability(list(scores), list(right))
     _, ece = reliability([fitted(s) for s in scores], list(right))
     assert raw_ece > 0.1  # the raw scores overstate it (by 0.05 to 0.2)
     assert ece < 0.03
-    assert abs(fitted(0.55) - 0.37) < 0.1 and abs(fitted(0.95) - 0.89) < 0.1
+    assert abs(fitted(0.55) - 0.37) < 0.1
+    assert abs(fitted(0.95) - 0.89) < 0.1
 
 
 def test_all_right_still_fits_inside_zero_and_one() -> None:
@@ -75,7 +77,9 @@ def test_all_right_still_fits_inside_zero_and_one() -> None:
 
 def test_events_are_marked_right_by_the_scoring_rule() -> None:
     truth = {
-        "twitches": [{"region": "nose", "side": "left", "onset_s": 1.0, "duration_s": 0.3, "amplitude": 0.03}],
+        "twitches": [
+            {"region": "nose", "side": "left", "onset_s": 1.0, "duration_s": 0.3, "amplitude": 0.03}
+        ],
         "blinks": [],
     }
     events = [

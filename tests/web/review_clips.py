@@ -17,10 +17,17 @@ from nasalis.diary.store import Store
 from nasalis.video.keyframes import keyframes
 from nasalis.video.review_frames import review_frames
 
-EVENTS = [
+EVENTS: list[dict[str, Any]] = [
     {"start_s": 0.8, "end_s": 1.2, "side": "left", "region": "nose", "amplitude": 0.05, "confidence": 0.99},
     {"start_s": 1.6, "end_s": 1.9, "side": "right", "region": "cheek", "amplitude": 0.02, "confidence": 0.62},
-    {"start_s": 2.4, "end_s": 2.8, "side": "right", "region": "eyelid", "amplitude": 0.04, "confidence": 0.97},
+    {
+        "start_s": 2.4,
+        "end_s": 2.8,
+        "side": "right",
+        "region": "eyelid",
+        "amplitude": 0.04,
+        "confidence": 0.97,
+    },
     {"start_s": 3.1, "end_s": 3.4, "side": "left", "region": "mouth", "amplitude": 0.03, "confidence": 0.81},
 ]
 ASKED = [1, 3]

@@ -172,7 +172,9 @@ def test_the_form_adds_nothing_unless_asked_then_adds_and_takes_back_from_the_re
     assert "Nothing from this clip is in your diary" in page
     csrf = csrf_of(page)
     for event in re.findall(r'name="event" value="(\d+)"', page):  # the least certain: checked, kept
-        client.post(f"/videos/{video_id}/review", data={"csrf_token": csrf, "event": event, "decision": "keep"})
+        client.post(
+            f"/videos/{video_id}/review", data={"csrf_token": csrf, "event": event, "decision": "keep"}
+        )
     added = client.post(f"/videos/{video_id}/attach", data={"csrf_token": csrf}, follow_redirects=False)
     assert added.status_code == 303
     episodes = client.get("/api/episodes").json()

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +39,9 @@ class ConfidenceMap:
     def __post_init__(self) -> None:
         if not self.raw or len(self.raw) != len(self.calibrated):
             raise ValueError("calibration: raw and calibrated need the same, non-zero number of points")
-        if any(b < a for a, b in zip(self.raw, self.raw[1:], strict=False)):
+        if any(b < a for a, b in pairwise(self.raw)):
             raise ValueError("calibration: raw points must not decrease")
-        if any(b < a for a, b in zip(self.calibrated, self.calibrated[1:], strict=False)):
+        if any(b < a for a, b in pairwise(self.calibrated)):
             raise ValueError("calibration: calibrated values must not decrease (the map is monotone)")
         if not all(0.0 < y < 1.0 for y in self.calibrated):
             raise ValueError("calibration: calibrated values must lie strictly between 0 and 1")

@@ -7,7 +7,7 @@ Each is the face cut out, with the place that moved ringed, as the keyframes are
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,9 @@ def moments(event: Mapping[str, Any], duration_s: float, fps: float) -> list[flo
     return sorted({round(float(min(max(t, 0.0), last)), 2) for t in times})
 
 
-def review_frames(path: Path, result: Mapping[str, Any], mirrored: bool = False) -> dict[str, list[list[Any]]]:
+def review_frames(
+    path: Path, result: Mapping[str, Any], mirrored: bool = False
+) -> dict[str, list[list[Any]]]:
     """For each event asked about (key: its index), [time s, JPEG data: URI] pairs in order."""
     events = result["events"]
     out: dict[str, list[list[Any]]] = {}

@@ -167,7 +167,8 @@ def review_event(
             row = videos.get(session, viewer.person_id, video_id)
             if row.status == "done" and clip_episodes(session, row):
                 raise FieldError(
-                    "event", "this clip's twitches are in your diary: take them out first to change a decision"
+                    "event",
+                    "this clip's twitches are in your diary: take them out first to change a decision",
                 )
             decide(session, row, index, decision.strip())
     except FieldError as exc:
@@ -177,7 +178,7 @@ def review_event(
 
 @router.post("/videos/{video_id}/attach")
 def attach_video(video_id: RowId, store: StoreDep, viewer: WriterDep) -> Response:
-    """Add a measured clip's twitches (the confident, and those checked and kept) to the diary, as one change."""
+    """Add a clip's twitches (the confident, and those checked and kept) to the diary, as one change."""
     with store.write() as session:
         row = videos.get(session, viewer.person_id, video_id)
         if row.status == "done":
