@@ -7,6 +7,7 @@ Each is the face cut out, with the place that moved ringed, as the keyframes are
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,8 @@ def moments(event: Mapping[str, Any], duration_s: float, fps: float) -> list[flo
     start, end = float(event["start_s"]), float(event["end_s"])
     last = max(0.0, duration_s - 1.0 / max(fps, 1.0))
     times = np.linspace(start - AROUND_S, end + AROUND_S, STILLS)
-    return sorted({round(float(min(max(t, 0.0), last)), 2) for t in times})
+    # Rounded down to the hundredth, so the last still is never past the last frame.
+    return sorted({math.floor(float(min(max(t, 0.0), last)) * 100) / 100 for t in times})
 
 
 def review_frames(
