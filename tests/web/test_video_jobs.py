@@ -34,7 +34,7 @@ from tests.video.conftest import clips  # noqa: F401  (the session's generated c
 from tests.web.conftest import sign_up
 from tests.web.live import serving
 
-HEAVY = re.compile(r"\bvideos\.(clip|keyframes)\b")
+HEAVY = re.compile(r"\bvideos\.(clip|keyframes|review_stills)\b")
 """The deferred columns as SQLAlchemy names them in a SELECT's column list."""
 CLIP_BYTES = 20_000_000
 

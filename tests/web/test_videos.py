@@ -21,7 +21,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nasalis.config import Settings
+from nasalis.diary.models import Video
 from nasalis.video.moments import SAME_PLACE_GAP_S, choose, moment
+from nasalis.video.review import asked
 from nasalis.web.app import create_app
 from nasalis.web.charts import SIDE_COLOURS, timeline, timeline_legend
 from tests.cli.runner import nasalis_process
@@ -171,6 +173,16 @@ def test_the_form_adds_nothing_unless_asked_then_adds_and_takes_back_from_the_re
     page = client.get(f"/videos/{video_id}").text
     assert "Nothing from this clip is in your diary" in page
     csrf = csrf_of(page)
+    assert "No stills were kept" not in page  # the job kept stills around each event it asks about
+    with client.app.state.store.read() as session:  # type: ignore[attr-defined]
+        row = session.get(Video, video_id)
+        assert row is not None
+        assert row.result is not None
+        assert set(row.review_stills or {}) == {str(i) for i in asked(row.result["events"])}
+    for event in re.findall(r'name="event" value="(\d+)"', page):  # the least certain: checked, kept
+        client.post(
+            f"/videos/{video_id}/review", data={"csrf_token": csrf, "event": event, "decision": "keep"}
+        )
     added = client.post(f"/videos/{video_id}/attach", data={"csrf_token": csrf}, follow_redirects=False)
     assert added.status_code == 303
     episodes = client.get("/api/episodes").json()

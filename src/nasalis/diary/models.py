@@ -262,3 +262,7 @@ class Video(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     keyframes: Mapped[list[str] | None] = mapped_column(JSON, deferred=True)
     error: Mapped[str | None] = mapped_column(Text)
+    # The stills around each event the person is asked to check (video.review_frames), and
+    # what they decided (event index -> keep or drop); see video.review.
+    review_stills: Mapped[dict[str, list[list[Any]]] | None] = mapped_column(JSON, deferred=True)
+    review_decisions: Mapped[dict[str, str] | None] = mapped_column(JSON)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
 
@@ -126,12 +127,19 @@ def fail(session: Session, video_id: int, message: str) -> None:
         row.status, row.error, row.clip = "failed", message[:2000], None
 
 
-def finish(session: Session, video_id: int, result: dict[str, Any], keyframes: list[str]) -> list[int]:
-    """Store the measurement, drop the clip, and attach the events if asked; new episode ids."""
+def finish(
+    session: Session,
+    video_id: int,
+    result: dict[str, Any],
+    keyframes: list[str],
+    review_stills: dict[str, list[list[Any]]] | None = None,
+) -> list[int]:
+    """Store the measurement (and the stills for review), drop the clip, attach if asked; new episode ids."""
     row = session.get(Video, video_id)
     if row is None:
         return []
     row.status, row.result, row.keyframes, row.clip, row.error = "done", result, keyframes, None, None
+    row.review_stills = review_stills
     return attach(session, row) if row.attach else []
 
 
@@ -144,13 +152,13 @@ def recorded_at(row: Video, duration_s: float) -> dt.datetime:
     return ended - dt.timedelta(seconds=duration_s)
 
 
-def attach(session: Session, row: Video) -> list[int]:
-    """Each event as an episode (source=video); one journal entry, so undo removes them all."""
+def attach(session: Session, row: Video, events: Sequence[Mapping[str, Any]] | None = None) -> list[int]:
+    """Each event (all of the clip's, or those given) as an episode (source=video); one journal entry."""
     result = row.result or {}
     duration = float(result.get("duration_s", 0.0))
     start = recorded_at(row, duration)
     records = []
-    for event in result.get("events", []):
+    for event in result.get("events", []) if events is None else events:
         began = start + dt.timedelta(seconds=float(event["start_s"]))
         records.append(
             EpisodeRecord(

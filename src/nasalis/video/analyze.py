@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nasalis.video.calibration import calibrate
 from nasalis.video.decode import frames, probe
 from nasalis.video.errors import VideoError
 from nasalis.video.events import Event, find_events
@@ -96,7 +97,7 @@ def analyze(
         duration_s=duration,
         frames=count,
         face_found_ratio=ratio,
-        events=found.events,
+        events=calibrate(found.events),
         blinks_per_minute=round(found.blinks * 60.0 / duration, 2),
         notes=notes,
     )

@@ -31,6 +31,7 @@ from nasalis.diary.store import Store, open_store
 from nasalis.video.analyze import analyze
 from nasalis.video.errors import VideoError
 from nasalis.video.keyframes import keyframes
+from nasalis.video.review_frames import review_frames
 
 TASK = "nasalis.analyze_video"
 QUEUE = "videos"
@@ -66,6 +67,7 @@ def _measure(store: Store, video_id: int, clip: bytes, name: str, mirrored: bool
             result = analyze(path, mirrored=mirrored)
             data = result.to_json()
             stills = keyframes(path, data["events"], mirrored)
+            around = review_frames(path, data, mirrored)
         except VideoError as exc:
             with store.write() as session:
                 videos.fail(session, video_id, str(exc).replace(path.name, name))
@@ -78,7 +80,7 @@ def _measure(store: Store, video_id: int, clip: bytes, name: str, mirrored: bool
                 videos.fail(session, video_id, f"the analysis stopped: {type(exc).__name__}")
             raise
     with store.write() as session:
-        videos.finish(session, video_id, data, stills)
+        videos.finish(session, video_id, data, stills, around)
     return "done"
 
 

@@ -13,6 +13,7 @@ from nasalis.diary import videos
 from nasalis.diary.models import Video
 from nasalis.diary.records import FieldError, parse_instant
 from nasalis.diary.store import Store
+from nasalis.video.decisions import attach_reviewed, decide
 from nasalis.video.moments import caption, choose
 from nasalis.web.charts import timeline, timeline_legend
 from nasalis.web.clip_queue import (
@@ -25,6 +26,7 @@ from nasalis.web.clip_queue import (
 )
 from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
+from nasalis.web.review_page import review_facts
 from nasalis.web.schemas import RowId
 from nasalis.web.templating import page
 
@@ -122,29 +124,64 @@ def _keyframes(row: Video) -> list[dict[str, str]]:
     return [{"src": src, "caption": caption(e)} for src, e in zip(stills, chosen, strict=True)]
 
 
-@router.get("/videos/{video_id}", response_class=HTMLResponse)
-def video_page(request: Request, video_id: RowId, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
-    """One clip: still working (the page checks again by itself), the result, or why it failed."""
+def _clip_page(
+    request: Request, store: Store, person_id: int, video_id: int, error: str | None = None
+) -> HTMLResponse:
+    """The clip's page (or, for the status poll, its job fragment), with a review error if one."""
     with store.read() as session:
-        row = videos.get(session, viewer.person_id, video_id)
+        row = videos.get(session, person_id, video_id)
+        facts = _diary_facts(session, row)
         context = {
             "video": row,
             "result": row.result,
             "plot": timeline(row.result) if row.result else None,
             "legend": timeline_legend(),
             "keyframes": _keyframes(row),
-            **_diary_facts(session, row),
+            **facts,
+            **review_facts(row, bool(facts["in_diary"]), request.query_params.get("checked")),
+            "review_error": error,
         }
     fragment = request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == "job"
-    return page(request, "video_job.html" if fragment else "video.html", context)
+    return page(request, "video_job.html" if fragment else "video.html", context, 422 if error else 200)
+
+
+@router.get("/videos/{video_id}", response_class=HTMLResponse)
+def video_page(request: Request, video_id: RowId, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
+    """One clip: still working (the page checks again by itself), the result, or why it failed."""
+    return _clip_page(request, store, viewer.person_id, video_id)
+
+
+@router.post("/videos/{video_id}/review", response_model=None)
+def review_event(
+    request: Request,
+    video_id: RowId,
+    store: StoreDep,
+    viewer: WriterDep,
+    event: Annotated[str, Form()] = "",
+    decision: Annotated[str, Form()] = "",
+) -> Response:
+    """Keep or drop one of the least certain events (an empty decision takes it back), until added."""
+    try:
+        index = int(event) if event.strip().isdigit() else -1
+        with store.write() as session:
+            row = videos.get(session, viewer.person_id, video_id)
+            if row.status == "done" and clip_episodes(session, row):
+                raise FieldError(
+                    "event",
+                    "this clip's twitches are in your diary: take them out first to change a decision",
+                )
+            decide(session, row, index, decision.strip())
+    except FieldError as exc:
+        return _clip_page(request, store, viewer.person_id, video_id, exc.message)
+    return RedirectResponse(f"/videos/{video_id}?checked={index}", 303)
 
 
 @router.post("/videos/{video_id}/attach")
 def attach_video(video_id: RowId, store: StoreDep, viewer: WriterDep) -> Response:
-    """Add a measured clip's twitches to the diary, as one change that Undo takes back."""
+    """Add a clip's twitches (the confident, and those checked and kept) to the diary, as one change."""
     with store.write() as session:
         row = videos.get(session, viewer.person_id, video_id)
         if row.status == "done":
             row.attach = True
-            videos.attach(session, row)
+            attach_reviewed(session, row)
     return RedirectResponse(f"/videos/{video_id}", 303)
