@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from nasalis import __version__
-from nasalis.commands import assess, backup_restore, diary, experiment, import_export, insights, report, video
+from nasalis.commands import annotate, assess, backup_restore, diary, experiment, import_export, insights, report, video
 from nasalis.commands.common import DbOption, command_group, error_console, fail
 
 app = command_group("nasalis — assess, track and understand nose and facial twitching. Not a diagnosis.")
@@ -29,6 +29,7 @@ app.command("export")(import_export.export_command)
 app.command("insights")(insights.insights_command)
 app.add_typer(experiment.app, name="experiment")
 app.command("report")(report.report_command)
+video.app.command("annotate")(annotate.annotate_command)
 app.add_typer(video.app, name="video")
 app.command("worker")(video.worker_command)
 app.command("backup")(backup_restore.backup_command)
