@@ -45,8 +45,8 @@ def random_spec(
     held_out: bool = False,
 ) -> ClipSpec:
     """A clip with 1-4 twitches (eyelid ones of either lid), blinks and (by default) distractors
-    and conditions: `conditions` is "mixed" (several ordinary ones at random), "plain" (none)
-    or condition names."""
+    and conditions: `conditions` is "mixed" (2-4 ordinary ones at random; none without
+    distractors), "plain" (none) or condition names."""
     check_seed(seed, held_out)
     rng = np.random.default_rng(seed)
     spec = ClipSpec(seconds=seconds, seed=seed)
@@ -143,8 +143,10 @@ def random_spec(
         spec.head_shift_px = float(rng.uniform(2.0, 12.0))
         spec.noise = float(rng.uniform(1.0, 4.0))
         spec.brightness_drift = float(rng.uniform(0.0, 0.15))
-        spec.conditions = draw_conditions(spec, conditions, np.random.default_rng(seed + 1_000_003))
     spec.twitches.sort(key=lambda t: t.onset_s)
+    if distractors or conditions != "mixed":
+        # a generator of its own, so adding a condition never changes the twitches of a seed
+        spec.conditions = draw_conditions(spec, conditions, np.random.default_rng(seed + 1_000_003))
     return spec
 
 
