@@ -18,8 +18,8 @@ drawing 2.7 million normal samples a frame would cost 35 ms."""
 # Where each occluder sits, relative to the midpoint of the eyes, in IOD units (x towards the
 # image's right, y down), for the person's right side (mirrored for left).
 _ANCHORS = {
-    "chin": (0.0, 1.85),
-    "jaw_right": (-0.95, 1.35),
+    "chin": (0.0, 1.6),
+    "jaw_right": (-0.85, 1.4),
     "temple_right": (-1.15, -0.1),
     "forehead": (0.0, -0.55),
 }
@@ -191,19 +191,21 @@ class Effects:
         a = math.radians(pointing)
         along = np.array([math.cos(a), math.sin(a)])
         across = np.array([-along[1], along[0]])
-        palm = where - along * 0.55 * u
-        axes = (int(0.45 * u), int(0.34 * u))
+        # life size: a palm about 1.3 IOD across, fingers a quarter of an IOD wide and one long
+        palm = where - along * 1.1 * u
+        axes = (int(0.6 * u), int(0.55 * u))
         cv2.ellipse(mask, _pt(palm), axes, pointing, 0, 360, (255,), -1, cv2.LINE_AA)
-        for k, length in zip((-1.5, -0.5, 0.5, 1.5), rng.uniform(0.5, 0.7, 4), strict=True):
-            root = palm + across * k * 0.15 * u + along * 0.2 * u
-            tip = root + along * length * u + across * rng.normal(0, 0.03) * u
-            cv2.line(mask, _pt(root), _pt(tip), (255,), max(2, int(0.11 * u)), cv2.LINE_AA)
+        for k, reach in zip((-1.5, -0.5, 0.5, 1.5), (0.8, 1.0, 0.95, 0.75), strict=True):
+            root = palm + across * k * 0.27 * u + along * 0.3 * u
+            length = (reach + float(rng.uniform(-0.05, 0.05))) * 1.05 * u
+            tip = root + along * (length - 0.12 * u) + across * float(rng.normal(0, 0.03)) * u
+            cv2.line(mask, _pt(root), _pt(tip), (255,), max(3, int(0.24 * u)), cv2.LINE_AA)
         # the hand's own colour, a little redder than the face, darker where it curves away at
         # its edges and between the fingers, with a skin-like mottle
         depth = cv2.GaussianBlur(mask.astype(np.float32) / 255, (0, 0), max(1.0, 0.05 * u))
-        mottle = cv2.GaussianBlur(rng.normal(0, 1, mask.shape).astype(np.float32), (0, 0), max(1.0, 0.01 * u))
-        shade = (0.72 + 0.3 * depth + 0.04 * mottle / max(float(mottle.std()), 1e-6))[..., None]
-        tone = skin.astype(np.float32) * np.array([0.92, 0.95, 1.05], np.float32)
+        mottle = cv2.GaussianBlur(rng.normal(0, 1, mask.shape).astype(np.float32), (0, 0), max(1.0, 0.03 * u))
+        shade = (0.75 + 0.27 * depth + 0.025 * mottle / max(float(mottle.std()), 1e-6))[..., None]
+        tone = skin.astype(np.float32) * np.array([0.95, 0.97, 1.02], np.float32)
         colour = tone * shade
         mask = cv2.GaussianBlur(mask, (0, 0), max(0.8, 0.01 * u))
         return self._patch(mask, colour)
