@@ -13,7 +13,7 @@ from tools.twitchclips import CONDITIONS, EXTREME, ORDINARY, ClipSpec, random_sp
 from tools.twitchclips.clipconditions import OCCLUDERS
 from tools.twitchclips.clipface import Face
 from tools.twitchclips.cliplook import Effects
-from tools.twitchclips.cliprender import frames
+from tools.twitchclips.cliprender import frames, placed_face
 
 SIZE = (640, 360)
 Frame = NDArray[np.uint8]
@@ -163,3 +163,16 @@ def test_face_size_places_the_face_at_its_inter_ocular_distance(tmp_path: Path) 
     assert min(sizes) < 75
     assert max(sizes) > 170
     assert all(60 <= s <= 200 for s in sizes)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (720, 1280), (640, 360)])
+def test_aplaced_face_stays_inside_the_frame(size: tuple[int, int]) -> None:
+    for seed in range(1, 30):
+        spec = random_spec(seed, conditions="face_size")
+        spec.size = size
+        face = placed_face(spec)
+        u = face.iod
+        assert u == pytest.approx(spec.conditions["face_size"]["iod_px"] * min(size) / 720, rel=0.01)
+        for p in (face.forehead, face.chin, face.eyes[0] - (0.6 * u, 0), face.eyes[1] + (0.6 * u, 0)):
+            assert 0 <= p[0] <= size[0]
+            assert 0 <= p[1] <= size[1]

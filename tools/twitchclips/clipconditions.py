@@ -67,16 +67,13 @@ def draw_conditions(
 
 
 def _face_size(spec: ClipSpec, rng: np.random.Generator) -> dict[str, Any]:
-    # log-uniform: as many small faces (a phone at arm's length) as large ones; the centre
-    # anywhere that keeps forehead (1.1 IOD above it) and chin (1.4 IOD below) in the frame,
-    # as fractions of a landscape frame so a portrait one takes the same face
-    iod = float(np.exp(rng.uniform(np.log(60.0), np.log(200.0))))
-    lo_x, hi_x = 1.4 * iod / 1280, 1 - 1.4 * iod / 1280
-    lo_y, hi_y = 1.1 * iod / 720, 1 - 1.4 * iod / 720
+    # log-uniform: as many small faces (a phone at arm's length) as large ones. `iod_px` is for
+    # a frame 720 px on its short side (scaled with smaller frames); `x` and `y` place the face
+    # within the room the frame leaves it (0: leftmost or highest, 1: rightmost or lowest)
     return {
-        "iod_px": round(iod, 1),
-        "centre_x": round(float(rng.uniform(lo_x, hi_x)), 3),
-        "centre_y": round(float(rng.uniform(lo_y, hi_y)), 3),
+        "iod_px": round(float(np.exp(rng.uniform(np.log(60.0), np.log(200.0)))), 1),
+        "x": round(float(rng.uniform(0, 1)), 3),
+        "y": round(float(rng.uniform(0, 1)), 3),
     }
 
 

@@ -27,7 +27,8 @@ class HeldOutSeedError(ValueError):
 
 
 def check_seed(seed: int, held_out: bool = False) -> None:
-    """Refuse a held-out seed unless held_out, and a tuning run's seed outside the known ranges."""
+    """Refuse a held-out seed unless held_out, a seed that is not held out when it is, and a
+    negative one."""
     if seed >= HELD_OUT_FROM and not held_out:
         raise HeldOutSeedError(f"seed: {seed} is held out (>= {HELD_OUT_FROM}); pass held_out=True")
     if held_out and seed < HELD_OUT_FROM:

@@ -21,13 +21,18 @@ from tools.twitchclips.clipspec import ClipSpec
 TRUTH_SCHEMA = "twitchclips/2"
 
 
-def _placed_face(spec: ClipSpec) -> Face:
+def placed_face(spec: ClipSpec) -> Face:
+    """The face where the spec puts it: the default place, or the face_size condition's."""
     placed = spec.conditions.get("face_size")
     if placed is None:
         return Face(spec.size)
     width, height = spec.size
-    centre = (placed["centre_x"] * width, placed["centre_y"] * height)
-    return Face(spec.size, placed["iod_px"], centre)
+    iod = placed["iod_px"] * min(width, height) / 720
+    # the forehead is 1.1 IOD above the placing point, the chin 1.4 below, the ears 1.4 aside
+    lo_x, hi_x = 1.4 * iod, max(1.4 * iod, width - 1.4 * iod)
+    lo_y, hi_y = 1.1 * iod, max(1.1 * iod, height - 1.4 * iod)
+    centre = (lo_x + placed["x"] * (hi_x - lo_x), lo_y + placed["y"] * (hi_y - lo_y))
+    return Face(spec.size, iod, centre)
 
 
 def truth_of(spec: ClipSpec, clip: str, face: Face) -> dict[str, Any]:
@@ -61,7 +66,7 @@ def render(spec: ClipSpec, path: Path, compress: bool = True) -> dict[str, objec
 
     compress=False leaves the compression condition to a later step (a phone copy).
     """
-    face = _placed_face(spec)
+    face = placed_face(spec)
     sink = sink_for(spec, path, compress)
     try:
         for frame in frames(spec, face):
@@ -82,14 +87,16 @@ def sink_for(spec: ClipSpec, path: Path, compress: bool = True) -> FrameSink:
 def frames(spec: ClipSpec, face: Face | None = None) -> Iterator[U8Array]:
     """The clip's frames, BGR, before any codec."""
     rng = np.random.default_rng(spec.seed)
-    face = face or _placed_face(spec)
+    face = face or placed_face(spec)
     motion = Motion(face, spec)
     effects = Effects(face, spec)
     width, height = spec.size
     base = effects.prepare(face.base)
     # Noise as two saturating uint8 layers (add, then subtract): float frames cost 4x the time.
     noise = []
-    for _ in range(4 if spec.noise else 0):
+    # low light brings its own sensor noise, which this would only repeat
+    dark = "low_light" in spec.conditions or "very_low_light" in spec.conditions
+    for _ in range(4 if spec.noise and not dark else 0):
         n = rng.normal(0, spec.noise, (height, width, 3))
         noise.append((np.clip(n, 0, 255).astype(np.uint8), np.clip(-n, 0, 255).astype(np.uint8)))
     phases = rng.uniform(0, 2 * math.pi, 5)
