@@ -63,6 +63,7 @@ def test_a_person_marks_two_twitches_with_the_keyboard_and_saves_the_truth(
         _press(page, ".", 45)  # frame 75: 2.500 s
         _press(page, "Enter")  # a second twitch, starting as the first: eyelid, left
         _press(page, "1")  # nose, which has no lid
+        expect(page.locator("#lid-field")).to_be_hidden()
         _press(page, "r")
         _press(page, "b")  # and a blink at the same frame
         expect(page.locator("#count")).to_have_text("2")
@@ -78,7 +79,7 @@ def test_a_person_marks_two_twitches_with_the_keyboard_and_saves_the_truth(
         ]
         assert saved["blinks"] == [2.5]
         # The generator's own truth file has the same keys (the generator adds its settings).
-        generated = render(ClipSpec(seconds=0.1, size=(64, 64)), tmp_path / "g.avi")
+        generated = render(ClipSpec(seconds=0.1, size=(320, 180)), tmp_path / "g.avi")
         assert set(saved) - set(generated) == set()
         assert read_truth(out).twitches[0].lid == "upper"
 

@@ -22,6 +22,9 @@ Side = Literal["left", "right", "both"]
 Lid = Literal["upper", "lower"]
 TRUTH_REGIONS = tuple(REGIONS)
 """The regions a truth file may name: the ones the analyser measures."""
+SCHEMA = "twitchclips/2"
+"""The truth format's name and version, as the generator writes it (tests/video/test_truth.py
+checks the two agree)."""
 
 
 class TruthError(Exception):
@@ -70,6 +73,7 @@ class Truth(BaseModel):
             for t in sorted(data["twitches"], key=lambda t: t["onset_s"])
         ]
         data["blinks"] = sorted(data["blinks"])
+        data.setdefault("schema", SCHEMA)
         return data
 
 
