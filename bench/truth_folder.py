@@ -35,7 +35,9 @@ def clips(folder: Path) -> tuple[list[Path], list[str]]:
             raise FolderError(f"{clip.name} and {stems[clip.stem].name} would share {clip.stem}.json")
         stems[clip.stem] = clip
     paired = [c for c in videos if c.with_suffix(".json").is_file()]
-    left_out = [f"{c.name}: no {c.with_suffix('.json').name} beside it, not scored" for c in videos if c not in paired]
+    left_out = [
+        f"{c.name}: no {c.with_suffix('.json').name} beside it, not scored" for c in videos if c not in paired
+    ]
     return paired, left_out
 
 

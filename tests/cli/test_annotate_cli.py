@@ -45,7 +45,9 @@ def test_an_out_that_cannot_take_the_truth_is_refused(tmp_path: Path, out: str, 
 
     render(ClipSpec(seconds=0.3, size=(320, 180)), tmp_path / "c.avi")
     (tmp_path / "broken.json").write_text("{half")
-    done = nasalis_process("video", "annotate", str(tmp_path / "c.avi"), "--out", out.format(d=tmp_path), "--no-browser")
+    done = nasalis_process(
+        "video", "annotate", str(tmp_path / "c.avi"), "--out", out.format(d=tmp_path), "--no-browser"
+    )
     assert done.returncode == 2
     assert says.format(d=tmp_path) in " ".join(done.stderr.split())
     assert (tmp_path / "broken.json").read_text() == "{half"  # nothing changed

@@ -33,13 +33,17 @@ def test_a_generated_truth_file_reads_and_saves_back_unchanged(tmp_path: Path) -
     spec = ClipSpec(
         seconds=1,
         size=(320, 180),
-        twitches=[Twitch("eyelid", "left", 0.2, 0.2, 0.05, lid="lower"), Twitch("nose", "both", 0.6, 0.2, 0.04)],
+        twitches=[
+            Twitch("eyelid", "left", 0.2, 0.2, 0.05, lid="lower"),
+            Twitch("nose", "both", 0.6, 0.2, 0.04),
+        ],
         seed=2,
     )
     generated = json.loads(json.dumps(render(spec, tmp_path / "c.avi")))  # as the file holds it
     (tmp_path / "c.json").write_text(json.dumps(generated))
     truth = read_truth(tmp_path / "c.json")
-    assert truth.twitches[0].lid == "lower" and truth.twitches[1].lid is None
+    assert truth.twitches[0].lid == "lower"
+    assert truth.twitches[1].lid is None
     again = json.loads(render_truth(truth))
     assert again == generated  # every key kept, the generator's own settings too
 
@@ -62,7 +66,7 @@ def test_a_wrong_field_is_named(change: dict[str, object], named: str) -> None:
 def test_not_json_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "c.json"
     bad.write_text("{nope")
-    with pytest.raises(TruthError, match="c.json: not JSON"):
+    with pytest.raises(TruthError, match=r"c\.json: not JSON"):
         read_truth(bad)
 
 
@@ -73,7 +77,12 @@ def test_a_replaced_file_is_kept_as_bak(tmp_path: Path) -> None:
     assert not backup_path(out).exists()  # nothing was there to keep
     old = out.read_text()
     second = parse_truth(
-        {"clip": "c.mp4", "fps": 30, "seconds": 2, "twitches": [{"region": "cheek", "side": "right", "onset_s": 1}]},
+        {
+            "clip": "c.mp4",
+            "fps": 30,
+            "seconds": 2,
+            "twitches": [{"region": "cheek", "side": "right", "onset_s": 1}],
+        },
         "truth",
     )
     save_truth(out, second, backup=True)

@@ -72,9 +72,18 @@ def test_a_person_marks_two_twitches_with_the_keyboard_and_saves_the_truth(
         expect(page.locator("#saved")).to_contain_text("Saved 2 twitch(es) and 1 blink(s) to visit.json")
 
         saved = json.loads(out.read_text())
-        assert saved["clip"] == "visit.mp4" and saved["fps"] == FPS and saved["mirrored"] is False
+        assert saved["clip"] == "visit.mp4"
+        assert saved["fps"] == FPS
+        assert saved["mirrored"] is False
         assert saved["twitches"] == [
-            {"region": "eyelid", "side": "left", "onset_s": 1.0, "duration_s": None, "amplitude": None, "lid": "upper"},
+            {
+                "region": "eyelid",
+                "side": "left",
+                "onset_s": 1.0,
+                "duration_s": None,
+                "amplitude": None,
+                "lid": "upper",
+            },
             {"region": "nose", "side": "right", "onset_s": 2.5, "duration_s": None, "amplitude": None},
         ]
         assert saved["blinks"] == [2.5]

@@ -10,6 +10,7 @@ never replaces an existing one unless the page confirmed it, keeping the old one
 from __future__ import annotations
 
 import secrets
+import socket
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -42,6 +43,10 @@ MAX_BODY = 2_000_000
 """A truth file of thousands of marks is well under this; nothing else is ever sent."""
 TOKEN_HEADER = "X-Annotate-Token"
 PLAYBACK_RATES = (0.1, 0.25, 0.5, 1.0)
+
+
+class AnnotateError(Exception):
+    """The clip or the truth file cannot be used; the message names the argument and says why."""
 
 
 @dataclass
@@ -82,25 +87,52 @@ class Session:
 
 
 def open_session(clip: Path, out: Path) -> Session:
-    """Check the clip is a video and the truth file can be written; VideoError/TruthError say why not."""
-    info = probe(clip)
+    """Check the clip is a video and the truth file can be written there; AnnotateError says why not."""
+    try:
+        info = probe(clip)
+    except VideoError as exc:
+        raise AnnotateError(f"CLIP: {exc}") from None
     if out.resolve() == clip.resolve():
-        raise TruthError(f"--out: {out} is the clip itself; name a .json file")
+        raise AnnotateError(f"--out: {out} is the clip itself; name a .json file")
     if out.is_dir():
-        raise TruthError(f"--out: {out} is a folder; name a .json file")
+        raise AnnotateError(f"--out: {out} is a folder; name a .json file")
     if not out.parent.is_dir():
-        raise TruthError(f"--out: {out.parent} is not a folder that exists")
+        raise AnnotateError(f"--out: {out.parent} is not a folder that exists")
     try:  # the folder must take a new file (the atomic write's temporary one), not just the old file
         with tempfile.NamedTemporaryFile(dir=out.parent, prefix=".nasalis-check-"):
             pass
     except OSError as exc:
-        raise TruthError(f"--out: cannot write in {out.parent} ({exc.strerror or exc})") from None
+        raise AnnotateError(f"--out: cannot write in {out.parent} ({exc.strerror or exc})") from None
     session = Session(clip=clip, out=out, info=info)
     try:
         session.existing()
     except TruthError as exc:
-        raise TruthError(f"--out: {exc} (move it away, or name another --out)") from None
+        raise AnnotateError(f"--out: {exc} (move it away, or name another --out)") from None
     return session
+
+
+def listen(port: int) -> socket.socket:
+    """A socket listening on 127.0.0.1:port (0: any free port); AnnotateError if it is taken."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # As uvicorn does: a port just left by a stopped run (TIME_WAIT) can be taken again at once.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError as exc:
+        sock.close()
+        raise AnnotateError(f"--port: {port} cannot be used ({exc.strerror or exc})") from None
+    sock.listen(64)  # a browser that connects before the server runs waits in this queue
+    return sock
+
+
+def serve(session: Session, sock: socket.socket) -> None:
+    """Answer the page on `sock` until the process is stopped."""
+    import uvicorn
+
+    port = int(sock.getsockname()[1])
+    app = create_annotate_app(session, frozenset({f"127.0.0.1:{port}", f"localhost:{port}"}))
+    config = uvicorn.Config(app, log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def _page_data(session: Session) -> dict[str, Any]:
@@ -170,7 +202,11 @@ def _save(session: Session, body: dict[str, Any]) -> JSONResponse:
     foreign = on_disk is not None and on_disk != session.written
     if foreign and body.get("replace") is not True:
         return JSONResponse(
-            {"detail": f"{session.out.name} already exists", "exists": True, "backup": backup_path(session.out).name},
+            {
+                "detail": f"{session.out.name} already exists",
+                "exists": True,
+                "backup": backup_path(session.out).name,
+            },
             409,
         )
     try:
