@@ -10,9 +10,12 @@ never replaces an existing one unless the page confirmed it, keeping the old one
 from __future__ import annotations
 
 import secrets
+import shutil
 import socket
 import tempfile
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -151,7 +154,18 @@ def _page_data(session: Session) -> dict[str, Any]:
 
 def create_annotate_app(session: Session, hosts: frozenset[str]) -> FastAPI:
     """The app for one clip, answering only to the loopback `hosts` it was started on."""
-    app = FastAPI(title="nasalis annotate", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Here, not after the server returns: uvicorn ends on Ctrl+C or SIGTERM by raising the
+        # signal again, which skips any code after it. The copy is as big as the clip, or bigger.
+        if session.playable is not None:
+            shutil.rmtree(session.playable.parent, ignore_errors=True)
+
+    app = FastAPI(
+        title="nasalis annotate", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     app.add_middleware(Guards, max_body=MAX_BODY, hosts=hosts)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
