@@ -89,3 +89,20 @@ def test_a_replaced_file_is_kept_as_bak(tmp_path: Path) -> None:
     assert backup_path(out).read_text() == old
     assert read_truth(out).twitches[0].region == "cheek"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+def test_generated_and_annotated_truth_files_match_the_published_schema(tmp_path: Path) -> None:
+    import jsonschema_rs
+    from tools.json_schemas import FOLDER
+
+    validator = jsonschema_rs.validator_for(json.loads((FOLDER / "truth.json").read_text("utf-8")))
+    spec = ClipSpec(seconds=1, size=(320, 180), twitches=[Twitch("eyelid", "right", 0.3, 0.2, 0.05)], seed=3)
+    generated = json.loads(json.dumps(render(spec, tmp_path / "c.avi")))
+    assert validator.is_valid(generated)
+    marked = {"clip": "c.avi", "fps": 30, "seconds": 1, "blinks": [0.5]}
+    marked["twitches"] = [{"region": "eyelid", "side": "left", "onset_s": 0.3, "lid": "lower"}]
+    annotated = json.loads(render_truth(parse_truth(marked, "truth")))
+    assert annotated["twitches"][0]["amplitude"] is None
+    assert validator.is_valid(annotated)
+    annotated["twitches"][0]["region"] = "ear"
+    assert not validator.is_valid(annotated)
