@@ -7,13 +7,14 @@ import typing
 from pathlib import Path
 
 import pytest
-from tools.twitchclips import LIDS, REGIONS, ClipSpec, Twitch, render
+from tools.twitchclips import LIDS, REGIONS, SHAPES, ClipSpec, Twitch, render
 from tools.twitchclips.cliprender import TRUTH_SCHEMA
 
 from nasalis.video.truth import (
     SCHEMA,
     TRUTH_REGIONS,
     Lid,
+    Shape,
     TruthError,
     backup_path,
     parse_truth,
@@ -26,6 +27,7 @@ from nasalis.video.truth import (
 def test_the_vocabulary_is_the_generators() -> None:
     assert TRUTH_REGIONS == REGIONS
     assert typing.get_args(Lid) == LIDS
+    assert typing.get_args(Shape) == SHAPES
     assert SCHEMA == TRUTH_SCHEMA
 
 

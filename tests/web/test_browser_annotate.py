@@ -65,6 +65,7 @@ def test_a_person_marks_two_twitches_with_the_keyboard_and_saves_the_truth(
         _press(page, "1")  # nose, which has no lid
         expect(page.locator("#lid-field")).to_be_hidden()
         _press(page, "r")
+        page.get_by_role("radio", name="pull").press("Space")  # its shape, from the keyboard too
         _press(page, "b")  # and a blink at the same frame
         expect(page.locator("#count")).to_have_text("2")
         shot(page, "annotate")
@@ -84,7 +85,14 @@ def test_a_person_marks_two_twitches_with_the_keyboard_and_saves_the_truth(
                 "amplitude": None,
                 "lid": "upper",
             },
-            {"region": "nose", "side": "right", "onset_s": 2.5, "duration_s": None, "amplitude": None},
+            {
+                "region": "nose",
+                "side": "right",
+                "onset_s": 2.5,
+                "duration_s": None,
+                "amplitude": None,
+                "shape": "pull",
+            },
         ]
         assert saved["blinks"] == [2.5]
         # The generator's own truth file has the same keys (the generator adds its settings).

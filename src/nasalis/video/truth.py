@@ -20,6 +20,9 @@ from nasalis.video.face import REGIONS
 
 Side = Literal["left", "right", "both"]
 Lid = Literal["upper", "lower"]
+Shape = Literal["jerk", "train", "pull", "quiver"]
+"""jerk: one brief contraction; train: a few jerks within about a second (one twitch); pull: a
+slow contraction of seconds; quiver: a 5-10 Hz ripple (as the generator names them)."""
 TRUTH_REGIONS = tuple(REGIONS)
 """The regions a truth file may name: the ones the analyser measures."""
 SCHEMA = "twitchclips/2"
@@ -42,6 +45,7 @@ class TruthTwitch(BaseModel):
     duration_s: float | None = Field(default=None, ge=0, description="null: the annotator marked no end")
     amplitude: float | None = Field(default=None, description="null: not measured (a real clip)")
     lid: Lid | None = Field(default=None, description="eyelid twitches: which lid moved")
+    shape: Shape | None = Field(default=None, description="how it moved, when said")
 
     @model_validator(mode="after")
     def _known_region(self) -> TruthTwitch:
@@ -66,10 +70,10 @@ class Truth(BaseModel):
     mirrored: bool = Field(default=False, description="the picture is mirrored (a front camera's preview)")
 
     def to_json(self) -> dict[str, Any]:
-        """The file's content: twitches in time order, without a lid the twitch does not have."""
+        """The file's content: twitches in time order, without a lid or shape nobody said."""
         data = self.model_dump(mode="json")
         data["twitches"] = [
-            {k: v for k, v in t.items() if not (k == "lid" and v is None)}
+            {k: v for k, v in t.items() if not (k in ("lid", "shape") and v is None)}
             for t in sorted(data["twitches"], key=lambda t: t["onset_s"])
         ]
         data["blinks"] = sorted(data["blinks"])

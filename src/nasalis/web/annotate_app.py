@@ -14,6 +14,7 @@ import shutil
 import socket
 import tempfile
 import threading
+import typing
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from nasalis.video.decode import ClipInfo, frames, probe
 from nasalis.video.errors import VideoError
 from nasalis.video.truth import (
     TRUTH_REGIONS,
+    Shape,
     Truth,
     TruthError,
     backup_path,
@@ -146,6 +148,7 @@ def _page_data(session: Session) -> dict[str, Any]:
         "fps": session.info.fps,
         "seconds": round(session.info.duration_s, 3),
         "regions": list(TRUTH_REGIONS),
+        "shapes": list(typing.get_args(Shape)),
         "rates": list(PLAYBACK_RATES),
         "truth": existing.to_json() if existing is not None else None,
         "out": session.out.name,

@@ -60,7 +60,7 @@
   function describe(t) {
     return "Twitch at " + fmt(t.onset_s) + ": " + (t.region || "region not said") + ", " +
       (t.side ? "the person's " + t.side : "side not said") +
-      (t.region === "eyelid" && t.lid ? ", " + t.lid + " lid" : "");
+      (t.region === "eyelid" && t.lid ? ", " + t.lid + " lid" : "") + (t.shape ? ", " + t.shape : "");
   }
 
   function renderMarks() {
@@ -98,6 +98,7 @@
     editor.querySelectorAll('input[name="region"]').forEach(function (r) { r.checked = r.value === t.region; });
     editor.querySelectorAll('input[name="side"]').forEach(function (r) { r.checked = r.value === t.side; });
     editor.querySelectorAll('input[name="lid"]').forEach(function (r) { r.checked = r.value === (t.lid || ""); });
+    editor.querySelectorAll('input[name="shape"]').forEach(function (r) { r.checked = r.value === (t.shape || ""); });
     $("lid-field").hidden = t.region !== "eyelid";
   }
 
@@ -138,6 +139,8 @@
     if (field === "lid") {
       if (t.region !== "eyelid") { say("A lid is said only of an eyelid twitch."); return; }
       if (value) { t.lid = value; } else { delete t.lid; }
+    } else if (field === "shape") {
+      if (value) { t.shape = value; } else { delete t.shape; }
     } else {
       t[field] = value;
       if (field === "region" && value !== "eyelid") { delete t.lid; }
@@ -388,7 +391,7 @@
   });
   editor.addEventListener("change", function (event) {
     var input = event.target;
-    if (input.name === "region" || input.name === "side" || input.name === "lid") { update(input.name, input.value); }
+    if (["region", "side", "lid", "shape"].indexOf(input.name) >= 0) { update(input.name, input.value); }
   });
   editor.addEventListener("submit", function (event) { event.preventDefault(); });
   $("mirrored").addEventListener("change", function () { changed(); sideHint(); });
