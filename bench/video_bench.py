@@ -1,7 +1,7 @@
 """Video benchmark: accuracy over generated clips, and speed beside bare Face Mesh.
 
 Run: .venv/bin/python -m bench.video_bench [--count 50] [--seconds 10] [--out DIR] [--seed-base N]
-                                            [--phone h264|hevc]
+                                            [--phone h264|hevc] [--truth DIR]
 Generates --count 720p30 clips with tools/twitchclips.py (1-4 twitches each, plus blinks,
 talking, head motion, noise, brightness drift and the codec's compression), analyses each,
 and prints event precision, recall and F1 (a match: onset within 0.3 s, same region and
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from tools.twitchclips import PHONE_CODECS, random_spec, write_clip
 
+from bench import truth_folder
 from bench.video_score import Score, load_truth, score_clip
 from nasalis.video.analyze import analyze
 from nasalis.video.decode import frames
@@ -102,30 +103,46 @@ def main(argv: list[str] | None = None) -> int:
         choices=sorted(PHONE_CODECS),
         help="portrait 720x1280 clips stored as phones do (this codec, a rotation tag); needs imageio-ffmpeg",
     )
+    parser.add_argument(
+        "--truth",
+        type=Path,
+        default=None,
+        help="score the clips in this folder that have a truth file beside them (bench/truth_folder.py)",
+    )
     args = parser.parse_args(argv)
-    folder = args.out or Path(tempfile.mkdtemp(prefix="nasalis-clips-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
-    with concurrent.futures.ProcessPoolExecutor(2) as pool:
-        jobs = [(n, folder, args.seconds, args.seed_base, args.phone) for n in range(args.count)]
-        clips = list(pool.map(_make, jobs))
-    made = time.perf_counter() - start
-    shape = f"720x1280 {args.phone} phone clips" if args.phone else "1280x720 clips"
-    print(f"generated {len(clips)} {shape} of {args.seconds:.0f} s in {made:.0f} s")
+    if args.truth is not None:  # annotated clips: scored, nothing generated
+        try:
+            clips, left_out = truth_folder.clips(args.truth)
+            truths = {path: truth_folder.load(path) for path in clips}  # a bad file stops it before any work
+        except truth_folder.FolderError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        print("\n".join(left_out))
+        folder, shape = args.truth, f"clips with truth files in {args.truth}"
+    else:
+        folder = args.out or Path(tempfile.mkdtemp(prefix="nasalis-clips-"))
+        folder.mkdir(parents=True, exist_ok=True)
+        start = time.perf_counter()
+        with concurrent.futures.ProcessPoolExecutor(2) as pool:
+            jobs = [(n, folder, args.seconds, args.seed_base, args.phone) for n in range(args.count)]
+            clips = list(pool.map(_make, jobs))
+        made = time.perf_counter() - start
+        shape = f"720x1280 {args.phone} phone clips" if args.phone else "1280x720 clips"
+        print(f"generated {len(clips)} {shape} of {args.seconds:.0f} s in {made:.0f} s")
     score, speed = Score(), Speed()
     analysis_s = video_s = 0.0
     misses: list[str] = []
     for n, path in enumerate(clips):
-        truth = load_truth(path)
+        truth = truths[path] if args.truth is not None else load_truth(path)
         t0, c0 = time.perf_counter(), time.process_time()
-        result = analyze(path).to_json()
+        result = analyze(path, mirrored=bool(truth.get("mirrored", False))).to_json()
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         analysis_s += wall
         video_s += result["duration_s"]
         if n < SPEED_CLIPS:
             speed.add(path, wall, cpu)
         misses += [f"{path.name}: {p}" for p in score_clip(truth, result, score)]
-    errors = score.amplitude_errors or [0.0]
+    errors = truth_folder.known_errors(score.amplitude_errors) or [0.0]
     print(f"\nVideo benchmark: {len(clips)} {shape}, {video_s:.0f} s of 30 fps video; {GOALS}\n")
     print(f"events: {score.true_positive} found, {score.false_positive} false, {score.false_negative} missed")
     print(f"precision {score.precision:.3f}  recall {score.recall:.3f}  F1 {score.f1:.3f}")

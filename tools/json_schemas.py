@@ -110,6 +110,19 @@ def video() -> Schema:
     return _document(SCHEMA, "A clip's measurement (video analyze --json, GET /api/videos/{id}).", schema)
 
 
+def truth() -> Schema:
+    """twitchclips/2: a clip's truth file, as tools/twitchclips and `nasalis video annotate` write it."""
+    from nasalis.video.truth import SCHEMA, TRUTH_REGIONS, Truth
+
+    schema = _model(Truth)
+    # The region is checked against the analyser's regions at run time; the schema names them.
+    schema["$defs"]["TruthTwitch"]["properties"]["region"]["enum"] = list(TRUTH_REGIONS)
+    schema["properties"]["schema"] = {"const": SCHEMA, "description": "absent in files made before it"}
+    return _document(
+        SCHEMA, "A clip's truth: its twitches and blinks (generated, or marked by hand).", schema
+    )
+
+
 def _factor() -> Schema:
     """One test of FactorResult.to_json."""
     from nasalis.insights.findings import VERDICT_WORDS, FactorResult
@@ -329,6 +342,7 @@ SCHEMAS: dict[str, Callable[[], Schema]] = {
     "intake.json": intake,
     "assessment.json": assessment,
     "video.json": video,
+    "truth.json": truth,
     "insights.json": insights,
     "diary-bundle.json": bundle,
     "openapi.json": openapi,

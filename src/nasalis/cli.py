@@ -7,6 +7,7 @@ each command loads what it uses when it runs (tests/cli/test_startup.py, bench/c
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -117,6 +118,46 @@ def serve_command(
         NASALIS_LOG_JSON=str(settings.log_json).lower(),
     )
     uvicorn.run("nasalis.web.app:app_from_env", factory=True, host=host, port=port, workers=workers, **quiet)
+
+
+@video.app.command("annotate")
+def annotate_command(
+    clip: Annotated[Path, typer.Argument(help="The clip to mark: MP4, MOV, WebM or AVI.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="The truth file to write (default: beside the clip, same name, .json)."
+            " An existing one is loaded to be edited, and kept as NAME.bak when replaced.",
+            show_default=False,
+        ),
+    ] = None,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")] = 0,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Print the page's address; do not open a browser.")
+    ] = False,
+) -> None:
+    """Mark the twitches in a clip by hand, on a page in the browser, and save them as a truth file.
+
+    The truth file has the generator's format (tools/twitchclips), so
+    `python -m bench.video_bench --truth FOLDER` scores the detector on real recordings.
+    """
+    import webbrowser
+
+    from nasalis.web.annotate_app import AnnotateError, listen, open_session, serve
+
+    target = out if out is not None else clip.with_suffix(".json")
+    try:
+        session = open_session(clip, target)
+        sock = listen(port)
+    except AnnotateError as exc:
+        fail("Nothing was opened.", [str(exc)])
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    typer.echo(f"Marking {clip.name}: open {url} (Ctrl+C here stops, after you have saved).")
+    typer.echo(f"Truth file: {target}")
+    if not no_browser:
+        webbrowser.open(url)
+    serve(session, sock)
 
 
 @app.command("version")
