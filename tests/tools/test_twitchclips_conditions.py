@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from tools.twitchclips import CONDITIONS, EXTREME, ORDINARY, ClipSpec, random_spec, render
+from tools.twitchclips import CONDITIONS, EXTREME, ORDINARY, ClipSpec, random_spec, render, write_clip
 from tools.twitchclips.clipconditions import OCCLUDERS
 from tools.twitchclips.clipface import Face
 from tools.twitchclips.cliplook import Effects
@@ -176,3 +176,16 @@ def test_aplaced_face_stays_inside_the_frame(size: tuple[int, int]) -> None:
         for p in (face.forehead, face.chin, face.eyes[0] - (0.6 * u, 0), face.eyes[1] + (0.6 * u, 0)):
             assert 0 <= p[0] <= size[0]
             assert 0 <= p[1] <= size[1]
+
+
+def test_a_phone_copy_takes_the_compression_conditions_bitrate(tmp_path: Path) -> None:
+    spec = random_spec(8, 3.0, conditions=["compression", "face_size"])
+    mbps = spec.conditions["compression"]["mbps"]
+    path = write_clip(tmp_path, 1, spec, phone="h264")
+    assert path.name == "clip_001.mov"
+    measured = path.stat().st_size * 8 / 3.0 / 1e6
+    assert measured < 1.3 * mbps
+    cap = cv2.VideoCapture(str(path))
+    ok, frame = cap.read()
+    assert ok
+    assert sorted(frame.shape[:2]) == [720, 1280]
