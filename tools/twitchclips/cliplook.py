@@ -246,9 +246,16 @@ class Effects:
         return x, y
 
     def on_head(self, frame: U8Array, t: float) -> U8Array:
-        """What moves with the head (glasses' rims, hair), drawn before the head moves."""
+        """What moves with the head (glasses' rims, a hand on it, hair), drawn before it moves."""
         if "glasses" in self.on:
             self._rims(frame, self.on["glasses"])
+        if self.hand is not None:
+            # a hand resting on the face goes where the head goes, shifting a little on it
+            drift = (
+                round(0.02 * self.face.iod * math.sin(2 * math.pi * 0.3 * t)),
+                round(0.01 * self.face.iod * math.sin(2 * math.pi * 0.23 * t)),
+            )
+            self._composite(frame, self.hand, drift)
         if self.hair is not None:
             sway = round(0.012 * self.face.iod * math.sin(2 * math.pi * 0.4 * t))
             self._composite(frame, self.hair, (sway, 0))
@@ -276,7 +283,7 @@ class Effects:
         cv2.line(frame, bridge[0], bridge[1], colour, thick, cv2.LINE_AA)
 
     def in_scene(self, frame: U8Array, t: float, head: FloatArray) -> U8Array:
-        """What the room does after the head moved: blur, a hand, a lamp's reflection."""
+        """What the room does after the head moved: blur, a lamp's reflection on the glasses."""
         p = self.on.get("motion_blur")
         if p is not None:
             x, y = self.head_offset(t)
@@ -290,12 +297,6 @@ class Effects:
                 dx, dy = vx / math.hypot(vx, vy) * length / 2, vy / math.hypot(vx, vy) * length / 2
                 cv2.line(kernel, _pt((c - dx, c - dy)), _pt((c + dx, c + dy)), (1.0,), 1, cv2.LINE_AA)
                 frame = cv2.filter2D(frame, -1, kernel / kernel.sum())
-        if self.hand is not None:
-            drift = (
-                round(0.02 * self.face.iod * math.sin(2 * math.pi * 0.3 * t)),
-                round(0.01 * self.face.iod * math.sin(2 * math.pi * 0.23 * t)),
-            )
-            self._composite(frame, self.hand, drift)
         if "glasses" in self.on:
             self._highlights(frame, self.on["glasses"], t, head)
         return frame

@@ -23,7 +23,7 @@ TRUTH_SCHEMA = "twitchclips/2"
 
 def placed_face(spec: ClipSpec) -> Face:
     """The face where the spec puts it: the default place, or the face_size condition's."""
-    placed = spec.conditions.get("face_size")
+    placed = spec.conditions.get("face_size") or spec.conditions.get("small_face")
     if placed is None:
         return Face(spec.size)
     width, height = spec.size
@@ -96,10 +96,11 @@ def frames(spec: ClipSpec, face: Face | None = None) -> Iterator[U8Array]:
     noise = []
     # low light brings its own sensor noise, which this would only repeat
     dark = "low_light" in spec.conditions or "very_low_light" in spec.conditions
-    for _ in range(4 if spec.noise and not dark else 0):
+    for _ in range(6 if spec.noise and not dark else 0):
         n = rng.normal(0, spec.noise, (height, width, 3))
         noise.append((np.clip(n, 0, 255).astype(np.uint8), np.clip(-n, 0, 255).astype(np.uint8)))
     phases = rng.uniform(0, 2 * math.pi, 5)
+    layer = 0
     x0, y0, x1, y1 = face.box
     frames = round(spec.seconds * spec.fps)
     for i in range(frames):
@@ -138,7 +139,10 @@ def frames(spec: ClipSpec, face: Face | None = None) -> Iterator[U8Array]:
             frame = cv2.convertScaleAbs(frame, alpha=gain)
         frame = effects.in_camera(frame, i)
         if noise:
-            up, down = noise[i % len(noise)]
+            # a random layer, never the last one again: cycling them in order would repeat the
+            # noise with a period a detector could lock on to
+            layer = (layer + int(rng.integers(1, len(noise)))) % len(noise)
+            up, down = noise[layer]
             frame = cv2.subtract(cv2.add(frame, up), down)
         if spec.mirrored:
             frame = cv2.flip(frame, 1)
