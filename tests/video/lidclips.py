@@ -100,7 +100,8 @@ def render_lids(clip: LidClip, path: Path) -> Path:
             lid = (inside & (gy < edge)).astype(np.float32)
             lid = cv2.GaussianBlur(lid, (0, 0), 0.6)[..., None]
             frame = frame * (1 - lid) + shut.astype(np.float32) * lid
-            lashes = (np.abs(gy - edge) < 1.2 * scale) & (np.abs(gx - gx[inside].mean()) < np.ptp(gx[inside]) / 2)
+            middle, half = gx[inside].mean(), np.ptp(gx[inside]) / 2
+            lashes = (np.abs(gy - edge) < 1.2 * scale) & (np.abs(gx - middle) < half)
             frame[lashes] *= 0.45
         if clip.noise:
             frame += rng.normal(0, clip.noise, frame.shape).astype(np.float32)

@@ -16,7 +16,7 @@ import numpy as np
 from nasalis.knowledge import load_knowledge
 from nasalis.video.arrays import Array
 from nasalis.video.events import BLINK_MAX_S
-from nasalis.video.measure import Signals
+from nasalis.video.measure import LANDMARK_EVERY, Signals
 
 OPEN_QUANTILE = 0.9
 """An eye's open gap is this quantile of its gap over the clip: eyes are open most of any clip,
@@ -80,11 +80,13 @@ def _dips(openness: Array, below: float) -> list[_Dip]:
     return out
 
 
-def _spans(times: Array) -> Array:
-    """The time each sample stands for: the usual spacing, never more (a face out of view)."""
+def _spans(times: Array, frame_times: list[float]) -> Array:
+    """The time each sample stands for: half the gap to each neighbour, a gap counted no longer
+    than Face Mesh's usual one (longer: the face was out of view)."""
+    frame = float(np.median(np.diff(frame_times))) if len(frame_times) > 1 else 1 / 30
+    step = LANDMARK_EVERY * frame
     if len(times) < 2:
-        return np.ones(len(times))
-    step = float(np.median(np.diff(times)))
+        return np.full(len(times), step)
     gaps = np.minimum(np.diff(times), 1.5 * step)
     out: Array = np.concatenate([[step / 2], gaps / 2]) + np.concatenate([gaps / 2, [step / 2]])
     return out
@@ -119,7 +121,7 @@ def measure_eyes(sig: Signals, duration_s: float, mirrored: bool = False) -> Eye
     if (open_gap <= 0).any():
         return None
     openness = gaps / open_gap
-    spans = _spans(times)
+    spans = _spans(times, sig.times)
     minutes = duration_s / 60.0
     per_eye = [_closure(times, openness[:, e], spans, minutes) for e in (0, 1)]
     # A blink: both eyes dip together, and neither stays down longer than a blink lasts.
