@@ -64,8 +64,9 @@ class LidClip:
         return sum(self.closed(i / self.fps, eye) >= shut_from for i in range(n)) / self.fps
 
 
-def render_lids(clip: LidClip, path: Path) -> Path:
-    """Write the clip (MP4, mp4v) to path."""
+def render_lids(clip: LidClip, path: Path, under: Path | None = None) -> Path:
+    """Write the clip (MP4, mp4v) to path; with `under`, a clip of the same size made by
+    tools/twitchclips.py without head motion, its frames are the face whose lids close."""
     from skimage import data
 
     photo = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)  # type: ignore[no-untyped-call]
@@ -88,10 +89,14 @@ def render_lids(clip: LidClip, path: Path) -> Path:
     # The shut eye: the eye's opening filled with the skin around it.
     shut = cv2.inpaint(base, cv2.dilate(whole, np.ones((5, 5), np.uint8)), 5, cv2.INPAINT_TELEA)
     rng = np.random.default_rng(7)
+    source = cv2.VideoCapture(str(under)) if under is not None else None
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), clip.fps, clip.size)
     for i in range(round(clip.seconds * clip.fps)):
         t = i / clip.fps
         frame = base.astype(np.float32)
+        if source is not None:
+            ok, read = source.read()
+            frame = read.astype(np.float32) if ok else frame
         for eye, (top, bottom, inside) in eyes.items():
             k = clip.closed(t, eye)
             if k <= 0:
@@ -107,4 +112,6 @@ def render_lids(clip: LidClip, path: Path) -> Path:
             frame += rng.normal(0, clip.noise, frame.shape).astype(np.float32)
         writer.write(np.clip(frame, 0, 255).astype(np.uint8))
     writer.release()
+    if source is not None:
+        source.release()
     return path

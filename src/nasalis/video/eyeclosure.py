@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nasalis.knowledge import load_knowledge
+from nasalis.wording import plural
 from nasalis.video.arrays import Array
 from nasalis.video.events import BLINK_MAX_S
 from nasalis.video.measure import LANDMARK_EVERY, Signals
@@ -160,7 +161,8 @@ def closure_notes(eyes: EyeMeasures | None) -> list[str]:
         return []
     source = load_knowledge().source_label("nei_blepharospasm")
     return [
-        f"An eye was shut for longer than a blink {closures} time(s), the longest for {longest:g} s."
+        f"An eye was shut for longer than a blink {plural(closures, 'time', 'times')}, the longest for"
+        f" {longest:g} s."
         " Eyelids that close more often or for longer than a person means them to are something a"
         f" doctor looks at ({source}); this is not a diagnosis."
     ]
