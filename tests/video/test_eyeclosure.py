@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 import pytest
-
 from tools.json_schemas import video as video_schema
 
 from nasalis.video.analyze import VideoResult, analyze
@@ -75,8 +73,11 @@ def test_a_long_closure_is_told_in_words_with_the_guidance_it_relies_on(measured
 
 
 def test_the_eye_and_synkinesis_fields_are_optional_and_match_the_schema(measured: dict[str, Any]) -> None:
-    bare = VideoResult(fps=30.0, duration_s=1.0, frames=30, face_found_ratio=1.0, events=[], blinks_per_minute=0)
-    assert "eyes" not in bare.to_json() and "synkinesis" not in bare.to_json()
+    bare = VideoResult(
+        fps=30.0, duration_s=1.0, frames=30, face_found_ratio=1.0, events=[], blinks_per_minute=0.0
+    )
+    assert "eyes" not in bare.to_json()
+    assert "synkinesis" not in bare.to_json()
     schema = jsonschema_rs.validator_for(video_schema())
     for result in (measured, bare.to_json()):
         assert [e.message for e in schema.iter_errors(result)] == []

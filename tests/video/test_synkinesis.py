@@ -48,7 +48,8 @@ def test_eyelid_twitches_joined_by_the_cheek_on_their_side_are_flagged(spreading
     assert s["left"] == {"eyelid_events": 0, "with_cheek_or_mouth": 0, "share": None}
     assert s["flagged_sides"] == ["right"]
     (note,) = [n for n in spreading["notes"] if "came with a cheek or mouth twitch" in n]
-    assert "4 of 4" in note and "right side" in note
+    assert "4 of 4" in note
+    assert "right side" in note
     assert "National Institute of Neurological Disorders and Stroke (NINDS) — Hemifacial Spasm" in note
     assert "not a diagnosis" in note
 

@@ -27,7 +27,8 @@ def spasm(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for t in (1.0, 3.0, 7.0, 8.2):
         twitches += [Twitch("eyelid", "right", t, 0.3, 0.05), Twitch("cheek", "right", t + 0.15, 0.3, 0.05)]
     render(ClipSpec(seconds=9.5, size=(640, 360), twitches=twitches, noise=1, seed=21), folder / "face.avi")
-    lids = LidClip(seconds=9.5, closures=[Closure(2.0, 0.05), Closure(4.2, 2.0), Closure(6.8, 0.05, depth=0.5)])
+    closures = [Closure(2.0, 0.05), Closure(4.2, 2.0), Closure(6.8, 0.05, depth=0.5)]
+    lids = LidClip(seconds=9.5, closures=closures)
     return render_lids(lids, folder / "spasm.mp4", under=folder / "face.avi")
 
 
@@ -49,7 +50,9 @@ def test_the_clip_page_tells_the_eye_measures_and_the_flagged_pattern(
         spread = page.locator("ul.eye-measures").nth(1)
         expect(spread).to_contain_text(
             # Every right eyelid twitch the detector found came with the cheek (the detector finds 3-4).
-            re.compile(r"Right side: (\d) of \1 eyelid twitches\s+came with a cheek or mouth twitch on the same side")
+            re.compile(
+                r"Right side: (\d) of \1 eyelid twitches\s+came with a cheek or mouth twitch on the same"
+            )
         )
         expect(spread).to_contain_text("Flagged for your doctor as a pattern")
         expect(page.get_by_text(re.compile("Hemifacial Spasm\\); this is not a diagnosis"))).to_be_visible()

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from nasalis.knowledge import load_knowledge
-from nasalis.wording import plural
 from nasalis.video.arrays import Array
 from nasalis.video.events import BLINK_MAX_S
 from nasalis.video.measure import LANDMARK_EVERY, Signals
+from nasalis.wording import plural
 
 OPEN_QUANTILE = 0.9
 """An eye's open gap is this quantile of its gap over the clip: eyes are open most of any clip,
