@@ -22,9 +22,10 @@ from nasalis.wording import plural
 OPEN_QUANTILE = 0.9
 """An eye's open gap is this quantile of its gap over the clip: eyes are open most of any clip,
 and even shut half the time the top tenth is open."""
-SHUT_BELOW = 0.35
-"""An eye is shut when its gap is below this share of its open gap (Face Mesh never reads a
-shut eye as exactly 0)."""
+SHUT_BELOW = 0.5
+"""An eye is shut when its gap is below this share of its open gap. Face Mesh never reads a
+shut eye as 0: on generated clips it read 0.2-0.45 of open for lids that met, 0.6-0.85 for
+lids that stopped half way or more (tools/twitchclips and tests/video/lidclips.py)."""
 DIP_BELOW = 0.8
 """A lid movement (a blink or a closure) takes the gap below this share; an open eye's gap
 wanders about 5% from frame to frame."""
@@ -47,6 +48,10 @@ class EyeClosure:
 class EyeMeasures:
     """Both eyes' closures (by the person's own side) and how complete their blinks were."""
 
+    shut_below: float
+    """An eye counted as shut below this share of its open gap (SHUT_BELOW)."""
+    blink_max_s: float
+    """Shut longer than this is a closure, not a blink (BLINK_MAX_S)."""
     right: EyeClosure
     left: EyeClosure
     blinks: int
@@ -93,6 +98,15 @@ def _spans(times: Array, frame_times: list[float]) -> Array:
     return out
 
 
+def _median3(v: Array) -> Array:
+    """Each row replaced by the median of itself and its neighbours (ends kept)."""
+    if len(v) < 3:
+        return v
+    out = v.copy()
+    out[1:-1] = np.median(np.stack([v[:-2], v[1:-1], v[2:]]), axis=0)
+    return out
+
+
 def _length(d: _Dip, times: Array, spans: Array) -> float:
     """How long a dip lasted: from its first sample's time to its last's, each counted whole."""
     return float(times[d.last] - times[d.first] + spans[d.first] / 2 + spans[d.last] / 2)
@@ -121,7 +135,9 @@ def measure_eyes(sig: Signals, duration_s: float, mirrored: bool = False) -> Eye
     open_gap = np.quantile(gaps, OPEN_QUANTILE, axis=0)
     if (open_gap <= 0).any():
         return None
-    openness = gaps / open_gap
+    # A 3-sample running median: Face Mesh's reading of a shut eye wavers by a third from frame
+    # to frame, and a single open-looking frame inside a closure would split it in two.
+    openness = _median3(gaps / open_gap)
     spans = _spans(times, sig.times)
     minutes = duration_s / 60.0
     per_eye = [_closure(times, openness[:, e], spans, minutes) for e in (0, 1)]
@@ -136,6 +152,8 @@ def measure_eyes(sig: Signals, duration_s: float, mirrored: bool = False) -> Eye
         incomplete += depth >= SHUT_BELOW
     right, left = _sides(sig, per_eye, mirrored)
     return EyeMeasures(
+        shut_below=SHUT_BELOW,
+        blink_max_s=BLINK_MAX_S,
         right=right,
         left=left,
         blinks=blinks,

@@ -38,6 +38,10 @@ class Synkinesis:
     """Per side, eyelid twitches joined by a cheek or mouth twitch; the sides flagged as a pattern."""
 
     window_s: float
+    pattern_events: int
+    """A side is flagged with at least this many eyelid twitches..."""
+    pattern_share: float
+    """...of which at least this share came with a cheek or mouth twitch."""
     right: SideTogether
     left: SideTogether
     flagged_sides: list[str]
@@ -63,7 +67,14 @@ def find_synkinesis(events: list[Event]) -> Synkinesis:
         for side, s in per.items()
         if s.eyelid_events >= PATTERN_EVENTS and s.share is not None and s.share >= PATTERN_SHARE
     ]
-    return Synkinesis(window_s=WINDOW_S, right=per["right"], left=per["left"], flagged_sides=flagged)
+    return Synkinesis(
+        window_s=WINDOW_S,
+        pattern_events=PATTERN_EVENTS,
+        pattern_share=PATTERN_SHARE,
+        right=per["right"],
+        left=per["left"],
+        flagged_sides=flagged,
+    )
 
 
 def pattern_notes(found: Synkinesis) -> list[str]:
