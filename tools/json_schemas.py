@@ -86,6 +86,13 @@ def assessment() -> Schema:
     return _document(SCHEMA, "The result of an assessment (CLI --json and POST /api/assess).", schema)
 
 
+VIDEO_OPTIONAL = (
+    ("eyes", "EyeMeasures", "Eye closures (per eye, the person's own sides) and blink completeness."),
+    ("synkinesis", "Synkinesis", "Eyelid twitches that came with a cheek or mouth twitch on the same side."),
+)
+"""Optional fields of nasalis.video/1: (key, definition, what it holds)."""
+
+
 def video() -> Schema:
     """nasalis.video/1: VideoResult as VideoResult.to_json writes it."""
     from nasalis.video.analyze import SCHEMA, VideoResult
@@ -103,10 +110,13 @@ def video() -> Schema:
             "description": "How many twitches in each region.",
         },
         **{k: props[k] for k in ("blinks_per_minute", "notes")},
+        # Optional: written only when measured (never null), absent from older results.
+        **{k: {"$ref": f"#/$defs/{ref}", "description": why} for k, ref, why in VIDEO_OPTIONAL},
     }
     leftover = set(props) - set(schema["properties"])
     assert not leftover, f"VideoResult fields to_json does not write: {leftover}"
     _all_closed(schema)
+    schema["required"] = [k for k in schema["required"] if k not in {k for k, _, _ in VIDEO_OPTIONAL}]
     return _document(SCHEMA, "A clip's measurement (video analyze --json, GET /api/videos/{id}).", schema)
 
 

@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from nasalis import __version__, wording
 from nasalis.diary.factors import TABLE
+from nasalis.knowledge import load_knowledge
 from nasalis.report.data import DAILY_DAYS, ReportData
 from nasalis.report.plots import weekly_trend
 
@@ -54,6 +55,9 @@ def to_html(data: ReportData, links: Sequence[Link] = ()) -> str:
         daily_days=DAILY_DAYS,
         factor_columns=[f.column for f in TABLE],
         version=__version__,
+        hemifacial_source=load_knowledge().source_label(
+            "ninds_hemifacial_spasm"
+        ),  # the video section cites it
     )
 
 

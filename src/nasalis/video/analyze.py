@@ -12,8 +12,10 @@ from nasalis.video.calibration import calibrate
 from nasalis.video.decode import frames, probe
 from nasalis.video.errors import VideoError
 from nasalis.video.events import Event, find_events
+from nasalis.video.eyeclosure import EyeMeasures, closure_notes, measure_eyes
 from nasalis.video.face import FaceMesh
 from nasalis.video.measure import measure
+from nasalis.video.synkinesis import Synkinesis, find_synkinesis, pattern_notes
 
 SCHEMA = "nasalis.video/1"
 MIN_FACE_RATIO = 0.5
@@ -31,6 +33,10 @@ class VideoResult:
     events: list[Event]
     blinks_per_minute: float
     notes: list[str] = field(default_factory=list)
+    eyes: EyeMeasures | None = None
+    """Optional: how long and often the eyes were shut, how complete the blinks were."""
+    synkinesis: Synkinesis | None = None
+    """Optional: eyelid twitches that came with a cheek or mouth twitch on the same side."""
 
     @property
     def events_per_minute(self) -> float:
@@ -50,6 +56,9 @@ class VideoResult:
             "by_region": dict(Counter(e.region for e in self.events)),
             "blinks_per_minute": self.blinks_per_minute,
             "notes": self.notes,
+            # Optional (added in issue 20); absent from results measured before.
+            **({"eyes": asdict(self.eyes)} if self.eyes is not None else {}),
+            **({"synkinesis": asdict(self.synkinesis)} if self.synkinesis is not None else {}),
         }
 
 
@@ -91,6 +100,9 @@ def analyze(
         notes.append(
             f"The face was out of view for {1 - ratio:.0%} of the clip; twitches then could not be seen."
         )
+    eyes = measure_eyes(sig, duration, mirrored)
+    together = find_synkinesis(found.events)
+    notes += closure_notes(eyes) + pattern_notes(together)
     notes.append("A measurement from video is not a diagnosis; show it to your doctor with the clip.")
     return VideoResult(
         fps=info.fps,
@@ -100,4 +112,6 @@ def analyze(
         events=calibrate(found.events),
         blinks_per_minute=round(found.blinks * 60.0 / duration, 2),
         notes=notes,
+        eyes=eyes,
+        synkinesis=together,
     )

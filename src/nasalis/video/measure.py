@@ -24,6 +24,7 @@ import numpy as np
 
 from nasalis.video.arrays import Array
 from nasalis.video.face import ANCHORS, IRIS, REGIONS, STABLE, FaceMesh
+from nasalis.video.lidgap import EYE_POINTS, LidGaps, eye_apertures
 
 _IDENTITY = np.eye(3)[:2]
 """The alignment of the first face's frame, which every other frame is aligned to."""
@@ -59,6 +60,9 @@ class Signals:
     iod: float = 0.0
     image_x: dict[Key, float] = field(default_factory=dict)
     nose_x: float = 0.0
+    # Eye opening (lid gap over eye width, eyelid keys 0 and 1) at each frame Face Mesh ran on,
+    # by frame time: what nasalis.video.eyeclosure measures closures from.
+    apertures: dict[float, tuple[float, float]] = field(default_factory=dict)
 
 
 def _normalised(patch: Array) -> Array:
@@ -248,23 +252,29 @@ class _Aligner:
         self.written: Array | None = _IDENTITY  # fit (smoothed) of the last frame written; None: no face
         self.written_raw: Array | None = _IDENTITY  # ... before smoothing
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="face-mesh")
+        self.gaps = LidGaps(out.sig.apertures)
 
     def add(self, n: int, t: float, bgr: Array) -> None:
         """Frame number n (counted from the clip's start)."""
         if n % LANDMARK_EVERY:
             self.pending.append((t, bgr))
             return
-        running = self.worker.submit(self._align, bgr)
+        running = self.worker.submit(self._align, bgr, t)
         self._settle()
         self.waiting, self.pending = (_Group(self.pending, t, bgr), running), []
 
-    def _align(self, bgr: Array) -> Array | None:
+    def _align(self, bgr: Array, t: float) -> Array | None:
         """On the second thread: the similarity that takes this frame's face onto the first's."""
-        now = self.mesh.landmarks(bgr, STABLE)
-        if now is None:
+        found = self.mesh.landmarks(bgr, STABLE + EYE_POINTS)
+        if found is None:
             return None
+        now, self.out.sig.apertures[t] = found[: len(STABLE)], eye_apertures(found[len(STABLE) :])
         fitted, _ = cv2.estimateAffinePartial2D(now, self.stable, method=cv2.LMEDS)
         return fitted if fitted is not None else _UNFITTED
+
+    def _eyes(self, bgr: Array) -> Array | None:
+        """A skipped frame's eye landmarks, on the Face Mesh thread (its graph is not shared)."""
+        return self.worker.submit(self.mesh.landmarks, bgr, EYE_POINTS).result()
 
     def _settle(self) -> None:
         if self.waiting is None:
@@ -272,6 +282,7 @@ class _Aligner:
         group, running = self.waiting
         self.waiting = None
         fitted = running.result()
+        self.gaps.fill(group.before, group.t, self._eyes)
         if fitted is _UNFITTED:
             fitted = self.ready[-1][1] if self.ready else self.written_raw
         self.ready.append((group, fitted))
@@ -314,6 +325,7 @@ def measure(
             found = mesh.landmarks(bgr)
             if found is not None:
                 out.start(bgr, found)
+                sig.apertures[t] = eye_apertures(found[list(EYE_POINTS)])
                 aligner = _Aligner(out, mesh, found[list(STABLE)])
             out.frame(t, bgr, None if found is None else _IDENTITY, reference=found is not None)
         if aligner is not None:
