@@ -27,8 +27,10 @@ from tests.diary.test_import_limits import JSON_ATTACKS, ZIPS, number_attack
 from tests.web.conftest import csrf_of
 from tests.web.live import serving
 
-PROBE_LIMIT = 1.0
-"""Seconds the Today page may take while an import runs (it takes ~20 ms alone)."""
+PROBE_LIMIT = 3.0
+"""Seconds the Today page may take while an import runs: ~20 ms alone, 0.56 s at the worst beside
+the largest import, 6.8 s when the import held the event loop. The margin is for a busy machine
+(the suite's other workers): 1.01 s was seen there at a load of 17 on two cores."""
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options")
 
 
