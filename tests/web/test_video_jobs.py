@@ -94,7 +94,9 @@ def test_the_status_poll_and_the_list_never_read_the_clip_bytes(db_url: str) -> 
     assert polled
     assert not _selects_heavy(polled), _selects_heavy(polled)
     assert _selects_heavy(sql[len(polled) :])  # the stills are read for the one page that shows them
-    assert took < 1.0, f"a status poll took {took:.2f} s with a 20 MB clip stored"
+    # The statements above are the real check; the time only catches a gross regression, with room
+    # for a busy machine (1.04-1.08 s was seen at a load of 13 for a poll that takes ~1 ms alone).
+    assert took < 3.0, f"a status poll took {took:.2f} s with a 20 MB clip stored"
     with statements(store) as sql, store.read() as session:  # the job does read them: the check sees it
         row = session.get(Video, waiting)
         assert row is not None
