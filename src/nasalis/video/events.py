@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from nasalis.video.arrays import Array
+from nasalis.video.face import LIDS
 from nasalis.video.measure import Signals
 
 BASELINE_S = 4.0
@@ -47,6 +48,8 @@ class Event:
     region: str
     amplitude: float
     confidence: float
+    lid: str | None = None
+    """For region eyelid: `upper` or `lower` (an optional field of the JSON)."""
 
 
 @dataclass(frozen=True)
@@ -58,12 +61,16 @@ class Found:
     speech_movements: int
 
 
+def _window(sig: Signals) -> int:
+    """BASELINE_S in frames, odd."""
+    fps = (len(sig.times) - 1) / max(sig.times[-1] - sig.times[0], 1e-6) if len(sig.times) > 1 else 30.0
+    return max(3, int(BASELINE_S * fps) | 1)
+
+
 def _magnitude(sig: Signals, key: tuple[str, int]) -> Array:
     """High-passed movement size per frame in IOD units (NaN where no face)."""
     d = np.asarray(sig.motion[key], dtype=np.float64) / max(sig.iod, 1e-6)
-    fps = (len(sig.times) - 1) / max(sig.times[-1] - sig.times[0], 1e-6) if len(sig.times) > 1 else 30.0
-    window = max(3, int(BASELINE_S * fps) | 1)
-    out: Array = np.hypot(*(d - _baseline(d, window)).T)
+    out: Array = np.hypot(*(d - _baseline(d, _window(sig))).T)
     return out
 
 
@@ -190,10 +197,7 @@ def _movements(sig: Signals, region: str, times: Array, mirrored: bool) -> list[
     raw = {k: _magnitude(sig, (region, k)) for k in (0, 1)}
     mags = {k: _despiked(raw[k]) for k in (0, 1)}
     thr = {k: _threshold(mags[k], sig.iod) for k in (0, 1)}
-    # The side that appears on the image's right is the person's left, unless mirrored.
-    side_of = {
-        k: ("left" if (sig.image_x[(region, k)] > sig.nose_x) != mirrored else "right") for k in (0, 1)
-    }
+    side_of = _sides(sig, region, mirrored)
     spans = sorted([(a, b) for k in (0, 1) for a, b in _segments(mags[k], times, thr[k])])
     merged: list[list[int]] = []
     for a, b in spans:  # one movement may show on both sides: take their union
@@ -216,44 +220,165 @@ def _movements(sig: Signals, region: str, times: Array, mirrored: bool) -> list[
 
 DISTURBED = 0.35
 """A movement elsewhere during a blink or speech, smaller than this share of it, is its echo."""
+BLINK_REACH_S = 0.3
+"""A lid movement this close to a blink is read from the two eyes' difference (lids.py): the
+blink moves both lids of both eyes, and its movement swallows a twitch of one lid beside it."""
+
+
+def _confidence(peak: float, thr: float) -> float:
+    return min(1.0, 0.5 + 0.5 * (peak / thr - 1.0) / 3.0)
+
+
+def _event(m: _Movement, times: Array) -> Event:
+    peak = m.peaks[m.loud]
+    return Event(
+        start_s=round(float(m.onset_s), 2),
+        end_s=round(float(times[m.end]), 2),
+        side="both" if m.both else m.side_of[m.loud],
+        region="eyelid" if m.region in LIDS else m.region,
+        amplitude=round(m.size, 4),
+        confidence=round(_confidence(peak, m.thr[m.loud]), 2),
+        lid=LIDS.get(m.region),
+    )
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float], reach: float = 0.0) -> bool:
+    return a[0] <= b[1] + reach and a[1] >= b[0] - reach
+
+
+def _one_lid(found: list[_Movement], times: Array) -> list[_Movement]:
+    """An upper-lid twitch drags the lower lid a little (and the other way round): of two lids
+    of one eye moving at once, the one that moved further twitched."""
+    kept = []
+    for m in found:
+        span = (float(times[m.start]), float(times[m.end]))
+        rivals = [
+            o
+            for o in found
+            if o.region != m.region
+            and (o.both or m.both or o.side_of[o.loud] == m.side_of[m.loud])
+            and _overlap(span, (float(times[o.start]), float(times[o.end])))
+        ]
+        if all(m.peaks[m.loud] >= o.peaks[o.loud] for o in rivals):
+            kept.append(m)
+    return kept
+
+
+GAIN_BOUND = 1.4
+"""How much further one eye's lid may follow a blink than the other's (fitted per clip)."""
+ECHO = 0.15
+"""...and what is left of a blink in the eyes' difference, below this share of it, is its echo."""
+CLOSING = {"eyelid": 1.0, "lower_eyelid": -1.0}
+"""Which way a lid closes in the image (y grows downwards): the upper lid down, the lower up."""
+
+
+def _sides(sig: Signals, place: str, mirrored: bool) -> dict[int, str]:
+    """The side that appears on the image's right is the person's left, unless mirrored."""
+    return {k: ("left" if (sig.image_x[(place, k)] > sig.nose_x) != mirrored else "right") for k in (0, 1)}
+
+
+def _closing(sig: Signals, place: str, k: int, window: int) -> Array:
+    d = np.asarray(sig.motion[(place, k)], dtype=np.float64) / max(sig.iod, 1e-6)
+    out: Array = CLOSING[place] * (d - _baseline(d, window))[:, 1]
+    return out
+
+
+def _beside_blinks(sig: Signals, times: Array, blinks: list[tuple[float, float]], mirrored: bool) -> list[Event]:
+    """Twitches of one lid near a blink, read from how much further one eye closed than the other.
+
+    A blink closes both eyes alike, so it cancels in the difference of the two eyes' closing
+    movement; a twitch of one lid beside it (or inside it) does not. Its side is the eye that
+    closed further: lid twitches close the eye (the orbicularis pulls the lid over it).
+    """
+    if not blinks or not all(p in {k[0] for k in sig.motion} for p in LIDS):
+        return []
+    window = _window(sig)
+    found: list[tuple[float, Event]] = []
+    for place, lid in LIDS.items():
+        side_of = _sides(sig, place, mirrored)
+        c0, c1 = _closing(sig, place, 0, window), _closing(sig, place, 1, window)
+        during = np.zeros(len(times), dtype=bool)
+        for a, b in blinks:
+            during |= (times >= a) & (times <= b)
+        during &= ~(np.isnan(c0) | np.isnan(c1))
+        # One eye's lid may follow a blink further than the other's (the face is not quite
+        # symmetric): the gain is fitted over the clip's blinks, within bounds, so that one
+        # blink with a twitch inside it cannot take the twitch for its own.
+        gain = float(np.dot(c0[during], c1[during]) / max(float(np.dot(c1[during], c1[during])), 1e-12))
+        gain = min(max(gain, 1 / GAIN_BOUND), GAIN_BOUND)
+        diff = c0 - gain * c1
+        mag = _despiked(np.abs(diff))
+        thr = _threshold(mag, sig.iod)
+        for a, b in _segments(mag, times, thr):
+            span = (float(times[a]), float(times[b]))
+            near = [blink for blink in blinks if _overlap(span, blink, BLINK_REACH_S)]
+            if not near:
+                continue
+            echo = max(float(np.nanmax(np.abs(c[(times >= x) & (times <= y)]), initial=0.0)) for x, y in near for c in (c0, c1))
+            if float(np.nanmax(mag[a : b + 1])) < ECHO * echo:
+                continue
+            p = a + int(np.nanargmax(np.abs(np.nan_to_num(diff[a : b + 1]))))
+            peak = float(np.nanmax(mag[a : b + 1]))
+            found.append(
+                (
+                    peak,
+                    Event(
+                        start_s=round(_onset(mag, times, a, b), 2),
+                        end_s=round(span[1], 2),
+                        side=side_of[0] if diff[p] > 0 else side_of[1],
+                        region="eyelid",
+                        amplitude=round(float(abs(diff[p])), 4),
+                        confidence=round(_confidence(peak, thr), 2),
+                        lid=lid,
+                    ),
+                )
+            )
+    # The lid that moved further twitched; the other eye's lid only followed it.
+    kept = []
+    for peak, e in found:
+        if all(
+            peak >= q for q, o in found if o.lid != e.lid and _overlap((e.start_s, e.end_s), (o.start_s, o.end_s))
+        ):
+            kept.append(e)
+    return kept
 
 
 def find_events(sig: Signals, mirrored: bool = False) -> Found:
     """Twitch events with anatomical sides; blinks and speech counted apart."""
     times = np.asarray(sig.times)
     moves = {
-        region: _movements(sig, region, times, mirrored) for region in sorted({k[0] for k in sig.motion})
+        place: _movements(sig, place, times, mirrored) for place in sorted({k[0] for k in sig.motion})
     }
     disturbances: list[tuple[float, float, float]] = []  # (start s, end s, size) of blinks and speech
-    blinks = speech = 0
+    blinks: list[tuple[float, float]] = []
+    speech = 0
     for m in moves.get("eyelid", []):
         if m.both and m.core_s <= BLINK_MAX_S:
-            blinks += 1
+            blinks.append((float(times[m.start]), float(times[m.end])))
             disturbances.append((times[m.start], times[m.end], max(m.peaks.values())))
     for m in moves.get("mouth", []):
         if m.both:
             speech += 1
             disturbances.append((times[m.start], times[m.end], max(m.peaks.values())))
     events: list[Event] = []
-    for region, found in moves.items():
+    lid_moves: list[_Movement] = []
+    for place, found in moves.items():
         for m in found:
-            start, end, peak = m.onset_s, times[m.end], m.peaks[m.loud]
-            if m.both and (region == "mouth" or (region == "eyelid" and m.core_s <= BLINK_MAX_S)):
+            span = (float(m.onset_s), float(times[m.end]))
+            if place in LIDS:
+                # A blink, its echo in the lower lids, or a movement beside one: see beside_blinks.
+                if not (m.both and m.core_s <= BLINK_MAX_S) and not any(
+                    _overlap(span, b, BLINK_REACH_S) for b in blinks
+                ):
+                    lid_moves.append(m)
                 continue
-            if any(
-                start <= b + 0.1 and end >= a - 0.1 and peak < DISTURBED * size for a, b, size in disturbances
-            ):
+            if m.both and place == "mouth":
                 continue
-            confidence = min(1.0, 0.5 + 0.5 * (peak / m.thr[m.loud] - 1.0) / 3.0)
-            events.append(
-                Event(
-                    start_s=round(float(start), 2),
-                    end_s=round(float(end), 2),
-                    side="both" if m.both else m.side_of[m.loud],
-                    region=region,
-                    amplitude=round(m.size, 4),
-                    confidence=round(confidence, 2),
-                )
-            )
+            peak = m.peaks[m.loud]
+            if any(_overlap(span, (a, b), 0.1) and peak < DISTURBED * size for a, b, size in disturbances):
+                continue
+            events.append(_event(m, times))
+    events += [_event(m, times) for m in _one_lid(lid_moves, times)]
+    events += _beside_blinks(sig, times, blinks, mirrored)
     events.sort(key=lambda e: e.start_s)
-    return Found(events, blinks, speech)
+    return Found(events, len(blinks), speech)

@@ -19,10 +19,14 @@ ANCHORS = (10, 151, 9, 108, 337, 105, 334, 66, 296, 4, 152)
 """Forehead, glabella, nose bridge and brows: 'the rest of the face' regions are measured against."""
 REGIONS: dict[str, tuple[int, int]] = {
     "nose": (129, 358),  # nasal ala, where nasalis pulls
-    "eyelid": (159, 386),  # upper lid
+    "eyelid": (159, 386),  # upper lid, middle
+    "lower_eyelid": (145, 374),  # lower lid, middle: reported as region eyelid, lid lower
     "cheek": (205, 425),
     "mouth": (61, 291),  # mouth corners
 }
+"""The places measured, each a pair of landmarks (one per side)."""
+LIDS = {"eyelid": "upper", "lower_eyelid": "lower"}
+"""The two lid places: both are region `eyelid` in the results, told apart by `lid`."""
 
 
 class FaceMesh:
