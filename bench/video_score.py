@@ -66,7 +66,11 @@ def conditions(truth: dict[str, Any]) -> list[str]:
 def _same(t: dict[str, Any], e: dict[str, Any]) -> bool:
     """The match rule: onset within 0.3 s, same region and side; for an eyelid, the same lid
     when both the truth and the event name one."""
-    if abs(t["onset_s"] - e["start_s"]) > MATCH_ONSET_S or t["region"] != e["region"] or t["side"] != e["side"]:
+    if (
+        abs(t["onset_s"] - e["start_s"]) > MATCH_ONSET_S
+        or t["region"] != e["region"]
+        or t["side"] != e["side"]
+    ):
         return False
     return not (t.get("lid") and e.get("lid")) or t["lid"] == e["lid"]
 
@@ -97,7 +101,8 @@ def score_clip(
                 s.false_positive += 1
                 s.blinks_as_twitches += blink
             problems.append(
-                f"false {place(e)}/{e['side']} at {e['start_s']} amp {e['amplitude']}" + (" (a blink)" if blink else "")
+                f"false {place(e)}/{e['side']} at {e['start_s']} amp {e['amplitude']}"
+                + (" (a blink)" if blink else "")
             )
         else:
             unmatched.remove(hit)

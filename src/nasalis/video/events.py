@@ -283,7 +283,9 @@ def _closing(sig: Signals, place: str, k: int, window: int) -> Array:
     return out
 
 
-def _beside_blinks(sig: Signals, times: Array, blinks: list[tuple[float, float]], mirrored: bool) -> list[Event]:
+def _beside_blinks(
+    sig: Signals, times: Array, blinks: list[tuple[float, float]], mirrored: bool
+) -> list[Event]:
     """Twitches of one lid near a blink, read from how much further one eye closed than the other.
 
     A blink closes both eyes alike, so it cancels in the difference of the two eyes' closing
@@ -314,7 +316,11 @@ def _beside_blinks(sig: Signals, times: Array, blinks: list[tuple[float, float]]
             near = [blink for blink in blinks if _overlap(span, blink, BLINK_REACH_S)]
             if not near:
                 continue
-            echo = max(float(np.nanmax(np.abs(c[(times >= x) & (times <= y)]), initial=0.0)) for x, y in near for c in (c0, c1))
+            echo = max(
+                float(np.nanmax(np.abs(c[(times >= x) & (times <= y)]), initial=0.0))
+                for x, y in near
+                for c in (c0, c1)
+            )
             if float(np.nanmax(mag[a : b + 1])) < ECHO * echo:
                 continue
             p = a + int(np.nanargmax(np.abs(np.nan_to_num(diff[a : b + 1]))))
@@ -337,7 +343,9 @@ def _beside_blinks(sig: Signals, times: Array, blinks: list[tuple[float, float]]
     kept = []
     for peak, e in found:
         if all(
-            peak >= q for q, o in found if o.lid != e.lid and _overlap((e.start_s, e.end_s), (o.start_s, o.end_s))
+            peak >= q
+            for q, o in found
+            if o.lid != e.lid and _overlap((e.start_s, e.end_s), (o.start_s, o.end_s))
         ):
             kept.append(e)
     return kept
@@ -346,9 +354,7 @@ def _beside_blinks(sig: Signals, times: Array, blinks: list[tuple[float, float]]
 def find_events(sig: Signals, mirrored: bool = False) -> Found:
     """Twitch events with anatomical sides; blinks and speech counted apart."""
     times = np.asarray(sig.times)
-    moves = {
-        place: _movements(sig, place, times, mirrored) for place in sorted({k[0] for k in sig.motion})
-    }
+    moves = {place: _movements(sig, place, times, mirrored) for place in sorted({k[0] for k in sig.motion})}
     disturbances: list[tuple[float, float, float]] = []  # (start s, end s, size) of blinks and speech
     blinks: list[tuple[float, float]] = []
     speech = 0
