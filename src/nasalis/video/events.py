@@ -1,21 +1,24 @@
-"""From per-region motion signals to twitch events, with blinks and speech set aside.
+"""From per-place motion signals to twitch events, with blinks and speech set aside.
 
-A twitch moves one region, usually on one side, for 0.1-2 s. Blinks close both upper lids
-together for a fraction of a second; talking opens the mouth symmetrically; head turns and
-lighting drift are slow. So: slow change is removed by a rolling median, a region counts as
+A twitch moves one place, usually on one side, for 0.1-3 s. Blinks (and longer closures)
+close both lids of both eyes together; talking opens the mouth symmetrically; head turns and
+lighting drift are slow. So: slow change is removed by a rolling median, a place counts as
 moving when it leaves its own noise floor, and a movement on both sides at once is a blink
-(eyelids, short), speech (mouth) or a genuine both-sided twitch (nose, cheek, long eyelid).
+(upper lids: counted apart, whatever its length; the lower lids' share of it is its echo),
+speech (mouth) or a genuine both-sided twitch (nose, cheek). The upper and the lower lid of
+each eye are measured apart; of two lids of one eye moving together, the one that moved
+further twitched. Near a blink a lid twitch is read from the difference between the eyes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from nasalis.video.arrays import Array
-from nasalis.video.face import LIDS
+from nasalis.video.face import LIDS, Lid
 from nasalis.video.measure import Signals
 
 BASELINE_S = 4.0
@@ -30,7 +33,6 @@ MERGE_S = 0.3
 """Gaps shorter than this inside one movement (a clonic flutter) do not split it."""
 BOTH_RATIO = 0.5
 """The quieter side must reach this share of the louder one for a movement to be both-sided."""
-BLINK_MAX_S = 0.6
 EDGE = 0.3
 """A movement starts and ends where it falls below this share of the threshold."""
 LOW_MARK = (0.2, 0.5)
@@ -48,7 +50,7 @@ class Event:
     region: str
     amplitude: float
     confidence: float
-    lid: str | None = None
+    lid: Lid | None = None
     """For region eyelid: `upper` or `lower` (an optional field of the JSON)."""
 
 
@@ -59,6 +61,8 @@ class Found:
     events: list[Event]
     blinks: int
     speech_movements: int
+    closures: list[tuple[float, float]] = field(default_factory=list)
+    """Each blink's (start s, end s): when both eyes' upper lids moved together."""
 
 
 def _window(sig: Signals) -> int:
@@ -148,8 +152,6 @@ class _Movement:
     side_of: dict[int, str]
     size: float
     """The peak before despiking: what the amplitude reports."""
-    core_s: float
-    """How long the louder side stayed above its threshold (a blink's core is short)."""
     onset_s: float
     """When the movement began: its rising edge extended down to zero (see _onset)."""
 
@@ -209,10 +211,8 @@ def _movements(sig: Signals, region: str, times: Array, mirrored: bool) -> list[
     for a, b in merged:
         peaks = {k: float(np.nanmax(mags[k][a : b + 1])) for k in (0, 1)}
         loud = _louder(peaks)
-        above = np.nan_to_num(mags[loud][a : b + 1]) > thr[loud]
-        core = float(above.sum()) * float(times[b] - times[a]) / max(b - a, 1)
         size = float(np.nanmax(raw[loud][a : b + 1]))
-        move = _Movement(region, a, b, peaks, thr, side_of, size, core, _onset(mags[loud], times, a, b))
+        move = _Movement(region, a, b, peaks, thr, side_of, size, _onset(mags[loud], times, a, b))
         if move.peaks[move.loud] > thr[move.loud]:
             out.append(move)
     return out
@@ -221,8 +221,8 @@ def _movements(sig: Signals, region: str, times: Array, mirrored: bool) -> list[
 DISTURBED = 0.35
 """A movement elsewhere during a blink or speech, smaller than this share of it, is its echo."""
 BLINK_REACH_S = 0.3
-"""A lid movement this close to a blink is read from the two eyes' difference (lids.py): the
-blink moves both lids of both eyes, and its movement swallows a twitch of one lid beside it."""
+"""A lid movement this close to a blink is read from the two eyes' difference (_beside_blinks):
+the blink moves both lids of both eyes, and its movement swallows a twitch of one lid beside it."""
 
 
 def _confidence(peak: float, thr: float) -> float:
@@ -359,7 +359,7 @@ def find_events(sig: Signals, mirrored: bool = False) -> Found:
     blinks: list[tuple[float, float]] = []
     speech = 0
     for m in moves.get("eyelid", []):
-        if m.both and m.core_s <= BLINK_MAX_S:
+        if m.both:  # a blink, or a longer closure of both eyes: never a twitch
             blinks.append((float(times[m.start]), float(times[m.end])))
             disturbances.append((times[m.start], times[m.end], max(m.peaks.values())))
     for m in moves.get("mouth", []):
@@ -373,9 +373,7 @@ def find_events(sig: Signals, mirrored: bool = False) -> Found:
             span = (float(m.onset_s), float(times[m.end]))
             if place in LIDS:
                 # A blink, its echo in the lower lids, or a movement beside one: see beside_blinks.
-                if not (m.both and m.core_s <= BLINK_MAX_S) and not any(
-                    _overlap(span, b, BLINK_REACH_S) for b in blinks
-                ):
+                if not m.both and not any(_overlap(span, b, BLINK_REACH_S) for b in blinks):
                     lid_moves.append(m)
                 continue
             if m.both and place == "mouth":
@@ -387,4 +385,4 @@ def find_events(sig: Signals, mirrored: bool = False) -> Found:
     events += [_event(m, times) for m in _one_lid(lid_moves, times)]
     events += _beside_blinks(sig, times, blinks, mirrored)
     events.sort(key=lambda e: e.start_s)
-    return Found(events, len(blinks), speech)
+    return Found(events, len(blinks), speech, blinks)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import cv2
 import numpy as np
@@ -25,7 +25,8 @@ REGIONS: dict[str, tuple[int, int]] = {
     "mouth": (61, 291),  # mouth corners
 }
 """The places measured, each a pair of landmarks (one per side)."""
-LIDS = {"eyelid": "upper", "lower_eyelid": "lower"}
+Lid = Literal["upper", "lower"]
+LIDS: dict[str, Lid] = {"eyelid": "upper", "lower_eyelid": "lower"}
 """The two lid places: both are region `eyelid` in the results, told apart by `lid`."""
 
 
