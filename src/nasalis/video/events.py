@@ -281,9 +281,7 @@ GAIN_BOUND = 1.4
 ECHO = 0.25
 """...and a difference below this share of how far the eyes closed meanwhile is the blink's echo
 (one eye's lid can follow a blink a frame after the other's). Tuning clips (seeds 1000-1019):
-0.15 took one blink for a twitch (F1 0.792), 0.2-0.25 none (0.800), 0.3 none (0.795)."""...and what is left of a blink in the eyes' difference, below this share of it, is its echo
-(one eye's lid can follow a blink a frame later than the other's). Tuning clips: 0.15 took one
-blink for a twitch (F1 0.777), 0.25 none (0.772)."""
+0.15 took one blink for a twitch (F1 0.792), 0.2-0.25 none (0.800), 0.3 none (0.795)."""
 CLOSING = {"eyelid": 1.0, "lower_eyelid": -1.0}
 """Which way a lid closes in the image (y grows downwards): the upper lid down, the lower up."""
 
