@@ -21,10 +21,24 @@ smooth warps placed at Face Mesh landmarks measured once on the photograph:
 
 Blinks close both lids of both eyes and open them again; about a quarter stop part way
 (incomplete), a few are long closures of 0.5-2 s; some fall 0.1-0.5 s from a lid twitch.
-Blinks are never twitches. Distractors: talking (jaw and lips at 3-5 Hz), slow head
-rotation, translation and a yaw-like squash, sensor noise, brightness drift, the codec.
-Conditions (clipconditions.CONDITIONS; EXTREME names the ones past the goal) are switches
-recorded in the truth.
+Blinks are never twitches. Distractors on every clip (unless --no-distractors): talking
+(jaw and lips at 3-5 Hz, on half the clips), slow head rotation, translation and a yaw-like
+squash, sensor noise, brightness drift, the codec.
+
+Conditions (clipconditions.CONDITIONS), each a switch recorded in the truth with its
+parameters; `mixed` (the default) draws 2-4 ordinary ones, `plain` none:
+  face_size      eyes 60-200 px apart (for a frame 720 px on its short side), anywhere in it
+  lighting       a lamp to one side (a gradient across the face) and 2700-7500 K white balance
+  skin_tone      the skin's lightness x0.45-1.12 and its redness and yellowness shifted
+  low_light      20-40% of the light, the camera's gain, shot and read noise amplified with it
+  motion_blur    2-4 quick head moves (up to 0.35 IOD in 0.2-0.45 s) blurred by the shutter
+  occlusion      a hand at the chin or jaw, or hair over a temple or the forehead: never over
+                 a measured region (a test checks every region and lid is clear)
+  glasses        rims that move with the head, a lamp's reflection that slides over each lens
+  compression    H.264 (VP8 in WebM) at 1-4 Mbit/s with a keyframe every 1-2 s, via ffmpeg
+  talking        talking through 40-80% of the clip, over twitches and blinks
+EXTREME (past what the goal asks): occlusion_over_region (a hand or hair over a twitching
+region), very_low_light (5-10% of the light).
 
 Truth file (clip_NNN.json), the first format's fields unchanged:
   clip, fps, seconds, talking [[start, end]], head_rotation_deg, head_shift_px, noise,
@@ -32,9 +46,14 @@ Truth file (clip_NNN.json), the first format's fields unchanged:
   twitches: [{region, side, onset_s, duration_s, amplitude, shape,
               lid (eyelid only), jerks (train), frequency_hz (quiver), pattern (hemifacial)}],
   blinks: [onset_s, ...] (every blink, complete or not),
-  blink_events: [{onset_s, duration_s, complete, closed_s, depth}],
+  blink_events: [{onset_s, duration_s, complete, closed_s, depth}]  (depth: the share of the
+              lid gap closed at the deepest; complete: depth >= 0.95; closed_s: seconds with
+              the gap under a fifth of open, 0 for an incomplete blink),
   schema "twitchclips/2", seed, size, face_iod_px,
-  conditions {name: bool for every condition}, condition_params {name: {...}}, extreme.
+  conditions {name: bool for every condition}, condition_params {name: {...}}, extreme
+  (true when any EXTREME condition is on).
+Specs made by hand keep working: Twitch(region, side, onset_s, duration_s, amplitude) is a
+jerk, of the upper lid when the region is eyelid; ClipSpec.blinks takes onsets or Blink.
 """
 
 from tools.twitchclips.clipconditions import CONDITIONS, EXTREME, ORDINARY

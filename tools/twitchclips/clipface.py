@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-FloatArray = NDArray[np.floating[Any]]
+FloatArray = NDArray[Any]  # float images and weights; OpenCV's stubs type its results loosely
 U8Array = NDArray[Any]  # 8-bit BGR images, as OpenCV's stubs type them
 
 # Face Mesh landmarks measured once on the 512x512 photograph (refine_landmarks on), so the

@@ -27,7 +27,8 @@ class HeldOutSeedError(ValueError):
 
 
 def check_seed(seed: int, held_out: bool = False) -> None:
-    """Refuse a held-out seed unless held_out, and a tuning run's seed outside the known ranges."""
+    """Refuse a held-out seed unless held_out, a seed that is not held out when it is, and a
+    negative one."""
     if seed >= HELD_OUT_FROM and not held_out:
         raise HeldOutSeedError(f"seed: {seed} is held out (>= {HELD_OUT_FROM}); pass held_out=True")
     if held_out and seed < HELD_OUT_FROM:
@@ -45,8 +46,8 @@ def random_spec(
     held_out: bool = False,
 ) -> ClipSpec:
     """A clip with 1-4 twitches (eyelid ones of either lid), blinks and (by default) distractors
-    and conditions: `conditions` is "mixed" (several ordinary ones at random), "plain" (none)
-    or condition names."""
+    and conditions: `conditions` is "mixed" (2-4 ordinary ones at random; none without
+    distractors), "plain" (none) or condition names."""
     check_seed(seed, held_out)
     rng = np.random.default_rng(seed)
     spec = ClipSpec(seconds=seconds, seed=seed)
@@ -143,8 +144,10 @@ def random_spec(
         spec.head_shift_px = float(rng.uniform(2.0, 12.0))
         spec.noise = float(rng.uniform(1.0, 4.0))
         spec.brightness_drift = float(rng.uniform(0.0, 0.15))
-        spec.conditions = draw_conditions(spec, conditions, np.random.default_rng(seed + 1_000_003))
     spec.twitches.sort(key=lambda t: t.onset_s)
+    if distractors or conditions != "mixed":
+        # a generator of its own, so adding a condition never changes the twitches of a seed
+        spec.conditions = draw_conditions(spec, conditions, np.random.default_rng(seed + 1_000_003))
     return spec
 
 

@@ -11,21 +11,28 @@ from typing import Any
 import cv2
 import numpy as np
 
-from tools.twitchclips.clipconditions import EXTREME, Effects, condition_switches, ffmpeg_exe, sink_for
+from tools.twitchclips.clipconditions import EXTREME, condition_switches
 from tools.twitchclips.clipface import Face, U8Array
+from tools.twitchclips.cliplook import Effects
 from tools.twitchclips.clipmotion import Motion
+from tools.twitchclips.clipsink import FrameSink, OpenCVSink, PhoneBitrateSink, ffmpeg_exe
 from tools.twitchclips.clipspec import ClipSpec
 
 TRUTH_SCHEMA = "twitchclips/2"
 
 
-def _placed_face(spec: ClipSpec) -> Face:
+def placed_face(spec: ClipSpec) -> Face:
+    """The face where the spec puts it: the default place, or the face_size condition's."""
     placed = spec.conditions.get("face_size")
     if placed is None:
         return Face(spec.size)
     width, height = spec.size
-    centre = (placed["centre_x"] * width, placed["centre_y"] * height)
-    return Face(spec.size, placed["iod_px"], centre)
+    iod = placed["iod_px"] * min(width, height) / 720
+    # the forehead is 1.1 IOD above the placing point, the chin 1.4 below, the ears 1.4 aside
+    lo_x, hi_x = 1.4 * iod, max(1.4 * iod, width - 1.4 * iod)
+    lo_y, hi_y = 1.1 * iod, max(1.1 * iod, height - 1.4 * iod)
+    centre = (lo_x + placed["x"] * (hi_x - lo_x), lo_y + placed["y"] * (hi_y - lo_y))
+    return Face(spec.size, iod, centre)
 
 
 def truth_of(spec: ClipSpec, clip: str, face: Face) -> dict[str, Any]:
@@ -54,10 +61,13 @@ def truth_of(spec: ClipSpec, clip: str, face: Face) -> dict[str, Any]:
     }
 
 
-def render(spec: ClipSpec, path: Path) -> dict[str, object]:
-    """Write the clip to `path` (its suffix picks the container) and return the truth."""
-    face = _placed_face(spec)
-    sink = sink_for(spec, path)
+def render(spec: ClipSpec, path: Path, compress: bool = True) -> dict[str, object]:
+    """Write the clip to `path` (its suffix picks the container) and return the truth.
+
+    compress=False leaves the compression condition to a later step (a phone copy).
+    """
+    face = placed_face(spec)
+    sink = sink_for(spec, path, compress)
     try:
         for frame in frames(spec, face):
             sink.write(frame)
@@ -66,20 +76,31 @@ def render(spec: ClipSpec, path: Path) -> dict[str, object]:
     return truth_of(spec, path.name, face)
 
 
+def sink_for(spec: ClipSpec, path: Path, compress: bool = True) -> FrameSink:
+    """Where a clip's frames go: ffmpeg at the condition's bitrate (compression), else OpenCV."""
+    p = spec.conditions.get("compression")
+    if p is not None and compress:
+        return PhoneBitrateSink(path, spec.fps, spec.size, p["mbps"], p["gop"])
+    return OpenCVSink(path, spec.fps, spec.size)
+
+
 def frames(spec: ClipSpec, face: Face | None = None) -> Iterator[U8Array]:
     """The clip's frames, BGR, before any codec."""
     rng = np.random.default_rng(spec.seed)
-    face = face or _placed_face(spec)
+    face = face or placed_face(spec)
     motion = Motion(face, spec)
     effects = Effects(face, spec)
     width, height = spec.size
     base = effects.prepare(face.base)
     # Noise as two saturating uint8 layers (add, then subtract): float frames cost 4x the time.
     noise = []
-    for _ in range(4 if spec.noise else 0):
+    # low light brings its own sensor noise, which this would only repeat
+    dark = "low_light" in spec.conditions or "very_low_light" in spec.conditions
+    for _ in range(6 if spec.noise and not dark else 0):
         n = rng.normal(0, spec.noise, (height, width, 3))
         noise.append((np.clip(n, 0, 255).astype(np.uint8), np.clip(-n, 0, 255).astype(np.uint8)))
     phases = rng.uniform(0, 2 * math.pi, 5)
+    layer = 0
     x0, y0, x1, y1 = face.box
     frames = round(spec.seconds * spec.fps)
     for i in range(frames):
@@ -92,7 +113,8 @@ def frames(spec: ClipSpec, face: Face | None = None) -> Iterator[U8Array]:
                 base, face.gx - dx, face.gy - dy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
             )
         head = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
-        if spec.head_rotation_deg or spec.head_shift_px:
+        extra = effects.head_offset(t)
+        if spec.head_rotation_deg or spec.head_shift_px or extra != (0.0, 0.0):
             angle = spec.head_rotation_deg * math.sin(2 * math.pi * 0.15 * t + phases[0])
             squash = 1.0 - 0.03 * (spec.head_rotation_deg > 0) * (
                 0.5 + 0.5 * math.sin(2 * math.pi * 0.1 * t + phases[1])
@@ -104,6 +126,7 @@ def frames(spec: ClipSpec, face: Face | None = None) -> Iterator[U8Array]:
                 spec.head_shift_px * math.sin(2 * math.pi * 0.2 * t + phases[2]) + (1 - squash) * width / 2
             )
             head[1, 2] += 0.6 * spec.head_shift_px * math.sin(2 * math.pi * 0.13 * t + phases[3])
+            head[:, 2] += extra
             frame = effects.on_head(frame, t)
             frame = cv2.warpAffine(
                 frame, head, spec.size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
@@ -116,7 +139,10 @@ def frames(spec: ClipSpec, face: Face | None = None) -> Iterator[U8Array]:
             frame = cv2.convertScaleAbs(frame, alpha=gain)
         frame = effects.in_camera(frame, i)
         if noise:
-            up, down = noise[i % len(noise)]
+            # a random layer, never the last one again: cycling them in order would repeat the
+            # noise with a period a detector could lock on to
+            layer = (layer + int(rng.integers(1, len(noise)))) % len(noise)
+            up, down = noise[layer]
             frame = cv2.subtract(cv2.add(frame, up), down)
         if spec.mirrored:
             frame = cv2.flip(frame, 1)
@@ -129,7 +155,9 @@ PHONE_BITRATE = "6M"
 only 1.9 Mbit/s and smoothed the small movements away (F1 0.707 on 24 clips; 0.857 at 6M)."""
 
 
-def phone_copy(src: Path, dst: Path, rotation: int = 90, codec: str = "h264") -> Path:
+def phone_copy(
+    src: Path, dst: Path, rotation: int = 90, codec: str = "h264", bitrate: str = PHONE_BITRATE
+) -> Path:
     """Re-encode a clip the way a phone stores a portrait video: the pixels lie on their side,
     H.264 or HEVC in MP4/MOV, with a rotation tag saying how to turn them upright.
 
@@ -152,7 +180,7 @@ def phone_copy(src: Path, dst: Path, rotation: int = 90, codec: str = "h264") ->
             "-preset",
             "veryfast",
             "-b:v",
-            PHONE_BITRATE,
+            bitrate,
             "-pix_fmt",
             "yuv420p",
         ]
@@ -178,8 +206,10 @@ def write_clip(folder: Path, n: int, spec: ClipSpec, phone: str | None = None) -
         spec.size = (720, 1280)
         path = folder / f"clip_{n:03d}{'.mov' if n % 2 else '.mp4'}"
         upright = folder / f"upright-{n:03d}.avi"
-        truth = render(spec, upright)
-        phone_copy(upright, path, 90 if n % 2 else 270, phone)
+        truth = render(spec, upright, compress=False)
+        squeeze = spec.conditions.get("compression")
+        rate = f"{squeeze['mbps']:.2f}M" if squeeze else PHONE_BITRATE
+        phone_copy(upright, path, 90 if n % 2 else 270, phone, bitrate=rate)
         upright.unlink()
         truth["clip"] = path.name
     path.with_suffix(".json").write_text(json.dumps(truth, indent=1))
