@@ -291,7 +291,8 @@ def _sides(sig: Signals, place: str, mirrored: bool) -> dict[int, str]:
     return {k: ("left" if (sig.image_x[(place, k)] > sig.nose_x) != mirrored else "right") for k in (0, 1)}
 
 
-def _closing(sig: Signals, place: str, k: int, window: int) -> Array:
+def _closing(sig: Signals, place: str, k: int) -> Array:
+    """How far a lid closed, per frame, beyond its slow part (IOD units)."""
     d = np.asarray(sig.motion[(place, k)], dtype=np.float64) / max(sig.iod, 1e-6)
     out: Array = CLOSING[place] * _highpassed(sig, d)[:, 1]
     return out
@@ -308,11 +309,10 @@ def _beside_blinks(
     """
     if not blinks or not all(p in {k[0] for k in sig.motion} for p in LIDS):
         return []
-    window = _window(sig)
     found: list[tuple[float, Event]] = []
     for place, lid in LIDS.items():
         side_of = _sides(sig, place, mirrored)
-        c0, c1 = _closing(sig, place, 0, window), _closing(sig, place, 1, window)
+        c0, c1 = _closing(sig, place, 0), _closing(sig, place, 1)
         during = np.zeros(len(times), dtype=bool)
         for a, b in blinks:
             during |= (times >= a) & (times <= b)
