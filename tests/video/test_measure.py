@@ -56,7 +56,7 @@ def test_a_failing_clip_stops_the_face_mesh_thread(clips: dict[str, Path]) -> No
 def test_a_small_face_at_the_side_of_the_frame_is_found_and_followed(tmp_path: Path) -> None:
     # Eyes 61 px apart, low in the right of a 1280x720 frame: Face Mesh's detector, shown
     # the whole frame, found no face in it at all.
-    place = {"iod_px": 60.7, "centre_x": 0.801, "centre_y": 0.712}
+    place = {"iod_px": 60.7, "x": 0.85, "y": 0.78}  # the face_size condition's place in the frame
     spec = ClipSpec(seconds=3, blinks=[1.5], noise=2, seed=8, conditions={"face_size": place})
     path = tmp_path / "small.mp4"
     render(spec, path)
