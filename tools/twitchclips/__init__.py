@@ -26,8 +26,10 @@ Blinks are never twitches. Distractors on every clip (unless --no-distractors): 
 squash, sensor noise, brightness drift, the codec.
 
 Conditions (clipconditions.CONDITIONS), each a switch recorded in the truth with its
-parameters; `mixed` (the default) draws 2-4 ordinary ones, `plain` none:
-  face_size      eyes 60-200 px apart (for a frame 720 px on its short side), anywhere in it
+parameters; `mixed` (the default) draws 2-4 ordinary ones (one of the two face sizes at
+most), `plain` none:
+  face_size      eyes 90-200 px apart (for a frame 720 px on its short side), anywhere in it
+  small_face     eyes 60-90 px apart (a webcam across a desk), anywhere in the frame
   lighting       a lamp to one side (a gradient across the face) and 2700-7500 K white balance
   skin_tone      the skin's lightness x0.45-1.12 and its redness and yellowness shifted
   low_light      20-40% of the light, the camera's gain, shot and read noise amplified with it

@@ -11,6 +11,7 @@ from tools.twitchclips.clipspec import ClipSpec
 
 CONDITIONS = (
     "face_size",
+    "small_face",
     "lighting",
     "skin_tone",
     "low_light",
@@ -45,7 +46,10 @@ def chosen(conditions: str | Sequence[str], rng: np.random.Generator) -> list[st
     names = [conditions] if isinstance(conditions, str) else list(conditions)
     if names == ["mixed"]:
         k = int(rng.integers(2, 5))
-        return sorted(str(n) for n in rng.choice(ORDINARY, size=k, replace=False))
+        # one of the two face sizes at most: they exclude each other
+        left_out = "small_face" if rng.random() < 0.5 else "face_size"
+        pool = [n for n in ORDINARY if n != left_out]
+        return sorted(str(n) for n in rng.choice(pool, size=k, replace=False))
     if names == ["plain"]:
         return []
     unknown = [n for n in names if n not in CONDITIONS]
@@ -54,6 +58,8 @@ def chosen(conditions: str | Sequence[str], rng: np.random.Generator) -> list[st
     picked = sorted(set(names))
     if "low_light" in picked and "very_low_light" in picked:
         raise ValueError("condition: low_light and very_low_light exclude each other")
+    if "face_size" in picked and "small_face" in picked:
+        raise ValueError("condition: face_size and small_face exclude each other")
     if "occlusion" in picked and "occlusion_over_region" in picked:
         raise ValueError("condition: occlusion and occlusion_over_region exclude each other")
     return picked
@@ -66,15 +72,25 @@ def draw_conditions(
     return {name: _DRAW[name](spec, rng) for name in chosen(conditions, rng)}
 
 
-def _face_size(spec: ClipSpec, rng: np.random.Generator) -> dict[str, Any]:
-    # log-uniform: as many small faces (a phone at arm's length) as large ones. `iod_px` is for
-    # a frame 720 px on its short side (scaled with smaller frames); `x` and `y` place the face
-    # within the room the frame leaves it (0: leftmost or highest, 1: rightmost or lowest)
-    return {
-        "iod_px": round(float(np.exp(rng.uniform(np.log(60.0), np.log(200.0)))), 1),
-        "x": round(float(rng.uniform(0, 1)), 3),
-        "y": round(float(rng.uniform(0, 1)), 3),
-    }
+def _placed(low: float, high: float) -> Callable[[ClipSpec, np.random.Generator], dict[str, Any]]:
+    def draw(spec: ClipSpec, rng: np.random.Generator) -> dict[str, Any]:
+        # log-uniform between the sizes. `iod_px` is for a frame 720 px on its short side
+        # (scaled with smaller frames); `x` and `y` place the face within the room the frame
+        # leaves it (0: leftmost or highest, 1: rightmost or lowest)
+        return {
+            "iod_px": round(float(np.exp(rng.uniform(np.log(low), np.log(high)))), 1),
+            "x": round(float(rng.uniform(0, 1)), 3),
+            "y": round(float(rng.uniform(0, 1)), 3),
+        }
+
+    return draw
+
+
+SMALL_FACE_IOD = (60.0, 90.0)
+"""A face this small (a webcam across a desk) is its own condition: on the whole 1280x720
+frame, Face Mesh's face detector found it in 0 of 4 places at 60 px, 1 at 70, 2 at 80 and
+4 from 90 px on (measured here with static_image_mode on the photograph)."""
+FACE_SIZE_IOD = (90.0, 200.0)
 
 
 def _lighting(spec: ClipSpec, rng: np.random.Generator) -> dict[str, Any]:
@@ -167,20 +183,21 @@ def _talking(spec: ClipSpec, rng: np.random.Generator) -> dict[str, Any]:
     # talking through most of the clip, over twitches and blinks alike
     share = float(rng.uniform(0.4, 0.8))
     length = share * spec.seconds
-    if rng.random() < 0.5:
+    pause = float(rng.uniform(0.4, 1.0))
+    if rng.random() < 0.5 or spec.seconds - length - pause <= 0:
         start = float(rng.uniform(0.0, spec.seconds - length))
         spans = [(round(start, 3), round(start + length, 3))]
     else:
-        first = float(rng.uniform(0.0, spec.seconds - length - 0.5))
+        first = float(rng.uniform(0.0, spec.seconds - length - pause))
         cut = first + length * float(rng.uniform(0.3, 0.7))
-        pause = float(rng.uniform(0.4, 1.0))
         spans = [(round(first, 3), round(cut, 3)), (round(cut + pause, 3), round(first + length + pause, 3))]
     spec.talking = [(a, min(b, spec.seconds)) for a, b in spans]
     return {"share": round(share, 3), "spans": [list(s) for s in spec.talking]}
 
 
 _DRAW: dict[str, Callable[[ClipSpec, np.random.Generator], dict[str, Any]]] = {
-    "face_size": _face_size,
+    "face_size": _placed(*FACE_SIZE_IOD),
+    "small_face": _placed(*SMALL_FACE_IOD),
     "lighting": _lighting,
     "skin_tone": _skin_tone,
     "low_light": _low_light((0.2, 0.4), (0.6, 0.85)),

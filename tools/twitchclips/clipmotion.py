@@ -33,8 +33,9 @@ def _pulse(u: float) -> float:
 
 
 def _train_jerks(tw: Twitch) -> list[tuple[float, float, float]]:
-    """A train's jerks as (onset, length, strength), fixed by the twitch itself."""
-    rng = np.random.default_rng(int(tw.onset_s * 1000) * 7919 + int(tw.duration_s * 1000))
+    """A train's jerks as (onset, length, strength), fixed by its length and count, so that
+    the muscles of one hemifacial burst jerk together."""
+    rng = np.random.default_rng(round(tw.duration_s * 1000) * 7919 + tw.jerks)
     length = min(0.15, tw.duration_s / (tw.jerks + 0.5))
     gaps = rng.uniform(0.6, 1.4, tw.jerks - 1)
     starts = np.concatenate([[0.0], np.cumsum(gaps)])

@@ -65,7 +65,7 @@ def random_spec(
     def twitch(region: str, side: str, shape: str, onset: float, duration: float, **kw: object) -> Twitch:
         low, high = (0.015, 0.05) if region == "eyelid" else (0.02, 0.06)
         extra: dict[str, object] = dict(kw)
-        if shape == "train":
+        if shape == "train" and "jerks" not in extra:
             extra["jerks"] = int(rng.integers(3, 7))
         if shape == "quiver":
             extra["frequency_hz"] = round(float(rng.uniform(5.0, 10.0)), 2)
@@ -93,13 +93,11 @@ def random_spec(
         onset = free_slot(duration + float(lags[1]))
         if onset is not None:
             side = str(rng.choice(["left", "right"]))
-            spec.twitches.append(
-                twitch("eyelid", side, shape, onset, duration, lid="lower", pattern="hemifacial")
-            )
+            # one burst of the facial nerve: the same jerks in each muscle, each a little later
+            same = {"pattern": "hemifacial", "jerks": int(rng.integers(3, 7))}
+            spec.twitches.append(twitch("eyelid", side, shape, onset, duration, lid="lower", **same))
             for region, lag in zip(("cheek", "mouth"), lags, strict=True):
-                spec.twitches.append(
-                    twitch(region, side, shape, onset + float(lag), duration, pattern="hemifacial")
-                )
+                spec.twitches.append(twitch(region, side, shape, onset + float(lag), duration, **same))
             count -= 1
     for _ in range(count):
         region = pick(_REGION_WEIGHTS)

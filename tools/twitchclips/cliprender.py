@@ -23,7 +23,7 @@ TRUTH_SCHEMA = "twitchclips/2"
 
 def placed_face(spec: ClipSpec) -> Face:
     """The face where the spec puts it: the default place, or the face_size condition's."""
-    placed = spec.conditions.get("face_size")
+    placed = spec.conditions.get("face_size") or spec.conditions.get("small_face")
     if placed is None:
         return Face(spec.size)
     width, height = spec.size

@@ -187,6 +187,8 @@ def test_hemifacial_spread_is_lower_lid_then_cheek_and_mouth_of_the_same_side() 
         assert sorted(t.region for t in rest) == ["cheek", "mouth"]
         assert {t.side for t in rest} == {lid.side}
         assert all(0.05 <= t.onset_s - lid.onset_s <= 0.3 + 1e-6 for t in rest)
+        # one burst: the same shape, length and jerks in each muscle
+        assert {(t.shape, t.duration_s, t.jerks) for t in rest} == {(lid.shape, lid.duration_s, lid.jerks)}
 
 
 def test_held_out_seeds_are_refused_without_the_flag(tmp_path: Path) -> None:
