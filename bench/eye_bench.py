@@ -25,7 +25,7 @@ from typing import Any
 from tools.twitchclips import ClipSpec, random_spec, write_clip
 
 from nasalis.video.analyze import analyze
-from nasalis.video.events import BLINK_MAX_S
+from nasalis.video.eyeclosure import BLINK_MAX_S
 
 
 @dataclass

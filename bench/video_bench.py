@@ -1,19 +1,27 @@
 """Video benchmark: accuracy over generated clips, and speed beside bare Face Mesh.
 
-Run: .venv/bin/python -m bench.video_bench [--count 50] [--seconds 10] [--out DIR] [--seed-base N]
-                                            [--phone h264|hevc] [--truth DIR]
-Generates --count 720p30 clips with tools/twitchclips.py (1-4 twitches each, plus blinks,
-talking, head motion, noise, brightness drift and the codec's compression), analyses each,
-and prints event precision, recall and F1 (a match: onset within 0.3 s, same region and
-side), blinks counted as twitches, amplitude error, and speed as a multiple of real time.
-On the first 10 clips, bare Face Mesh over the same decoded frames and decoding alone are timed
-right after each clip's analysis, for comparison (wall clock and CPU time).
+Run: .venv/bin/python -m bench.video_bench [--count 20] [--seconds 8] [--out DIR] [--seed-base N]
+                                            [--phone h264|hevc] [--held-out] [--truth DIR]
+Generates --count 720p30 clips with tools/twitchclips.py (twitches of every region and of
+either lid, blinks, talking, head motion and the generator's conditions), analyses each, and
+prints event precision, recall and F1 overall, per region (the eyelid split by lid) and per
+condition (a match: onset within 0.3 s, same region and side, and for an eyelid the same lid
+when both name one), blinks counted as twitches, amplitude error, and speed as a multiple of
+real time. On the first clips, bare Face Mesh over the same decoded frames and decoding alone
+are timed right after each clip's analysis, for comparison (wall clock and CPU time).
+
+Seeds: choices are made on the tuning range (the default, from TUNING_SEED). `--held-out`
+scores the held-out range instead and warns first: its first look is the one that counts, so
+it is run once, at the end. `--truth DIR` scores clips someone annotated (a clip beside its
+truth JSON) instead of generating any. Generated clips are cached under --out, one folder per
+generator version and seed range, so a rerun measures the same clips without making them again.
 """
 
 from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import hashlib
 import statistics
 import sys
 import tempfile
@@ -21,20 +29,43 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.twitchclips import PHONE_CODECS, random_spec, write_clip
+import tools.twitchclips
+from tools.twitchclips import HELD_OUT_FROM, PHONE_CODECS, random_spec, write_clip
 
 from bench import truth_folder
-from bench.video_score import Score, load_truth, score_clip
+from bench.video_score import Breakdown, Score, load_truth, score_clip
 from nasalis.video.analyze import analyze
 from nasalis.video.decode import frames
+from nasalis.video.errors import VideoError
 from nasalis.video.face import FaceMesh
 
-GOALS = "goals: F1 >= 0.9, no blink counted as a twitch, faster than real time, <= 1.3x bare Face Mesh"
+GOALS = "goals: F1 >= 0.92, no blink counted as a twitch, faster than real time, <= 1.3x bare Face Mesh"
+TUNING_SEED = 1000
+"""Detector choices are made on seeds from here (clip n: seed TUNING_SEED + n)."""
+HELD_OUT_SEED = HELD_OUT_FROM
+"""The held-out range starts here; the generator refuses it unless told the look is meant."""
+CLIP_SUFFIXES = (".mp4", ".mov", ".webm", ".avi", ".mkv")
 
 
 def _make(args: tuple[int, Path, float, int, str | None]) -> Path:
     n, folder, seconds, seed_base, phone = args
-    return write_clip(folder, n, random_spec(seed_base + n, seconds), phone)
+    done = [p for p in folder.glob(f"clip_{n:03d}.*") if p.suffix in CLIP_SUFFIXES]
+    if done and done[0].with_suffix(".json").exists():
+        return done[0]
+    return write_clip(folder, n, _spec(seed_base + n, seconds), phone)
+
+
+def _spec(seed: int, seconds: float) -> tools.twitchclips.ClipSpec:
+    if seed >= HELD_OUT_SEED:
+        return random_spec(seed, seconds, held_out=True)
+    return random_spec(seed, seconds)
+
+
+def _generator_version() -> str:
+    """A short hash of the generator's code: cached clips of another version are not reused."""
+    package = Path(tools.twitchclips.__file__).parent
+    code = b"".join(p.read_bytes() for p in sorted(package.glob("*.py")))
+    return hashlib.sha256(code).hexdigest()[:10]
 
 
 SPEED_CLIPS = 10
@@ -86,64 +117,100 @@ class Speed:
         ]
 
 
+def _clips(args: argparse.Namespace) -> tuple[list[Path], str]:
+    """The clips to score, and what they are, in words."""
+    if args.truth is not None:  # annotated clips (bench/truth_folder.py): scored, nothing generated
+        clips, left_out = truth_folder.clips(args.truth)
+        for path in clips:
+            truth_folder.load(path)  # a bad truth file stops the run before any analysis
+        print("\n".join(left_out))
+        return clips, f"annotated clips in {args.truth}"
+    base = HELD_OUT_SEED if args.held_out and args.seed_base is None else args.seed_base or TUNING_SEED
+    root = args.out or Path(tempfile.mkdtemp(prefix="nasalis-clips-"))
+    folder = root / f"{_generator_version()}-{base}-{args.seconds:g}s-{args.phone or 'landscape'}"
+    folder.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    with concurrent.futures.ProcessPoolExecutor(2) as pool:
+        jobs = [(n, folder, args.seconds, base, args.phone) for n in range(args.count)]
+        clips = list(pool.map(_make, jobs))
+    shape = f"720x1280 {args.phone} phone clips" if args.phone else "1280x720 clips"
+    print(
+        f"{len(clips)} {shape} of {args.seconds:g} s, seeds {base}-{base + args.count - 1}, in {folder}"
+        f" (made or found in {time.perf_counter() - start:.0f} s)"
+    )
+    return clips, f"{shape}, seeds {base}-{base + args.count - 1}"
+
+
+def _table(title: str, groups: dict[str, Score]) -> list[str]:
+    lines = [f"{title}:"]
+    for name, s in sorted(groups.items()):
+        lines.append(
+            f"  {name:<18} F1 {s.f1:.3f}  precision {s.precision:.3f}  recall {s.recall:.3f}"
+            f"  ({s.true_positive} found, {s.false_positive} false, {s.false_negative} missed)"
+        )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the figures; exit 1 if a goal is missed."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--count", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--out", type=Path, default=None, help="keep the clips here")
+    parser.add_argument("--count", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument(
+        "--out", type=Path, default=None, help="keep (and reuse) the generated clips under here"
+    )
     parser.add_argument(
         "--seed-base",
         type=int,
-        default=5000,
-        help="clip n uses seed BASE+n; thresholds were tuned on seeds 1000-1049, so the default is held out",
+        default=None,
+        help=f"clip n uses seed BASE+n (default {TUNING_SEED}, the tuning range)",
     )
+    parser.add_argument(
+        "--held-out",
+        action="store_true",
+        help=f"score the held-out seeds (from {HELD_OUT_SEED}); the first look counts, so run it once",
+    )
+    parser.add_argument("--truth", type=Path, default=None, help="score the annotated clips in this folder")
     parser.add_argument(
         "--phone",
         choices=sorted(PHONE_CODECS),
         help="portrait 720x1280 clips stored as phones do (this codec, a rotation tag); needs imageio-ffmpeg",
     )
-    parser.add_argument(
-        "--truth",
-        type=Path,
-        default=None,
-        help="score the clips in this folder that have a truth file beside them (bench/truth_folder.py)",
-    )
     args = parser.parse_args(argv)
-    if args.truth is not None:  # annotated clips: scored, nothing generated
-        try:
-            clips, left_out = truth_folder.clips(args.truth)
-            truths = {path: truth_folder.load(path) for path in clips}  # a bad file stops it before any work
-        except truth_folder.FolderError as exc:
-            print(exc, file=sys.stderr)
-            return 2
-        print("\n".join(left_out))
-        folder, shape = args.truth, f"clips with truth files in {args.truth}"
-    else:
-        folder = args.out or Path(tempfile.mkdtemp(prefix="nasalis-clips-"))
-        folder.mkdir(parents=True, exist_ok=True)
-        start = time.perf_counter()
-        with concurrent.futures.ProcessPoolExecutor(2) as pool:
-            jobs = [(n, folder, args.seconds, args.seed_base, args.phone) for n in range(args.count)]
-            clips = list(pool.map(_make, jobs))
-        made = time.perf_counter() - start
-        shape = f"720x1280 {args.phone} phone clips" if args.phone else "1280x720 clips"
-        print(f"generated {len(clips)} {shape} of {args.seconds:.0f} s in {made:.0f} s")
-    score, speed = Score(), Speed()
+    if args.held_out:
+        print(
+            "WARNING: held-out seeds. The first look at these figures is the one that counts: report"
+            " them as they come, and change nothing in the detector because of them.",
+            file=sys.stderr,
+        )
+    try:
+        clips, what = _clips(args)
+    except truth_folder.FolderError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if not clips:
+        print("no clips to score")
+        return 1
+    score, breakdown, speed = Score(), Breakdown(), Speed()
     analysis_s = video_s = 0.0
     misses: list[str] = []
     for n, path in enumerate(clips):
-        truth = truths[path] if args.truth is not None else load_truth(path)
+        truth = truth_folder.load(path) if args.truth else load_truth(path)
         t0, c0 = time.perf_counter(), time.process_time()
-        result = analyze(path, mirrored=bool(truth.get("mirrored", False))).to_json()
+        try:
+            result = analyze(path, mirrored=bool(truth.get("mirrored", False))).to_json()
+        except VideoError as refused:  # e.g. a face too small for the detector: all its twitches missed
+            misses.append(f"{path.name}: refused: {refused}")
+            score_clip(truth, {"events": []}, score, breakdown)
+            continue
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         analysis_s += wall
         video_s += result["duration_s"]
         if n < SPEED_CLIPS:
             speed.add(path, wall, cpu)
-        misses += [f"{path.name}: {p}" for p in score_clip(truth, result, score)]
+        misses += [f"{path.name}: {p}" for p in score_clip(truth, result, score, breakdown)]
     errors = truth_folder.known_errors(score.amplitude_errors) or [0.0]
-    print(f"\nVideo benchmark: {len(clips)} {shape}, {video_s:.0f} s of 30 fps video; {GOALS}\n")
+    print(f"\nVideo benchmark: {len(clips)} {what}, {video_s:.0f} s of video; {GOALS}\n")
     print(f"events: {score.true_positive} found, {score.false_positive} false, {score.false_negative} missed")
     print(f"precision {score.precision:.3f}  recall {score.recall:.3f}  F1 {score.f1:.3f}")
     print(f"blinks counted as twitches: {score.blinks_as_twitches}")
@@ -151,7 +218,11 @@ def main(argv: list[str] | None = None) -> int:
         f"amplitude error (measured vs true, relative): median {statistics.median(errors):+.2f},"
         f" median absolute {statistics.median(abs(e) for e in errors):.2f}"
     )
-    print(f"\nall {len(clips)} clips: {video_s / analysis_s:.1f}x real time")
+    for line in _table("\nper region (eyelid by lid)", breakdown.regions):
+        print(line)
+    for line in _table("\nper condition (a clip counts under each of its conditions)", breakdown.conditions):
+        print(line)
+    print(f"\nall {len(clips)} clips: {video_s / max(analysis_s, 1e-9):.1f}x real time")
     print(f"speed on the first {min(SPEED_CLIPS, len(clips))} clips, each timed three ways back to back:")
     for line in speed.report():
         print("  " + line)
@@ -159,9 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\nwhat went wrong:")
         for line in misses:
             print("  " + line)
-    print(f"\nclips kept in {folder}" if args.out else "")
     fast = analysis_s < video_s and speed.analysis <= 1.3 * speed.face_mesh
-    ok = score.f1 >= 0.9 and score.blinks_as_twitches == 0 and fast
+    ok = score.f1 >= 0.92 and score.blinks_as_twitches == 0 and fast
     return 0 if ok else 1
 
 

@@ -117,6 +117,13 @@ def video() -> Schema:
     assert not leftover, f"VideoResult fields to_json does not write: {leftover}"
     _all_closed(schema)
     schema["required"] = [k for k in schema["required"] if k not in {k for k, _, _ in VIDEO_OPTIONAL}]
+    # An event's field that defaults to None (lid) is left out of the JSON when unset.
+    event = schema["$defs"]["Event"]
+    for name, prop in event["properties"].items():
+        if "default" in prop and prop["default"] is None:
+            event["required"].remove(name)
+            prop.update(next(o for o in prop.pop("anyOf") if o.get("type") != "null"))
+            del prop["default"]
     return _document(SCHEMA, "A clip's measurement (video analyze --json, GET /api/videos/{id}).", schema)
 
 

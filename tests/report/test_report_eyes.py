@@ -10,8 +10,8 @@ from nasalis.diary.store import open_store
 from nasalis.report.data import gather
 from nasalis.report.render import to_html
 from nasalis.video.analyze import VideoResult
-from nasalis.video.events import BLINK_MAX_S, Event
-from nasalis.video.eyeclosure import SHUT_BELOW, EyeClosure, EyeMeasures
+from nasalis.video.events import Event
+from nasalis.video.eyeclosure import BLINK_MAX_S, SHUT_BELOW, EyeClosure, EyeMeasures
 from nasalis.video.synkinesis import find_synkinesis
 
 

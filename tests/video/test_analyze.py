@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import jsonschema_rs
 import pytest
+from tools import json_schemas as schemas
+from tools.twitchclips import Blink, ClipSpec, Twitch, render
 
 from nasalis.video.analyze import analyze
 from nasalis.video.errors import VideoError
+from tests.video.conftest import SIZE
 
 
 def _matches(events: list[dict[str, object]], region: str, side: str, onset: float) -> bool:
@@ -31,6 +36,9 @@ def test_it_finds_each_twitch_with_region_side_and_time_and_not_the_blinks(clips
     assert result["blinks_per_minute"] == pytest.approx(2 * 60 / 7, rel=0.01)
     assert result["by_region"] == {"nose": 1, "eyelid": 1, "mouth": 1}
     assert result["events_per_minute"] == pytest.approx(3 * 60 / 7, rel=0.01)
+    # The optional `lid` says which lid of an eyelid event twitched; other regions have none.
+    assert [e.get("lid") for e in events if e["region"] == "eyelid"] == ["upper"]
+    assert all("lid" not in e for e in events if e["region"] != "eyelid")
     for e in events:
         assert 0.01 < e["amplitude"] < 0.1  # true peak 0.05 of the inter-ocular distance
         assert e["start_s"] < e["end_s"]
@@ -77,3 +85,37 @@ def test_a_portrait_phone_clip_is_measured_upright(
     assert result["face_found_ratio"] > 0.95
     assert len(result["events"]) == 1, result["events"]
     assert _matches(result["events"], region, side, onset)
+
+
+@pytest.fixture(scope="module")
+def lid_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A lower-lid twitch alone, an upper-lid twitch just after a blink, and a long closure."""
+    spec = ClipSpec(
+        seconds=8,
+        size=SIZE,
+        twitches=[
+            Twitch("eyelid", "left", 1.5, 0.5, 0.04, shape="quiver", lid="lower", frequency_hz=7.0),
+            Twitch("eyelid", "right", 3.55, 0.25, 0.04, lid="upper"),
+        ],
+        blinks=[3.3, Blink(5.5, hold_s=1.0)],
+        head_rotation_deg=1.0,
+        head_shift_px=3,
+        noise=2,
+        seed=11,
+    )
+    path = tmp_path_factory.mktemp("lids") / "lids.mp4"
+    render(spec, path)
+    return path
+
+
+def test_each_lid_twitch_is_found_with_its_lid_and_blinks_and_closures_are_not(lid_clip: Path) -> None:
+    result = analyze(lid_clip).to_json()
+    events = result["events"]
+    found = sorted((e["region"], e["side"], e.get("lid")) for e in events)
+    assert found == [("eyelid", "left", "lower"), ("eyelid", "right", "upper")], events
+    assert _matches(events, "eyelid", "left", 1.5)
+    assert _matches(events, "eyelid", "right", 3.55)  # 0.05 s after a blink ended
+    assert result["blinks_per_minute"] == pytest.approx(2 * 60 / 8, rel=0.01)  # the long closure too
+    # `lid` is an optional field of the contract's JSON: the checked-in schema takes it.
+    schema = json.loads((schemas.FOLDER / "video.json").read_text("utf-8"))
+    assert list(jsonschema_rs.validator_for(schema).iter_errors(result)) == []

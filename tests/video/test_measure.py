@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tools.twitchclips import ClipSpec, render
 
 from nasalis.video.arrays import Array
 from nasalis.video.decode import frames
@@ -50,3 +51,19 @@ def test_a_failing_clip_stops_the_face_mesh_thread(clips: dict[str, Path]) -> No
     finally:
         mesh.close()
     assert _face_mesh_threads() == []
+
+
+def test_a_small_face_at_the_side_of_the_frame_is_found_and_followed(tmp_path: Path) -> None:
+    # Eyes 61 px apart, low in the right of a 1280x720 frame: Face Mesh's detector, shown
+    # the whole frame, found no face in it at all.
+    place = {"iod_px": 60.7, "x": 0.85, "y": 0.78}  # the face_size condition's place in the frame
+    spec = ClipSpec(seconds=3, blinks=[1.5], noise=2, seed=8, conditions={"face_size": place})
+    path = tmp_path / "small.mp4"
+    render(spec, path)
+    mesh = FaceMesh()
+    try:
+        sig = measure(frames(path), mesh)
+    finally:
+        mesh.close()
+    assert all(sig.found)
+    assert sig.iod == pytest.approx(60.7, rel=0.1)

@@ -51,7 +51,8 @@ class VideoResult:
             "duration_s": round(self.duration_s, 2),
             "frames": self.frames,
             "face_found_ratio": round(self.face_found_ratio, 3),
-            "events": [asdict(e) for e in self.events],
+            # `lid` is optional (eyelid events only): a field left unset is not written.
+            "events": [{k: v for k, v in asdict(e).items() if v is not None} for e in self.events],
             "events_per_minute": self.events_per_minute,
             "by_region": dict(Counter(e.region for e in self.events)),
             "blinks_per_minute": self.blinks_per_minute,

@@ -15,13 +15,14 @@ import numpy as np
 
 from nasalis.knowledge import load_knowledge
 from nasalis.video.arrays import Array
-from nasalis.video.events import BLINK_MAX_S
 from nasalis.video.measure import LANDMARK_EVERY, Signals
 from nasalis.wording import plural
 
 OPEN_QUANTILE = 0.9
 """An eye's open gap is this quantile of its gap over the clip: eyes are open most of any clip,
 and even shut half the time the top tenth is open."""
+BLINK_MAX_S = 0.6
+"""Shut for longer than this is a closure, not a blink: a blink lasts a few tenths of a second."""
 SHUT_BELOW = 0.5
 """An eye is shut when its gap is below this share of its open gap. Face Mesh never reads a
 shut eye as 0: on generated clips it read 0.2-0.45 of open for lids that met, 0.6-0.85 for
