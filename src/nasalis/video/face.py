@@ -28,6 +28,8 @@ REGIONS: dict[str, tuple[int, int]] = {
 Lid = Literal["upper", "lower"]
 LIDS: dict[str, Lid] = {"eyelid": "upper", "lower_eyelid": "lower"}
 """The two lid places: both are region `eyelid` in the results, told apart by `lid`."""
+REPORTED_REGIONS = tuple(dict.fromkeys("eyelid" if place in LIDS else place for place in REGIONS))
+"""The regions results name (the contract's): nose, eyelid, cheek, mouth."""
 
 
 TILE = 0.5

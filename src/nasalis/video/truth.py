@@ -16,14 +16,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from nasalis.diary.atomic_file import write_atomically
-from nasalis.video.face import REGIONS
+from nasalis.video.face import REPORTED_REGIONS
 
 Side = Literal["left", "right", "both"]
 Lid = Literal["upper", "lower"]
 Shape = Literal["jerk", "train", "pull", "quiver"]
 """jerk: one brief contraction; train: a few jerks within about a second (one twitch); pull: a
 slow contraction of seconds; quiver: a 5-10 Hz ripple (as the generator names them)."""
-TRUTH_REGIONS = tuple(REGIONS)
+TRUTH_REGIONS = REPORTED_REGIONS
 """The regions a truth file may name: the ones the analyser measures."""
 SCHEMA = "twitchclips/2"
 """The truth format's name and version, as the generator writes it (tests/video/test_truth.py
