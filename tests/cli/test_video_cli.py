@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.cli.runner import nasalis_process
@@ -52,6 +53,16 @@ def test_json_follows_the_contract_and_attach_adds_undoable_episodes(
     assert nasalis_process("undo", "--db", url).returncode == 0
     assert nasalis_process("export", "--format", "json", "--out", str(export), "--db", url).returncode == 0
     assert json.loads(export.read_text())["episodes"] == []
+
+
+def test_the_text_view_names_the_lid_and_the_eye_measures(
+    clips: dict[str, Path],  # noqa: F811
+) -> None:
+    done = nasalis_process("video", "analyze", str(clips["twitches.mp4"]))
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"eyelid \((upper|lower) lid\)", done.stdout), done.stdout
+    assert re.search(r"Right eye: shut \d+% of the time", done.stdout), done.stdout
+    assert re.search(r"Left eye: shut \d+% of the time", done.stdout), done.stdout
 
 
 def test_a_file_that_is_not_a_video_exits_2_and_adds_nothing(

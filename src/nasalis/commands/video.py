@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from nasalis.commands.common import DbOption, command_group, fail, store_for
+from nasalis.wording import number, plural
 
 app = command_group("Measure twitches from a video clip.")
 
@@ -106,16 +107,43 @@ def _print(data: dict[str, Any]) -> None:
         f" {data['blinks_per_minute']} blinks a minute (not counted as twitches)."
     )
     for e in events:
+        where = f"{e['region']} ({e['lid']} lid)" if e.get("lid") else e["region"]
         out.print(
-            f"  {e['start_s']:>7.2f}-{e['end_s']:<7.2f} s  {e['region']:<6} {e['side']:<5}"
+            f"  {e['start_s']:>7.2f}-{e['end_s']:<7.2f} s  {where:<18} {e['side']:<5}"
             f" amplitude {e['amplitude']:.3f}  confidence {e['confidence']:.2f}"
         )
+    _print_eyes(out, data)
     for note in data["notes"]:
         out.print(f"[dim]{escape(printable(note))}[/dim]")
     if "attached_episodes" in data:
         out.print(
             f"Added {data['attached_episodes']} twitch(es) to the diary (source: video);"
             " nasalis undo takes them back."
+        )
+
+
+def _print_eyes(out: Any, data: dict[str, Any]) -> None:
+    """The eye measures and the eyelid twitches that came with the cheek or mouth, when measured."""
+    eyes = data.get("eyes")
+    if eyes:
+        for side in ("right", "left"):
+            e = eyes[side]
+            out.print(
+                f"{side.capitalize()} eye: shut {e['closed_fraction']:.0%} of the time,"
+                f" {plural(e['closures'], 'closure')} longer than a blink"
+                f" (longest {number(e['longest_closure_s'])} s)."
+            )
+        if eyes["blinks"]:
+            out.print(
+                f"{plural(eyes['blinks'], 'blink')} measured, {eyes['incomplete_blinks']} not closing fully."
+            )
+    spread: dict[str, Any] = data.get("synkinesis") or {}
+    for side in spread.get("flagged_sides", ()):
+        s = spread[side]
+        twitches = plural(s["eyelid_events"], "eyelid twitch", "eyelid twitches")
+        out.print(
+            f"{side.capitalize()} side: {s['with_cheek_or_mouth']} of {twitches} came with the cheek or"
+            f" mouth within {number(spread['window_s'])} s: a pattern to show a doctor, not a diagnosis."
         )
 
 
