@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tools.twitchclips import random_spec, write_clip
+from tools.twitchclips import HELD_OUT_FROM, random_spec, write_clip
 
 from bench.video_score import Score, load_truth, score_clip
 from nasalis.video import calibration
@@ -47,7 +47,7 @@ from nasalis.video.review import MAX_REVIEW, REVIEW_BELOW, asked
 
 TUNING_BASE = 3000
 """Clip n of the tuning set uses seed 3000+n (the detector's thresholds were tuned on 1000-1049)."""
-HELD_OUT_BASE = 900000
+HELD_OUT_BASE = HELD_OUT_FROM
 BINS = 10
 ECE_GOAL = 0.05
 PRIOR_EVENTS = 2.0
@@ -81,7 +81,7 @@ def hits(truth: dict[str, Any], events: Sequence[dict[str, Any]]) -> list[bool]:
 
 def _make(args: tuple[int, Path, float, int]) -> Path:
     n, folder, seconds, base = args
-    return write_clip(folder, n, random_spec(base + n, seconds))
+    return write_clip(folder, n, random_spec(base + n, seconds, held_out=base + n >= HELD_OUT_FROM))
 
 
 def _raw_events(path: Path) -> list[dict[str, Any]]:

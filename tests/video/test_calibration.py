@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bench.video_calibrate import fit, hits, reliability
+from bench.video_calibrate import HELD_OUT_BASE, _make, fit, hits, reliability
 
 from nasalis.video import calibration
 from nasalis.video.calibration import ConfidenceMap, calibrate, from_json, raw_scores
@@ -88,3 +88,10 @@ def test_events_are_marked_right_by_the_scoring_rule() -> None:
         {"start_s": 1.1, "end_s": 1.4, "region": "nose", "side": "right", "amplitude": 0.03},  # wrong side
     ]
     assert hits(truth, events) == [True, False, False]
+
+
+def test_the_held_out_run_can_make_its_clips(tmp_path: Path) -> None:
+    # The generator refuses a held-out seed unless asked for one: --held-out must ask.
+    clip = _make((0, tmp_path, 1.0, HELD_OUT_BASE))
+    assert clip.exists()
+    assert json.loads(clip.with_suffix(".json").read_text())["seed"] == HELD_OUT_BASE
