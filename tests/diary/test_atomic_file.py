@@ -35,14 +35,27 @@ def test_a_failed_write_keeps_the_old_file_and_cleans_up(tmp_path: Path) -> None
 
 
 def _synced(trace: str, out: Path) -> list[str]:
-    """The fsync and rename calls of a strace -y log that touch `out` or its folder, in order."""
-    calls = []
+    """The fsync and rename calls of a strace -y log that touch `out` or its folder, in order.
+
+    A call another thread interrupts is logged in two lines ("<unfinished ...>", then "<... fsync
+    resumed>"): it counts where it finished, with the arguments of its first line.
+    """
+    calls, pending = [], {}
     for line in trace.splitlines():
-        found = re.search(r"(fsync|rename\w*)\((.*)\) += 0", line)
-        if found and str(out.parent) in found.group(2):
-            kind, args = found.groups()
+        pid = line.split(maxsplit=1)[0]
+        started = re.search(r"(fsync|rename\w*)\((.*) <unfinished \.\.\.>", line)
+        if started:
+            pending[pid] = started.groups()
+            continue
+        resumed = re.search(r"<\.\.\. (fsync|rename\w*) resumed>.*\) += 0", line)
+        found = pending.pop(pid, None) if resumed else None
+        if found is None:
+            whole = re.search(r"(fsync|rename\w*)\((.*)\) += 0", line)
+            found = whole.groups() if whole and not resumed else None
+        if found and str(out.parent) in found[1]:
+            kind, args = found
             if kind == "fsync":
-                calls.append("fsync folder" if args.endswith(f"<{out.parent}>") else "fsync file")
+                calls.append("fsync folder" if args.rstrip(")").endswith(f"<{out.parent}>") else "fsync file")
             else:
                 calls.append("rename")
     return calls
