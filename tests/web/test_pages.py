@@ -69,14 +69,15 @@ def test_twitch_now_details_check_in_and_undo(personal: TestClient) -> None:
 
 
 def test_diary_page_calendar_filters_edit_delete(personal: TestClient) -> None:
-    today = dt.date.today()
+    # Yesterday: 09:00-11:00 today has not come yet for a run before eleven (a future twitch is refused).
+    day = dt.date.today() - dt.timedelta(days=1)
     for i, (side, strength) in enumerate([("left", 3), ("right", 8), ("left", 9)]):
-        when = dt.datetime.combine(today, dt.time(9 + i)).astimezone().isoformat()
+        when = dt.datetime.combine(day, dt.time(9 + i)).astimezone().isoformat()
         personal.post("/api/episodes", json={"started_at": when, "side": side, "intensity": strength})
-    personal.put(f"/api/days/{today}", json={"stress": 2})
+    personal.put(f"/api/days/{day}", json={"stress": 2})
     page = personal.get("/diary").text
     assert "3 twitches" in page
-    assert 'class="c2"' in page  # today's square: 2-3 twitches
+    assert 'class="c2"' in page  # that day's square: 2-3 twitches
     assert 'class="unknown"' in page  # days without a check-in are unknown, not zero
     filtered = personal.get("/diary", params={"side": "left", "strength": "5"}).text
     assert "Twitches (1)" in filtered
@@ -101,7 +102,7 @@ def test_diary_page_calendar_filters_edit_delete(personal: TestClient) -> None:
         personal.post(f"/diary/episodes/{first['id']}/delete", data={"csrf_token": token}).status_code == 200
     )
     assert len(personal.get("/api/episodes").json()) == 2
-    assert personal.post(f"/diary/days/{today}/delete", data={"csrf_token": token}).status_code == 200
+    assert personal.post(f"/diary/days/{day}/delete", data={"csrf_token": token}).status_code == 200
     assert personal.get("/api/days").json() == []
     assert personal.get("/diary/episodes/99999").status_code == 404
 
