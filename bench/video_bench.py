@@ -52,13 +52,12 @@ def _make(args: tuple[int, Path, float, int, str | None]) -> Path:
     done = [p for p in folder.glob(f"clip_{n:03d}.*") if p.suffix in CLIP_SUFFIXES]
     if done and done[0].with_suffix(".json").exists():
         return done[0]
-    return write_clip(folder, n, _spec(seed_base + n, seconds), phone)
+    return write_clip(folder, n, clip_spec(seed_base + n, seconds), phone)
 
 
-def _spec(seed: int, seconds: float) -> tools.twitchclips.ClipSpec:
-    if seed >= HELD_OUT_SEED:
-        return random_spec(seed, seconds, held_out=True)
-    return random_spec(seed, seconds)
+def clip_spec(seed: int, seconds: float) -> tools.twitchclips.ClipSpec:
+    """The bench's clip for this seed (a held-out seed asked for as one: the generator refuses it else)."""
+    return random_spec(seed, seconds, held_out=seed >= HELD_OUT_SEED)
 
 
 def _generator_version() -> str:

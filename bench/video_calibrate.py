@@ -36,8 +36,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tools.twitchclips import HELD_OUT_FROM, random_spec, write_clip
+from tools.twitchclips import HELD_OUT_FROM, write_clip
 
+from bench.video_bench import clip_spec
 from bench.video_score import Score, load_truth, score_clip
 from nasalis.video import calibration
 from nasalis.video.analyze import analyze
@@ -81,7 +82,7 @@ def hits(truth: dict[str, Any], events: Sequence[dict[str, Any]]) -> list[bool]:
 
 def _make(args: tuple[int, Path, float, int]) -> Path:
     n, folder, seconds, base = args
-    return write_clip(folder, n, random_spec(base + n, seconds, held_out=base + n >= HELD_OUT_FROM))
+    return write_clip(folder, n, clip_spec(base + n, seconds))
 
 
 def _raw_events(path: Path) -> list[dict[str, Any]]:
