@@ -91,6 +91,19 @@ VIDEO_OPTIONAL = (
     ("synkinesis", "Synkinesis", "Eyelid twitches that came with a cheek or mouth twitch on the same side."),
 )
 """Optional fields of nasalis.video/1: (key, definition, what it holds)."""
+VIDEO_SPEECH = {
+    "speech_from_s": {
+        "type": "number",
+        "minimum": 0,
+        "description": "Where the part read aloud began (seconds into the clip): a guided recording's.",
+    },
+    "speech_set_aside": {
+        "type": "integer",
+        "minimum": 0,
+        "description": "Mouth movements in the part read aloud, taken for speech and not counted.",
+    },
+}
+"""Optional fields of nasalis.video/1 written together, only for a clip with a part read aloud."""
 
 
 def video() -> Schema:
@@ -112,11 +125,13 @@ def video() -> Schema:
         **{k: props[k] for k in ("blinks_per_minute", "notes")},
         # Optional: written only when measured (never null), absent from older results.
         **{k: {"$ref": f"#/$defs/{ref}", "description": why} for k, ref, why in VIDEO_OPTIONAL},
+        **VIDEO_SPEECH,
     }
     leftover = set(props) - set(schema["properties"])
     assert not leftover, f"VideoResult fields to_json does not write: {leftover}"
     _all_closed(schema)
-    schema["required"] = [k for k in schema["required"] if k not in {k for k, _, _ in VIDEO_OPTIONAL}]
+    optional = {k for k, _, _ in VIDEO_OPTIONAL} | set(VIDEO_SPEECH)
+    schema["required"] = [k for k in schema["required"] if k not in optional]
     # An event's field that defaults to None (lid) is left out of the JSON when unset.
     event = schema["$defs"]["Event"]
     for name, prop in event["properties"].items():

@@ -63,6 +63,7 @@ def create(
     recorded_at: dt.datetime | None = None,
     mirrored: bool = False,
     attach: bool = True,
+    speech_from_s: float | None = None,
 ) -> Video:
     """A clip waiting for analysis (clip bytes kept until a job reads them)."""
     utc, offset = to_utc(recorded_at) if recorded_at else (None, 0)
@@ -75,10 +76,24 @@ def create(
         mirrored=mirrored,
         attach=attach,
         status="queued",
+        # Until the job replaces it with the measurement, `result` holds what the job is asked
+        # (where a part read aloud begins): a clip's options need no column of their own.
+        result=asked(speech_from_s),
     )
     session.add(row)
     session.flush()
     return row
+
+
+def asked(speech_from_s: float | None) -> dict[str, Any] | None:
+    """What a queued clip's `result` holds for its job: where the part read aloud begins, if any."""
+    return None if speech_from_s is None else {"speech_from_s": speech_from_s}
+
+
+def speech_from(row: Video) -> float | None:
+    """Where the clip's part read aloud begins (asked at upload, kept in the measurement), if any."""
+    value = (row.result or {}).get("speech_from_s")
+    return float(value) if isinstance(value, int | float) else None
 
 
 def claim(session: Session, video_id: int) -> Video | None:

@@ -15,6 +15,7 @@ from nasalis.video.events import Event, find_events
 from nasalis.video.eyeclosure import EyeMeasures, closure_notes, measure_eyes
 from nasalis.video.face import FaceMesh
 from nasalis.video.measure import measure
+from nasalis.video.speech import check_speech_from, set_aside_speech, speech_note
 from nasalis.video.synkinesis import Synkinesis, find_synkinesis, pattern_notes
 
 SCHEMA = "nasalis.video/1"
@@ -37,6 +38,10 @@ class VideoResult:
     """Optional: how long and often the eyes were shut, how complete the blinks were."""
     synkinesis: Synkinesis | None = None
     """Optional: eyelid twitches that came with a cheek or mouth twitch on the same side."""
+    speech_from_s: float | None = None
+    """Optional: where the part read aloud began (the Video page's guided recording)."""
+    speech_set_aside: int = 0
+    """...and how many mouth movements in it were taken for speech, not counted."""
 
     @property
     def events_per_minute(self) -> float:
@@ -60,6 +65,12 @@ class VideoResult:
             # Optional (added in issue 20); absent from results measured before.
             **({"eyes": asdict(self.eyes)} if self.eyes is not None else {}),
             **({"synkinesis": asdict(self.synkinesis)} if self.synkinesis is not None else {}),
+            # Optional (added in issue 21): only for a clip with a part read aloud.
+            **(
+                {"speech_from_s": round(self.speech_from_s, 2), "speech_set_aside": self.speech_set_aside}
+                if self.speech_from_s is not None
+                else {}
+            ),
         }
 
 
@@ -67,8 +78,10 @@ def analyze(
     path: Path,
     mirrored: bool = False,
     progress: Callable[[float, float], None] | None = None,
+    speech_from_s: float | None = None,
 ) -> VideoResult:
-    """Measure one clip; VideoError when it is not a video or holds too little face."""
+    """Measure one clip (read aloud from speech_from_s on, if given); VideoError if not a video or no face."""
+    speech_from_s = check_speech_from(speech_from_s)
     info = probe(path)
     mesh = FaceMesh()
     try:
@@ -87,6 +100,7 @@ def analyze(
         )
     duration = max(sig.times[-1] - sig.times[0] + 1.0 / info.fps, 1.0 / info.fps)
     found = find_events(sig, mirrored)
+    counted, spoken = set_aside_speech(found.events, speech_from_s)
     notes = [
         "Sides are the person's own (anatomical) sides"
         + (", for a clip recorded mirrored." if mirrored else ", for a clip that is not mirrored."),
@@ -101,8 +115,10 @@ def analyze(
         notes.append(
             f"The face was out of view for {1 - ratio:.0%} of the clip; twitches then could not be seen."
         )
+    if speech_from_s is not None:
+        notes.append(speech_note(speech_from_s, spoken))
     eyes = measure_eyes(sig, duration, mirrored)
-    together = find_synkinesis(found.events)
+    together = find_synkinesis(counted)
     notes += closure_notes(eyes) + pattern_notes(together)
     notes.append("A measurement from video is not a diagnosis; show it to your doctor with the clip.")
     return VideoResult(
@@ -110,9 +126,11 @@ def analyze(
         duration_s=duration,
         frames=count,
         face_found_ratio=ratio,
-        events=calibrate(found.events),
+        events=calibrate(counted),
         blinks_per_minute=round(found.blinks * 60.0 / duration, 2),
         notes=notes,
         eyes=eyes,
         synkinesis=together,
+        speech_from_s=speech_from_s,
+        speech_set_aside=spoken,
     )

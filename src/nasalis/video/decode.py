@@ -17,11 +17,16 @@ MAX_SIDE = 1280
 """Frames are scaled down to this longest side: 4K adds decode time and no measurement."""
 READ_AHEAD = 8
 """Frames decoded ahead of the measuring: enough to ride out an uneven frame, 22 MB at 720p."""
+MAX_FRAMES = 10_000_000
+"""A frame count above this (or below 1) is not a count: a browser's WebM has no duration in its
+header, and OpenCV then answers a huge negative number."""
+SEEK_SLACK_FRAMES = 2.0
+"""A seek that lands further than this many frames from its time did not work (a file without an index)."""
 
 
 @dataclass(frozen=True)
 class ClipInfo:
-    """What the container says about the clip."""
+    """What the container says about the clip (frames 0: the header does not say)."""
 
     fps: float
     frames: int
@@ -73,7 +78,8 @@ def probe(path: Path) -> ClipInfo:
             raise VideoError(f"{path.name}: not a video that can be read (no frames)")
         frames = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
         height, width = frame.shape[:2]
-        return ClipInfo(fps=_rate(cap), frames=max(frames, 1), width=width, height=height)
+        known = frames if 1 <= frames <= MAX_FRAMES else 0
+        return ClipInfo(fps=_rate(cap), frames=known, width=width, height=height)
     finally:
         cap.release()
 
@@ -133,15 +139,41 @@ def frames(path: Path) -> Generator[tuple[float, Array], None, None]:
 
 
 def stills(path: Path, times: list[float]) -> list[Array]:
-    """The frames at these times, found by seeking (not by decoding the whole clip again)."""
+    """The frames at these times, found by seeking (not by decoding the whole clip again).
+
+    A browser's recording (MediaRecorder's WebM) has no index to seek by: OpenCV then hands
+    back the first frame for every time, so a seek that lands elsewhere falls back to reading
+    the clip through once.
+    """
+    wanted = sorted(times)
     cap = _open(path)
     out: list[Array] = []
     try:
-        for t in sorted(times):
+        slack = SEEK_SLACK_FRAMES / _rate(cap)
+        for t in wanted:
             cap.set(cv2.CAP_PROP_POS_MSEC, t * 1000.0)
             ok, frame = cap.read()
-            if ok and frame is not None:
-                out.append(_fit(frame))
+            if not ok or frame is None or abs(cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0 - t) > slack:
+                break  # past the end, or a seek that did not work: read the clip through instead
+            out.append(_fit(frame))
     finally:
         cap.release()
-    return out
+    return out if len(out) == len(wanted) else _stills_in_order(path, wanted)
+
+
+def _stills_in_order(path: Path, wanted: list[float]) -> list[Array]:
+    """The first frame at or after each time (the clip's last for a time past its end), read in order."""
+    cap = _open(path)
+    out: list[Array] = []
+    last: Array | None = None
+    try:
+        half = 0.5 / _rate(cap)
+        for stamp, frame in _decode(cap):
+            last = frame
+            while len(out) < len(wanted) and stamp >= wanted[len(out)] - half:
+                out.append(frame)
+            if len(out) == len(wanted):
+                break
+    finally:
+        cap.release()
+    return out + [last] * (len(wanted) - len(out)) if last is not None else out

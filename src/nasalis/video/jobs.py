@@ -52,19 +52,21 @@ def run_job(store: Store, video_id: int) -> str:
         if row is None:
             log.info("video job %d skipped: not queued (taken or finished)", video_id, extra=job)
             return "skipped"
-        clip, name, mirrored = row.clip or b"", row.filename, row.mirrored
+        clip, name, mirrored, speech = row.clip or b"", row.filename, row.mirrored, videos.speech_from(row)
     log.info("video job %d started (%d bytes)", video_id, len(clip), extra=job)
-    status = _measure(store, video_id, clip, name, mirrored)
+    status = _measure(store, video_id, clip, name, mirrored, speech)
     log.info("video job %d %s in %.1f s", video_id, status, time.monotonic() - started, extra=job)
     return status
 
 
-def _measure(store: Store, video_id: int, clip: bytes, name: str, mirrored: bool) -> str:
+def _measure(
+    store: Store, video_id: int, clip: bytes, name: str, mirrored: bool, speech_from_s: float | None = None
+) -> str:
     with tempfile.TemporaryDirectory(prefix="nasalis-video-") as tmp:
         path = Path(tmp) / ("clip" + (Path(name).suffix.lower() or ".mp4"))
         path.write_bytes(clip)
         try:
-            result = analyze(path, mirrored=mirrored)
+            result = analyze(path, mirrored=mirrored, speech_from_s=speech_from_s)
             data = result.to_json()
             stills = keyframes(path, data["events"], mirrored)
             around = review_frames(path, data, mirrored)

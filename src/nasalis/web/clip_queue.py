@@ -55,6 +55,28 @@ def too_large_message(request: Request) -> str:
     )
 
 
+SPEECH_FROM_FIELD = "speech_from_s"
+MAX_SPEECH_FROM_S = 3600.0
+"""No clip the upload limit lets through lasts an hour: a later start of the part read aloud is a typo."""
+
+
+def speech_from(raw: str | None) -> float | None:
+    """The form's `speech_from_s`: seconds into the clip where reading aloud began (FieldError if not)."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= MAX_SPEECH_FROM_S:  # NaN fails both comparisons too
+        raise FieldError(
+            SPEECH_FROM_FIELD,
+            f"{text[:20]!r} is not a time in the clip: give the seconds from its start (0 to {MAX_SPEECH_FROM_S:g})",
+        )
+    return value
+
+
 def check_recorded_at(value: dt.datetime | None, now: dt.datetime | None = None) -> None:
     """FieldError when the clip is said to begin in the future (its twitches would be too)."""
     if value is not None:
@@ -69,6 +91,7 @@ async def submit(
     mirrored: bool,
     attach: bool,
     recorded_at: dt.datetime | None,
+    speech_from_s: float | None = None,
 ) -> int:
     """Check the upload is a video (FieldError 'file' if not, nothing stored), queue it; the job's id."""
     check_recorded_at(recorded_at)
@@ -80,7 +103,7 @@ async def submit(
         raise FieldError("file", f"{name} is not a video file (MP4, MOV or WebM)")
     # Probing decodes a frame and the rest writes to the database: not on the event loop.
     return await run_in_threadpool(
-        _check_and_queue, request, store, person_id, name, data, mirrored, attach, recorded_at
+        _check_and_queue, request, store, person_id, name, data, mirrored, attach, recorded_at, speech_from_s
     )
 
 
@@ -93,6 +116,7 @@ def _check_and_queue(
     mirrored: bool,
     attach: bool,
     recorded_at: dt.datetime | None,
+    speech_from_s: float | None,
 ) -> int:
     from nasalis.video.decode import probe  # OpenCV only when a clip arrives
     from nasalis.video.errors import VideoError
@@ -109,7 +133,8 @@ def _check_and_queue(
             raise FieldError("file", str(exc).replace(path.name, name)) from None
     with store.write() as session:
         _refuse_over_quota(request, session, person_id, len(data))  # again: another upload may have won
-        video_id = videos.create(session, person_id, name, data, recorded_at, mirrored, attach).id
+        row = videos.create(session, person_id, name, data, recorded_at, mirrored, attach, speech_from_s)
+        video_id = row.id
     queue_for(request).submit(video_id)
     return video_id
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 
 from nasalis.diary import videos
 from nasalis.diary.records import FieldError
-from nasalis.web.clip_queue import as_json, check_recorded_at, submit
+from nasalis.web.clip_queue import as_json, check_recorded_at, speech_from, submit
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep
 from nasalis.web.schemas import Message, RowId, instant_param, invalid
 
@@ -26,15 +26,23 @@ async def api_send(
     # not a diary entry until the person says so.
     attach: Annotated[bool, Form(description="Add the twitches found to the diary (default: no)")] = False,
     recorded_at: Annotated[str | None, Form(description="When the clip began (ISO 8601 with offset)")] = None,
+    speech_from_s: Annotated[
+        str | None,
+        Form(
+            description="Seconds into the clip where the person began reading aloud: mouth movements"
+            " from there are speech, not twitches (the Video page's guided recording sends it)"
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """The analysis runs in the background; poll GET /api/videos/{id}. A non-video or future time is 422."""
     began = instant_param("recorded_at", recorded_at)
     try:
         check_recorded_at(began)
+        speech = speech_from(speech_from_s)
     except FieldError as exc:
-        raise invalid("recorded_at", exc.message) from None
+        raise invalid(exc.field, exc.message) from None
     try:
-        video_id = await submit(request, store, viewer.person_id, file, mirrored, attach, began)
+        video_id = await submit(request, store, viewer.person_id, file, mirrored, attach, began, speech)
     except FieldError as exc:
         raise HTTPException(422, str(exc)) from None
     return {"id": video_id, "status": "queued"}

@@ -20,6 +20,7 @@ from nasalis.web.clip_queue import (
     MEASURED,
     attached_change,
     clip_episodes,
+    speech_from,
     submit,
     too_large_message,
     upload_facts,
@@ -31,8 +32,19 @@ from nasalis.web.schemas import RowId
 from nasalis.web.templating import page
 
 router = APIRouter(include_in_schema=False)
+REST_S = (60, 5, 120)
+"""The guided recording's part at rest: (default, least, most) seconds; ?seconds= picks another."""
+SPEECH_S = (30, 3, 60)
+"""...and its optional part read aloud; ?speech_seconds= picks another."""
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 """What a datetime-local field sends and shows: local time, to the minute, without an offset."""
+
+
+def _seconds(request: Request, name: str, bounds: tuple[int, int, int]) -> int:
+    """A recording length from the query (?seconds=20 for a shorter guided clip), within bounds."""
+    default, least, most = bounds
+    raw = request.query_params.get(name, "")
+    return min(max(int(raw), least), most) if raw.isdigit() else default
 
 
 def _form_page(
@@ -55,6 +67,8 @@ def _form_page(
         "latest": now.strftime(LOCAL_MINUTE),
         "measured": MEASURED,
         "too_large": too_large_message(request),
+        "rest_seconds": _seconds(request, "seconds", REST_S),
+        "speech_seconds": _seconds(request, "speech_seconds", SPEECH_S),
         **upload_facts(request),
     }
     return page(request, "videos.html", context, status_code)
@@ -92,14 +106,16 @@ async def send_video(
     attach: Annotated[bool, Form()] = False,
     recorded_at: Annotated[str | None, Form()] = None,
     tz: Annotated[str | None, Form()] = None,
+    speech_from_s: Annotated[str | None, Form()] = None,
 ) -> Response:
     """Queue the clip and show its page at once; the measuring happens in the background."""
     values = {"recorded_at": recorded_at or "", "mirrored": mirrored, "attach": attach}
     try:
         began = _recorded_at(request, recorded_at, tz)
+        speech = speech_from(speech_from_s)  # the recorder's: where its part read aloud began
         if file is None or not file.filename:
             raise FieldError("file", "choose a clip to measure")
-        video_id = await submit(request, store, viewer.person_id, file, mirrored, attach, began)
+        video_id = await submit(request, store, viewer.person_id, file, mirrored, attach, began, speech)
     except FieldError as exc:  # the list of clips is a database read: not on the event loop
         return await run_in_threadpool(_form_page, request, store, viewer.person_id, exc.errors, values, 422)
     return RedirectResponse(f"/videos/{video_id}", 303)
@@ -134,7 +150,8 @@ def _clip_page(
         context = {
             "video": row,
             "result": row.result,
-            "plot": timeline(row.result) if row.result else None,
+            # A queued clip's result holds only what its job is asked (videos.asked).
+            "plot": timeline(row.result) if row.result and row.status == "done" else None,
             "legend": timeline_legend(),
             "keyframes": _keyframes(row),
             **facts,
