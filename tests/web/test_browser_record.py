@@ -1,0 +1,221 @@
+"""Filming on the Video page in a real chromium, its camera fed a generated twitch clip.
+
+Chromium's fake camera (--use-fake-device-for-media-stream --use-file-for-fake-video-capture)
+plays a Y4M file in a loop, starting wherever it happens to be. So the clip is one loop of
+three twitches of known places, sides and times; the test records through the page (a
+shorter guided clip, by the page's documented ?seconds= and ?speech_seconds=), and fits the
+one thing it cannot know, where in the loop the recording began (and how fast the loop ran
+on a loaded machine), before matching each twitch by bench/video_score.py's rule: the same
+region and side, the onset within 0.3 s.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import cv2
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from tools.twitchclips import ClipSpec, Twitch
+from tools.twitchclips.cliprender import frames
+
+from bench.video_score import MATCH_ONSET_S
+from tests.web.browsing import PHONE, shot
+from tests.web.live import live_server
+
+LOOP_S = 6.0
+LOOP = ClipSpec(
+    seconds=LOOP_S,
+    size=(640, 480),
+    twitches=[
+        Twitch("nose", "left", 1.0, 0.3, 0.06),
+        Twitch("eyelid", "right", 3.0, 0.4, 0.06),
+        Twitch("mouth", "left", 4.8, 0.3, 0.06),
+    ],
+    noise=1,
+    seed=2121,
+)
+"""One loop of the fake camera: still head, no blinks, so the seam between two loops is invisible."""
+REST_S, SPEECH_S = 12, 6
+EDGE_S = 1.0
+"""A twitch this close to either end of the recording may be cut off: neither required nor refused."""
+
+
+def write_y4m(spec: ClipSpec, path: Path) -> Path:
+    """The clip as raw 4:2:0 Y4M, the one format chromium's fake camera plays."""
+    width, height = spec.size
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F{round(spec.fps)}:1 Ip A1:1 C420jpeg\n".encode())
+        for frame in frames(spec):
+            out.write(b"FRAME\n")
+            out.write(cv2.cvtColor(frame, cv2.COLOR_BGR2YUV_I420).tobytes())
+    return path
+
+
+@pytest.fixture(scope="module")
+def camera_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """LOOP as the fake camera's file."""
+    return write_y4m(LOOP, tmp_path_factory.mktemp("camera") / "loop.y4m")
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    """One Playwright for the module: its browsers are launched with their own flags."""
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def camera(playwright: Playwright, camera_clip: Path) -> Iterator[Browser]:
+    """Debian's chromium with a fake front camera that films LOOP."""
+    chromium = playwright.chromium.launch(
+        executable_path="/usr/bin/chromium",
+        headless=True,
+        args=["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={camera_clip}"],
+    )
+    yield chromium
+    chromium.close()
+
+
+def expected(phase: float, period: float, duration: float) -> list[tuple[str, str, float]]:
+    """Where LOOP's twitches fall in a recording that began `phase` s into a loop `period` s long."""
+    scale = period / LOOP_S
+    out = []
+    for t in LOOP.twitches:
+        k = -1
+        while (at := (t.onset_s + k * LOOP_S) * scale - phase) <= duration:
+            if at >= 0:
+                out.append((t.region, t.side, at))
+            k += 1
+    return sorted(out, key=lambda x: x[2])
+
+
+def _pairs(found: list[dict[str, Any]], truth: list[tuple[str, str, float]]) -> list[tuple[int, int]]:
+    """Greedy one-to-one matches (event index, truth index) by the benchmark's rule."""
+    used: set[int] = set()
+    pairs = []
+    for i, e in enumerate(found):
+        for j, (region, side, at) in enumerate(truth):
+            if j not in used and (e["region"], e["side"]) == (region, side):
+                if abs(e["start_s"] - at) <= MATCH_ONSET_S:
+                    used.add(j)
+                    pairs.append((i, j))
+                    break
+    return pairs
+
+
+def fit_loop(found: list[dict[str, Any]], duration: float) -> tuple[float, float]:
+    """The loop's phase and period that match the most events (the recording's unknown start)."""
+    best = (-1, 0.0, LOOP_S)
+    for p in range(int(LOOP_S / 0.05)):
+        for q in range(-15, 16):
+            phase, period = p * 0.05, LOOP_S * (1 + q * 0.005)
+            score = len(_pairs(found, expected(phase, period, duration)))
+            if score > best[0]:
+                best = (score, phase, period)
+    return best[1], best[2]
+
+
+def _result(base: str, video_id: int) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{base}/api/videos/{video_id}", timeout=10) as answer:
+        job = json.load(answer)
+    assert job["status"] == "done", job
+    result: dict[str, Any] = job["result"]
+    return result
+
+
+def _console_errors(page: Page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text[:120]) if m.type == "error" else None)
+    return errors
+
+
+def test_a_person_films_in_the_browser_and_the_clips_twitches_are_found(camera: Browser, tmp_path: Path) -> None:
+    with live_server(f"sqlite:///{tmp_path / 'record.db'}") as base:
+        context = camera.new_context(viewport=PHONE, base_url=base, permissions=["camera"])
+        page = context.new_page()
+        errors = _console_errors(page)
+        page.goto(f"/videos?seconds={REST_S}&speech_seconds={SPEECH_S}")
+        expect(page.get_by_role("heading", name="Film here")).to_be_visible()
+        expect(page.get_by_text(f"for {REST_S} seconds while you sit still")).to_be_visible()
+        shot(page, "video-record-phone")
+
+        # The keyboard alone: tick the part read aloud, then press Record.
+        page.get_by_label(f"Then {SPEECH_S} seconds reading a short passage aloud").focus()
+        page.keyboard.press("Space")
+        page.get_by_role("button", name="Record").focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#record-countdown")).to_have_text(re.compile("^[321]$"))
+        stop = page.get_by_role("button", name="Stop")
+        expect(stop).to_be_focused()  # Enter again would stop it
+        timer = page.get_by_role("timer")
+        expect(timer).to_contain_text("Keep still and look at the screen", timeout=10_000)
+        assert page.evaluate("() => document.getElementById('record-preview').videoWidth") == 640
+        shot(page, "video-recording-phone")
+        expect(timer).to_contain_text("Read aloud", timeout=(REST_S + 10) * 1000)
+        expect(page.locator("#record-passage")).to_contain_text("The North Wind and the Sun")
+
+        page.wait_for_url(re.compile(r"/videos/\d+$"), timeout=(SPEECH_S + 60) * 1000)
+        expect(page.get_by_role("heading", name="Keyframes")).to_be_visible(timeout=180_000)
+        video_id = int(page.url.rsplit("/", 1)[1])
+        result = _result(base, video_id)
+        context.close()
+
+    duration = result["duration_s"]
+    speech_from = result["speech_from_s"]
+    # The countdown is not filmed; the timer runs on the page's clock, the clip on the camera's.
+    assert duration == pytest.approx(REST_S + SPEECH_S, abs=1.5), result
+    assert speech_from == pytest.approx(REST_S, abs=1.0), result
+    found = result["events"]
+    phase, period = fit_loop(found, duration)
+    truth = expected(phase, period, duration)
+    pairs = _pairs(found, truth)
+    matched_events = {i for i, _ in pairs}
+    matched_truth = {j for _, j in pairs}
+    described = f"found {[(e['region'], e['side'], e['start_s']) for e in found]}, truth {truth}"
+    assert len(matched_events) == len(found), f"a twitch that is not in the clip: {described}"
+    spoken = [j for j, (region, _, at) in enumerate(truth) if region == "mouth" and at >= speech_from]
+    for j, (region, side, at) in enumerate(truth):
+        if EDGE_S <= at <= duration - EDGE_S:
+            if j in spoken:
+                assert j not in matched_truth, f"a mouth movement while reading aloud counted: {described}"
+            else:
+                assert j in matched_truth, f"missed {region}/{side} at {at:.2f} s: {described}"
+    # Every place and side of the loop is found outside the part read aloud.
+    assert {(e["region"], e["side"]) for e in found} == {(t.region, t.side) for t in LOOP.twitches}
+    if any(EDGE_S <= truth[j][2] <= duration - EDGE_S for j in spoken):
+        assert result["speech_set_aside"] >= 1, result
+    assert any("read aloud" in note for note in result["notes"])
+    assert errors == [], "\n".join(errors)
+
+
+def test_a_refused_camera_says_what_to_do_and_sends_nothing(camera: Browser, tmp_path: Path) -> None:
+    with live_server(f"sqlite:///{tmp_path / 'refused.db'}") as base:
+        context = camera.new_context(viewport=PHONE, base_url=base)  # no camera permission
+        page = context.new_page()
+        page.goto("/videos")
+        page.get_by_role("button", name="Record").click()
+        message = page.get_by_role("alert").filter(has_text="The camera was not allowed")
+        expect(message).to_be_visible(timeout=15_000)
+        expect(page.get_by_role("button", name="Record")).to_be_enabled()
+        expect(page.locator("#record-stage")).to_be_hidden()
+        shot(page, "video-record-refused-phone")
+        with urllib.request.urlopen(f"{base}/api/videos", timeout=10) as answer:
+            assert json.load(answer) == []
+        context.close()
+
+
+def test_a_browser_without_a_camera_says_so(playwright: Playwright, tmp_path: Path) -> None:
+    with live_server(f"sqlite:///{tmp_path / 'none.db'}") as base:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
+        context = chromium.new_context(viewport=PHONE, base_url=base, permissions=["camera"])
+        page = context.new_page()
+        page.goto("/videos")
+        page.get_by_role("button", name="Record").click()
+        expect(page.get_by_role("alert").filter(has_text="No camera was found")).to_be_visible(timeout=15_000)
+        chromium.close()
