@@ -20,11 +20,11 @@ from typing import Any
 
 import cv2
 import pytest
+from bench.video_score import MATCH_ONSET_S
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 from tools.twitchclips import ClipSpec, Twitch
 from tools.twitchclips.cliprender import frames
 
-from bench.video_score import MATCH_ONSET_S
 from tests.web.browsing import PHONE, shot
 from tests.web.live import live_server
 
@@ -101,11 +101,11 @@ def _pairs(found: list[dict[str, Any]], truth: list[tuple[str, str, float]]) -> 
     pairs = []
     for i, e in enumerate(found):
         for j, (region, side, at) in enumerate(truth):
-            if j not in used and (e["region"], e["side"]) == (region, side):
-                if abs(e["start_s"] - at) <= MATCH_ONSET_S:
-                    used.add(j)
-                    pairs.append((i, j))
-                    break
+            same = (e["region"], e["side"]) == (region, side)
+            if j not in used and same and abs(e["start_s"] - at) <= MATCH_ONSET_S:
+                used.add(j)
+                pairs.append((i, j))
+                break
     return pairs
 
 
@@ -135,7 +135,9 @@ def _console_errors(page: Page) -> list[str]:
     return errors
 
 
-def test_a_person_films_in_the_browser_and_the_clips_twitches_are_found(camera: Browser, tmp_path: Path) -> None:
+def test_a_person_films_in_the_browser_and_the_clips_twitches_are_found(
+    camera: Browser, tmp_path: Path
+) -> None:
     with live_server(f"sqlite:///{tmp_path / 'record.db'}") as base:
         context = camera.new_context(viewport=PHONE, base_url=base, permissions=["camera"])
         page = context.new_page()

@@ -55,7 +55,9 @@ def test_the_part_read_aloud_reaches_the_measurement_and_a_waiting_clip_still_sh
     client: TestClient,
     clips: dict[str, Path],  # noqa: F811
 ) -> None:
-    sent = _post(client, "/videos", clips["twitches.mp4"], speech_from_s="5.00", recorded_at="2026-03-02T08:15")
+    sent = _post(
+        client, "/videos", clips["twitches.mp4"], speech_from_s="5.00", recorded_at="2026-03-02T08:15"
+    )
     assert sent.status_code == 303, sent.text
     where = sent.headers["location"]
     waiting = client.get(where)  # queued: what the job is asked is not yet a measurement

@@ -9,8 +9,8 @@ Outside that part speech is found as before, by the mouth moving on both sides a
 
 from __future__ import annotations
 
-from nasalis.video.events import Event
 from nasalis.video.errors import VideoError
+from nasalis.video.events import Event
 
 SPEECH_REGIONS = frozenset({"mouth"})
 """The regions reading aloud moves as much as a twitch would: only the mouth's."""

@@ -72,7 +72,8 @@ def speech_from(raw: str | None) -> float | None:
     if not 0.0 <= value <= MAX_SPEECH_FROM_S:  # NaN fails both comparisons too
         raise FieldError(
             SPEECH_FROM_FIELD,
-            f"{text[:20]!r} is not a time in the clip: give the seconds from its start (0 to {MAX_SPEECH_FROM_S:g})",
+            f"{text[:20]!r} is not a time in the clip: give the seconds from its start"
+            f" (0 to {MAX_SPEECH_FROM_S:g})",
         )
     return value
 
