@@ -145,6 +145,8 @@ def test_a_person_films_in_the_browser_and_the_clips_twitches_are_found(
         page.goto(f"/videos?seconds={REST_S}&speech_seconds={SPEECH_S}")
         expect(page.get_by_role("heading", name="Film here")).to_be_visible()
         expect(page.get_by_text(f"for {REST_S} seconds while you sit still")).to_be_visible()
+        expect(page.locator("#record-sending")).to_be_hidden()  # nothing is being sent yet
+        expect(page.locator("#record-stage")).to_be_hidden()
         shot(page, "video-record-phone")
 
         # The keyboard alone: tick the part read aloud, then press Record.
@@ -155,6 +157,7 @@ def test_a_person_films_in_the_browser_and_the_clips_twitches_are_found(
         expect(page.locator("#record-countdown")).to_have_text(re.compile("^[321]$"))
         stop = page.get_by_role("button", name="Stop")
         expect(stop).to_be_focused()  # Enter again would stop it
+        expect(page.get_by_role("button", name="Record")).to_be_hidden()
         timer = page.get_by_role("timer")
         expect(timer).to_contain_text("Keep still and look at the screen", timeout=10_000)
         assert page.evaluate("() => document.getElementById('record-preview').videoWidth") == 640
@@ -194,6 +197,24 @@ def test_a_person_films_in_the_browser_and_the_clips_twitches_are_found(
         assert result["speech_set_aside"] >= 1, result
     assert any("read aloud" in note for note in result["notes"])
     assert errors == [], "\n".join(errors)
+
+
+def test_stop_sends_what_was_filmed_at_rest(camera: Browser, tmp_path: Path) -> None:
+    with live_server(f"sqlite:///{tmp_path / 'stop.db'}") as base:
+        context = camera.new_context(viewport=PHONE, base_url=base, permissions=["camera"])
+        page = context.new_page()
+        page.goto("/videos")  # the default guided clip: 60 s at rest, nothing read aloud
+        page.get_by_role("button", name="Record").click()
+        expect(page.get_by_role("timer")).to_contain_text(re.compile(r"Keep still .*: 5[0-9] s left"))
+        page.wait_for_timeout(4000)
+        page.keyboard.press("Enter")  # Stop has the focus
+        page.wait_for_url(re.compile(r"/videos/\d+$"), timeout=60_000)
+        expect(page.get_by_role("heading", name="Keyframes")).to_be_visible(timeout=180_000)
+        result = _result(base, int(page.url.rsplit("/", 1)[1]))
+        context.close()
+    assert 3.0 <= result["duration_s"] <= 10.0, result
+    assert "speech_from_s" not in result
+    assert result["face_found_ratio"] > 0.95
 
 
 def test_a_refused_camera_says_what_to_do_and_sends_nothing(camera: Browser, tmp_path: Path) -> None:

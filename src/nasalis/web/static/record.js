@@ -76,6 +76,7 @@
       clearTimeout(state.counting);
       state.stream.getTracks().forEach(function (track) { track.stop(); });
       preview.srcObject = null;
+      start.hidden = false;
       stage.hidden = true;
       passage.hidden = true;
       stop.hidden = true;
@@ -214,6 +215,7 @@
         state = { stream: stream, withSpeech: withSpeech, speechFrom: null, done: false, recorder: null };
         preview.srcObject = stream;
         stage.hidden = false;
+        start.hidden = true;  // one button at a time: Stop, where Record was
         stop.hidden = false;
         stop.focus();  // the keyboard's next press stops it
         say("Get ready: filming starts after the countdown.");
