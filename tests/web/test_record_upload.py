@@ -13,8 +13,9 @@ from fastapi.testclient import TestClient
 
 from nasalis.config import Settings
 from nasalis.web.app import create_app
+from tests.cli.runner import nasalis_process
 from tests.video.conftest import clips  # noqa: F401  (the session's generated clips)
-from tests.web.conftest import csrf_of
+from tests.web.conftest import csrf_of, sign_up
 
 
 @pytest.fixture
@@ -84,3 +85,23 @@ def test_the_page_offers_the_recorder_with_its_lengths_from_the_query(client: Te
     assert "Then 6 seconds reading a short passage aloud" in short
     bounded = client.get("/videos?seconds=1&speech_seconds=999").text
     assert 'data-seconds="5" data-speech-seconds="60"' in bounded
+
+
+def test_server_mode_carries_the_part_read_aloud_through_the_queue_to_a_worker(
+    pg_url: str,
+    clips: dict[str, Path],  # noqa: F811
+) -> None:
+    app = create_app(Settings(db_url=pg_url, accounts=True))
+    with TestClient(app) as alice:
+        sign_up(alice, "alice")
+        sent = _post(alice, "/api/videos", clips["twitches.mp4"], speech_from_s="5")
+        assert sent.status_code == 202, sent.text
+        video_id = sent.json()["id"]
+        assert alice.get(f"/videos/{video_id}").status_code == 200  # queued, for a worker to take
+        worker = nasalis_process("worker", "--once", "--db", pg_url)
+        assert worker.returncode == 0, worker.stderr
+        job = alice.get(f"/api/videos/{video_id}").json()
+        assert job["status"] == "done", job
+        assert (job["result"]["speech_from_s"], job["result"]["speech_set_aside"]) == (5.0, 1)
+        assert {e["region"] for e in job["result"]["events"]} == {"nose", "eyelid"}
+    app.state.store.close()
