@@ -21,7 +21,7 @@ from typing import Any
 import cv2
 import pytest
 from bench.video_score import MATCH_ONSET_S
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, ViewportSize, expect, sync_playwright
 from tools.twitchclips import ClipSpec, Twitch
 from tools.twitchclips.cliprender import frames
 
@@ -42,8 +42,17 @@ LOOP = ClipSpec(
 )
 """One loop of the fake camera: still head, no blinks, so the seam between two loops is invisible."""
 REST_S, SPEECH_S = 12, 6
+LAPTOP: ViewportSize = {"width": 1280, "height": 800}
 EDGE_S = 1.0
 """A twitch this close to either end of the recording may be cut off: neither required nor refused."""
+
+
+WATCH_PROGRESS = """() => new MutationObserver(() => {
+  const seen = JSON.parse(sessionStorage.getItem('progress') || '[]');
+  seen.push(document.getElementById('record-progress').getAttribute('value'));
+  sessionStorage.setItem('progress', JSON.stringify(seen));
+}).observe(document.getElementById('record-progress'), {attributes: true, attributeFilter: ['value']})"""
+"""Keep each value the sending bar shows where the clip's page can read it (the tab's sessionStorage)."""
 
 
 def write_y4m(spec: ClipSpec, path: Path) -> Path:
@@ -149,6 +158,7 @@ def test_a_person_films_in_the_browser_and_the_clips_twitches_are_found(
         expect(page.locator("#record-stage")).to_be_hidden()
         shot(page, "video-record-phone")
 
+        page.evaluate(WATCH_PROGRESS)
         # The keyboard alone: tick the part read aloud, then press Record.
         page.get_by_label(f"Then {SPEECH_S} seconds reading a short passage aloud").focus()
         page.keyboard.press("Space")
@@ -168,6 +178,10 @@ def test_a_person_films_in_the_browser_and_the_clips_twitches_are_found(
         page.wait_for_url(re.compile(r"/videos/\d+$"), timeout=(SPEECH_S + 60) * 1000)
         expect(page.get_by_role("heading", name="Keyframes")).to_be_visible(timeout=180_000)
         video_id = int(page.url.rsplit("/", 1)[1])
+        sent = page.evaluate("() => JSON.parse(sessionStorage.getItem('progress') || '[]')")
+        # 0 when sending starts, 100 from the upload's own progress events, 100 again when it answers.
+        assert sent[0] == "0", sent
+        assert sent.count("100") >= 2, f"the upload's progress never reached the bar: {sent}"
         result = _result(base, video_id)
         context.close()
 
@@ -231,6 +245,13 @@ def test_a_refused_camera_says_what_to_do_and_sends_nothing(camera: Browser, tmp
         with urllib.request.urlopen(f"{base}/api/videos", timeout=10) as answer:
             assert json.load(answer) == []
         context.close()
+        laptop = camera.new_context(viewport=LAPTOP, base_url=base)
+        page = laptop.new_page()
+        page.goto("/videos")
+        page.get_by_role("button", name="Record").click()
+        expect(page.get_by_role("alert").filter(has_text="The camera was not allowed")).to_be_visible()
+        shot(page, "video-record-refused-laptop")
+        laptop.close()
 
 
 def test_a_browser_without_a_camera_says_so(playwright: Playwright, tmp_path: Path) -> None:

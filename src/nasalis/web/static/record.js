@@ -61,6 +61,7 @@
     function say(message, alarm) {
       status.textContent = message;
       status.setAttribute("role", alarm ? "alert" : "status");
+      status.className = alarm ? "error" : "";
     }
 
     var canFilm = Boolean(navigator.mediaDevices && navigator.mediaDevices.getUserMedia && window.MediaRecorder);
