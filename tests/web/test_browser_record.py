@@ -21,7 +21,7 @@ from typing import Any
 import cv2
 import pytest
 from bench.video_score import MATCH_ONSET_S
-from playwright.sync_api import Browser, Page, Playwright, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, Route, ViewportSize, expect, sync_playwright
 from tools.twitchclips import ClipSpec, Twitch
 from tools.twitchclips.cliprender import frames
 
@@ -213,7 +213,21 @@ def test_a_person_films_in_the_browser_and_the_clips_twitches_are_found(
     assert errors == [], "\n".join(errors)
 
 
-def test_stop_sends_what_was_filmed_at_rest(camera: Browser, tmp_path: Path) -> None:
+def _drop_first(route: Route, keys: list[str]) -> None:
+    """Abort the first upload as a lost connection would; let the next through."""
+    if route.request.method != "POST":
+        route.continue_()
+        return
+    keys.append(route.request.headers.get("idempotency-key", ""))
+    if len(keys) == 1:
+        route.abort("connectionfailed")
+    else:
+        route.continue_()
+
+
+def test_stop_sends_what_was_filmed_at_rest_and_again_after_a_lost_connection(
+    camera: Browser, tmp_path: Path
+) -> None:
     with live_server(f"sqlite:///{tmp_path / 'stop.db'}") as base:
         context = camera.new_context(viewport=PHONE, base_url=base, permissions=["camera"])
         page = context.new_page()
@@ -221,8 +235,17 @@ def test_stop_sends_what_was_filmed_at_rest(camera: Browser, tmp_path: Path) -> 
         page.get_by_role("button", name="Record").click()
         expect(page.get_by_role("timer")).to_contain_text(re.compile(r"Keep still .*: 5[0-9] s left"))
         page.wait_for_timeout(4000)
+        keys: list[str] = []
+        # The first send meets a dropped connection; the clip stays on the page to be sent again.
+        page.route("**/api/videos", lambda route: _drop_first(route, keys))
         page.keyboard.press("Enter")  # Stop has the focus
+        again = page.get_by_role("button", name="Send again")
+        expect(page.get_by_role("alert")).to_contain_text("no connection", timeout=30_000)
+        expect(again).to_be_focused()
+        page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r"/videos/\d+$"), timeout=60_000)
+        assert len(keys) == 2
+        assert keys[0] == keys[1], "a second send of the same clip carries another Idempotency-Key"
         expect(page.get_by_role("heading", name="Keyframes")).to_be_visible(timeout=180_000)
         result = _result(base, int(page.url.rsplit("/", 1)[1]))
         context.close()

@@ -1,6 +1,6 @@
 // The recorder on /videos: film the face with the front camera (no sound), a 3-2-1 countdown,
-// a guided part at rest and an optional part read aloud, then send the clip through the
-// upload form's own endpoint (its CSRF token, its size limit) and open the clip's page.
+// a guided part at rest and an optional part read aloud, then send the clip to POST /api/videos
+// (the upload form's CSRF token as a header, the same size limit) and open the clip's page.
 // The lengths come from the section's data-seconds and data-speech-seconds (the page's
 // ?seconds= and ?speech_seconds=); the size limit and its message from data-max-bytes and
 // data-too-large, as the file field's.
@@ -52,11 +52,12 @@
     var start = el("record-start"), stop = el("record-stop"), speech = el("record-speech");
     var stage = el("record-stage"), preview = el("record-preview"), countdown = el("record-countdown");
     var timer = el("record-timer"), passage = el("record-passage"), status = el("record-status");
-    var sending = el("record-sending"), progress = el("record-progress");
+    var sending = el("record-sending"), progress = el("record-progress"), again = el("record-again");
     var restSeconds = Number(section.dataset.seconds || 60);
     var speechSeconds = Number(section.dataset.speechSeconds || 30);
     var maxBytes = Number(section.dataset.maxBytes || 0);
     var state = null;  // the recording under way: {stream, recorder, ...}
+    var pending = null;  // a clip whose sending failed, for Send again
 
     function say(message, alarm) {
       status.textContent = message;
@@ -153,8 +154,21 @@
       state.counting = setTimeout(function () { count(n - 1); }, 1000);
     }
 
+    // The API's answer to a refused clip: FastAPI's list of {loc, msg}, or one message.
+    function reason(xhr) {
+      try {
+        var detail = JSON.parse(xhr.responseText).detail;
+        if (typeof detail === "string") { return detail; }
+        if (detail && detail.length) { return detail[0].loc.slice(-1)[0] + ": " + detail[0].msg; }
+      } catch (ignored) { /* not JSON: a proxy's page */ }
+      return "the server answered " + xhr.status;
+    }
+
+    // POST /api/videos, as the upload form's clip would be: the CSRF token from the form, and an
+    // Idempotency-Key made once per clip, so Send again after a lost answer adds no second clip.
     function send(blob, type, took) {
       start.disabled = false;
+      again.hidden = true;
       if (maxBytes && blob.size > maxBytes) {
         say(section.dataset.tooLarge || "The clip is larger than the limit.", true);
         return;
@@ -164,14 +178,15 @@
       var name = "recording-" + took.startedAt.getFullYear() + pad(took.startedAt.getMonth() + 1) +
         pad(took.startedAt.getDate()) + "-" + pad(took.startedAt.getHours()) + pad(took.startedAt.getMinutes()) +
         (type.indexOf("mp4") >= 0 ? ".mp4" : ".webm");
+      took.key = took.key || (window.crypto && crypto.randomUUID ? crypto.randomUUID() : name + "-" + Math.random());
       var data = new FormData();
-      data.append("csrf_token", token ? token.value : "");
-      data.append("tz", String(-new Date().getTimezoneOffset()));
       data.append("recorded_at", localIso(took.startedAt));
       if (took.speechFrom !== null) { data.append("speech_from_s", took.speechFrom.toFixed(2)); }
       data.append("file", blob, name);
       var xhr = new XMLHttpRequest();
-      xhr.open("POST", "/videos");
+      xhr.open("POST", "/api/videos");
+      xhr.setRequestHeader("X-CSRF-Token", token ? token.value : "");
+      xhr.setRequestHeader("Idempotency-Key", took.key);
       sending.hidden = false;
       progress.value = 0;
       start.disabled = true;
@@ -180,25 +195,26 @@
         if (event.lengthComputable) { progress.value = Math.round(100 * event.loaded / event.total); }
       });
       xhr.addEventListener("load", function () {
-        var landed = xhr.responseURL || "";
-        if (xhr.status === 200 && /\/videos\/\d+$/.test(landed.split("?")[0])) {
+        var id = null;
+        try { id = xhr.status === 202 ? JSON.parse(xhr.responseText).id : null; } catch (ignored) { id = null; }
+        if (typeof id === "number") {
           progress.value = 100;
           say("Sent. Opening the clip's page.");
-          window.location.assign(landed);
+          window.location.assign("/videos/" + id);
           return;
         }
         sending.hidden = true;
         start.disabled = false;
-        // The page came back with the error beside its field: show that message here.
-        var page = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
-        var error = page.querySelector(".field-error") || page.querySelector("#error-summary li");
-        var why = error ? error.textContent.trim() : "the server answered " + xhr.status;
-        say("The clip was not sent: " + why, true);
+        say("The clip was not sent: " + reason(xhr), true);
       });
       xhr.addEventListener("error", function () {
         sending.hidden = true;
         start.disabled = false;
-        say("The clip could not be sent: no connection. Check the connection and record again.", true);
+        pending = { blob: blob, type: type, took: took };
+        again.hidden = false;
+        say("The clip could not be sent: no connection. It is kept on this page: press Send again" +
+          " when the connection is back.", true);
+        again.focus();
       });
       xhr.send(data);
     }
@@ -207,6 +223,8 @@
       if (state) { return; }
       start.disabled = true;
       sending.hidden = true;
+      again.hidden = true;
+      pending = null;  // a new recording replaces a clip not sent
       say("Starting the camera.");
       var withSpeech = speech.checked;
       navigator.mediaDevices.getUserMedia({
@@ -227,6 +245,9 @@
       });
     });
     stop.addEventListener("click", finish);
+    again.addEventListener("click", function () {
+      if (pending) { send(pending.blob, pending.type, pending.took); }
+    });
   }
 
   setUp();
