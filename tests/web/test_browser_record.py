@@ -254,6 +254,25 @@ def test_stop_sends_what_was_filmed_at_rest_and_again_after_a_lost_connection(
     assert result["face_found_ratio"] > 0.95
 
 
+def test_stop_during_the_countdown_films_and_sends_nothing(camera: Browser, tmp_path: Path) -> None:
+    with live_server(f"sqlite:///{tmp_path / 'countdown.db'}") as base:
+        context = camera.new_context(viewport=PHONE, base_url=base, permissions=["camera"])
+        page = context.new_page()
+        page.goto("/videos")
+        page.get_by_role("button", name="Record").click()
+        expect(page.locator("#record-countdown")).to_have_text(re.compile("^[32]$"))
+        page.keyboard.press("Enter")  # Stop has the focus
+        expect(page.get_by_role("status")).to_have_text("Stopped before filming began; nothing was sent.")
+        expect(page.get_by_role("button", name="Record")).to_be_focused()
+        expect(page.locator("#record-stage")).to_be_hidden()
+        assert page.evaluate("() => document.getElementById('record-preview').srcObject") is None
+        page.wait_for_timeout(3500)  # past where the countdown would have ended
+        expect(page.get_by_role("timer")).to_have_text("")
+        with urllib.request.urlopen(f"{base}/api/videos", timeout=10) as answer:
+            assert json.load(answer) == []
+        context.close()
+
+
 def test_a_refused_camera_says_what_to_do_and_sends_nothing(camera: Browser, tmp_path: Path) -> None:
     with live_server(f"sqlite:///{tmp_path / 'refused.db'}") as base:
         context = camera.new_context(viewport=PHONE, base_url=base)  # no camera permission
