@@ -102,7 +102,11 @@
 
     function tick() {
       if (!state || state.done) { return; }
-      if (!document.body.contains(section)) { finish(); return; }  // the person went to another page
+      if (!document.body.contains(section)) {  // the person went to another page: film no more, send nothing
+        state.discard = true;
+        finish();
+        return;
+      }
       var elapsed = (performance.now() - state.began) / 1000;
       var total = restSeconds + (state.withSpeech ? speechSeconds : 0);
       if (state.withSpeech && elapsed >= restSeconds && state.speechFrom === null) {
@@ -132,7 +136,7 @@
         var took = state;
         release();
         state = null;
-        send(new Blob(parts, { type: made.split(";")[0] }), made, took);
+        if (!took.discard) { send(new Blob(parts, { type: made.split(";")[0] }), made, took); }
       });
       state.recorder = recorder;
       recorder.start(1000);  // a part each second: a long clip is not one allocation at the end
