@@ -273,6 +273,22 @@ def test_stop_during_the_countdown_films_and_sends_nothing(camera: Browser, tmp_
         context.close()
 
 
+def test_going_to_another_page_while_filming_sends_nothing(camera: Browser, tmp_path: Path) -> None:
+    with live_server(f"sqlite:///{tmp_path / 'leave.db'}") as base:
+        context = camera.new_context(viewport=PHONE, base_url=base, permissions=["camera"])
+        page = context.new_page()
+        uploads: list[str] = []
+        page.on("request", lambda r: uploads.append(r.url) if r.method == "POST" else None)
+        page.goto("/videos")
+        page.get_by_role("button", name="Record").click()
+        expect(page.get_by_role("timer")).to_contain_text("Keep still", timeout=10_000)
+        page.get_by_role("link", name="Today").first.click()  # boosted: the recorder's script lives on
+        expect(page).to_have_url(re.compile(r"/$"))
+        page.wait_for_timeout(2500)
+        assert uploads == [], "a clip was sent from a page the person had left"
+        context.close()
+
+
 def test_a_refused_camera_says_what_to_do_and_sends_nothing(camera: Browser, tmp_path: Path) -> None:
     with live_server(f"sqlite:///{tmp_path / 'refused.db'}") as base:
         context = camera.new_context(viewport=PHONE, base_url=base)  # no camera permission
