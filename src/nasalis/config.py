@@ -85,7 +85,8 @@ class Settings(BaseSettings):
     (and, in personal mode, the loopback names); comma-separated in NASALIS_ALLOWED_HOSTS."""
 
     phone_ca: str = ""
-    """The root certificate of the HTTPS proxy `nasalis phone` started, offered on /phone (NASALIS_PHONE_CA)."""
+    """The root certificate of the HTTPS proxy `nasalis phone` started, offered on /phone
+    (NASALIS_PHONE_CA)."""
     trusted_proxies: Annotated[list[str], NoDecode] = []
     """Addresses (or networks) of reverse proxies whose X-Forwarded-Proto and X-Forwarded-For are
     believed (NASALIS_TRUSTED_PROXIES, --proxy); none by default, so no local program can pose as

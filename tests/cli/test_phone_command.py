@@ -31,7 +31,12 @@ LIGHT = {"█": (255, 255), "▀": (255, 0), "▄": (0, 255), " ": (0, 0)}
 
 
 def _environment(tmp_path: Path) -> dict[str, str]:
-    return {"PATH": "/usr/bin:/bin", "COLUMNS": "110", "PYTHONPATH": SRC, "XDG_DATA_HOME": str(tmp_path / "data")}
+    return {
+        "PATH": "/usr/bin:/bin",
+        "COLUMNS": "110",
+        "PYTHONPATH": SRC,
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
 
 
 def _read_until(process: subprocess.Popen[str], marker: str) -> str:
@@ -56,7 +61,7 @@ def _decoded(qr_text: str) -> str:
     for line in qr_text.splitlines():
         top, bottom = zip(*(LIGHT[ch] for ch in line), strict=True)
         rows += [list(top), list(bottom)]
-    image = np.kron(np.array(rows, dtype=np.uint8), np.ones((8, 8), dtype=np.uint8))
+    image = np.repeat(np.repeat(np.array(rows, dtype=np.uint8), 8, axis=0), 8, axis=1)  # 8 px a module
     text, _points, _straight = cv2.QRCodeDetector().detectAndDecode(image)
     return str(text)
 
@@ -111,12 +116,15 @@ def test_one_command_opens_the_diary_to_the_phone_and_ctrl_c_stops_it(tmp_path: 
         assert root.is_relative_to(tmp_path / "data")
 
         help_page = _get(f"{url}phone", root).decode()
-        assert "Install a certificate" in help_page and "Certificate Trust Settings" in help_page
+        assert "Install a certificate" in help_page
+        assert "Certificate Trust Settings" in help_page
         assert _get(f"{url}phone/nasalis-root.crt", root) == root.read_bytes()
         login = _get(f"{url}login", root).decode()  # the account's diary, behind a sign-in
         assert 'name="password"' in login
         assert _usernames(db) == ["paula"]
-        app_port = int(re.findall(r"reverse_proxy 127\.0\.0\.1:(\d+)", (root.parents[4] / "Caddyfile").read_text())[0])
+        app_port = int(
+            re.findall(r"reverse_proxy 127\.0\.0\.1:(\d+)", (root.parents[4] / "Caddyfile").read_text())[0]
+        )
         assert _listening(app_port)
 
         os.killpg(process.pid, signal.SIGINT)  # Ctrl-C

@@ -17,7 +17,8 @@ from tests.web.live import live_server
 LAPTOP: ViewportSize = {"width": 1280, "height": 800}
 RING = """() => {
   const e = document.activeElement, s = getComputedStyle(e);
-  return {what: e.tagName + (e.id ? '#' + e.id : '') + ' ' + (e.textContent || e.value || '').trim().slice(0, 30),
+  const label = (e.textContent || e.value || '').trim().slice(0, 30);
+  return {what: e.tagName + (e.id ? '#' + e.id : '') + ' ' + label,
           style: s.outlineStyle, width: parseFloat(s.outlineWidth),
           colour: s.outlineColor, shadow: s.boxShadow};
 }"""
@@ -65,7 +66,9 @@ def tab_to(page: Page, selector: str, *, limit: int = 80) -> list[str]:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def test_a_twitch_and_its_details_by_keyboard_with_the_focus_always_seen(browser: Browser, server: str) -> None:
+def test_a_twitch_and_its_details_by_keyboard_with_the_focus_always_seen(
+    browser: Browser, server: str
+) -> None:
     page = _page(browser, server, PHONE)
     page.goto("/")
     problems = tab_to(page, "#twitch-now")

@@ -108,7 +108,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret = server_secret()  # signs personal-mode CSRF tokens
     app.state.hosts = allowed_hosts(settings)  # the Host names (and Origins) this server answers
     app.add_middleware(
-        Guards, max_body=settings.max_upload_bytes, hosts=app.state.hosts, secure_cookies=settings.secure_cookies
+        Guards,
+        max_body=settings.max_upload_bytes,
+        hosts=app.state.hosts,
+        secure_cookies=settings.secure_cookies,
     )
     app.add_middleware(RequestLog)  # outermost: it logs and tags even what Guards refuses
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

@@ -38,7 +38,9 @@ class Guards:
     """Refuse unknown Host names and oversize bodies before reading them; add security and cache
     headers and the CSRF cookie."""
 
-    def __init__(self, app: ASGIApp, max_body: int, hosts: frozenset[str], secure_cookies: bool = False) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body: int, hosts: frozenset[str], secure_cookies: bool = False
+    ) -> None:
         self.app = app
         self.max_body = max_body
         self.hosts = hosts

@@ -38,5 +38,7 @@ def phone_certificate(request: Request) -> FileResponse:
     """The root certificate of the local HTTPS proxy `nasalis phone` started (404 without one)."""
     path = _certificate(request)
     if path is None:
-        raise HTTPException(404, "This server was not started by `nasalis phone`: it has no certificate to give.")
+        raise HTTPException(
+            404, "This server was not started by `nasalis phone`: it has no certificate to give."
+        )
     return FileResponse(path, media_type=CERTIFICATE_TYPE, filename="nasalis-root.crt")
