@@ -17,7 +17,6 @@ from tests.web.live import live_server
 from tests.web.test_browser_everyday import PAGES
 from tests.web.test_browser_keyboard import LAPTOP
 
-
 MORE_PAGES = ["/report", "/diary/episodes/1", "/learn/magnesium", "/import/formats"]
 """Pages the phone sweep does not visit: the report, one twitch, one topic, the import formats."""
 
