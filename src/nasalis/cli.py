@@ -13,7 +13,17 @@ from typing import Annotated, Any
 import typer
 
 from nasalis import __version__
-from nasalis.commands import assess, backup_restore, diary, experiment, import_export, insights, report, video
+from nasalis.commands import (
+    assess,
+    backup_restore,
+    diary,
+    experiment,
+    import_export,
+    insights,
+    phone,
+    report,
+    video,
+)
 from nasalis.commands.common import DbOption, command_group, error_console, fail
 
 app = command_group("nasalis — assess, track and understand nose and facial twitching. Not a diagnosis.")
@@ -34,6 +44,16 @@ app.add_typer(video.app, name="video")
 app.command("worker")(video.worker_command)
 app.command("backup")(backup_restore.backup_command)
 app.command("restore")(backup_restore.restore_command)
+app.command("phone")(phone.phone_command)
+
+
+def proxy_options(trusted: list[str]) -> dict[str, Any]:
+    """uvicorn's proxy settings: forwarded headers believed from these addresses only, else from none."""
+    # uvicorn's own default believes any process on loopback, which could then pose as HTTPS
+    # (and so get Secure cookies sent over plain HTTP) or as another client's address.
+    if not trusted:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(trusted)}
 
 
 @app.command("serve")
@@ -61,6 +81,16 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
+    proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--proxy",
+            help="Address (or network) of the TLS reverse proxy in front, e.g. 127.0.0.1 for Caddy on this"
+            " machine: only its X-Forwarded-Proto and X-Forwarded-For are believed; repeat for more."
+            " Default: none (also NASALIS_TRUSTED_PROXIES).",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
     log_json: Annotated[
         bool, typer.Option("--log-json", help="Log one JSON object per line (also NASALIS_LOG_JSON=1).")
@@ -72,7 +102,7 @@ def serve_command(
     import uvicorn
 
     from nasalis import log_setup
-    from nasalis.config import Settings, describe_db, is_loopback, is_unspecified
+    from nasalis.config import Settings, bad_proxies, describe_db, is_loopback, is_unspecified
     from nasalis.diary.store import StoreError, resolve_url
     from nasalis.web.app import create_app
 
@@ -90,6 +120,11 @@ def serve_command(
     log_setup.configure(settings.log_json)
     if allowed_host:  # else NASALIS_ALLOWED_HOSTS, or none
         settings.allowed_hosts = allowed_host
+    if proxy:  # else NASALIS_TRUSTED_PROXIES, or none
+        settings.trusted_proxies = proxy
+    wrong = bad_proxies(settings.trusted_proxies)
+    if wrong:
+        fail("A trusted proxy must be an IP address or network.", [f"--proxy: {name!r}" for name in wrong])
     if use_accounts and not settings.allowed_hosts and is_unspecified(host):
         fail(
             "Say which host name people will use to reach this server.",
@@ -102,7 +137,11 @@ def serve_command(
     mode = "server" if use_accounts else "personal"
     log_setup.log_startup(mode, describe_db(settings.db_url), f"{host}:{port}", workers)
     # Our request lines replace uvicorn's access log; log_config=None keeps our handler for its own.
-    quiet: dict[str, Any] = {"access_log": False, "log_config": None}
+    quiet: dict[str, Any] = {
+        "access_log": False,
+        "log_config": None,
+        **proxy_options(settings.trusted_proxies),
+    }
     if workers == 1:
         uvicorn.run(app_, host=host, port=port, **quiet)
         return
@@ -116,6 +155,7 @@ def serve_command(
         NASALIS_PORT=str(port),
         NASALIS_ALLOWED_HOSTS=",".join(settings.allowed_hosts),
         NASALIS_LOG_JSON=str(settings.log_json).lower(),
+        NASALIS_TRUSTED_PROXIES=",".join(settings.trusted_proxies),
     )
     uvicorn.run("nasalis.web.app:app_from_env", factory=True, host=host, port=port, workers=workers, **quiet)
 

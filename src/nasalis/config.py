@@ -84,12 +84,31 @@ class Settings(BaseSettings):
     """Host names (optionally name:port) browsers may use for this server, besides --host itself
     (and, in personal mode, the loopback names); comma-separated in NASALIS_ALLOWED_HOSTS."""
 
-    @field_validator("allowed_hosts", mode="before")
+    phone_ca: str = ""
+    """The root certificate of the HTTPS proxy `nasalis phone` started, offered on /phone
+    (NASALIS_PHONE_CA)."""
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+    """Addresses (or networks) of reverse proxies whose X-Forwarded-Proto and X-Forwarded-For are
+    believed (NASALIS_TRUSTED_PROXIES, --proxy); none by default, so no local program can pose as
+    HTTPS or as another client's address."""
+
+    @field_validator("allowed_hosts", "trusted_proxies", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+
+def bad_proxies(names: list[str]) -> list[str]:
+    """The entries of a trusted-proxy list that are no IP address or network (a name or "*")."""
+    wrong = []
+    for name in names:
+        try:
+            ipaddress.ip_network(name, strict=False)
+        except ValueError:
+            wrong.append(name)
+    return wrong
 
 
 def describe_db(url: str) -> str:

@@ -63,3 +63,12 @@ def test_server_mode_with_two_workers_keeps_no_state_in_a_worker(db_url: str, tm
         assert len(client.get("/api/episodes").json()) == 20
     pids = set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))
     assert len(pids) == 2
+
+
+def test_a_trusted_proxy_must_be_an_address(tmp_path: Path) -> None:
+    for args, env in ((["--proxy", "caddy.local"], {}), ([], {"NASALIS_TRUSTED_PROXIES": "127.0.0.1,*"})):
+        done = nasalis_process("serve", *args, "--db", f"sqlite:///{tmp_path / 'd.db'}", env=env)
+        assert done.returncode == 2, done.stderr
+        assert "IP address or network" in done.stderr
+        assert "--proxy" in done.stderr
+        assert not (tmp_path / "d.db").exists()

@@ -1,7 +1,8 @@
 """Attacks on accounts and undo, against a real `nasalis serve --accounts` (issue 17: 3, 5, 6, 7, 13).
 
-Clients are told apart by their address: uvicorn takes X-Forwarded-For from a proxy on
-loopback (its default), so each test client plays another address by sending one.
+Clients are told apart by their address: the server believes X-Forwarded-For from the proxy it
+is told of (`--proxy 127.0.0.1` here, as behind Caddy), so each test client plays another
+address by sending one.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def shared(
     db = next(urls)
     with pytest.MonkeyPatch.context() as env:
         env.delenv("NASALIS_ALLOWED_HOSTS", raising=False)  # not the in-process tests' name
-        with live_server(db, "--accounts") as base:
+        with live_server(db, "--accounts", "--proxy", "127.0.0.1") as base:
             yield base, db
     next(urls, None)  # drops the PostgreSQL database
 

@@ -159,6 +159,7 @@ PAGES = [
     "/import",
     "/export",
     "/settings",
+    "/phone",
 ]
 
 

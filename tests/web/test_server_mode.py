@@ -21,7 +21,16 @@ from nasalis.diary.accounts import MAX_FAILURES
 from nasalis.web.app import create_app
 from tests.web.conftest import PASSWORD, csrf_of, sign_up
 
-PUBLIC = {"/login", "/signup", "/docs", "/docs/oauth2-redirect", "/openapi.json"}
+PUBLIC = {
+    "/login",
+    "/signup",
+    "/docs",
+    "/docs/oauth2-redirect",
+    "/openapi.json",
+    "/phone",
+    "/phone/nasalis-root.crt",
+}
+"""Routes that answer without sign-in (the /phone help and its certificate hold nothing private)."""
 
 
 def _api_routes(routes: list[Any]) -> Iterator[APIRoute]:

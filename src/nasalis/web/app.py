@@ -40,6 +40,7 @@ from nasalis.web.routes import (
     insights_pages,
     learn_pages,
     medicines_pages,
+    phone_pages,
     progress_pages,
     report_pages,
     today_pages,
@@ -70,6 +71,7 @@ ROUTERS = (
     transfer_pages,
     video_api,
     video_pages,
+    phone_pages,
 )
 
 
@@ -105,7 +107,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = open_store(settings.db_url or None)  # creates or upgrades the schema
     app.state.secret = server_secret()  # signs personal-mode CSRF tokens
     app.state.hosts = allowed_hosts(settings)  # the Host names (and Origins) this server answers
-    app.add_middleware(Guards, max_body=settings.max_upload_bytes, hosts=app.state.hosts)
+    app.add_middleware(
+        Guards,
+        max_body=settings.max_upload_bytes,
+        hosts=app.state.hosts,
+        secure_cookies=settings.secure_cookies,
+    )
     app.add_middleware(RequestLog)  # outermost: it logs and tags even what Guards refuses
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for module in ROUTERS:

@@ -38,10 +38,13 @@ class Guards:
     """Refuse unknown Host names and oversize bodies before reading them; add security and cache
     headers and the CSRF cookie."""
 
-    def __init__(self, app: ASGIApp, max_body: int, hosts: frozenset[str]) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body: int, hosts: frozenset[str], secure_cookies: bool = False
+    ) -> None:
         self.app = app
         self.max_body = max_body
         self.hosts = hosts
+        self.secure_cookies = secure_cookies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -77,7 +80,11 @@ class Guards:
                 state: dict[str, Any] = scope.get("state", {})
                 new_csrf = state.get("new_csrf")
                 if new_csrf:
-                    out.append("set-cookie", f"{CSRF_COOKIE}={new_csrf}; Path=/; HttpOnly; SameSite=Strict")
+                    # Over HTTPS (directly, or from a trusted proxy) a cookie never travels in clear.
+                    secure = "; Secure" if self.secure_cookies or scope.get("scheme") == "https" else ""
+                    out.append(
+                        "set-cookie", f"{CSRF_COOKIE}={new_csrf}; Path=/; HttpOnly; SameSite=Strict{secure}"
+                    )
             await send(message)
 
         try:
