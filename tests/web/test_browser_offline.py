@@ -32,7 +32,17 @@ SYNC_S = 60_000
 def server(db: Path, port: int, *args: str) -> Iterator[Any]:
     """A real `nasalis serve` on this port over this SQLite diary (the same address after a restart,
     so the browser's service worker and IndexedDB are the same)."""
-    command = [sys.executable, "-m", "nasalis", "serve", "--port", str(port), "--db", f"sqlite:///{db}", *args]
+    command = [
+        sys.executable,
+        "-m",
+        "nasalis",
+        "serve",
+        "--port",
+        str(port),
+        "--db",
+        f"sqlite:///{db}",
+        *args,
+    ]
     with running(command, port, "/static/style.css") as (_base, process):
         yield process
 
@@ -76,7 +86,8 @@ def diary_of(page: Page) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The episodes and check-ins the server holds for this page's person (their own session)."""
     episodes = page.request.get("/api/episodes")
     days = page.request.get("/api/days")
-    assert episodes.ok and days.ok, (episodes.status, days.status)
+    assert episodes.ok, episodes.status
+    assert days.ok, days.status
     return episodes.json(), days.json()
 
 
@@ -99,13 +110,15 @@ def test_entries_logged_offline_arrive_once_after_an_offline_reload(
     port = free_port()
     with server(tmp_path / "diary.db", port, *(["--accounts"] if accounts else [])):
         base = f"http://127.0.0.1:{port}"
-        people = {"alice": (5, True), "bob": (2, False)} if accounts else {None: (5, True)}
+        people: dict[str | None, tuple[int, bool]] = (
+            {"alice": (5, True), "bob": (2, False)} if accounts else {None: (5, True)}
+        )
         opened = {}
         for name, (twitches, check_in) in people.items():
             context, page = open_app(browser, base, name)
             log_offline(context, page, twitches, check_in=check_in)
             opened[name] = (context, page)
-        for name, (context, page) in opened.items():
+        for name, (_context, page) in opened.items():
             twitches, check_in = people[name]
             page.reload()  # still offline: the service worker's offline page, and the count stays
             expect(page.get_by_role("heading", name="No connection")).to_be_visible()
