@@ -19,9 +19,10 @@ from nasalis.config import Settings
 from nasalis.diary import videos
 from nasalis.diary.accounts import MAX_FAILURES
 from nasalis.web.app import create_app
+from nasalis.web.routes import app_shell
 from tests.web.conftest import PASSWORD, csrf_of, sign_up
 
-PUBLIC = {"/login", "/signup", "/docs", "/docs/oauth2-redirect", "/openapi.json"}
+PUBLIC = {"/login", "/signup", "/docs", "/docs/oauth2-redirect", "/openapi.json", *app_shell.PUBLIC}
 
 
 def _api_routes(routes: list[Any]) -> Iterator[APIRoute]:

@@ -41,6 +41,9 @@ SHELL = (
 )
 """What the service worker keeps: the app's own files and a page with nobody's data in it. Never a
 person's pages or API answers: a shared phone must not show one person's diary from its cache."""
+PUBLIC = ("/manifest.webmanifest", "/sw.js", OFFLINE_PAGE)
+"""Answered without signing in (the login page links the manifest and installs the worker too):
+none of them holds anything of a person."""
 SHELL_TEMPLATES = ("sw.js", "base.html", "offline.html", "_queued_details.html")
 """The templates the worker and the offline page are made from (a change to one is a new shell)."""
 ICONS = (
