@@ -74,7 +74,7 @@ def log_offline(context: BrowserContext, page: Page, twitches: int, *, check_in:
             expect(details).to_be_visible()
             details.get_by_label("7", exact=True).check()
             details.get_by_role("button", name="Save details").click()
-            expect(details).to_be_hidden()
+            expect(details).to_have_count(0)
             expect(waiting).to_contain_text("1 waiting to be saved")  # the details replaced, not added
     if check_in:
         page.get_by_label("Stress today (0-10)").fill("6")

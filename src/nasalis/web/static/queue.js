@@ -166,10 +166,12 @@
   }
 
   function showDetails() {
+    var template = document.getElementById("queued-details-template");
+    if (!template) { return; }
+    var shown = document.getElementById("queued-details");
+    if (shown) { shown.remove(); }  // a fresh form for the newest twitch
+    template.after(template.content.cloneNode(true));
     var section = document.getElementById("queued-details");
-    if (!section) { return; }
-    section.querySelector("form").reset();
-    section.hidden = false;
     section.scrollIntoView({ block: "start" });
   }
   function queueTwitch() {
@@ -215,7 +217,8 @@
       last = updated;
       return (stored ? remove(stored.key) : Promise.resolve()).then(function () { return put(updated); });
     }).then(function () {
-      document.getElementById("queued-details").hidden = true;
+      var section = document.getElementById("queued-details");
+      if (section) { section.remove(); }
       return render();
     }).then(soon);
   }
