@@ -10,6 +10,7 @@ each get only their own.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 from collections.abc import Iterator
@@ -164,4 +165,35 @@ def test_a_server_killed_in_the_middle_of_the_sync_loses_and_doubles_nothing(
     with server(db, port, *args):  # the same address and diary: the page's retry finds it again
         expect(page.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
         assert_arrived(page, 5, 1)
+        context.close()
+
+
+def test_a_check_in_the_server_refuses_stays_on_the_device_until_removed(
+    browser: Browser, tmp_path: Path
+) -> None:
+    port = free_port()
+    with server(tmp_path / "diary.db", port):
+        context, page = open_app(browser, f"http://127.0.0.1:{port}", None)
+        context.set_offline(True)
+        page.get_by_label("Stress today (0-10)").fill("15")  # out of range: the server will refuse it
+        page.get_by_role("button", name="Save check-in").click()
+        waiting = page.locator("#waiting")
+        expect(waiting).to_contain_text("1 waiting to be saved")
+        context.set_offline(False)
+        expect(waiting).to_contain_text("1 could not be saved", timeout=SYNC_S)
+        # The server's own words, naming the field.
+        expect(waiting).to_contain_text("Stress today (0-10): must be from 0 to 10 (got 15)")
+        page.reload()  # refused is not forgotten: still there after a reload, and not sent again
+        expect(waiting).to_contain_text("1 could not be saved")
+        assert diary_of(page) == ([], [])
+        shot(page, "offline-refused-phone")
+        page.get_by_role("button", name=re.compile("^Remove Check-in")).click()
+        expect(waiting).to_be_hidden()
+        stored = page.evaluate(
+            """() => new Promise((ok) => { const open = indexedDB.open("nasalis", 1);
+               open.onsuccess = () => {
+                 const all = open.result.transaction("waiting").objectStore("waiting").getAll();
+                 all.onsuccess = () => ok(all.result.length); }; })"""
+        )
+        assert stored == 0
         context.close()

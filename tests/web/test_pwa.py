@@ -12,7 +12,7 @@ import httpx2
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
-from nasalis.web.routes.app_shell import SHELL
+from nasalis.web.routes.app_shell import SHELL, shell_version
 from tests.web.browsing import PHONE, shot
 from tests.web.conftest import PASSWORD
 from tests.web.live import live_server
@@ -189,3 +189,20 @@ def test_the_manifest_names_the_app_and_its_icons(base: str) -> None:
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= purposes
     page = httpx2.get(f"{base}/login").text
     assert re.search(r'<link rel="manifest" href="/manifest.webmanifest">', page)
+
+
+def test_a_new_worker_deletes_the_caches_of_old_versions(browser: Browser, base: str) -> None:
+    context = browser.new_context(viewport=PHONE, base_url=base)
+    page = context.new_page()
+    page.goto("/login")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.evaluate(
+        """async () => {
+           await (await caches.open("nasalis-shell-old")).put("/static/app.js", new Response("old"));
+           await (await navigator.serviceWorker.ready).unregister(); }"""
+    )
+    page.reload()  # app.js registers the worker again: it installs and activates afresh
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    names = page.evaluate("async () => (await caches.keys()).sort()")
+    assert names == [f"nasalis-shell-{shell_version()}"]
+    context.close()
