@@ -197,3 +197,42 @@ def test_a_check_in_the_server_refuses_stays_on_the_device_until_removed(
         )
         assert stored == 0
         context.close()
+
+
+COUNT_WAITING = """() => new Promise((ok) => { const open = indexedDB.open("nasalis", 1);
+  open.onsuccess = () => {
+    const all = open.result.transaction("waiting").objectStore("waiting").getAll();
+    all.onsuccess = () => ok(all.result.length); }; })"""
+
+
+def test_on_a_shared_phone_each_account_sends_only_its_own_waiting_twitches(
+    browser: Browser, tmp_path: Path
+) -> None:
+    port = free_port()
+    with server(tmp_path / "diary.db", port, "--accounts"):
+        context, page = open_app(browser, f"http://127.0.0.1:{port}", "bob")
+        log_offline(context, page, 1, check_in=False)  # bob's twitch waits on this phone
+        page.close()  # bob's page is gone before the connection is back
+        context.clear_cookies()
+        context.set_offline(False)
+        page = context.new_page()  # and alice signs up on the same phone (the same IndexedDB)
+        page.goto("/signup")
+        page.get_by_label("Username").fill("alice")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Create account").click()
+        expect(page.get_by_role("button", name="Sign out alice")).to_be_visible()
+        page.goto("/")
+        page.wait_for_timeout(1500)  # alice's page has synced on load by now
+        assert diary_of(page) == ([], [])  # bob's twitch is not sent as alice's
+        expect(page.locator("#waiting")).to_be_hidden()  # nor counted on her page
+        assert page.evaluate(COUNT_WAITING) == 1  # still kept for bob
+        page.get_by_role("button", name="Sign out alice").click()
+        page.get_by_label("Username").fill("bob")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
+        episodes, _days = diary_of(page)
+        assert len(episodes) == 1
+        assert episodes[0]["intensity"] == 7
+        assert page.evaluate(COUNT_WAITING) == 0
+        context.close()
