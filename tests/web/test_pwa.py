@@ -144,6 +144,7 @@ def test_the_reminder_notification_comes_when_the_check_in_is_missing(browser: B
         earlier = "00:00"  # just after midnight: the reminder time of today that has passed
     page.get_by_label("Remind me of the check-in from").fill(earlier)
     page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Settings saved.")).to_be_visible()  # the new time is stored before it is asked
     page.get_by_role("button", name="Turn the reminder on on this device").click()
     expect(page.locator("#notify-state")).to_contain_text("On: this device shows a notification")
     shown = page.wait_for_function(
@@ -164,6 +165,7 @@ def test_no_reminder_once_the_check_in_is_saved(browser: Browser, base: str) -> 
     page.goto("/settings")
     page.get_by_label("Remind me of the check-in from").fill("00:00")
     page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Settings saved.")).to_be_visible()  # the new time is stored before it is asked
     page.get_by_role("button", name="Turn the reminder on on this device").click()
     expect(page.locator("#notify-state")).to_contain_text("On:")
     answer = page.request.get("/api/reminder").json()
