@@ -19,6 +19,7 @@ from nasalis.config import Settings
 from nasalis.diary import videos
 from nasalis.diary.accounts import MAX_FAILURES
 from nasalis.web.app import create_app
+from nasalis.web.routes import app_shell
 from tests.web.conftest import PASSWORD, csrf_of, sign_up
 
 PUBLIC = {
@@ -29,8 +30,9 @@ PUBLIC = {
     "/openapi.json",
     "/phone",
     "/phone/nasalis-root.crt",
+    *app_shell.PUBLIC,
 }
-"""Routes that answer without sign-in (the /phone help and its certificate hold nothing private)."""
+"""Routes that answer without sign-in (the /phone help and its certificate, the app shell: nothing private)."""
 
 
 def _api_routes(routes: list[Any]) -> Iterator[APIRoute]:

@@ -29,6 +29,7 @@ from nasalis.web.openapi import install as install_openapi
 from nasalis.web.request_log import RequestLog, note_route
 from nasalis.web.routes import (
     account_pages,
+    app_shell,
     assess_api,
     assess_pages,
     assessment_history_pages,
@@ -52,6 +53,7 @@ from nasalis.web.routes import (
 from nasalis.web.templating import page
 
 ROUTERS = (
+    app_shell,
     assess_api,
     diary_api,
     insights_api,

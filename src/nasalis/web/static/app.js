@@ -20,3 +20,30 @@
   // htmx scrolls a boosted page to its top once it has settled: scroll after that.
   document.addEventListener("htmx:afterSettle", function () { setTimeout(scrollToMarked, 0); });
 })();
+
+// The installable app: the service worker keeps the shell, so the app opens with no connection.
+(function () {
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { return null; });
+  }
+  // A boosted link followed with no connection: load it for real, so the worker can show the
+  // offline page (htmx's own request would fail without a word).
+  document.addEventListener("htmx:sendError", function (event) {
+    var detail = event.detail || {};
+    var config = detail.requestConfig || {};
+    var path = detail.pathInfo && detail.pathInfo.requestPath;
+    if (config.verb === "get" && path) {
+      window.location.href = path;
+      return;
+    }
+    var box = document.getElementById("waiting");
+    if (box) {
+      box.textContent = "No connection: that was not saved. Twitch now and the check-in can be logged offline.";
+      box.hidden = false;
+    }
+  });
+  // "More" on the phone's tab bar closes once a page from it is chosen (htmx keeps the bar).
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("nav.tabs details[open]").forEach(function (d) { d.open = false; });
+  });
+})();

@@ -1,0 +1,238 @@
+"""Logging with no connection, in Debian's chromium against a real `nasalis serve`.
+
+Five twitches and a check-in logged offline, the page reloaded offline (the service worker's
+offline page still counts them), then the connection back: exactly five twitches and one
+check-in reach the diary; and again with the server killed in the middle of the sync and started
+again on the same address. In personal mode and in server mode, where two accounts on one server
+each get only their own.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
+
+from tests.web.browsing import PHONE, shot
+from tests.web.conftest import PASSWORD
+from tests.web.live import free_port, running
+
+SYNC_S = 60_000
+"""Milliseconds the page may take to send what waits (a retry comes every 10 s; two shared cores)."""
+
+
+@contextmanager
+def server(db: Path, port: int, *args: str) -> Iterator[Any]:
+    """A real `nasalis serve` on this port over this SQLite diary (the same address after a restart,
+    so the browser's service worker and IndexedDB are the same)."""
+    command = [
+        sys.executable,
+        "-m",
+        "nasalis",
+        "serve",
+        "--port",
+        str(port),
+        "--db",
+        f"sqlite:///{db}",
+        *args,
+    ]
+    with running(command, port, "/static/style.css") as (_base, process):
+        yield process
+
+
+def open_app(browser: Browser, base: str, username: str | None) -> tuple[BrowserContext, Page]:
+    """A phone on Today, signed up as `username` in server mode, with the service worker in control."""
+    context = browser.new_context(viewport=PHONE, base_url=base)
+    page = context.new_page()
+    if username:
+        page.goto("/signup")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Create account").click()
+        expect(page.get_by_role("button", name=f"Sign out {username}")).to_be_attached()
+    page.goto("/")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    return context, page
+
+
+def log_offline(context: BrowserContext, page: Page, twitches: int, *, check_in: bool) -> None:
+    """With no connection: tap Twitch now `twitches` times (details on the first) and save a check-in."""
+    context.set_offline(True)
+    waiting = page.locator("#waiting")
+    for n in range(1, twitches + 1):
+        page.get_by_role("button", name="Twitch now").click()
+        expect(waiting).to_contain_text(f"{n} waiting to be saved")
+        if n == 1:
+            details = page.locator("#queued-details")
+            expect(details).to_be_visible()
+            details.get_by_label("7", exact=True).check()
+            details.get_by_role("button", name="Save details").click()
+            expect(details).to_have_count(0)
+            expect(waiting).to_contain_text("1 waiting to be saved")  # the details replaced, not added
+    if check_in:
+        page.get_by_label("Stress today (0-10)").fill("6")
+        page.get_by_role("button", name="Save check-in").click()
+        expect(waiting).to_contain_text(f"{twitches + 1} waiting to be saved")
+
+
+def diary_of(page: Page) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The episodes and check-ins the server holds for this page's person (their own session)."""
+    episodes = page.request.get("/api/episodes")
+    days = page.request.get("/api/days")
+    assert episodes.ok, episodes.status
+    assert days.ok, days.status
+    return episodes.json(), days.json()
+
+
+def assert_arrived(page: Page, twitches: int, check_ins: int) -> None:
+    """Exactly these many twitches and check-ins in the diary; the first twitch kept its details."""
+    episodes, days = diary_of(page)
+    assert len(episodes) == twitches, episodes
+    assert len({e["started_at"] for e in episodes}) == twitches  # none doubled
+    assert [e.get("intensity") for e in episodes].count(7) == 1, episodes
+    assert len(days) == check_ins, days
+    if check_ins:
+        assert days[0]["stress"] == 6
+
+
+@pytest.mark.parametrize("mode", ["personal", "accounts"])
+def test_entries_logged_offline_arrive_once_after_an_offline_reload(
+    browser: Browser, tmp_path: Path, mode: str
+) -> None:
+    accounts = mode == "accounts"
+    port = free_port()
+    with server(tmp_path / "diary.db", port, *(["--accounts"] if accounts else [])):
+        base = f"http://127.0.0.1:{port}"
+        people: dict[str | None, tuple[int, bool]] = (
+            {"alice": (5, True), "bob": (2, False)} if accounts else {None: (5, True)}
+        )
+        opened = {}
+        for name, (twitches, check_in) in people.items():
+            context, page = open_app(browser, base, name)
+            log_offline(context, page, twitches, check_in=check_in)
+            opened[name] = (context, page)
+        for name, (_context, page) in opened.items():
+            twitches, check_in = people[name]
+            page.reload()  # still offline: the service worker's offline page, and the count stays
+            expect(page.get_by_role("heading", name="No connection")).to_be_visible()
+            expect(page.locator("#waiting")).to_contain_text(f"{twitches + check_in} waiting to be saved")
+            if name != "bob":
+                shot(page, "offline-phone")
+        for name, (context, page) in opened.items():
+            twitches, check_in = people[name]
+            context.set_offline(False)  # the offline page reloads the real one, which sends
+            expect(page.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
+            page.reload()
+            expect(page.get_by_role("heading", name=f"Today's twitches ({twitches})")).to_be_visible()
+            assert_arrived(page, twitches, int(check_in))  # each account: its own, and only its own
+            context.close()
+
+
+@pytest.mark.parametrize("mode", ["personal", "accounts"])
+def test_a_server_killed_in_the_middle_of_the_sync_loses_and_doubles_nothing(
+    browser: Browser, tmp_path: Path, mode: str
+) -> None:
+    args = ["--accounts"] if mode == "accounts" else []
+    port, db = free_port(), tmp_path / "diary.db"
+    base = f"http://127.0.0.1:{port}"
+    with server(db, port, *args) as process:
+        context, page = open_app(browser, base, "alice" if args else None)
+        log_offline(context, page, 5, check_in=True)
+        answered: list[int] = []
+
+        def kill_after_second(response: Response) -> None:
+            if response.request.method == "POST" and response.url.endswith("/api/episodes"):
+                answered.append(response.status)
+                if len(answered) == 2:
+                    os.killpg(process.pid, signal.SIGKILL)  # no goodbye: mid-sync, like a power cut
+
+        page.on("response", kill_after_second)
+        context.set_offline(False)  # the online event starts the sync
+        page.wait_for_function("() => document.querySelector('#waiting').textContent !== ''")
+        while process.poll() is None:
+            page.wait_for_timeout(200)  # the listener runs while the page is being waited on
+        assert answered[:2] == [201, 201], answered
+        page.remove_listener("response", kill_after_second)
+        expect(page.locator("#waiting")).to_contain_text("waiting to be saved")  # the rest still waits
+    with server(db, port, *args):  # the same address and diary: the page's retry finds it again
+        expect(page.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
+        assert_arrived(page, 5, 1)
+        context.close()
+
+
+def test_a_check_in_the_server_refuses_stays_on_the_device_until_removed(
+    browser: Browser, tmp_path: Path
+) -> None:
+    port = free_port()
+    with server(tmp_path / "diary.db", port):
+        context, page = open_app(browser, f"http://127.0.0.1:{port}", None)
+        context.set_offline(True)
+        page.get_by_label("Stress today (0-10)").fill("15")  # out of range: the server will refuse it
+        page.get_by_role("button", name="Save check-in").click()
+        waiting = page.locator("#waiting")
+        expect(waiting).to_contain_text("1 waiting to be saved")
+        context.set_offline(False)
+        expect(waiting).to_contain_text("1 could not be saved", timeout=SYNC_S)
+        # The server's own words, naming the field.
+        expect(waiting).to_contain_text("Stress today (0-10): must be from 0 to 10 (got 15)")
+        page.reload()  # refused is not forgotten: still there after a reload, and not sent again
+        expect(waiting).to_contain_text("1 could not be saved")
+        assert diary_of(page) == ([], [])
+        shot(page, "offline-refused-phone")
+        page.get_by_role("button", name=re.compile("^Remove Check-in")).click()
+        expect(waiting).to_be_hidden()
+        stored = page.evaluate(
+            """() => new Promise((ok) => { const open = indexedDB.open("nasalis", 1);
+               open.onsuccess = () => {
+                 const all = open.result.transaction("waiting").objectStore("waiting").getAll();
+                 all.onsuccess = () => ok(all.result.length); }; })"""
+        )
+        assert stored == 0
+        context.close()
+
+
+COUNT_WAITING = """() => new Promise((ok) => { const open = indexedDB.open("nasalis", 1);
+  open.onsuccess = () => {
+    const all = open.result.transaction("waiting").objectStore("waiting").getAll();
+    all.onsuccess = () => ok(all.result.length); }; })"""
+
+
+def test_on_a_shared_phone_each_account_sends_only_its_own_waiting_twitches(
+    browser: Browser, tmp_path: Path
+) -> None:
+    port = free_port()
+    with server(tmp_path / "diary.db", port, "--accounts"):
+        context, page = open_app(browser, f"http://127.0.0.1:{port}", "bob")
+        log_offline(context, page, 1, check_in=False)  # bob's twitch waits on this phone
+        page.close()  # bob's page is gone before the connection is back
+        context.clear_cookies()
+        context.set_offline(False)
+        page = context.new_page()  # and alice signs up on the same phone (the same IndexedDB)
+        page.goto("/signup")
+        page.get_by_label("Username").fill("alice")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Create account").click()
+        expect(page.get_by_role("button", name="Sign out alice")).to_be_visible()
+        page.goto("/")
+        page.wait_for_timeout(1500)  # alice's page has synced on load by now
+        assert diary_of(page) == ([], [])  # bob's twitch is not sent as alice's
+        expect(page.locator("#waiting")).to_be_hidden()  # nor counted on her page
+        assert page.evaluate(COUNT_WAITING) == 1  # still kept for bob
+        page.get_by_role("button", name="Sign out alice").click()
+        page.get_by_label("Username").fill("bob")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
+        episodes, _days = diary_of(page)
+        assert len(episodes) == 1
+        assert episodes[0]["intensity"] == 7
+        assert page.evaluate(COUNT_WAITING) == 0
+        context.close()
