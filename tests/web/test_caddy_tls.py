@@ -160,9 +160,6 @@ def test_without_proxy_the_forwarded_https_is_not_believed(tmp_path: Path) -> No
     assert f"location: http://{NAME}:{front.port}/settings" in head, head
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the service worker comes with the pwa branch: the lead drops this mark at the merge"
-)
 def test_the_service_worker_registers_over_https(front: Front, tmp_path: Path) -> None:
     with trusting_browser(front, tmp_path / "browser-home") as chromium:
         context = chromium.new_context(viewport=PHONE, base_url=front.origin)
