@@ -20,10 +20,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from nasalis.diary import idempotency
 from nasalis.diary.models import Person
 from nasalis.folders import default_db_url
 
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 """The newest migration; a test checks it is Alembic's head, so it cannot drift."""
 
 LOCAL_HANDLE = "local"
@@ -86,6 +87,8 @@ class Store:
         """A transaction: committed when the block ends, rolled back on any error."""
         with self._writer() as session, session.begin():
             yield session
+            # A request's Idempotency-Key commits with its write, or not at all.
+            idempotency.stamp(session)
 
     def person_id(self, handle: str = LOCAL_HANDLE) -> int:
         """The id of the person with this handle, created on first use (cached: ids never change)."""

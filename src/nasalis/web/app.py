@@ -25,6 +25,7 @@ from nasalis.web.clip_queue import resume_waiting
 from nasalis.web.deps import NotSignedInError, find_viewer
 from nasalis.web.failure import unexpected_error
 from nasalis.web.guards import Guards
+from nasalis.web.idempotent_writes import IdempotentWrites
 from nasalis.web.openapi import install as install_openapi
 from nasalis.web.request_log import RequestLog, note_route
 from nasalis.web.routes import (
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = open_store(settings.db_url or None)  # creates or upgrades the schema
     app.state.secret = server_secret()  # signs personal-mode CSRF tokens
     app.state.hosts = allowed_hosts(settings)  # the Host names (and Origins) this server answers
+    app.add_middleware(IdempotentWrites)  # inside Guards: hosts and sizes are checked first
     app.add_middleware(Guards, max_body=settings.max_upload_bytes, hosts=app.state.hosts)
     app.add_middleware(RequestLog)  # outermost: it logs and tags even what Guards refuses
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
