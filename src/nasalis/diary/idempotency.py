@@ -1,10 +1,11 @@
 """Idempotency keys: the row that makes a retried write replay its first answer.
 
 The web layer binds a `Claim` for the request (`claiming`); the first `Store.write()` of that
-request calls `stamp` just before it commits, so the key row and the write commit together or
+request calls `stamp` as its transaction begins, so the key row and the write commit together or
 not at all: a crash can never leave a write without its key, nor a key without its write. When
-two requests with one key race, the unique (person, key) constraint lets one commit; the other
-transaction fails to insert its row, is rolled back whole, and `KeyTakenError` tells it so.
+two requests with one key race, the unique (person, key) constraint lets one through; the other
+waits on the key (PostgreSQL's unique index, SQLite's write lock), fails to insert its row before
+it has written anything, is rolled back, and `KeyTakenError` tells it so.
 """
 
 from __future__ import annotations
@@ -71,11 +72,14 @@ def claiming(claim: Claim) -> Iterator[Claim]:
         _claim.reset(token)
 
 
-def stamp(session: Session) -> None:
-    """In the write's own transaction, insert the bound claim's row (once per request)."""
+def stamp(session: Session) -> bool:
+    """In the write's own transaction, insert the bound claim's row (once per request).
+
+    True when this transaction now carries the key; KeyTakenError when another request's does.
+    """
     claim = _claim.get()
     if claim is None or claim.written or claim.lost:
-        return
+        return False
     now = utcnow()
     # Lazy expiry: this person's old keys go when they write again (nothing runs on a timer).
     session.execute(
@@ -99,6 +103,14 @@ def stamp(session: Session) -> None:
         claim.lost = True
         raise KeyTakenError("another request with this Idempotency-Key wrote first") from None
     claim.written = True
+    return True
+
+
+def unstamp() -> None:
+    """The transaction that carried the bound claim's row rolled back: the key is free again."""
+    claim = _claim.get()
+    if claim is not None:
+        claim.written = False
 
 
 def find(session: Session, person_id: int, key: str) -> Stored | None:
