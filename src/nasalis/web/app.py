@@ -22,6 +22,7 @@ from nasalis.diary.store import is_disk_full, open_store
 from nasalis.knowledge import load_knowledge
 from nasalis.log_setup import configure as configure_logging
 from nasalis.web.clip_queue import resume_waiting
+from nasalis.web.country import for_request as emergency_for
 from nasalis.web.deps import NotSignedInError, find_viewer
 from nasalis.web.failure import unexpected_error
 from nasalis.web.guards import Guards
@@ -33,6 +34,7 @@ from nasalis.web.routes import (
     assess_api,
     assess_pages,
     assessment_history_pages,
+    country_pages,
     day_pages,
     diary_api,
     diary_pages,
@@ -69,6 +71,7 @@ ROUTERS = (
     learn_pages,
     report_pages,
     transfer_pages,
+    country_pages,
     video_api,
     video_pages,
 )
@@ -151,8 +154,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             exc = StarletteHTTPException(422, exc.detail, exc.headers)
         if _is_api(request) or request.url.path.startswith(("/docs", "/openapi")):
             return await http_exception_handler(request, exc)
-        # The page shows who is signed in: server mode looks the session up, off the event loop.
-        await find_viewer(request)
+        # The page shows who is signed in: server mode looks the session up, off the event loop,
+        # and so is the person's country (the footer's emergency number).
+        viewer = await find_viewer(request)
+        await run_in_threadpool(emergency_for, request, viewer.person_id if viewer else None)
         detail = exc.detail
         if isinstance(detail, list):  # the API's field errors, shown to a person as sentences
             detail = "; ".join(f"{d['loc'][-1]}: {d['msg']}" for d in detail)

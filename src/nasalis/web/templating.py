@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse
 
 from nasalis import wording
 from nasalis.diary import journal
+from nasalis.web.country import for_request
 from nasalis.web.schemas import row_id
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -83,6 +84,7 @@ def page(request: Request, name: str, context: dict[str, Any], status_code: int 
         "csrf_token": viewer.csrf if viewer else "",
         "accounts": settings.accounts,
         "errors": {},
+        "emergency": for_request(request, viewer.person_id if viewer else None),
         **_flash(request, viewer),
     }
     response = TEMPLATES.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
