@@ -62,18 +62,23 @@ class NumberBook(BaseModel):
 def load_numbers() -> NumberBook:
     """Load and check the table (cached: read once per process)."""
     book: NumberBook = _parse(FILE, TypeAdapter(NumberBook), _read(FILE))
-    problems: list[str] = []
+    found = problems(book)
+    if found:
+        raise KnowledgeError("; ".join(found))
+    return book
+
+
+def problems(book: NumberBook) -> list[str]:
+    """What is wrong with the table: a country twice, a bad number, an unknown source."""
+    found: list[str] = []
     known = {s.id for s in book.sources}
     codes = [c.code for c in book.countries]
-    problems += [f"{FILE}: {code} is listed more than once" for code in sorted({c for c in codes if codes.count(c) > 1})]
+    found += [f"{FILE}: {code} is listed more than once" for code in sorted({c for c in codes if codes.count(c) > 1})]
     for c in book.countries:
-        for number in c.ambulance:
-            if not number.isdigit() or not 2 <= len(number) <= 6:
-                problems.append(f"{FILE}: {c.code} has an ambulance number that is not 2 to 6 digits")
-        problems += [f"{FILE}: {c.code} cites unknown source {s!r}" for s in c.sources if s not in known]
-    if problems:
-        raise KnowledgeError("; ".join(problems))
-    return book
+        if any(not (n.isdigit() and 2 <= len(n) <= 6) for n in c.ambulance):
+            found.append(f"{FILE}: {c.code} has an ambulance number that is not 2 to 6 digits")
+        found += [f"{FILE}: {c.code} cites unknown source {s!r}" for s in c.sources if s not in known]
+    return found
 
 
 def numbers(country: Country | None) -> str:
