@@ -289,8 +289,8 @@ def bundle() -> Schema:
     from nasalis.assessment.result import SCHEMA as ASSESSMENT_SCHEMA
     from nasalis.diary import bundle as bundle_model
     from nasalis.diary import bundle_extras, preferences
-    from nasalis.knowledge.emergency import OTHER, load_numbers
     from nasalis.diary.records import _FACTOR_NAME, CUSTOM_FACTOR, DAY_MARKS, DAY_RULES, EPISODE_RULES
+    from nasalis.knowledge.emergency import OTHER, load_numbers
 
     own = {
         "propertyNames": {"pattern": f"^{_FACTOR_NAME.pattern}$"},
@@ -322,7 +322,7 @@ def bundle() -> Schema:
             "age_years": {"anyOf": [{"type": "integer", "minimum": 0, "maximum": 120}, {"type": "null"}]},
             "country": {
                 "enum": ["", OTHER, *sorted(c.code for c in load_numbers().countries)],
-                "description": "ISO 3166 code whose emergency number is shown; 'other'; '' when not asked yet",
+                "description": "ISO 3166 code whose emergency number is shown; 'other'; '' if not asked yet",
             },
         },
         "additionalProperties": False,

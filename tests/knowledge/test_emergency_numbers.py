@@ -30,7 +30,8 @@ def test_the_table_has_at_least_30_countries_each_with_a_named_source() -> None:
     for country in book.countries:
         assert re.fullmatch(r"[A-Z]{2}", country.code)
         labels = book.source_labels(country)
-        assert labels and all(" — " in label for label in labels), country.code  # organisation — title
+        assert labels, country.code
+        assert all(" — " in label for label in labels), country.code  # organisation — title
         assert all(n.isdigit() for n in (*country.ambulance, *([country.general] if country.general else [])))
     assert all(s.organisation and s.title for s in book.sources)
 
@@ -39,7 +40,8 @@ def test_the_generic_wording_is_what_the_curated_texts_say() -> None:
     # localise finds the numbers only where the texts use the one generic phrase.
     rules = load_knowledge().rulebook
     headlines = [r.headline for r in rules.rules if r.headline and "emergency services" in r.headline]
-    assert headlines and all(GENERIC_NUMBERS in h for h in headlines)
+    assert headlines
+    assert all(GENERIC_NUMBERS in h for h in headlines)
 
 
 @pytest.mark.parametrize(
@@ -54,7 +56,8 @@ def test_the_generic_wording_is_what_the_curated_texts_say() -> None:
 )
 def test_a_browser_region_picks_the_country(header: str, code: str, number: str) -> None:
     country = guess(header)
-    assert country is not None and country.code == code
+    assert country is not None
+    assert country.code == code
     assert call_now(country) == f"Call {number} now"
 
 
@@ -70,7 +73,8 @@ def test_no_known_region_keeps_the_generic_wording(header: str | None) -> None:
 
 def test_a_country_with_its_own_ambulance_number_names_both() -> None:
     austria = load_numbers().country("at")
-    assert austria is not None and austria.numbers == "144 or 112"
+    assert austria is not None
+    assert austria.numbers == "144 or 112"
     assert localise(f"Call emergency services now ({GENERIC_NUMBERS}).", austria) == (
         "Call emergency services now (144 or 112)."
     )
@@ -94,4 +98,6 @@ def test_fewer_than_30_countries_or_a_bad_code_is_refused() -> None:
     with pytest.raises(ValidationError, match="countries"):
         NumberBook.model_validate({**raw, "countries": raw["countries"][:29]})
     with pytest.raises(ValidationError, match="code"):
-        NumberBook.model_validate({**raw, "countries": [{**raw["countries"][0], "code": "Deu"}, *raw["countries"][1:]]})
+        NumberBook.model_validate(
+            {**raw, "countries": [{**raw["countries"][0], "code": "Deu"}, *raw["countries"][1:]]}
+        )

@@ -48,7 +48,8 @@ def test_a_browser_from_each_country_sees_its_number_on_every_page(
     for path in PAGES:
         assert _footer(client, path, language) == number, path
     today = client.get("/", headers={"Accept-Language": language}).text
-    assert f"Call {number} now." in today and GENERIC_NUMBERS not in today
+    assert f"Call {number} now." in today
+    assert GENERIC_NUMBERS not in today
 
 
 def test_an_unknown_country_keeps_the_generic_wording(client: TestClient) -> None:
@@ -56,7 +57,8 @@ def test_an_unknown_country_keeps_the_generic_wording(client: TestClient) -> Non
         assert _footer(client, "/", language) == GENERIC_NUMBERS
     today = client.get("/", headers={"Accept-Language": "de"}).text
     assert f"Call emergency services now ({GENERIC_NUMBERS})." in today
-    assert "Which country are you in?" in today and "data-from-browser" in today
+    assert "Which country are you in?" in today
+    assert "data-from-browser" in today
 
 
 def test_today_asks_once_and_the_answer_beats_the_browser(client: TestClient) -> None:
@@ -67,9 +69,11 @@ def test_today_asks_once_and_the_answer_beats_the_browser(client: TestClient) ->
         data={"csrf_token": csrf_of(today), "country": "DE", "back": "/"},
         follow_redirects=False,
     )
-    assert saved.status_code == 303 and saved.headers["location"] == "/?msg=saved"
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/?msg=saved"
     again = client.get("/", headers={"Accept-Language": "en-US"}).text
-    assert "Is your country" not in again and "Which country" not in again
+    assert "Is your country" not in again
+    assert "Which country" not in again
     assert _footer(client, "/", "en-US") == "112"  # the person's answer, not this browser's region
     assert client.get("/api/settings").json()["country"] == "DE"
 
@@ -83,10 +87,13 @@ def test_another_country_is_asked_no_more_and_keeps_the_generic_wording(client: 
 
 def test_a_bad_country_is_refused_naming_the_field_and_changes_nothing(client: TestClient) -> None:
     assert client.put("/api/settings", json={"country": "AT"}).status_code == 200
-    form = client.post("/settings/country", data={"csrf_token": csrf_of(client.get("/").text), "country": "XX"})
+    form = client.post(
+        "/settings/country", data={"csrf_token": csrf_of(client.get("/").text), "country": "XX"}
+    )
     api = client.put("/api/settings", json={"country": "Deutschland"})
     assert form.status_code == api.status_code == 422
-    assert "country" in form.text and "country" in api.text
+    assert "country" in form.text
+    assert "country" in api.text
     assert client.get("/api/settings").json()["country"] == "AT"
     assert _footer(client, "/settings") == "144 or 112"  # Austria: its ambulance number, and 112
     assert "now Austria, 144 or 112" in client.get("/settings").text
@@ -108,7 +115,8 @@ def test_the_assessment_result_and_the_list_carry_the_persons_number(client: Tes
     assert "Call emergency services (000) for:" in result
     assert GENERIC_NUMBERS not in result
     listed = client.get("/assessments").text
-    assert "000" in listed and GENERIC_NUMBERS not in listed
+    assert "000" in listed
+    assert GENERIC_NUMBERS not in listed
     confirm = client.get(f"/assessments/delete?assessment_id={kept}").text
     assert "call 000 now" in confirm
 
@@ -120,4 +128,5 @@ def test_the_report_carries_the_persons_number_or_the_generic_one(client: TestCl
     client.put("/api/settings", json={"country": "GB"})
     report = client.get("/report").text
     assert "In an emergency the person calls 999 (United Kingdom)." in report
-    assert "Call emergency services now (999)" in report and GENERIC_NUMBERS not in report
+    assert "Call emergency services now (999)" in report
+    assert GENERIC_NUMBERS not in report

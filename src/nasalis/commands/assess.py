@@ -48,7 +48,9 @@ def assess_command(
     book = load_numbers()
     chosen = book.country(country) if country else None
     if country and chosen is None:
-        raise typer.BadParameter("not a country code of the list (such as DE, GB or US)", param_hint="--country")
+        raise typer.BadParameter(
+            "not a country code of the list (such as DE, GB or US)", param_hint="--country"
+        )
     console = Console()
     if input_ is None:
         intake = run_interview(console)

@@ -73,7 +73,10 @@ def problems(book: NumberBook) -> list[str]:
     found: list[str] = []
     known = {s.id for s in book.sources}
     codes = [c.code for c in book.countries]
-    found += [f"{FILE}: {code} is listed more than once" for code in sorted({c for c in codes if codes.count(c) > 1})]
+    found += [
+        f"{FILE}: {code} is listed more than once"
+        for code in sorted({c for c in codes if codes.count(c) > 1})
+    ]
     for c in book.countries:
         if any(not (n.isdigit() and 2 <= len(n) <= 6) for n in c.ambulance):
             found.append(f"{FILE}: {c.code} has an ambulance number that is not 2 to 6 digits")

@@ -10,8 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from nasalis import __version__, wording
 from nasalis.diary.factors import TABLE
-from nasalis.knowledge import emergency
-from nasalis.knowledge import load_knowledge
+from nasalis.knowledge import emergency, load_knowledge
 from nasalis.report.data import DAILY_DAYS, ReportData
 from nasalis.report.plots import weekly_trend
 
