@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from nasalis.assessment import assess, parse_intake
 from nasalis.config import Settings
 from nasalis.diary import assessments
+from nasalis.knowledge import load_knowledge
 from nasalis.knowledge.emergency import GENERIC_NUMBERS
 from nasalis.web.app import create_app
 from tests.web.conftest import csrf_of
@@ -130,3 +131,12 @@ def test_the_report_carries_the_persons_number_or_the_generic_one(client: TestCl
     assert "In an emergency the person calls 999 (United Kingdom)." in report
     assert "Call emergency services now (999)" in report
     assert GENERIC_NUMBERS not in report
+
+
+def test_the_learn_pages_say_the_persons_number_in_the_curated_texts(client: TestClient) -> None:
+    found = [e.id for e in load_knowledge().entries if GENERIC_NUMBERS in e.summary]
+    assert found  # "Know when to see a doctor" says whom to call
+    entry = client.get(f"/learn/{found[0]}", headers={"Accept-Language": "en-NZ"})
+    assert entry.status_code == 200
+    assert "call emergency services on 111, or be seen the same day" in entry.text
+    assert GENERIC_NUMBERS not in entry.text
