@@ -305,6 +305,7 @@ def bundle() -> Schema:
     from nasalis.diary import bundle as bundle_model
     from nasalis.diary import bundle_extras, preferences
     from nasalis.diary.records import _FACTOR_NAME, CUSTOM_FACTOR, DAY_MARKS, DAY_RULES, EPISODE_RULES
+    from nasalis.knowledge.emergency import OTHER, load_numbers
 
     own = {
         "propertyNames": {"pattern": f"^{_FACTOR_NAME.pattern}$"},
@@ -334,6 +335,10 @@ def bundle() -> Schema:
             "reminder_time": {"type": "string", "description": "HH:MM"},
             "name": {"type": "string", "maxLength": 100},
             "age_years": {"anyOf": [{"type": "integer", "minimum": 0, "maximum": 120}, {"type": "null"}]},
+            "country": {
+                "enum": ["", OTHER, *sorted(c.code for c in load_numbers().countries)],
+                "description": "ISO 3166 code whose emergency number is shown; 'other'; '' if not asked yet",
+            },
         },
         "additionalProperties": False,
     }

@@ -30,6 +30,20 @@ address) every path but sign-in, sign-up, the static files and the app shell (`/
 `/sw.js`, `/offline`: [pwa.md](pwa.md)) needs a signed-in person: a page
 sends the browser to `/login`, the API answers 401. A bad form or body answers 422 and names the
 field; nothing is changed.
+
+**Retrying a write: the `Idempotency-Key` header.** Every write of the JSON API (POST, PUT,
+PATCH, DELETE under `/api/`) takes an optional `Idempotency-Key` header: 1 to 255 printable ASCII
+characters the client chooses once per write (a UUID made on the device). The key is stored, per
+person, in the same transaction as the write, so a write and its key commit together or not at
+all. A retry with the same key and the same body answers what the first request answered, with
+`Idempotent-Replayed: true`, and writes nothing. The same key with another method, path or body is
+422 naming the header; so is an empty, too long or non-ASCII key. Two requests with one key at the
+same moment (threads, workers) write once: the second waits on the key, then replays the first's
+answer (or, if that answer is not ready within 10 s, gets 409 with `Retry-After: 1`). A write that
+committed but whose answer was lost (the process died in between) answers 200 "already saved".
+Requests that changed nothing (bad input, a refusal, `/api/assess`) keep no key. Keys are
+forgotten after 24 hours, deleted when the person next writes; one account's key never matches
+another's. The key is never logged.
 """
 SECTIONS = (
     ("api", "JSON API"),

@@ -12,6 +12,7 @@ import pytest
 from nasalis.assessment import assess, parse_intake
 from nasalis.assessment.result import AssessmentResult
 from nasalis.knowledge import KnowledgeError, load_knowledge
+from nasalis.knowledge.emergency import GENERIC_NUMBERS
 from nasalis.knowledge.loader import _cross_check
 from tests.assessment.vignettes import calm
 
@@ -98,7 +99,13 @@ def test_appointment_says_with_whom_and_how_fast() -> None:
         assert needed in appointment.text
     urgent = kb.level_means("urgent")
     assert urgent is not None
-    for needed in ("today", "same-day", "NHS 111", "out-of-hours", "Call 999 at once"):
+    for needed in (
+        "today",
+        "same-day",
+        "NHS 111",
+        "out-of-hours",
+        f"Call emergency services ({GENERIC_NUMBERS}) at once",
+    ):
         assert needed in urgent.text
     assert kb.level_means("self_care") is None
     assert kb.level_means("emergency") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -25,16 +26,31 @@ def assess_command(
             show_default=False,
         ),
     ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option(
+            "--country",
+            help="ISO country code (DE, GB, US...) whose emergency number to show; default: the diary's "
+            "country setting, else the region of LANG.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """How serious is it, what is behind it, what to do. Without --input: an interview."""
     from rich.console import Console
 
     from nasalis.assessment import IntakeError, assess, parse_intake_json
-    from nasalis.diary import assessments
+    from nasalis.diary import assessments, preferences
+    from nasalis.knowledge.emergency import guess, load_numbers
     from nasalis.terminal.assessment_view import render_result
     from nasalis.terminal.interview_view import run_interview
 
+    book = load_numbers()
+    chosen = book.country(country) if country else None
+    if country and chosen is None:
+        raise typer.BadParameter(
+            "not a country code of the list (such as DE, GB or US)", param_hint="--country"
+        )
     console = Console()
     if input_ is None:
         intake = run_interview(console)
@@ -54,10 +70,23 @@ def assess_command(
             assessments.save(
                 session, store.person_id(), intake.model_dump(mode="json", exclude_none=True), result
             )
+            if chosen is None:
+                chosen = book.country(preferences.get(session, store.person_id()).get("country"))
+    if chosen is None:
+        chosen = guess(_locale_region())
     if as_json:
         sys.stdout.write(result.dumps())
     else:
-        render_result(result, console)
+        render_result(result, console, chosen)
+
+
+def _locale_region() -> str:
+    """LANG's language and region as an Accept-Language tag (de_DE.UTF-8 -> de-DE)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return value.split(".")[0].replace("_", "-")
+    return ""
 
 
 def learn_command(

@@ -266,3 +266,26 @@ class Video(Base):
     # what they decided (event index -> keep or drop); see video.review.
     review_stills: Mapped[dict[str, list[list[Any]]] | None] = mapped_column(JSON, deferred=True)
     review_decisions: Mapped[dict[str, str] | None] = mapped_column(JSON)
+
+
+class IdempotencyKey(Base):
+    """A write sent with an Idempotency-Key header, and the answer it got, so a retry replays it.
+
+    The row is inserted in the same transaction as the write it guards (nasalis.diary.idempotency),
+    so it exists exactly when the write committed; `status` is null until the answer is stored.
+    One person's key never matches another's: the key is unique per person.
+    """
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("person_id", "key", name="uq_idempotency_keys_person_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(2000))
+    body_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    status: Mapped[int | None] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)

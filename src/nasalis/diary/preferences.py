@@ -1,4 +1,4 @@
-"""A person's settings: units and the reminder time, with defaults."""
+"""A person's settings: units, the reminder time, the country (its emergency number), with defaults."""
 
 from __future__ import annotations
 
@@ -9,9 +9,17 @@ from sqlalchemy.orm import Session
 
 from nasalis.diary.models import Preferences
 from nasalis.diary.records import FieldError
+from nasalis.knowledge.emergency import OTHER, load_numbers
 
-DEFAULTS: dict[str, Any] = {"units": "metric", "reminder_time": "21:00", "name": "", "age_years": None}
-"""`name` and `age_years` are optional and appear only on the doctor's report."""
+DEFAULTS: dict[str, Any] = {
+    "units": "metric",
+    "reminder_time": "21:00",
+    "name": "",
+    "age_years": None,
+    "country": "",
+}
+"""`name` and `age_years` are optional and appear only on the doctor's report. `country` is an
+ISO code of nasalis.knowledge.emergency's table, "other", or "" (not asked yet)."""
 UNITS = ("metric", "imperial")
 
 
@@ -45,9 +53,20 @@ def check(values: dict[str, str]) -> dict[str, Any]:
                 raise FieldError("age_years", "a whole number from 0 to 120, or empty")
             else:
                 out[key] = int(raw)
+        elif key == "country":
+            out[key] = _country(raw)
         else:
             raise FieldError(key, "is not a setting")
     return out
+
+
+def _country(raw: str) -> str:
+    code = raw.strip()
+    if code in ("", OTHER):
+        return code
+    if not code.isascii() or load_numbers().country(code) is None:
+        raise FieldError("country", f"a country code of the list (such as DE, GB or US), or {OTHER!r}")
+    return code.upper()
 
 
 def save(session: Session, person_id: int, values: dict[str, str]) -> dict[str, Any]:

@@ -20,10 +20,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from nasalis.diary import idempotency
 from nasalis.diary.models import Person
 from nasalis.folders import default_db_url
 
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 """The newest migration; a test checks it is Alembic's head, so it cannot drift."""
 
 LOCAL_HANDLE = "local"
@@ -84,8 +85,18 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back on any error."""
-        with self._writer() as session, session.begin():
-            yield session
+        with self._writer() as session:
+            stamped = False
+            try:
+                with session.begin():
+                    # First, so a second request with the same key waits here on the unique
+                    # key and fails before it writes anything; the key commits with the write.
+                    stamped = idempotency.stamp(session)
+                    yield session
+            except BaseException:
+                if stamped:
+                    idempotency.unstamp()  # rolled back: a later write of this request carries it
+                raise
 
     def person_id(self, handle: str = LOCAL_HANDLE) -> int:
         """The id of the person with this handle, created on first use (cached: ids never change)."""

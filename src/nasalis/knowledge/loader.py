@@ -203,6 +203,9 @@ def load_knowledge() -> Knowledge:
         worried=_parse("search.yaml", TypeAdapter(Worried), _read("search.yaml")["worried"]),
     )
     _cross_check(kb)
+    from nasalis.knowledge.emergency import load_numbers  # it reads its file with this module's helpers
+
+    load_numbers()
     return kb
 
 

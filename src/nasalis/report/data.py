@@ -19,6 +19,7 @@ from nasalis.diary.records import DayRecord
 from nasalis.insights.analysis import Report, load_report, make_report
 from nasalis.insights.findings import FactorResult
 from nasalis.knowledge import load_knowledge
+from nasalis.knowledge.emergency import Country, load_numbers
 
 HELD = ("likely_trigger", "likely_protective")
 DAILY_DAYS = 90
@@ -58,6 +59,8 @@ class ReportData:
     sources: list[str] = field(default_factory=list)
     video: list[tuple[dt.datetime, dict[str, Any]]] = field(default_factory=list)
     """The newest clip measurements (when, result), newest first."""
+    country: Country | None = None
+    """The person's country (its emergency number is shown); None keeps the generic wording."""
 
     @property
     def span_days(self) -> int:
@@ -288,6 +291,7 @@ def gather(
         generated_on=today,
         name=str(prefs.get("name") or ""),
         age_years=prefs.get("age_years"),
+        country=load_numbers().country(str(prefs.get("country") or "")),
         first_day=min(dates) if dates else None,
         last_day=max(dates) if dates else None,
         days_with_check_in=len(days),

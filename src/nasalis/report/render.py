@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from nasalis import __version__, wording
 from nasalis.diary.factors import TABLE
-from nasalis.knowledge import load_knowledge
+from nasalis.knowledge import emergency, load_knowledge
 from nasalis.report.data import DAILY_DAYS, ReportData
 from nasalis.report.plots import weekly_trend
 
@@ -19,6 +19,8 @@ _ENV = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
 )
 _ENV.filters["number"] = wording.number  # "4 drinks", never "4.0"
+_ENV.globals["numbers"] = emergency.numbers
+_ENV.globals["localise"] = emergency.localise
 
 
 class PdfUnavailableError(RuntimeError):

@@ -22,9 +22,11 @@ from nasalis.diary.store import is_disk_full, open_store
 from nasalis.knowledge import load_knowledge
 from nasalis.log_setup import configure as configure_logging
 from nasalis.web.clip_queue import resume_waiting
+from nasalis.web.country import for_request as emergency_for
 from nasalis.web.deps import NotSignedInError, find_viewer
 from nasalis.web.failure import unexpected_error
 from nasalis.web.guards import Guards
+from nasalis.web.idempotent_writes import IdempotentWrites
 from nasalis.web.openapi import install as install_openapi
 from nasalis.web.request_log import RequestLog, note_route
 from nasalis.web.routes import (
@@ -33,6 +35,7 @@ from nasalis.web.routes import (
     assess_api,
     assess_pages,
     assessment_history_pages,
+    country_pages,
     day_pages,
     diary_api,
     diary_pages,
@@ -71,6 +74,7 @@ ROUTERS = (
     learn_pages,
     report_pages,
     transfer_pages,
+    country_pages,
     video_api,
     video_pages,
     phone_pages,
@@ -109,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = open_store(settings.db_url or None)  # creates or upgrades the schema
     app.state.secret = server_secret()  # signs personal-mode CSRF tokens
     app.state.hosts = allowed_hosts(settings)  # the Host names (and Origins) this server answers
+    app.add_middleware(IdempotentWrites)  # inside Guards: hosts and sizes are checked first
     app.add_middleware(
         Guards,
         max_body=settings.max_upload_bytes,
@@ -158,8 +163,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             exc = StarletteHTTPException(422, exc.detail, exc.headers)
         if _is_api(request) or request.url.path.startswith(("/docs", "/openapi")):
             return await http_exception_handler(request, exc)
-        # The page shows who is signed in: server mode looks the session up, off the event loop.
-        await find_viewer(request)
+        # The page shows who is signed in: server mode looks the session up, off the event loop,
+        # and so is the person's country (the footer's emergency number).
+        viewer = await find_viewer(request)
+        await run_in_threadpool(emergency_for, request, viewer.person_id if viewer else None)
         detail = exc.detail
         if isinstance(detail, list):  # the API's field errors, shown to a person as sentences
             detail = "; ".join(f"{d['loc'][-1]}: {d['msg']}" for d in detail)

@@ -12,7 +12,9 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.openapi.utils import get_openapi, validation_error_definition
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from nasalis.diary.idempotency import MAX_KEY_CHARS
 from nasalis.web.deps import NotSignedInError, find_viewer
+from nasalis.web.idempotent_writes import DESCRIPTION, HEADER, WRITE_METHODS
 
 SWAGGER_UI = "5.35.0"
 """The vendored Swagger UI (npm swagger-ui-dist); its files carry this version in their names."""
@@ -52,6 +54,31 @@ BAD_INPUT = {
 }
 
 
+def _document_key(operation: dict[str, Any], responses: dict[str, Any]) -> None:
+    """Say on a write operation that it takes an Idempotency-Key, and what a retry gets."""
+    operation.setdefault("parameters", []).append(
+        {
+            "name": HEADER,
+            "in": "header",
+            "required": False,
+            "description": DESCRIPTION,
+            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_CHARS},
+        }
+    )
+    responses.setdefault(
+        "409",
+        {
+            "description": f"Another request with this {HEADER} is still being handled: retry after "
+            "the Retry-After header's seconds",
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "properties": {"detail": {"type": "string"}}}
+                }
+            },
+        },
+    )
+
+
 def install(app: FastAPI) -> None:
     """Make app.openapi() describe every 422 as BadInput (ours are sentences, FastAPI's are lists)."""
 
@@ -61,9 +88,11 @@ def install(app: FastAPI) -> None:
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components["BadInput"] = BAD_INPUT
             components.setdefault("ValidationError", validation_error_definition)
-            for operations in schema.get("paths", {}).values():
-                for operation in operations.values():
+            for path, operations in schema.get("paths", {}).items():
+                for method, operation in operations.items():
                     responses = operation.setdefault("responses", {})
+                    if path.startswith("/api/") and method.upper() in WRITE_METHODS:
+                        _document_key(operation, responses)
                     said = responses.get("422", {}).get("description", "Bad input; nothing was changed")
                     responses["422"] = {
                         "description": said,

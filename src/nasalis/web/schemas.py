@@ -119,6 +119,11 @@ class SettingsIn(_Strict):
     reminder_time: str | None = None
     name: str | None = Field(None, max_length=100)
     age_years: str | None = Field(None, max_length=3, description="whole years, or empty")
+    country: str | None = Field(
+        None,
+        max_length=5,
+        description="ISO 3166 code (DE, GB, US...) whose emergency number the pages show; 'other'; or empty",
+    )
 
 
 RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1, description="A stored row's id")]

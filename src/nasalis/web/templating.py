@@ -11,12 +11,15 @@ from starlette.responses import HTMLResponse
 
 from nasalis import wording
 from nasalis.diary import journal
+from nasalis.web.country import Emergency, for_request
 from nasalis.web.schemas import row_id
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.auto_reload = False  # they ship with the package: no stat() of every file per render
 TEMPLATES.env.filters["plural"] = wording.plural
 TEMPLATES.env.filters["number"] = wording.number
+# A template rendered outside `page` (a test, a fragment) keeps the generic emergency wording.
+TEMPLATES.env.globals["emergency"] = Emergency(None, None, True)
 
 MESSAGES = {
     "logged": "Twitch logged.",
@@ -83,6 +86,7 @@ def page(request: Request, name: str, context: dict[str, Any], status_code: int 
         "csrf_token": viewer.csrf if viewer else "",
         "accounts": settings.accounts,
         "errors": {},
+        "emergency": for_request(request, viewer.person_id if viewer else None),
         **_flash(request, viewer),
     }
     response = TEMPLATES.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
