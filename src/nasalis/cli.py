@@ -13,7 +13,17 @@ from typing import Annotated, Any
 import typer
 
 from nasalis import __version__
-from nasalis.commands import assess, backup_restore, diary, experiment, import_export, insights, report, video
+from nasalis.commands import (
+    assess,
+    backup_restore,
+    diary,
+    experiment,
+    import_export,
+    insights,
+    reminders,
+    report,
+    video,
+)
 from nasalis.commands.common import DbOption, command_group, error_console, fail
 
 app = command_group("nasalis — assess, track and understand nose and facial twitching. Not a diagnosis.")
@@ -34,6 +44,7 @@ app.add_typer(video.app, name="video")
 app.command("worker")(video.worker_command)
 app.command("backup")(backup_restore.backup_command)
 app.command("restore")(backup_restore.restore_command)
+app.add_typer(reminders.app, name="reminders")
 
 
 @app.command("serve")
