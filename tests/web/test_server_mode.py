@@ -21,7 +21,8 @@ from nasalis.diary.accounts import MAX_FAILURES
 from nasalis.web.app import create_app
 from tests.web.conftest import PASSWORD, csrf_of, sign_up
 
-PUBLIC = {"/login", "/signup", "/docs", "/docs/oauth2-redirect", "/openapi.json"}
+PUBLIC = {"/login", "/signup", "/docs", "/docs/oauth2-redirect", "/openapi.json", "/calendar/{token}.ics"}
+"""Routes anyone may ask for (the calendar feed: its secret address is the credential)."""
 
 
 def _api_routes(routes: list[Any]) -> Iterator[APIRoute]:

@@ -65,7 +65,9 @@ def calendar(request: Request, store: StoreDep, token: str) -> Response:
             if owner is not None:
                 body = calendar_feed.build(session, owner, utcnow(), app_url(get_settings(request)))
     except accounts.TooManyTriesError as exc:
-        raise HTTPException(429, str(exc), headers={"Retry-After": "900"}) from None
+        refused = page(request, "error.html", {"status": 429, "detail": str(exc)}, 429)
+        refused.headers["Retry-After"] = str(int(accounts.FAILURE_WINDOW.total_seconds()))
+        return refused
     if body is None:
         raise HTTPException(404, NO_FEED)
     headers = {
