@@ -48,8 +48,10 @@ def test_serve_sends_each_reminder_once_and_logs_no_secret(
             [mail] = mailbox.wait_for(1)
             time.sleep(3)  # six more rounds of each worker
             assert len(mailbox.messages) == 1
-    assert mail["Subject"] == SUBJECT and mail["To"] == ADDRESS
-    assert "Hello remindme," in mail.get_content() and "https://nasalis.example/" in mail.get_content()
+    assert mail["Subject"] == SUBJECT
+    assert mail["To"] == ADDRESS
+    assert "Hello remindme," in mail.get_content()
+    assert "https://nasalis.example/" in mail.get_content()
     served = log.read_text(encoding="utf-8")
     assert "GET /calendar/{token}.ics 200" in served
     assert secret not in served

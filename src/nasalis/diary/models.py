@@ -274,7 +274,8 @@ class Reminder(Base):
     __tablename__ = "reminders"
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
-    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    """An IANA name; None until the person chooses (reminders then use UTC)."""
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     """SHA-256 of the calendar feed's secret; None when the feed is off."""
     email: Mapped[str | None] = mapped_column(String(254))

@@ -22,7 +22,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from nasalis.config import Settings
-from nasalis.diary import preferences
+from nasalis.diary import preferences, reminder_settings
 from nasalis.diary.check_in_done import done_on
 from nasalis.diary.models import Account, Reminder, ReminderSent, utcnow
 from nasalis.diary.store import Store
@@ -90,7 +90,7 @@ def due(store: Store, now_utc: dt.datetime) -> list[Due]:
             .order_by(Reminder.person_id)
         ).all()
         for person_id, zone, email, username in rows:
-            local = aware.astimezone(zoneinfo.ZoneInfo(zone))
+            local = aware.astimezone(zoneinfo.ZoneInfo(zone or reminder_settings.DEFAULT_ZONE))
             at = dt.time.fromisoformat(preferences.get(session, person_id)["reminder_time"])
             if local.time().replace(tzinfo=None) < at or done_on(session, person_id, local.date()):
                 continue

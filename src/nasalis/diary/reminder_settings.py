@@ -45,6 +45,8 @@ class ReminderView:
     feed_on: bool
     email: str
     email_on: bool
+    chosen: bool = True
+    """Whether the person saved these (else the page may offer the browser's time zone)."""
 
 
 @cache
@@ -62,8 +64,10 @@ def get(session: Session, person_id: int) -> ReminderView:
     """The person's reminder settings, defaults filled in."""
     row = session.get(Reminder, person_id)
     if row is None:
-        return ReminderView(DEFAULT_ZONE, False, "", False)
-    return ReminderView(row.time_zone, row.feed_token_hash is not None, row.email or "", row.email_on)
+        return ReminderView(DEFAULT_ZONE, False, "", False, chosen=False)
+    zone = row.time_zone or DEFAULT_ZONE
+    feed_on = row.feed_token_hash is not None
+    return ReminderView(zone, feed_on, row.email or "", row.email_on, chosen=row.time_zone is not None)
 
 
 def zone_of(session: Session, person_id: int) -> zoneinfo.ZoneInfo:
@@ -87,7 +91,7 @@ def check(time_zone: str, email: str, email_on: bool) -> tuple[str, str | None, 
 def _row(session: Session, person_id: int) -> Reminder:
     row = session.get(Reminder, person_id)
     if row is None:
-        row = Reminder(person_id=person_id, time_zone=DEFAULT_ZONE, email_on=False)
+        row = Reminder(person_id=person_id, email_on=False)
         session.add(row)
     return row
 

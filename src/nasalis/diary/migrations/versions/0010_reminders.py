@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column(
             "person_id", sa.Integer(), sa.ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
         ),
-        sa.Column("time_zone", sa.String(64), nullable=False, server_default="UTC"),
+        sa.Column("time_zone", sa.String(64), nullable=True),
         sa.Column("feed_token_hash", sa.String(64), nullable=True, unique=True),
         sa.Column("email", sa.String(254), nullable=True),
         sa.Column("email_on", sa.Boolean(), nullable=False, server_default=sa.false()),
