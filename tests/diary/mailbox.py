@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.web.live import free_port
 
@@ -25,6 +26,8 @@ class Mailbox:
     recipients: list[list[str]] = field(default_factory=list)
     refuse: bool = False
     port: int = 0
+    logins: list[tuple[str, str]] = field(default_factory=list)
+    """Every login tried (user, password)."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
@@ -46,12 +49,22 @@ class Mailbox:
             time.sleep(0.1)
         return list(self.messages)
 
+    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        """Accept the test's one user (login over plain TCP is allowed here: loopback only)."""
+        if not isinstance(data, LoginPassword):
+            return AuthResult(success=False, handled=False)
+        self.logins.append((data.login.decode(), data.password.decode()))
+        return AuthResult(success=(data.login, data.password) == (b"mailer", b"s3cret-pass"))
+
 
 @contextmanager
-def smtp_server() -> Iterator[Mailbox]:
-    """Run an SMTP server until the block ends."""
+def smtp_server(auth: bool = False) -> Iterator[Mailbox]:
+    """Run an SMTP server until the block ends (with `auth`, only user mailer may send)."""
     box = Mailbox(port=free_port())
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    extra: dict[str, Any] = {}
+    if auth:
+        extra = {"authenticator": box.authenticate, "auth_required": True, "auth_require_tls": False}
+    controller = Controller(box, hostname="127.0.0.1", port=box.port, **extra)
     controller.start()
     try:
         yield box

@@ -154,3 +154,25 @@ def test_a_broken_smtp_server_is_logged_without_the_address_and_retried(
     mailbox.refuse = False
     assert send_due(store, _smtp(mailbox), LINK, _utc("2026-03-02T12:50")).sent == 1
     assert mailbox.recipients == [["patient@example.org"]]
+
+
+# Plain-TCP AUTH is what aiosmtpd warns of; here it is loopback only, and the test is of the client.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_it_logs_in_when_a_user_is_set_and_never_sends_in_clear_when_starttls_is_asked(store: Store) -> None:
+    _person(store, "secure", "Asia/Tokyo", "secure@example.org")
+    with smtp_server(auth=True) as box:
+        plain = Smtp(host="127.0.0.1", port=box.port, sender="r@nasalis.example")
+        refused = send_due(store, plain, LINK, _utc("2026-03-02T12:30"))  # no login: the server says no
+        assert (refused.sent, refused.failed) == (0, 1)
+        # The test server offers no STARTTLS: asked for, the message is not sent without it.
+        asked = Smtp(host="127.0.0.1", port=box.port, sender="r@nasalis.example", starttls=True)
+        assert send_due(store, asked, LINK, _utc("2026-03-02T12:35")).errors == ["SMTPNotSupportedError"]
+        # After a refused PLAIN, smtplib tries LOGIN, which aiosmtpd leaves hanging: a short timeout.
+        wrong = Smtp("127.0.0.1", box.port, "r@nasalis.example", user="mailer", password="no", timeout_s=2)
+        assert send_due(store, wrong, LINK, _utc("2026-03-02T12:40")).failed == 1
+        right = Smtp(
+            host="127.0.0.1", port=box.port, sender="r@nasalis.example", user="mailer", password="s3cret-pass"
+        )
+        assert send_due(store, right, LINK, _utc("2026-03-02T12:45")).sent == 1
+    assert box.logins == [("mailer", "no"), ("mailer", "s3cret-pass")]
+    assert box.recipients == [["secure@example.org"]]

@@ -163,5 +163,7 @@ def test_personal_mode_has_the_feed_but_no_email(personal: TestClient) -> None:
     assert 'id="reminders"' in page
     assert 'id="email"' not in page
     path = _new_feed(personal, token)
+    # No zone saved yet: the page still offers the browser's own, even though the feed exists.
+    assert 'data-browser-zone="fill"' in personal.get("/settings").text
     feed = icalendar.Calendar.from_ical(_fetch(personal.app, path).content)
     assert [str(e["SUMMARY"]) for e in _events(feed)] == [CHECK_IN_SUMMARY]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+import ssl
 import zoneinfo
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -138,8 +139,8 @@ def message(smtp: Smtp, reminder: Due, link: str) -> EmailMessage:
 def deliver(smtp: Smtp, mail: EmailMessage) -> None:
     """Send one message through the SMTP server (STARTTLS and login when configured)."""
     with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_s) as server:
-        if smtp.starttls:
-            server.starttls()
+        if smtp.starttls:  # with the server's certificate checked; never on without TLS when asked for
+            server.starttls(context=ssl.create_default_context())
         if smtp.user:
             server.login(smtp.user, smtp.password)
         server.send_message(mail)

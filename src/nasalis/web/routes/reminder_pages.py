@@ -106,6 +106,7 @@ def new_calendar(request: Request, store: StoreDep, viewer: WriterDep) -> HTMLRe
     context = _settings_page(request, store, viewer.person_id, feed_url=feed_address(request, token))
     response = page(request, "settings.html", context)
     response.headers["Cache-Control"] = "no-store"  # the secret must not stay in a cache
+    response.headers["HX-Push-Url"] = "/settings"  # a reload shows the page, not a second new address
     return response
 
 
