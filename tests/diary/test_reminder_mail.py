@@ -134,6 +134,10 @@ def test_never_twice_from_two_processes_at_once(db_url: str, store: Store, mailb
     assert len(mailbox.wait_for(6)) == 6
     assert sorted(r[0] for r in mailbox.recipients) == [f"crowd{n}@example.org" for n in range(6)]
     assert sum(int(out.split()[1]) for out in outputs) == 6  # "reminders: N sent, ..."
+    # A later run (a restart, the next cron minute) finds every claim: nothing more.
+    again = subprocess.run([*command, "--db", db_url], env=env, capture_output=True, text=True, timeout=120)
+    assert again.stdout.startswith("reminders: 0 sent")
+    assert len(mailbox.messages) == 6
 
 
 def test_a_broken_smtp_server_is_logged_without_the_address_and_retried(

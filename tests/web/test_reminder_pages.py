@@ -33,6 +33,7 @@ def _new_feed(client: TestClient, token: str) -> str:
     made = client.post("/settings/calendar", data={"csrf_token": token})
     assert made.status_code == 200
     assert made.headers["cache-control"] == "no-store"
+    assert made.headers["hx-push-url"] == "/settings"  # a reload must not make another address
     found = FEED_FIELD.search(made.text)
     assert found, "the new address is shown"
     return found.group(1).replace("http://testserver", "")
