@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from nasalis.diary import accounts, entries, preferences, reminder_settings
-from nasalis.diary.models import ReminderSent
+from nasalis.diary.models import Reminder, ReminderSent
 from nasalis.diary.records import build_day
 from nasalis.diary.reminder_mail import SUBJECT, Smtp, send_due
 from nasalis.diary.store import Store, open_store
@@ -180,3 +180,18 @@ def test_it_logs_in_when_a_user_is_set_and_never_sends_in_clear_when_starttls_is
         assert send_due(store, right, LINK, _utc("2026-03-02T12:45")).sent == 1
     assert box.logins == [("mailer", "no"), ("mailer", "s3cret-pass")]
     assert box.recipients == [["secure@example.org"]]
+
+
+def test_a_zone_the_machine_no_longer_knows_is_read_as_utc_not_a_failed_round(
+    store: Store, mailbox: Mailbox
+) -> None:
+    person = _person(store, "lostzone", "Asia/Tokyo", "lost@example.org")
+    _person(store, "neighbour", "Asia/Tokyo", "n@example.org")
+    with store.write() as session:
+        row = session.get(Reminder, person)
+        assert row is not None
+        row.time_zone = "Atlantis/Capital"  # saved when tzdata still had it, say
+    assert send_due(store, _smtp(mailbox), LINK, _utc("2026-03-02T12:30")).sent == 1  # Tokyo's 21:30
+    assert mailbox.recipients == [["n@example.org"]]
+    assert send_due(store, _smtp(mailbox), LINK, _utc("2026-03-02T21:30")).sent == 1  # 21:30 UTC
+    assert mailbox.recipients[1] == ["lost@example.org"]

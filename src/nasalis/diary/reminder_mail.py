@@ -15,7 +15,6 @@ import datetime as dt
 import logging
 import smtplib
 import ssl
-import zoneinfo
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
@@ -91,7 +90,7 @@ def due(store: Store, now_utc: dt.datetime) -> list[Due]:
             .order_by(Reminder.person_id)
         ).all()
         for person_id, zone, email, username in rows:
-            local = aware.astimezone(zoneinfo.ZoneInfo(zone or reminder_settings.DEFAULT_ZONE))
+            local = aware.astimezone(reminder_settings.zone_named(zone))
             at = dt.time.fromisoformat(preferences.get(session, person_id)["reminder_time"])
             if local.time().replace(tzinfo=None) < at or done_on(session, person_id, local.date()):
                 continue

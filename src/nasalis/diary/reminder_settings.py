@@ -70,9 +70,17 @@ def get(session: Session, person_id: int) -> ReminderView:
     return ReminderView(zone, feed_on, row.email or "", row.email_on, chosen=row.time_zone is not None)
 
 
+def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
+    """The zone of this name; UTC for none, or for one this machine's tzdata no longer knows."""
+    try:
+        return zoneinfo.ZoneInfo(name or DEFAULT_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(DEFAULT_ZONE)
+
+
 def zone_of(session: Session, person_id: int) -> zoneinfo.ZoneInfo:
     """The person's time zone (UTC until they choose one)."""
-    return zoneinfo.ZoneInfo(get(session, person_id).time_zone)
+    return zone_named(get(session, person_id).time_zone)
 
 
 def check(time_zone: str, email: str, email_on: bool) -> tuple[str, str | None, bool]:
