@@ -21,6 +21,7 @@ from nasalis.commands import (
     import_export,
     insights,
     phone,
+    reminders,
     report,
     video,
 )
@@ -45,6 +46,7 @@ app.command("worker")(video.worker_command)
 app.command("backup")(backup_restore.backup_command)
 app.command("restore")(backup_restore.restore_command)
 app.command("phone")(phone.phone_command)
+app.add_typer(reminders.app, name="reminders")
 
 
 def proxy_options(trusted: list[str]) -> dict[str, Any]:

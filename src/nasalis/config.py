@@ -8,7 +8,7 @@ import secrets
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import field_validator
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from nasalis.folders import data_folder
@@ -84,6 +84,21 @@ class Settings(BaseSettings):
     """Host names (optionally name:port) browsers may use for this server, besides --host itself
     (and, in personal mode, the loopback names); comma-separated in NASALIS_ALLOWED_HOSTS."""
 
+    smtp_host: str = ""
+    """The SMTP server e-mail reminders go through (server mode); empty: no e-mail is sent."""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    """Empty: send without logging in."""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_from: str = ""
+    """The From address of reminders (default nasalis@SMTP_HOST)."""
+    smtp_starttls: bool = False
+    """Upgrade the SMTP connection with STARTTLS before logging in."""
+    app_url: str = ""
+    """The address people open the app at (https://nasalis.example/), for the links in reminders
+    and the calendar feed; empty: http://HOST:PORT/."""
+    reminder_every_s: float = 60.0
+    """How often the server looks for e-mail reminders that are due (NASALIS_REMINDER_EVERY_S)."""
     phone_ca: str = ""
     """The root certificate of the HTTPS proxy `nasalis phone` started, offered on /phone
     (NASALIS_PHONE_CA)."""
@@ -138,3 +153,11 @@ def allowed_hosts(settings: Settings) -> frozenset[str]:
 
 def _has_port(name: str) -> bool:
     return name.rsplit(":", 1)[-1].isdigit() and not name.endswith("]")
+
+
+def app_url(settings: Settings) -> str:
+    """The address of the app for links sent out of it (reminders, the calendar feed), ending in /."""
+    if settings.app_url:
+        return settings.app_url.rstrip("/") + "/"
+    host = settings.host if not is_unspecified(settings.host) else "localhost"
+    return f"http://{f'[{host}]' if ':' in host else host}:{settings.port}/"

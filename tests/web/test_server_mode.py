@@ -30,9 +30,11 @@ PUBLIC = {
     "/openapi.json",
     "/phone",
     "/phone/nasalis-root.crt",
+    "/calendar/{token}.ics",
     *app_shell.PUBLIC,
 }
-"""Routes that answer without sign-in (the /phone help and its certificate, the app shell: nothing private)."""
+"""Routes that answer without sign-in: the /phone help and its certificate and the app shell hold
+nothing private; the calendar feed's secret address is its credential."""
 
 
 def _api_routes(routes: list[Any]) -> Iterator[APIRoute]:

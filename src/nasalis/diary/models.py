@@ -289,3 +289,41 @@ class IdempotencyKey(Base):
     status: Mapped[int | None] = mapped_column(Integer)
     content_type: Mapped[str | None] = mapped_column(String(200))
     body: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class Reminder(Base):
+    """How a person is reminded outside the app: their time zone, calendar feed and e-mail."""
+
+    __tablename__ = "reminders"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    """An IANA name; None until the person chooses (reminders then use UTC)."""
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """SHA-256 of the calendar feed's secret; None when the feed is off."""
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_on: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ReminderSent(Base):
+    """One e-mail reminder per person and local date, claimed before it is sent: never twice."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("person_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    local_date: Mapped[dt.date] = mapped_column(Date)
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    """None while the message is on its way (or if the process died sending it: not sent again)."""
+
+
+class JobLease(Base):
+    """Which process does a periodic job for now: the database decides among web workers."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -28,6 +28,7 @@ from nasalis.web.failure import unexpected_error
 from nasalis.web.guards import Guards
 from nasalis.web.idempotent_writes import IdempotentWrites
 from nasalis.web.openapi import install as install_openapi
+from nasalis.web.reminder_job import start_for as start_reminders
 from nasalis.web.request_log import RequestLog, note_route
 from nasalis.web.routes import (
     account_pages,
@@ -46,6 +47,7 @@ from nasalis.web.routes import (
     medicines_pages,
     phone_pages,
     progress_pages,
+    reminder_pages,
     report_pages,
     today_pages,
     transfer_api,
@@ -75,6 +77,7 @@ ROUTERS = (
     report_pages,
     transfer_pages,
     country_pages,
+    reminder_pages,
     video_api,
     video_pages,
     phone_pages,
@@ -89,7 +92,10 @@ def _is_api(request: Request) -> bool:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.jobs = None  # the video queue, made when the first clip arrives
     await run_in_threadpool(resume_waiting, app)  # or now, for clips a stop left waiting
+    reminders = start_reminders(app.state.settings, app.state.store)
     yield
+    if reminders is not None:
+        await run_in_threadpool(reminders.stop)
     if app.state.jobs is not None:
         app.state.jobs.close()  # let clips being measured finish
 

@@ -32,6 +32,7 @@ MESSAGES = {
     "nothing": "There was nothing to undo.",
     "imported": "Imported.",
     "settings": "Settings saved.",
+    "calendar_off": "Calendar feed turned off: its address no longer works.",
     "password": "Password changed. Other devices were signed out.",
     "started": "Experiment planned.",
     "stopped": "Experiment stopped.",

@@ -14,10 +14,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from nasalis.diary import entries, preferences
+from nasalis.diary.check_in_done import evening_done
 from nasalis.diary.vocab import AREAS, SIDES
 from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep
-from nasalis.web.routes.today_pages import evening_done
 from nasalis.web.templating import TEMPLATES, page
 
 router = APIRouter()

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from nasalis.diary import entries, episode_writer, journal, local_dates, preferences
-from nasalis.diary.factors import EVENING_CHECK_IN
+from nasalis.diary.check_in_done import evening_done
 from nasalis.diary.json_writer import day_json
 from nasalis.diary.records import DayRecord, FieldError, build_day, build_episode
 from nasalis.diary.vocab import AREAS, SIDES
@@ -46,15 +46,6 @@ def shown_day(day: Any, units: str) -> dict[str, Any]:
     if shown.get("tags"):
         shown["tags"] = ", ".join(shown["tags"])
     return shown
-
-
-def evening_done(day: Any) -> bool:
-    """Whether today's evening check-in has something in it (a morning check-in alone does not count)."""
-    if day is None:
-        return False
-    rec = entries.day_record(day)
-    filled = [getattr(rec, f.name) for f in EVENING_CHECK_IN]
-    return any(v is not None for v in filled) or bool(rec.tags or rec.factors or rec.no_twitches)
 
 
 def _just_logged(request: Request, session: Session, viewer: Viewer) -> dict[str, Any]:

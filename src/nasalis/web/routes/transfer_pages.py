@@ -14,7 +14,9 @@ from nasalis.diary.bundle import InterchangeError
 from nasalis.diary.import_formats import bundle_formats, formats
 from nasalis.diary.importer import import_bundle
 from nasalis.diary.records import FieldError
+from nasalis.diary.store import Store
 from nasalis.web.deps import StoreDep, ViewerDep, WriterDep, get_settings
+from nasalis.web.routes import reminder_pages
 from nasalis.web.routes.transfer_api import EXPORTS, export_response, import_label, read_file
 from nasalis.web.templating import page
 
@@ -71,14 +73,22 @@ def export_page(request: Request, store: StoreDep, viewer: ViewerDep, format: st
     return page(request, "export.html", {})
 
 
-def _settings_context(request: Request, store: StoreDep, viewer: ViewerDep) -> dict[str, object]:
+def settings_context(request: Request, store: Store, person_id: int) -> dict[str, object]:
+    """What the Settings page shows, each section's part included."""
     with store.read() as session:
-        prefs = preferences.get(session, viewer.person_id)
+        prefs = preferences.get(session, person_id)
     settings = get_settings(request)
     # Show where the diary is, never a database password.
     url = make_url(settings.db_url or default_db_url())
     location = None if settings.accounts else url.render_as_string(hide_password=True)
-    return {"prefs": prefs, "units": preferences.UNITS, "location": location, "error": None}
+    context: dict[str, object] = {"prefs": prefs, "units": preferences.UNITS, "location": location}
+    context["error"] = None
+    context.update(reminder_pages.section(store, person_id, settings))
+    return context
+
+
+def _settings_context(request: Request, store: StoreDep, viewer: ViewerDep) -> dict[str, object]:
+    return settings_context(request, store, viewer.person_id)
 
 
 @router.get("/settings", response_class=HTMLResponse)
