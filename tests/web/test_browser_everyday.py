@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.web.axe import violations
 from tests.web.browsing import PHONE, shot
@@ -180,3 +180,28 @@ def test_every_page_fits_a_phone_passes_axe_and_logs_no_policy_errors(phone: tup
         if found:
             failures[path] = found
     assert failures == {}, "\n".join(f"{p}: {f}" for p, f in failures.items())
+
+
+def test_a_twitch_is_one_tap_and_its_details_two_more(phone: tuple[Page, list[str]]) -> None:
+    """The issue's goal on a phone: Twitch now logs it; a strength and Save details add the details."""
+    page, _console = phone
+    page.goto("/")
+    taps = 0
+
+    def tap(target: Locator) -> None:
+        nonlocal taps
+        target.click()  # a tap on the phone: one press on one control
+        taps += 1
+
+    tap(page.get_by_role("button", name="Twitch now"))
+    expect(page.get_by_role("heading", name="Details (optional)")).to_be_visible()
+    logged = page.request.get("/api/episodes").json()
+    assert taps == 1
+    assert len(logged) == 1, logged
+    assert logged[0]["intensity"] is None
+    tap(page.get_by_role("radio", name="6"))
+    tap(page.get_by_role("button", name="Save details"))
+    expect(page.get_by_text("Details saved")).to_be_visible()
+    after = page.request.get("/api/episodes").json()
+    assert taps == 3
+    assert [e["intensity"] for e in after] == [6], after
