@@ -4,10 +4,12 @@ languages, and the one wording that every page, the assessment and the report us
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
+import nasalis.knowledge
 from nasalis.knowledge import load_knowledge
 from nasalis.knowledge.emergency import (
     FILE,
@@ -101,3 +103,32 @@ def test_fewer_than_30_countries_or_a_bad_code_is_refused() -> None:
         NumberBook.model_validate(
             {**raw, "countries": [{**raw["countries"][0], "code": "Deu"}, *raw["countries"][1:]]}
         )
+
+
+def test_no_curated_text_names_a_bare_emergency_number() -> None:
+    # A text saying "call 999" is never localised: an American reading it would dial a dead number.
+    data = Path(nasalis.knowledge.__file__).parent / "data"
+    found = []
+    for path in sorted(data.glob("*.yaml")):
+        if path.name == FILE:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            said = line.replace(GENERIC_NUMBERS, "").replace("nhs_when_to_call_999", "")
+            said = said.replace("When to call 999", "").replace(
+                "NHS 111", ""
+            )  # a title; the NHS non-emergency line
+            if re.search(r"\b(999|911|112|000|111)\b", said):
+                found.append(f"{path.name}:{number}: {line.strip()}")
+    assert not found, found
+
+
+def test_a_guessed_country_keeps_the_generic_numbers_after_its_own() -> None:
+    book = load_numbers()
+    us, germany = book.country("US"), book.country("DE")
+    assert numbers(us, sure=False) == "911, 999 or 112"
+    assert numbers(germany, sure=False) == "112, 999 or 911"
+    assert call_now(us, sure=False) == "Call 911, 999 or 112 now"
+    assert numbers(us) == "911"  # chosen: its own number alone
+    assert localise(f"call emergency services ({GENERIC_NUMBERS})", germany, sure=False) == (
+        "call emergency services (112, 999 or 911)"
+    )

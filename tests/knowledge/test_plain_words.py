@@ -95,7 +95,7 @@ def test_appointment_says_with_whom_and_how_fast() -> None:
     kb = load_knowledge()
     appointment = kb.level_means("appointment")
     assert appointment is not None
-    for needed in ("GP (family doctor)", "within the next few days", "not A&E and not 999"):
+    for needed in ("GP (family doctor)", "within the next few days", "not A&E and not an emergency call"):
         assert needed in appointment.text
     urgent = kb.level_means("urgent")
     assert urgent is not None

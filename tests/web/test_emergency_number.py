@@ -41,16 +41,21 @@ def _footer(client: TestClient, path: str, language: str | None = None) -> str:
 
 @pytest.mark.parametrize(
     ("language", "number"),
-    [("de-DE,de;q=0.9", "112"), ("en-US,en;q=0.9", "911"), ("en-GB", "999"), ("en-AU", "000")],
+    [
+        ("de-DE,de;q=0.9", "112, 999 or 911"),
+        ("en-US,en;q=0.9", "911, 999 or 112"),
+        ("en-GB", "999, 112 or 911"),
+        ("en-AU", "000, 999, 112 or 911"),
+    ],
 )
-def test_a_browser_from_each_country_sees_its_number_on_every_page(
+def test_a_browser_from_each_country_sees_its_number_first_on_every_page(
     client: TestClient, language: str, number: str
 ) -> None:
+    # Only a guess until the person says: an en-US browser may be in Germany, so the others follow.
     for path in PAGES:
         assert _footer(client, path, language) == number, path
     today = client.get("/", headers={"Accept-Language": language}).text
     assert f"Call {number} now." in today
-    assert GENERIC_NUMBERS not in today
 
 
 def test_an_unknown_country_keeps_the_generic_wording(client: TestClient) -> None:
@@ -138,5 +143,9 @@ def test_the_learn_pages_say_the_persons_number_in_the_curated_texts(client: Tes
     assert found  # "Know when to see a doctor" says whom to call
     entry = client.get(f"/learn/{found[0]}", headers={"Accept-Language": "en-NZ"})
     assert entry.status_code == 200
-    assert "call emergency services on 111, or be seen the same day" in entry.text
-    assert GENERIC_NUMBERS not in entry.text
+    said = "111, 999, 112 or 911"  # New Zealand's first: a guess from the browser, not yet chosen
+    assert (
+        f"call emergency services ({said})" in entry.text
+        or f"call emergency services on {said}" in entry.text
+    )
+    assert f"({GENERIC_NUMBERS})" not in entry.text  # every generic phrase was localised

@@ -84,7 +84,7 @@ def test_the_result_page_does_not_reassure_an_appointment_and_says_what_it_means
     text = visible(_result_page(calm(duration_days=30, stress_level=8)))
     assert REASSURANCE not in text
     assert "routine appointment with your GP (family doctor) within the next few days" in text
-    assert "not A&E and not 999" in text
+    assert "not A&E and not an emergency call" in text
     assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", text)  # the Why's sources by title
     assert "Why is my nose twitching?" in text
 

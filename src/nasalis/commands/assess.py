@@ -72,12 +72,13 @@ def assess_command(
             )
             if chosen is None:
                 chosen = book.country(preferences.get(session, store.person_id()).get("country"))
+    sure = chosen is not None  # named with --country or chosen in the diary's settings
     if chosen is None:
         chosen = guess(_locale_region())
     if as_json:
         sys.stdout.write(result.dumps())
     else:
-        render_result(result, console, chosen)
+        render_result(result, console, chosen, sure=sure)
 
 
 def _locale_region() -> str:

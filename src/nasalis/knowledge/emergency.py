@@ -14,7 +14,16 @@ from nasalis.knowledge.curated import GuidanceSource
 from nasalis.knowledge.loader import KnowledgeError, _parse, _read
 
 FILE = "emergency_numbers.yaml"
-GENERIC_NUMBERS = "999, 112 or 911"
+GENERIC = ("999", "112", "911")
+"""The numbers most phones connect to emergency services: shown where no country is known for sure."""
+
+
+def either(numbers: list[str] | tuple[str, ...]) -> str:
+    """Numbers as a sentence says them: "144 or 112", "999, 112 or 911"."""
+    return numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} or {numbers[-1]}"
+
+
+GENERIC_NUMBERS = either(GENERIC)
 """What every page said before it knew the person's country, and still says without one."""
 OTHER = "other"
 """The country setting of someone whose country is not in the table (asked, so not asked again)."""
@@ -35,8 +44,12 @@ class Country(BaseModel):
     @property
     def numbers(self) -> str:
         """The numbers to call for an ambulance, the first shown first: "144 or 112"."""
-        shown = list(dict.fromkeys([*self.ambulance, *([self.general] if self.general else [])]))
-        return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
+        return either(self.shown)
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The ambulance numbers, then the general one, each once."""
+        return tuple(dict.fromkeys([*self.ambulance, *([self.general] if self.general else [])]))
 
 
 class NumberBook(BaseModel):
@@ -84,19 +97,27 @@ def problems(book: NumberBook) -> list[str]:
     return found
 
 
-def numbers(country: Country | None) -> str:
-    """The number(s) to call: the country's, or GENERIC_NUMBERS."""
-    return country.numbers if country else GENERIC_NUMBERS
+def numbers(country: Country | None, *, sure: bool = True) -> str:
+    """The number(s) to call: the country's, or GENERIC_NUMBERS.
+
+    A country only guessed (from the browser's or the system's language, not chosen) may be wrong
+    (an en-US browser in Germany), so its numbers come first and the generic ones follow.
+    """
+    if country is None:
+        return GENERIC_NUMBERS
+    return country.numbers if sure else either(tuple(dict.fromkeys([*country.shown, *GENERIC])))
 
 
-def call_now(country: Country | None) -> str:
+def call_now(country: Country | None, *, sure: bool = True) -> str:
     """The instruction to call, as every page, the assessment and the report say it."""
-    return f"Call {country.numbers} now" if country else f"Call emergency services now ({GENERIC_NUMBERS})"
+    if country is None:
+        return f"Call emergency services now ({GENERIC_NUMBERS})"
+    return f"Call {numbers(country, sure=sure)} now"
 
 
-def localise(text: str, country: Country | None) -> str:
+def localise(text: str, country: Country | None, *, sure: bool = True) -> str:
     """A curated text with GENERIC_NUMBERS replaced by the country's numbers (unchanged without one)."""
-    return text.replace(GENERIC_NUMBERS, country.numbers) if country else text
+    return text.replace(GENERIC_NUMBERS, numbers(country, sure=sure)) if country else text
 
 
 def guess(accept_language: str | None) -> Country | None:

@@ -40,10 +40,13 @@ def _said(said: Said, style: str = "") -> Text:
     return text
 
 
-def render_result(result: AssessmentResult, console: Console, country: Country | None = None) -> None:
+def render_result(
+    result: AssessmentResult, console: Console, country: Country | None = None, *, sure: bool = True
+) -> None:
     """Print the result: level and headline first, then why, what to do, and sources.
 
-    With a country, its emergency number replaces the generic "999, 112 or 911".
+    With a country, its emergency number replaces the generic "999, 112 or 911" (a country only
+    guessed, `sure=False`, keeps the generic numbers after its own).
     """
     kb = load_knowledge()
     style, banner = STYLE[result.level]
@@ -52,10 +55,10 @@ def render_result(result: AssessmentResult, console: Console, country: Country |
     reassurance = kb.reassurance(result.level, contributors, bool(result.unchecked_warning_signs))
     if reassurance:  # said first, and only where it is true for this result
         parts.append(Text("\n").append_text(_said(reassurance, "bold")))
-    parts.append(typed(f"\n{localise(result.headline, country)}\n"))
+    parts.append(typed(f"\n{localise(result.headline, country, sure=sure)}\n"))
     means = kb.level_means(result.level)
     if means:
-        parts.append(_said(Said(localise(means.text, country), means.sources)))
+        parts.append(_said(Said(localise(means.text, country, sure=sure), means.sources)))
     if result.unchecked_warning_signs:
         parts.append(
             _bullets(
@@ -67,7 +70,7 @@ def render_result(result: AssessmentResult, console: Console, country: Country |
     if result.reasons:
         why: list[str | Text] = []
         for r in result.reasons:
-            line = typed(localise(r.says, country))
+            line = typed(localise(r.says, country, sure=sure))
             line.append(f"\nbecause: {printable(', '.join(r.because))}", style="dim")
             line.append(f"\nsources: {'; '.join(kb.source_title(s) for s in r.sources)}", style="dim")
             why.append(line)
@@ -90,9 +93,11 @@ def render_result(result: AssessmentResult, console: Console, country: Country |
     if result.unrecognised_medications:
         unlisted = typed(", ".join(result.unrecognised_medications))  # as typed: never markup
         parts.append(_bullets("Medicines not in our list", [unlisted]))
-    parts.append(_bullets(f"Call emergency services ({numbers(country)}) for", result.get_help.emergency))
+    parts.append(
+        _bullets(f"Call emergency services ({numbers(country, sure=sure)}) for", result.get_help.emergency)
+    )
     parts.append(_bullets("Be seen by a doctor the same day for", result.get_help.urgent))
-    parts.append(_bullets("What you can do", [localise(s, country) for s in result.steps]))
+    parts.append(_bullets("What you can do", [localise(s, country, sure=sure) for s in result.steps]))
     parts.append(_bullets("What a doctor may do", result.doctor_may))
     if result.missing_that_would_change_this:
         missing = ", ".join(f.replace("_", " ") for f in result.missing_that_would_change_this)

@@ -27,13 +27,13 @@ class Emergency:
 
     @property
     def numbers(self) -> str:
-        """The number(s) to call, or the generic wording."""
-        return emergency.numbers(self.country)
+        """The number(s) to call, or the generic wording; a guessed country's first, then the generic ones."""
+        return emergency.numbers(self.country, sure=self.asked)
 
     @property
     def call_now(self) -> str:
         """The instruction: "Call 112 now"."""
-        return emergency.call_now(self.country)
+        return emergency.call_now(self.country, sure=self.asked)
 
     @property
     def countries(self) -> tuple[Country, ...]:
@@ -42,7 +42,7 @@ class Emergency:
 
     def localise(self, text: str) -> str:
         """A curated text with the person's own number in place of the generic one."""
-        return emergency.localise(text, self.country)
+        return emergency.localise(text, self.country, sure=self.asked)
 
 
 def _off_the_event_loop() -> bool:
