@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Response, Route, expect
 
 from tests.web.browsing import PHONE, shot
 from tests.web.conftest import PASSWORD
@@ -388,4 +388,59 @@ def test_the_offline_page_lists_and_files_only_under_the_person_this_tab_signed_
         expect(bob.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
         assert_arrived(bob, 1, 0)
         assert stored_entries(bob) == []
+        context.close()
+
+
+def test_a_5xx_for_one_entry_lets_the_next_ones_go_in_the_same_round(browser: Browser, tmp_path: Path) -> None:
+    port = free_port()
+    with server(tmp_path / "diary.db", port):
+        context, page = open_app(browser, f"http://127.0.0.1:{port}", None)
+        log_offline(context, page, 3, check_in=False)
+        keys: list[str] = []
+
+        def proxy_restarting_once(route: Route) -> None:
+            keys.append(route.request.headers.get("idempotency-key", ""))
+            if len(keys) == 1:  # a proxy in front answers for the server it cannot reach right now
+                route.fulfill(status=502, content_type="text/html", body="<h1>502 Bad Gateway</h1>")
+            else:
+                route.continue_()
+
+        page.route("**/api/episodes", proxy_restarting_once)
+        context.set_offline(False)
+        expect(page.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
+        assert keys[1] != keys[0], keys  # the next twitch went at once, not after the next retry
+        assert len(set(keys)) == 3 and keys.count(keys[0]) == 2, keys
+        assert_arrived(page, 3, 0)
+        context.close()
+
+
+def test_a_refusal_for_an_entry_another_tab_already_took_adds_nothing(browser: Browser, tmp_path: Path) -> None:
+    port = free_port()
+    with server(tmp_path / "diary.db", port):
+        context, page = open_app(browser, f"http://127.0.0.1:{port}", None)
+        other = context.new_page()  # another tab of the same app, with the same IndexedDB
+        other.goto("/static/style.css")
+        context.set_offline(True)
+        page.get_by_label("Stress today (0-10)").fill("15")  # the server will refuse it
+        page.get_by_role("button", name="Save check-in").click()
+        expect(page.locator("#waiting")).to_contain_text("1 waiting to be saved")
+        (entry,) = stored_entries(page)
+
+        def taken_meanwhile(route: Route) -> None:
+            # While this tab's send is on its way, the other tab is done with the entry.
+            other.evaluate(
+                """(key) => new Promise((ok) => { const open = indexedDB.open("nasalis", 1);
+                   open.onsuccess = () => { const tx = open.result.transaction("waiting", "readwrite");
+                     tx.objectStore("waiting").delete(key); tx.oncomplete = () => ok(null); }; })""",
+                entry["key"],
+            )
+            route.continue_()
+
+        page.route("**/day", taken_meanwhile)
+        with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/day")) as sent:
+            context.set_offline(False)
+        assert sent.value.status == 422  # the server's refusal, for an entry no longer kept
+        page.wait_for_timeout(1000)  # the page has handled that answer
+        assert stored_entries(page) == []  # not written back as refused
+        expect(page.locator("#waiting")).not_to_contain_text("could not be saved")
         context.close()
