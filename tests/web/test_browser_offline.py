@@ -9,17 +9,20 @@ each get only their own.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import os
 import re
 import signal
+import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Response, Route, expect
 
 from tests.web.browsing import PHONE, shot
 from tests.web.conftest import PASSWORD
@@ -235,4 +238,214 @@ def test_on_a_shared_phone_each_account_sends_only_its_own_waiting_twitches(
         assert len(episodes) == 1
         assert episodes[0]["intensity"] == 7
         assert page.evaluate(COUNT_WAITING) == 0
+        context.close()
+
+
+def stored_entries(page: Page) -> list[dict[str, Any]]:
+    """What waits in this browser's IndexedDB (every person's), oldest first."""
+    entries: list[dict[str, Any]] = page.evaluate(
+        """() => new Promise((ok) => { const open = indexedDB.open("nasalis", 1);
+           open.onsuccess = () => {
+             const all = open.result.transaction("waiting").objectStore("waiting").getAll();
+             all.onsuccess = () => ok(all.result.sort((a, b) => a.made - b.made)); }; })"""
+    )
+    return entries
+
+
+def sign_in(page: Page, username: str) -> None:
+    """Sign in on the sign-in page as `username` and land on Today."""
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name=f"Sign out {username}")).to_be_attached()
+
+
+def test_a_check_in_queued_when_the_session_has_ended_waits_for_the_next_sign_in(
+    browser: Browser, tmp_path: Path
+) -> None:
+    port = free_port()
+    with server(tmp_path / "diary.db", port, "--accounts"):
+        context, page = open_app(browser, f"http://127.0.0.1:{port}", "alice")
+        log_offline(context, page, 0, check_in=True)
+        context.clear_cookies()  # the session ends while the phone is offline (expired, signed out)
+        with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/day")) as sent:
+            context.set_offline(False)  # the page still holds the old token and tries
+        assert sent.value.status == 303  # to the sign-in page: the check-in was not saved
+        page.wait_for_timeout(1000)  # the page has read where that redirect landed
+        assert [e["kind"] for e in stored_entries(page)] == ["form"]  # so it is still on the device
+        expect(page.locator("#waiting")).to_contain_text("1 waiting to be saved")
+        sign_in(page, "alice")
+        expect(page.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
+        episodes, days = diary_of(page)
+        assert (episodes, [d["stress"] for d in days]) == ([], [6])
+        assert stored_entries(page) == []
+        context.close()
+
+
+def test_twitch_now_with_the_server_down_while_online_is_kept_and_saved_once(
+    browser: Browser, tmp_path: Path
+) -> None:
+    port, db = free_port(), tmp_path / "diary.db"
+    with server(db, port):
+        context, page = open_app(browser, f"http://127.0.0.1:{port}", None)
+    # The phone says online, but nothing answers (weak Wi-Fi, the server restarting).
+    assert page.evaluate("() => navigator.onLine")
+    page.get_by_role("button", name="Twitch now").click()
+    waiting = page.locator("#waiting")
+    expect(waiting).to_contain_text("1 waiting to be saved")
+    (entry,) = stored_entries(page)
+    assert entry["kind"] == "episode"
+    with server(db, port):  # back on the same address: the page's retry sends it
+        expect(page.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
+        episodes, _days = diary_of(page)
+        tapped = dt.datetime.fromisoformat(entry["body"]["started_at"])
+        assert [dt.datetime.fromisoformat(e["started_at"]) for e in episodes] == [tapped]  # the tap's instant
+        assert stored_entries(page) == []
+        context.close()
+
+
+def test_a_twitch_answered_409_still_being_handled_is_sent_again_not_refused(
+    browser: Browser, tmp_path: Path
+) -> None:
+    port, db = free_port(), tmp_path / "diary.db"
+    with server(db, port):
+        context, page = open_app(browser, f"http://127.0.0.1:{port}", None)
+        log_offline(context, page, 1, check_in=False)
+        (entry,) = stored_entries(page)
+        body = page.evaluate("(body) => JSON.stringify(body)", entry["body"])
+        # The server's own row for a request with this key whose write is still under way (a
+        # send that reached the server just before the connection broke).
+        with closing(sqlite3.connect(db)) as connection, connection:
+            (person,) = connection.execute("SELECT id FROM people").fetchone()
+            connection.execute(
+                "INSERT INTO idempotency_keys (person_id, key, method, path, body_hash, created_at)"
+                " VALUES (?, ?, 'POST', '/api/episodes', ?, ?)",
+                (person, entry["key"], hashlib.sha256(body.encode()).hexdigest(), _now()),
+            )
+        answered: list[int] = []
+
+        def first_finishes_unsaved(response: Response) -> None:
+            if response.request.method == "POST" and response.url.endswith("/api/episodes"):
+                answered.append(response.status)
+                if response.status == 409:  # that write is rolled back: its row goes with it
+                    with closing(sqlite3.connect(db)) as connection, connection:
+                        connection.execute("DELETE FROM idempotency_keys")
+
+        page.on("response", first_finishes_unsaved)
+        context.set_offline(False)
+        expect(page.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
+        assert answered == [409, 201], answered
+        assert_arrived(page, 1, 0)
+        context.close()
+
+
+def _now() -> str:
+    """Now as the diary stores an instant (naive UTC, SQLite's text form)."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def test_the_offline_page_lists_and_files_only_under_the_person_this_tab_signed_in(
+    browser: Browser, tmp_path: Path
+) -> None:
+    port = free_port()
+    with server(tmp_path / "diary.db", port, "--accounts"):
+        context, alice = open_app(browser, f"http://127.0.0.1:{port}", "alice")
+        log_offline(context, alice, 1, check_in=False)  # alice's twitch waits on this phone
+        alice.close()  # she leaves without signing out; her session ends later
+        context.clear_cookies()
+        # bob picks up the phone, with no connection: the app opens on the offline page.
+        bob = context.new_page()
+        bob.goto("/")
+        expect(bob.get_by_role("heading", name="No connection")).to_be_visible()
+        waiting = bob.locator("#waiting")
+        expect(waiting).to_have_text("Sign in to see what waits to be saved.")  # not alice's count
+        bob.get_by_role("button", name="Twitch now").click()
+        expect(bob.locator("#offline-signed-out")).to_be_visible()  # filed under nobody
+        assert [e["owner"] for e in stored_entries(bob)] == ["account:alice"]
+        # Connected, bob signs up in this tab; offline again, his tap is his and he sees only it.
+        context.set_offline(False)  # the offline page reloads, and nobody is signed in here
+        bob.wait_for_url(re.compile(r"/login"), timeout=SYNC_S)
+        bob.goto("/signup")
+        bob.get_by_label("Username").fill("bob")
+        bob.get_by_label("Password").fill(PASSWORD)
+        bob.get_by_role("button", name="Create account").click()
+        expect(bob.get_by_role("button", name="Sign out bob")).to_be_attached()
+        bob.goto("/")
+        context.set_offline(True)
+        bob.reload()
+        expect(bob.get_by_role("heading", name="No connection")).to_be_visible()
+        expect(waiting).to_be_hidden()  # nothing of bob's waits yet; alice's is not shown
+        bob.get_by_role("button", name="Twitch now").click()
+        expect(waiting).to_contain_text("1 waiting to be saved")
+        assert sorted(e["owner"] for e in stored_entries(bob)) == ["account:alice", "account:bob"]
+        context.set_offline(False)  # the offline page reloads bob's Today, which sends his
+        expect(bob.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
+        assert len(diary_of(bob)[0]) == 1
+        assert [e["owner"] for e in stored_entries(bob)] == ["account:alice"]  # kept for her
+        bob.get_by_role("button", name="Sign out bob").click()
+        sign_in(bob, "alice")
+        expect(bob.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
+        assert_arrived(bob, 1, 0)
+        assert stored_entries(bob) == []
+        context.close()
+
+
+def test_a_5xx_for_one_entry_lets_the_next_ones_go_in_the_same_round(
+    browser: Browser, tmp_path: Path
+) -> None:
+    port = free_port()
+    with server(tmp_path / "diary.db", port):
+        context, page = open_app(browser, f"http://127.0.0.1:{port}", None)
+        log_offline(context, page, 3, check_in=False)
+        keys: list[str] = []
+
+        def proxy_restarting_once(route: Route) -> None:
+            keys.append(route.request.headers.get("idempotency-key", ""))
+            if len(keys) == 1:  # a proxy in front answers for the server it cannot reach right now
+                route.fulfill(status=502, content_type="text/html", body="<h1>502 Bad Gateway</h1>")
+            else:
+                route.continue_()
+
+        page.route("**/api/episodes", proxy_restarting_once)
+        context.set_offline(False)
+        expect(page.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
+        assert keys[1] != keys[0], keys  # the next twitch went at once, not after the next retry
+        assert len(set(keys)) == 3, keys
+        assert keys.count(keys[0]) == 2, keys  # the one answered 502 went again later
+        assert_arrived(page, 3, 0)
+        context.close()
+
+
+def test_a_refusal_for_an_entry_another_tab_already_took_adds_nothing(
+    browser: Browser, tmp_path: Path
+) -> None:
+    port = free_port()
+    with server(tmp_path / "diary.db", port):
+        context, page = open_app(browser, f"http://127.0.0.1:{port}", None)
+        other = context.new_page()  # another tab of the same app, with the same IndexedDB
+        other.goto("/static/style.css")
+        context.set_offline(True)
+        page.get_by_label("Stress today (0-10)").fill("15")  # the server will refuse it
+        page.get_by_role("button", name="Save check-in").click()
+        expect(page.locator("#waiting")).to_contain_text("1 waiting to be saved")
+        (entry,) = stored_entries(page)
+
+        def taken_meanwhile(route: Route) -> None:
+            # While this tab's send is on its way, the other tab is done with the entry.
+            other.evaluate(
+                """(key) => new Promise((ok) => { const open = indexedDB.open("nasalis", 1);
+                   open.onsuccess = () => { const tx = open.result.transaction("waiting", "readwrite");
+                     tx.objectStore("waiting").delete(key); tx.oncomplete = () => ok(null); }; })""",
+                entry["key"],
+            )
+            route.continue_()
+
+        page.route("**/day", taken_meanwhile)
+        with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/day")) as sent:
+            context.set_offline(False)
+        assert sent.value.status == 422  # the server's refusal, for an entry no longer kept
+        page.wait_for_timeout(1000)  # the page has handled that answer
+        assert stored_entries(page) == []  # not written back as refused
+        expect(page.locator("#waiting")).not_to_contain_text("could not be saved")
         context.close()

@@ -11,10 +11,13 @@ region and side, the onset within 0.3 s.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+import sqlite3
 import urllib.request
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -252,6 +255,62 @@ def test_stop_sends_what_was_filmed_at_rest_and_again_after_a_lost_connection(
     assert 3.0 <= result["duration_s"] <= 10.0, result
     assert "speech_from_s" not in result
     assert result["face_found_ratio"] > 0.95
+
+
+def _proxy_loses_first_answer(route: Route, keys: list[str]) -> None:
+    """The first upload reaches the server, whose answer a restarting proxy turns into a 502."""
+    if route.request.method != "POST":
+        route.continue_()
+        return
+    keys.append(route.request.headers.get("idempotency-key", ""))
+    if len(keys) == 1:
+        route.fetch()  # the real server saves the clip; its 202 never reaches the page
+        route.fulfill(status=502, content_type="text/html", body="<h1>502 Bad Gateway</h1>")
+    else:
+        route.continue_()
+
+
+def _lose_stored_answer(db: Path) -> None:
+    """The state a process that died between committing the clip and storing its answer leaves:
+    the key's row without an answer, older than the server waits for one."""
+    with closing(sqlite3.connect(db)) as connection, connection:
+        (created,) = connection.execute("SELECT created_at FROM idempotency_keys").fetchone()
+        long_ago = dt.datetime.fromisoformat(created) - dt.timedelta(minutes=5)
+        connection.execute(
+            "UPDATE idempotency_keys SET status = NULL, content_type = NULL, body = NULL, created_at = ?",
+            (long_ago.strftime("%Y-%m-%d %H:%M:%S.%f"),),
+        )
+
+
+def test_a_clip_whose_answer_a_proxy_lost_is_kept_and_then_told_saved_once(
+    camera: Browser, tmp_path: Path
+) -> None:
+    db = tmp_path / "proxy.db"
+    with live_server(f"sqlite:///{db}") as base:
+        context = camera.new_context(viewport=PHONE, base_url=base, permissions=["camera"])
+        page = context.new_page()
+        page.goto("/videos")
+        page.get_by_role("button", name="Record").click()
+        expect(page.get_by_role("timer")).to_contain_text(re.compile(r"Keep still .*: 5[0-9] s left"))
+        page.wait_for_timeout(3000)
+        keys: list[str] = []
+        page.route("**/api/videos", lambda route: _proxy_loses_first_answer(route, keys))
+        page.keyboard.press("Enter")  # Stop has the focus
+        # A 502 is no refusal: the clip stays on the page, to be sent again with its own key.
+        expect(page.get_by_role("alert")).to_contain_text("the server answered 502", timeout=30_000)
+        again = page.get_by_role("button", name="Send again")
+        expect(again).to_be_focused()
+        _lose_stored_answer(db)
+        page.keyboard.press("Enter")
+        status = page.locator("#record-status")
+        expect(status).to_contain_text("saved by an earlier send", timeout=30_000)
+        expect(status.get_by_role("link", name="See it in your videos")).to_have_attribute("href", "/videos")
+        assert len(keys) == 2, keys
+        assert keys[0] == keys[1], keys  # Send again carries the clip's own key
+        listed = page.request.get("/api/videos")
+        assert listed.ok, listed.status
+        assert len(listed.json()) == 1, listed.json()  # sent twice, kept once
+        context.close()
 
 
 def test_stop_during_the_countdown_films_and_sends_nothing(camera: Browser, tmp_path: Path) -> None:

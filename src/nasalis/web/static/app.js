@@ -36,6 +36,9 @@
       window.location.href = path;
       return;
     }
+    // Twitch now and the check-in are kept on the device by queue.js instead.
+    var form = event.target;
+    if (form && form.matches && form.matches("form[data-offline], #check-in-form")) { return; }
     var box = document.getElementById("waiting");
     if (box) {
       box.textContent = "No connection: that was not saved. Twitch now and the check-in can be logged offline.";

@@ -8,20 +8,28 @@
   "use strict";
   var DB = "nasalis", STORE = "waiting", RETRY_MS = 10000, OWNER = "nasalis-owner";
   var syncing = false, sentHere = 0, last = null;  // last: the twitch the details form is about
+  var tappedAt = null;  // the instant of the last online tap of Twitch now, kept if its send fails
+  localStorage.removeItem(OWNER);  // an older version kept the owner for every tab: forget it
 
   function mark(name) {
     var box = document.getElementById("waiting");
     return box ? box.getAttribute("data-" + name) : null;
   }
+  function offlinePage() { return document.getElementById("offline-signed-out") !== null; }
   // Whose entries these are: server mode's accounts share one browser's IndexedDB, and one
-  // person's waiting twitches must never be sent under another's session.
+  // person's waiting twitches must never be sent, listed or filed under another's. Only a page
+  // the server answered says who is signed in; the offline page trusts only what such a page
+  // said in this same tab (sessionStorage), never a last owner kept for the whole browser.
   function pageOwner() {
     var who = mark("owner");
-    if (who) { localStorage.setItem(OWNER, who); }
+    if (who) {
+      sessionStorage.setItem(OWNER, who);
+    } else if (!offlinePage() && document.getElementById("waiting")) {
+      sessionStorage.removeItem(OWNER);  // a server page with nobody signed in
+    }
     return who;
   }
-  function owner() { return pageOwner() || localStorage.getItem(OWNER); }
-  function offlinePage() { return document.getElementById("offline-signed-out") !== null; }
+  function owner() { return pageOwner() || (offlinePage() ? sessionStorage.getItem(OWNER) : null); }
 
   function withStore(mode, work) {
     return new Promise(function (resolve, reject) {
@@ -62,6 +70,13 @@
     if (!box) { return Promise.resolve(); }
     return all().then(function (list) {
       var who = owner();
+      if (!who) {
+        // Nobody confirmed in this tab: keep every entry, list none of them.
+        box.replaceChildren();
+        if (offlinePage() && list.length) { box.textContent = "Sign in to see what waits to be saved."; }
+        box.hidden = !box.childNodes.length;
+        return;
+      }
       var mine = list.filter(function (e) { return e.owner === who; });
       var waiting = mine.filter(function (e) { return e.state === "waiting"; });
       var refused = mine.filter(function (e) { return e.state === "refused"; });
@@ -103,9 +118,18 @@
       return fetch("/api/episodes", { method: "POST", headers: headers, body: JSON.stringify(entry.body) });
     }
     // The check-in goes to its own form's route: the server reads it exactly as if typed online.
+    // The redirect is followed, so where it lands tells a saved check-in (back on the page) from
+    // an ended session (the sign-in page), which both answer with a 303.
     var body = new URLSearchParams(entry.fields);
     body.set("csrf_token", token);
-    return fetch(entry.action, { method: "POST", headers: headers, body: body, redirect: "manual" });
+    return fetch(entry.action, { method: "POST", headers: headers, body: body, redirect: "follow" });
+  }
+  function signedOut(response) {
+    return response.redirected && new URL(response.url).pathname === "/login";
+  }
+  function saved(entry, response) {
+    if (!response.ok || signedOut(response)) { return false; }
+    return entry.kind === "episode" || response.redirected;  // the form route answers a save with a 303
   }
   function refusal(response) {
     // The server's own words for why it can never be saved.
@@ -125,7 +149,14 @@
       return summary ? summary.textContent.replace(/\s+/g, " ").trim() : "refused (" + response.status + ")";
     });
   }
-  var FOR_GOOD = [400, 404, 409, 413, 422];
+  // 409 is not here: the server says another send with the key is still being handled.
+  var FOR_GOOD = [400, 404, 413, 422];
+  var BUSY_TRIES = 3;
+  function pause(response) {
+    var seconds = Number(response.headers.get("retry-after")) || 1;
+    return new Promise(function (resolve) { setTimeout(resolve, Math.min(seconds, 10) * 1000); });
+  }
+  function stillThere(key) { return withStore("readonly", function (s) { return s.get(key); }); }
 
   function sync() {
     var token = mark("csrf"), who = pageOwner();
@@ -134,25 +165,33 @@
     syncing = true;
     return all().then(function (list) {
       var mine = list.filter(function (e) { return e.owner === who && e.state === "waiting"; });
-      var next = function (i) {
+      var next = function (i, busy) {
         if (i >= mine.length) { return null; }
         var entry = mine[i];
         return send(entry, token).then(function (response) {
-          if (response.ok || response.type === "opaqueredirect") {
+          if (saved(entry, response)) {
             sentHere += 1;
-            return remove(entry.key).then(render).then(function () { return next(i + 1); });
+            return remove(entry.key).then(render).then(function () { return next(i + 1, 0); });
+          }
+          if (response.status === 409) {
+            // Still being handled: ask again after Retry-After; after a few tries, the next round.
+            return pause(response).then(function () { return busy + 1 < BUSY_TRIES ? next(i, busy + 1) : next(i + 1, 0); });
           }
           if (FOR_GOOD.indexOf(response.status) >= 0) {
             return refusal(response).then(function (message) {
-              entry.state = "refused";
-              entry.message = message;
-              return put(entry);
-            }).then(render).then(function () { return next(i + 1); });
+              return stillThere(entry.key).then(function (stored) {
+                if (!stored) { return null; }  // another tab sent it meanwhile: nothing to mark
+                entry.state = "refused";
+                entry.message = message;
+                return put(entry);
+              });
+            }).then(render).then(function () { return next(i + 1, 0); });
           }
-          return null;  // 401, 403, 5xx: the server may take it later; keep it and stop for now
+          if (response.status >= 500) { return next(i + 1, 0); }  // this one later; the rest may go now
+          return null;  // 401, 403, an ended session: none of them can go now; keep them all
         }, function () { return null; });  // no connection after all: later
       };
-      return next(0);
+      return next(0, 0);
     }).then(function () { syncing = false; return render(); }, function () { syncing = false; return render(); });
   }
   function soon() {
@@ -174,7 +213,7 @@
     var section = document.getElementById("queued-details");
     section.scrollIntoView({ block: "start" });
   }
-  function queueTwitch() {
+  function queueTwitch(at) {
     var who = owner();
     if (!who) {
       var signedOut = document.getElementById("offline-signed-out");
@@ -183,7 +222,7 @@
     }
     var entry = {
       key: crypto.randomUUID(), owner: who, kind: "episode", state: "waiting", made: Date.now(),
-      body: { started_at: localInstant(new Date()) },
+      body: { started_at: localInstant(at || new Date()) },
     };
     last = entry;
     put(entry).then(render).then(showDetails).then(soon);
@@ -223,6 +262,10 @@
     }).then(soon);
   }
 
+  // Which forms can be kept on the device: "twitch", "form" (the check-in) or null.
+  function kept(form) {
+    return form.getAttribute("data-offline") || (form.id === "check-in-form" ? "form" : null);
+  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement)) { return; }
@@ -232,9 +275,13 @@
       saveDetails(form);
       return;
     }
-    if (form.getAttribute("action") === "/logout") { localStorage.removeItem(OWNER); return; }
-    var kind = form.getAttribute("data-offline") || (form.id === "check-in-form" ? "form" : null);
-    if (!kind || (navigator.onLine && !offlinePage())) { return; }  // online: the form goes as always
+    if (form.getAttribute("action") === "/logout") { sessionStorage.removeItem(OWNER); return; }
+    var kind = kept(form);
+    if (!kind) { return; }
+    if (navigator.onLine && !offlinePage()) {  // online: the form goes as always
+      if (kind === "twitch") { tappedAt = new Date(); }
+      return;
+    }
     // Capture phase, before htmx: the form must not be posted into a missing connection.
     event.preventDefault();
     event.stopImmediatePropagation();
@@ -256,6 +303,19 @@
       if (event.data && event.data.type === "sync") { sync(); }
     });
   }
+  // "Online" only says a network is there: when the post itself fails (weak Wi-Fi, server down),
+  // keep the entry as if offline. A twitch keeps the tap's own instant and gets its own key, so
+  // however often it is retried it is one row.
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = event.target;
+    var kind = form instanceof HTMLFormElement ? kept(form) : null;
+    if (kind === "twitch") {
+      queueTwitch(tappedAt);
+      tappedAt = null;
+    } else if (kind === "form") {
+      queueForm(form);
+    }
+  });
   document.addEventListener("htmx:load", function () { sync(); });
   setInterval(function () { if (navigator.onLine) { backOnline(); } }, RETRY_MS);
   sync();

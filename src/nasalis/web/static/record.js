@@ -168,6 +168,20 @@
       return "the server answered " + xhr.status;
     }
 
+    function keep(blob, type, took, message) {
+      pending = { blob: blob, type: type, took: took };
+      again.hidden = false;
+      say(message, true);
+      again.focus();
+    }
+    function saidSaved() {
+      say("The clip was saved by an earlier send (its answer was lost on the way). ");
+      var link = document.createElement("a");
+      link.href = "/videos";
+      link.textContent = "See it in your videos";
+      status.appendChild(link);
+    }
+
     // POST /api/videos, as the upload form's clip would be: the CSRF token from the form, and an
     // Idempotency-Key made once per clip, so Send again after a lost answer adds no second clip.
     function send(blob, type, took) {
@@ -209,16 +223,26 @@
         }
         sending.hidden = true;
         start.disabled = false;
+        if (xhr.status === 200) {
+          // The server kept the clip from an earlier send with this key but lost that answer.
+          pending = null;
+          saidSaved();
+          return;
+        }
+        if (xhr.status === 409 || xhr.status >= 500) {
+          // Busy, a restart behind a proxy, or an earlier send with this key still being
+          // handled: the clip may yet go, so it stays for Send again (the same key: never twice).
+          keep(blob, type, took, "The clip was not sent yet: " + reason(xhr) + ". It is kept on this page:" +
+            " press Send again in a moment.");
+          return;
+        }
         say("The clip was not sent: " + reason(xhr), true);
       });
       xhr.addEventListener("error", function () {
         sending.hidden = true;
         start.disabled = false;
-        pending = { blob: blob, type: type, took: took };
-        again.hidden = false;
-        say("The clip could not be sent: no connection. It is kept on this page: press Send again" +
-          " when the connection is back.", true);
-        again.focus();
+        keep(blob, type, took, "The clip could not be sent: no connection. It is kept on this page:" +
+          " press Send again when the connection is back.");
       });
       xhr.send(data);
     }
