@@ -93,7 +93,10 @@ class Settings(BaseSettings):
     smtp_from: str = ""
     """The From address of reminders (default nasalis@SMTP_HOST)."""
     smtp_starttls: bool = False
-    """Upgrade the SMTP connection with STARTTLS before logging in."""
+    """Upgrade the SMTP connection with STARTTLS before logging in (usually port 587)."""
+    smtp_tls: bool = False
+    """Speak TLS from the first byte (SMTPS, usually port 465), the server's certificate checked.
+    With NASALIS_SMTP_USER set, this or NASALIS_SMTP_STARTTLS is required."""
     app_url: str = ""
     """The address people open the app at (https://nasalis.example/), for the links in reminders
     and the calendar feed; empty: http://HOST:PORT/."""
