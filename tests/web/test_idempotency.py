@@ -187,6 +187,13 @@ def test_every_api_write_documents_the_header(personal_app: TestClient) -> None:
         assert [(p["in"], p["required"]) for p in named] == [("header", False)], (method, path)
         assert "replays" in named[0]["description"], (method, path)
         assert "409" in operation["responses"], (method, path)
+        ok = operation["responses"]["200"]
+        assert "answer was lost" in ok["description"], (method, path)
+        lost = ok["content"]["application/json"]["schema"]
+        assert "#/components/schemas/AlreadySaved" in (
+            [lost.get("$ref")] + [s.get("$ref") for s in lost.get("anyOf", [])]
+        ), (method, path)
+    assert schema["components"]["schemas"]["AlreadySaved"]["properties"] == {"detail": {"type": "string"}}
     reads = schema["paths"]["/api/episodes"]["get"].get("parameters", [])
     assert HEADER not in {p["name"] for p in reads}
 

@@ -61,6 +61,14 @@ DESCRIPTION = (
     "its answer, or gets 409 with Retry-After. Keys are remembered for 24 hours, per person."
 )
 """What the OpenAPI schema says of the header on every write (nasalis.web.openapi)."""
+LOST_ANSWER = f"already saved by an earlier request with this {HEADER}; its answer was lost"
+"""The detail of the 200 a retry gets when its write committed but the answer was never stored."""
+LOST_ANSWER_DESCRIPTION = (
+    f"Also sent to a retry with the same {HEADER} whose first request's write was saved but whose "
+    f'answer was lost (the server stopped in between): `{{"detail": "{LOST_ANSWER}"}}`. The write '
+    "stands; read the resource to see it."
+)
+"""What the OpenAPI schema says of that answer on every write (nasalis.web.openapi)."""
 
 
 def problem(raw: list[bytes]) -> str | None:
@@ -158,7 +166,7 @@ async def _settled(store: Store, claim: Claim, first: Stored | None) -> list[Mes
     if stored.status is not None:
         return _replay(stored)
     if (utcnow() - stored.created_at).total_seconds() > LOST_AFTER_S:
-        return _json(200, f"already saved by an earlier request with this {HEADER}; its answer was lost")
+        return _json(200, LOST_ANSWER)
     return _json(
         409,
         f"a request with this {HEADER} is still being handled; try again in a moment",
