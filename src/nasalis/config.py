@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import os
 import secrets
+import ssl
 from pathlib import Path
 from typing import Annotated
 
@@ -116,6 +118,15 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+
+def certificate_fingerprint(pem_file: str | Path) -> str | None:
+    """The SHA-256 fingerprint of a PEM certificate as phones show it (AB:CD:...), or None if unreadable."""
+    try:
+        der = ssl.PEM_cert_to_DER_cert(Path(pem_file).read_text("ascii"))
+    except (OSError, ValueError):  # missing, not ASCII, not PEM: nothing to vouch for
+        return None
+    return ":".join(f"{byte:02X}" for byte in hashlib.sha256(der).digest())
 
 
 def bad_proxies(names: list[str]) -> list[str]:
