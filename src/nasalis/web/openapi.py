@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from nasalis.diary.idempotency import MAX_KEY_CHARS
 from nasalis.web.deps import NotSignedInError, find_viewer
+from nasalis.web.routes.app_shell import INSTALL_TAGS
 from nasalis.web.idempotent_writes import DESCRIPTION, HEADER, LOST_ANSWER_DESCRIPTION, WRITE_METHODS
 
 SWAGGER_UI = "5.35.0"
@@ -28,6 +29,7 @@ DOCS_PAGE = f"""<!doctype html>
 <title>nasalis API</title>
 <link rel="icon" href="/static/icon.svg">
 <link rel="stylesheet" href="/static/vendor/swagger-ui-{SWAGGER_UI}.css">
+{INSTALL_TAGS}
 </head>
 <body>
 <div id="swagger-ui" data-spec="{OPENAPI_URL}"></div>
