@@ -160,7 +160,9 @@ def test_a_broken_smtp_server_is_logged_without_the_address_and_retried(
     assert mailbox.recipients == [["patient@example.org"]]
 
 
-def test_a_message_taken_before_a_bad_quit_is_sent_once_over_two_rounds(store: Store, mailbox: Mailbox) -> None:
+def test_a_message_taken_before_a_bad_quit_is_sent_once_over_two_rounds(
+    store: Store, mailbox: Mailbox
+) -> None:
     _person(store, "hasty", "Asia/Tokyo", "hasty@example.org")
     mailbox.quit_answer = "421 4.4.2 closing after the message anyway"  # smtplib raises on it
     first = send_due(store, _smtp(mailbox), LINK, _utc("2026-03-02T12:30"))

@@ -131,7 +131,9 @@ def find(session: Session, person_id: int, key: str) -> Stored | None:
     )
     if row is None:
         return None
-    return Stored(row.method, row.target, row.body_hash, row.created_at, row.status, row.content_type, row.body)
+    return Stored(
+        row.method, row.target, row.body_hash, row.created_at, row.status, row.content_type, row.body
+    )
 
 
 def complete(

@@ -165,15 +165,15 @@ def message(smtp: Smtp, reminder: Due, link: str) -> EmailMessage:
     return mail
 
 
-class NotHandedOver(Exception):
+class NotHandedOverError(Exception):
     """The message never reached the server (connect, TLS, login, or a 4xx answer): send it again."""
 
 
-class Refused(Exception):
+class RefusedError(Exception):
     """The server refused the message for good (a 5xx answer): sending it again would not help."""
 
 
-class Unsure(Exception):
+class UnsureError(Exception):
     """The message was being handed over when the connection failed: it may have arrived."""
 
 
@@ -202,30 +202,30 @@ def _code(exc: smtplib.SMTPException) -> int | None:
 def deliver(smtp: Smtp, mail: EmailMessage) -> None:
     """Send one message (TLS and login when configured); which exception says what became of it.
 
-    NotHandedOver: try again later. Refused: never. Unsure: it may have arrived, so not again.
+    NotHandedOverError: try again later. RefusedError: never. UnsureError: it may have arrived, so not again.
     Once send_message returned the server has the message: a failing QUIT changes nothing.
     """
     try:
         server = _connect(smtp)
     except (OSError, smtplib.SMTPException) as exc:
-        raise NotHandedOver(_kind(exc)) from exc
+        raise NotHandedOverError(_kind(exc)) from exc
     try:
         try:
             if smtp.user:
                 server.login(smtp.user, smtp.password)
         except (OSError, smtplib.SMTPException) as exc:
-            raise NotHandedOver(_kind(exc)) from exc
+            raise NotHandedOverError(_kind(exc)) from exc
         try:
             server.send_message(mail)
         except smtplib.SMTPException as exc:
             code = _code(exc)
             if code is not None and 400 <= code < 500:
-                raise NotHandedOver(_kind(exc)) from exc
+                raise NotHandedOverError(_kind(exc)) from exc
             if code is not None and code >= 500:
-                raise Refused(_kind(exc)) from exc
-            raise Unsure(_kind(exc)) from exc
+                raise RefusedError(_kind(exc)) from exc
+            raise UnsureError(_kind(exc)) from exc
         except OSError as exc:
-            raise Unsure(_kind(exc)) from exc
+            raise UnsureError(_kind(exc)) from exc
         try:
             server.quit()
         except (OSError, smtplib.SMTPException) as exc:
@@ -249,7 +249,7 @@ def send_due(store: Store, smtp: Smtp, link: str, now_utc: dt.datetime | None = 
             continue
         try:
             deliver(smtp, message(smtp, reminder, link))
-        except NotHandedOver as exc:
+        except NotHandedOverError as exc:
             with store.write() as session:  # give the claim back: the next round tries again
                 session.execute(
                     delete(ReminderSent).where(
@@ -261,12 +261,12 @@ def send_due(store: Store, smtp: Smtp, link: str, now_utc: dt.datetime | None = 
             done.errors.append(str(exc))
             LOG.warning("reminder e-mail not sent (%s); it is tried again next round", exc)
             continue
-        except Refused as exc:  # the claim stays: the same refusal would come every round
+        except RefusedError as exc:  # the claim stays: the same refusal would come every round
             done.failed += 1
             done.errors.append(str(exc))
             LOG.warning("reminder e-mail refused for good (%s); not tried again today", exc)
             continue
-        except Unsure as exc:  # the claim stays: it may have arrived, and twice is worse than never
+        except UnsureError as exc:  # the claim stays: it may have arrived, and twice is worse than never
             done.failed += 1
             done.errors.append(str(exc))
             LOG.warning("reminder e-mail may not have arrived (%s); not sent again today", exc)

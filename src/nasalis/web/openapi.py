@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from nasalis.diary.idempotency import MAX_KEY_CHARS
 from nasalis.web.deps import NotSignedInError, find_viewer
-from nasalis.web.routes.app_shell import INSTALL_TAGS
 from nasalis.web.idempotent_writes import DESCRIPTION, HEADER, LOST_ANSWER_DESCRIPTION, WRITE_METHODS
+from nasalis.web.routes.app_shell import INSTALL_TAGS
 
 SWAGGER_UI = "5.35.0"
 """The vendored Swagger UI (npm swagger-ui-dist); its files carry this version in their names."""

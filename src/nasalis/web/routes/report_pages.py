@@ -10,8 +10,8 @@ from fastapi.responses import Response
 from nasalis.report.data import gather
 from nasalis.report.render import Link, PdfUnavailableError, to_html, to_pdf
 from nasalis.web.clock import local_now
-from nasalis.web.routes.app_shell import INSTALL_TAGS
 from nasalis.web.deps import StoreDep, ViewerDep
+from nasalis.web.routes.app_shell import INSTALL_TAGS
 
 router = APIRouter(include_in_schema=False)
 
