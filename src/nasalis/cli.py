@@ -105,6 +105,7 @@ def serve_command(
 
     from nasalis import log_setup
     from nasalis.config import Settings, bad_proxies, describe_db, is_loopback, is_unspecified
+    from nasalis.diary.reminder_mail import settings_problem
     from nasalis.diary.store import StoreError, resolve_url
     from nasalis.web.app import create_app
 
@@ -132,6 +133,9 @@ def serve_command(
             "Say which host name people will use to reach this server.",
             [f"--allowed-host: {host} listens on every address, so it names none; add --allowed-host NAME"],
         )
+    smtp_problem = settings_problem(settings) if settings.smtp_host else None
+    if smtp_problem is not None:
+        fail("The e-mail reminder settings are not safe to use.", [smtp_problem])
     try:
         app_ = create_app(settings)  # also creates or upgrades the schema once, before any worker
     except StoreError as exc:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import os
 import secrets
+import ssl
 from pathlib import Path
 from typing import Annotated
 
@@ -93,7 +95,10 @@ class Settings(BaseSettings):
     smtp_from: str = ""
     """The From address of reminders (default nasalis@SMTP_HOST)."""
     smtp_starttls: bool = False
-    """Upgrade the SMTP connection with STARTTLS before logging in."""
+    """Upgrade the SMTP connection with STARTTLS before logging in (usually port 587)."""
+    smtp_tls: bool = False
+    """Speak TLS from the first byte (SMTPS, usually port 465), the server's certificate checked.
+    With NASALIS_SMTP_USER set, this or NASALIS_SMTP_STARTTLS is required."""
     app_url: str = ""
     """The address people open the app at (https://nasalis.example/), for the links in reminders
     and the calendar feed; empty: http://HOST:PORT/."""
@@ -113,6 +118,15 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+
+def certificate_fingerprint(pem_file: str | Path) -> str | None:
+    """The SHA-256 fingerprint of a PEM certificate as phones show it (AB:CD:...), or None if unreadable."""
+    try:
+        der = ssl.PEM_cert_to_DER_cert(Path(pem_file).read_text("ascii"))
+    except (OSError, ValueError):  # missing, not ASCII, not PEM: nothing to vouch for
+        return None
+    return ":".join(f"{byte:02X}" for byte in hashlib.sha256(der).digest())
 
 
 def bad_proxies(names: list[str]) -> list[str]:

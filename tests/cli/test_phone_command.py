@@ -3,6 +3,7 @@ address (and its QR code) that answers over HTTPS with Caddy's root, and Ctrl-C 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import selectors
@@ -116,6 +117,15 @@ def test_one_command_opens_the_diary_to_the_phone_and_ctrl_c_stops_it(tmp_path: 
         assert root.is_relative_to(tmp_path / "data")
 
         help_page = _get(f"{url}phone", root).decode()
+        # The fingerprint printed and the one the page shows are the certificate's own SHA-256.
+        own = hashlib.sha256(ssl.PEM_cert_to_DER_cert(root.read_text("ascii"))).hexdigest().upper()
+        printed_print = re.search(r"SHA-256 fingerprint \(.*?\): ([0-9A-F:]{95})", printed)
+        assert printed_print, printed
+        assert printed_print.group(1).replace(":", "") == own
+        shown = re.search(r'<code class="fingerprint">([^<]*(?:<br>[^<]*)*)</code>', help_page)
+        assert shown, help_page
+        assert shown.group(1).replace("<br>", "").replace(":", "") == own
+        assert "can vouch for any website" in help_page
         assert "Install a certificate" in help_page
         assert "Certificate Trust Settings" in help_page
         assert _get(f"{url}phone/nasalis-root.crt", root) == root.read_bytes()

@@ -20,11 +20,15 @@ from tests.web.live import free_port
 
 @dataclass
 class Mailbox:
-    """Messages received, in order; `refuse` makes the server answer 554 to each DATA."""
+    """Messages received, in order; `refuse`, `refuse_rcpt` and `quit_answer`, when set, are the
+    server's answer to each DATA, RCPT TO and QUIT (the message is kept all the same when only
+    QUIT is answered badly)."""
 
     messages: list[EmailMessage] = field(default_factory=list)
     recipients: list[list[str]] = field(default_factory=list)
-    refuse: bool = False
+    refuse: str = ""
+    refuse_rcpt: str = ""
+    quit_answer: str = ""
     port: int = 0
     logins: list[tuple[str, str]] = field(default_factory=list)
     """Every login tried (user, password)."""
@@ -33,13 +37,26 @@ class Mailbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
         """Keep the message (or refuse it)."""
         if self.refuse:
-            return "554 5.0.0 refused for the test"
+            return self.refuse
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         with self._lock:
             self.messages.append(parsed)
             self.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
+
+    async def handle_RCPT(  # noqa: N802 (aiosmtpd's name)
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        """Take the recipient (or refuse it)."""
+        if self.refuse_rcpt:
+            return self.refuse_rcpt
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+        """Say goodbye (or something else)."""
+        return self.quit_answer or "221 Bye"
 
     def wait_for(self, count: int, timeout_s: float = 60) -> list[EmailMessage]:
         """The messages once there are at least `count` (fails after `timeout_s`)."""

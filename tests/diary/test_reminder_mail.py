@@ -144,20 +144,89 @@ def test_a_broken_smtp_server_is_logged_without_the_address_and_retried(
     store: Store, mailbox: Mailbox, caplog: pytest.LogCaptureFixture
 ) -> None:
     _person(store, "patient", "Asia/Tokyo", "patient@example.org")
-    mailbox.refuse = True
+    mailbox.refuse = "451 4.3.0 try again later"  # a temporary refusal: the claim is given back
     with caplog.at_level(logging.INFO, logger="nasalis.reminders"):
         first = send_due(store, _smtp(mailbox), LINK, _utc("2026-03-02T12:30"))
         nobody = Smtp(host="127.0.0.1", port=1, sender="reminders@nasalis.example")  # nothing listens
         second = send_due(store, nobody, LINK, _utc("2026-03-02T12:40"))
-    assert (first.sent, first.failed, first.errors) == (0, 1, ["SMTPDataError 554"])
+    assert (first.sent, first.failed, first.errors) == (0, 1, ["SMTPDataError 451"])
     assert (second.sent, second.failed) == (0, 1)
     assert "ConnectionRefusedError" in second.errors[0]
     assert caplog.records
     assert all("patient" not in r.getMessage() for r in caplog.records)
     assert any("tried again" in r.getMessage() for r in caplog.records)
-    mailbox.refuse = False
+    mailbox.refuse = ""
     assert send_due(store, _smtp(mailbox), LINK, _utc("2026-03-02T12:50")).sent == 1
     assert mailbox.recipients == [["patient@example.org"]]
+
+
+def test_a_message_taken_before_a_bad_quit_is_sent_once_over_two_rounds(
+    store: Store, mailbox: Mailbox
+) -> None:
+    _person(store, "hasty", "Asia/Tokyo", "hasty@example.org")
+    mailbox.quit_answer = "421 4.4.2 closing after the message anyway"  # smtplib raises on it
+    first = send_due(store, _smtp(mailbox), LINK, _utc("2026-03-02T12:30"))
+    second = send_due(store, _smtp(mailbox), LINK, _utc("2026-03-02T12:40"))
+    assert (first.sent, first.failed, second.sent, second.failed) == (1, 0, 0, 0)
+    assert mailbox.recipients == [["hasty@example.org"]]
+
+
+@pytest.mark.parametrize(
+    ("where", "answer", "kind"),
+    [
+        ("refuse_rcpt", "550 5.1.1 no such mailbox", "SMTPRecipientsRefused 550"),
+        ("refuse", "554 5.7.1 rejected as spam", "SMTPDataError 554"),
+    ],
+)
+def test_a_permanent_refusal_is_logged_by_its_kind_and_not_retried(
+    store: Store, mailbox: Mailbox, caplog: pytest.LogCaptureFixture, where: str, answer: str, kind: str
+) -> None:
+    _person(store, "gone", "Asia/Tokyo", "gone@example.org")
+    setattr(mailbox, where, answer)
+    with caplog.at_level(logging.INFO, logger="nasalis.reminders"):
+        first = send_due(store, _smtp(mailbox), LINK, _utc("2026-03-02T12:30"))
+    setattr(mailbox, where, "")  # even a server that would now take it is not asked again today
+    second = send_due(store, _smtp(mailbox), LINK, _utc("2026-03-02T12:40"))
+    assert (first.sent, first.failed, first.errors) == (0, 1, [kind])
+    assert (second.sent, second.failed) == (0, 0)
+    assert mailbox.messages == []
+    assert any(kind in r.getMessage() and "gone" not in r.getMessage() for r in caplog.records)
+
+
+def test_implicit_tls_never_falls_back_to_plain_smtp(store: Store, mailbox: Mailbox) -> None:
+    _person(store, "sealed", "Asia/Tokyo", "sealed@example.org")
+    smtps = Smtp(host="127.0.0.1", port=mailbox.port, sender="r@nasalis.example", tls=True, timeout_s=5)
+    done = send_due(store, smtps, LINK, _utc("2026-03-02T12:30"))  # the test server speaks no TLS
+    assert (done.sent, done.failed) == (0, 1)
+    assert "SSL" in done.errors[0]
+    assert mailbox.messages == []
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"NASALIS_SMTP_USER": "mailer", "NASALIS_SMTP_PASSWORD": "s3cret-pass"}, "NASALIS_SMTP_STARTTLS"),
+        ({"NASALIS_SMTP_TLS": "true", "NASALIS_SMTP_STARTTLS": "true"}, "NASALIS_SMTP_TLS"),
+    ],
+)
+def test_unsafe_smtp_settings_refuse_to_start(
+    db_url: str, mailbox: Mailbox, env: dict[str, str], named: str
+) -> None:
+    base = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": SRC,
+        "NASALIS_SMTP_HOST": "127.0.0.1",
+        "NASALIS_SMTP_PORT": str(mailbox.port),
+        **env,
+    }
+    send = [sys.executable, "-m", "nasalis", "reminders", "send", "--db", db_url]
+    serve = [sys.executable, "-m", "nasalis", "serve", "--accounts", "--port", "1", "--db", db_url]
+    for command in (send, serve):
+        run = subprocess.run(command, env=base, capture_output=True, text=True, timeout=120)
+        assert run.returncode == 2, (command, run.stdout, run.stderr)
+        assert named in run.stderr
+        assert "s3cret-pass" not in run.stdout + run.stderr
+    assert mailbox.messages == []
 
 
 # Plain-TCP AUTH is what aiosmtpd warns of; here it is loopback only, and the test is of the client.
@@ -167,17 +236,18 @@ def test_it_logs_in_when_a_user_is_set_and_never_sends_in_clear_when_starttls_is
     with smtp_server(auth=True) as box:
         plain = Smtp(host="127.0.0.1", port=box.port, sender="r@nasalis.example")
         refused = send_due(store, plain, LINK, _utc("2026-03-02T12:30"))  # no login: the server says no
-        assert (refused.sent, refused.failed) == (0, 1)
+        assert (refused.sent, refused.failed, refused.errors) == (0, 1, ["SMTPSenderRefused 530"])
         # The test server offers no STARTTLS: asked for, the message is not sent without it.
+        # (A 530 is permanent, so the next tries are on the next days, Tokyo's 21:35.)
         asked = Smtp(host="127.0.0.1", port=box.port, sender="r@nasalis.example", starttls=True)
-        assert send_due(store, asked, LINK, _utc("2026-03-02T12:35")).errors == ["SMTPNotSupportedError"]
+        assert send_due(store, asked, LINK, _utc("2026-03-03T12:35")).errors == ["SMTPNotSupportedError"]
         # After a refused PLAIN, smtplib tries LOGIN, which aiosmtpd leaves hanging: a short timeout.
         wrong = Smtp("127.0.0.1", box.port, "r@nasalis.example", user="mailer", password="no", timeout_s=2)
-        assert send_due(store, wrong, LINK, _utc("2026-03-02T12:40")).failed == 1
+        assert send_due(store, wrong, LINK, _utc("2026-03-03T12:40")).failed == 1
         right = Smtp(
             host="127.0.0.1", port=box.port, sender="r@nasalis.example", user="mailer", password="s3cret-pass"
         )
-        assert send_due(store, right, LINK, _utc("2026-03-02T12:45")).sent == 1
+        assert send_due(store, right, LINK, _utc("2026-03-03T12:45")).sent == 1
     assert box.logins == [("mailer", "no"), ("mailer", "s3cret-pass")]
     assert box.recipients == [["secure@example.org"]]
 

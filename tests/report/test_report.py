@@ -83,7 +83,15 @@ def test_cli_and_web_write_the_report(tmp_path: Path) -> None:
     page = client.get("/report")
     assert page.status_code == 200
     assert "style-src 'unsafe-inline'" in page.headers["content-security-policy"]
-    assert "script-src" not in page.headers["content-security-policy"]  # default-src 'none' forbids scripts
+    policy = dict(part.strip().split(" ", 1) for part in page.headers["content-security-policy"].split(";"))
+    # The page loads app.js (the worker's registration) from this origin; no inline script, ever.
+    assert (policy["script-src"], policy["manifest-src"], policy["default-src"]) == (
+        "'self'",
+        "'self'",
+        "'none'",
+    )
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in page.text
+    assert "manifest" not in (tmp_path / "r.html").read_text()  # the file (and the PDF) stand alone
     pdf = client.get("/report", params={"format": "pdf"})
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")

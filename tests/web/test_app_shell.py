@@ -4,10 +4,14 @@ the manifest, the worker and the offline page."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from fastapi.responses import HTMLResponse
 from fastapi.testclient import TestClient
 
+from nasalis.knowledge import load_knowledge
 from nasalis.web.routes.app_shell import SHELL, shell_version
+from tests.web.test_server_mode import _api_routes
 
 
 def _put_reminder(client: TestClient, at: str) -> None:
@@ -55,9 +59,34 @@ def test_the_worker_names_this_shell_and_keeps_nothing_else(personal: TestClient
     assert "/api/" not in "".join(SHELL)
 
 
+PARAMETERS = {"date": dt.date.today().isoformat(), "episode_id": "1", "video_id": "1", "token": "x" * 43}
+"""A value for each path parameter of a page route (an id that opens nothing gets the error page,
+which is a page of the app too)."""
+QUERIES = {"/assess/result": "?assessment=1"}
+"""The query a page route needs to answer at all."""
+
+
+def _page_routes(client: TestClient) -> list[tuple[str, Any]]:
+    """Every GET route outside /api/ (the pages, and the files beside them), its path filled in."""
+    entry = load_knowledge().entries[0].id
+    filled = []
+    for route in _api_routes(client.app.routes):  # type: ignore[attr-defined]
+        if "GET" in (route.methods or set()) and not route.path.startswith("/api/"):
+            path = route.path.format(**PARAMETERS, entry_id=entry) + QUERIES.get(route.path, "")
+            filled.append((path, route))
+    return filled
+
+
 def test_every_page_links_the_manifest_and_loads_the_worker_s_registration(personal: TestClient) -> None:
-    for path in ("/", "/diary", "/settings", "/offline", "/learn"):
-        page = personal.get(path).text
-        assert '<link rel="manifest" href="/manifest.webmanifest">' in page, path
-        assert '<script src="/static/app.js" defer></script>' in page, path
+    html = set()
+    for path, route in _page_routes(personal):
+        answer = personal.get(path)
+        if not answer.headers.get("content-type", "").startswith("text/html"):
+            continue
+        html.add(route.path)
+        assert '<link rel="manifest" href="/manifest.webmanifest">' in answer.text, path
+        assert '<script src="/static/app.js" defer></script>' in answer.text, path
+    declared = {route.path for _, route in _page_routes(personal) if route.response_class is HTMLResponse}
+    missing = (declared | {"/report"}) - html
+    assert not missing, f"page routes that answered no page: {sorted(missing)}"  # none skipped
     assert 'register("/sw.js"' in personal.get("/static/app.js").text

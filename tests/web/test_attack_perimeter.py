@@ -179,9 +179,10 @@ def test_api_docs_are_vendored_and_for_signed_in_people_only(db_url: str, real_h
         assert docs.headers["content-security-policy"] == CSP  # the app's own policy, no CDN
         assert not re.search(r"<script(?![^>]*\bsrc=)", docs.text), "an inline script"
         assets = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
-        assert len(assets) == 4  # icon, style sheet, Swagger UI, the script that starts it
+        # icon, style sheet, manifest, app.js (the worker's registration), Swagger UI, its starter
+        assert len(assets) == 6
         for asset in assets:
-            assert asset.startswith("/static/"), asset
+            assert asset.startswith("/static/") or asset == "/manifest.webmanifest", asset
             assert client.get(asset).status_code == 200
         assert "/api/episodes" in client.get("/openapi.json").json()["paths"]
 

@@ -187,6 +187,13 @@ def test_every_api_write_documents_the_header(personal_app: TestClient) -> None:
         assert [(p["in"], p["required"]) for p in named] == [("header", False)], (method, path)
         assert "replays" in named[0]["description"], (method, path)
         assert "409" in operation["responses"], (method, path)
+        ok = operation["responses"]["200"]
+        assert "answer was lost" in ok["description"], (method, path)
+        lost = ok["content"]["application/json"]["schema"]
+        assert "#/components/schemas/AlreadySaved" in (
+            [lost.get("$ref")] + [s.get("$ref") for s in lost.get("anyOf", [])]
+        ), (method, path)
+    assert schema["components"]["schemas"]["AlreadySaved"]["properties"] == {"detail": {"type": "string"}}
     reads = schema["paths"]["/api/episodes"]["get"].get("parameters", [])
     assert HEADER not in {p["name"] for p in reads}
 
@@ -229,6 +236,28 @@ def test_the_same_key_for_another_body_or_path_is_422_and_changes_nothing(
     assert _snapshot(db_url) == before
 
 
+def test_an_address_of_3000_characters_is_kept_replayed_and_told_apart(
+    personal_app: TestClient, db_url: str
+) -> None:
+    key = _key()
+    long = "/api/episodes?from=" + "a" * 3000  # the app ignores the query; the key's row must not
+    first = personal_app.post(long, json=_episode(12), headers=key)
+    assert first.status_code == 201, first.text
+    again = personal_app.post(long, json=_episode(12), headers=key)
+    assert (again.status_code, again.headers.get(REPLAYED)) == (201, "true")
+    assert again.json() == first.json()
+    before = _snapshot(db_url)
+    other = personal_app.post(long[:-1] + "b", json=_episode(12), headers=key)
+    assert other.status_code == 422
+    assert HEADER in other.json()["detail"]
+    assert _snapshot(db_url) == before
+    engine = create_engine(db_url)
+    with engine.connect() as connection:
+        stored = connection.execute(select(IdempotencyKey.target)).scalars().all()
+    engine.dispose()
+    assert [len(target) for target in stored] == [64]
+
+
 @pytest.mark.parametrize(
     ("raw", "said"),
     [(b"", "empty"), (b"k" * 256, "at most 255"), ("clé-ü".encode(), "ASCII"), (b"a\tb", "ASCII")],
@@ -263,7 +292,7 @@ def test_a_key_expires_after_a_day_and_is_cleaned_when_the_person_writes(
     # Expired: the key is free for a new request, and the old row goes in the same write.
     assert personal_app.post("/api/episodes", json=_episode(31), headers=key).status_code == 201
     with engine.connect() as connection:
-        rows = connection.execute(select(IdempotencyKey.path, IdempotencyKey.body_hash)).all()
+        rows = connection.execute(select(IdempotencyKey.target, IdempotencyKey.body_hash)).all()
     engine.dispose()
     assert len(rows) == 1
 

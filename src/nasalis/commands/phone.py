@@ -185,6 +185,7 @@ def phone_command(
     """
     from rich.console import Console
 
+    from nasalis.config import certificate_fingerprint
     from nasalis.diary.store import resolve_url
     from nasalis.folders import data_folder
     from nasalis.terminal.phone_view import show_address
@@ -227,7 +228,7 @@ def phone_command(
             if time.monotonic() > deadline:
                 fail("The app or Caddy did not start.", [f"nothing answered within {STARTUP_S} s"])
             time.sleep(0.2)
-        show_address(Console(), f"https://{public}/", root, HELP_PAGE)
+        show_address(Console(), f"https://{public}/", root, HELP_PAGE, certificate_fingerprint(root))
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
         fail("The app or Caddy stopped.")

@@ -32,10 +32,13 @@ def send_command(
     import datetime as dt
 
     from nasalis.config import Settings, app_url
-    from nasalis.diary.reminder_mail import Smtp, send_due
+    from nasalis.diary.reminder_mail import Smtp, SmtpSettingsError, send_due
 
     settings = Settings()
-    smtp = Smtp.from_settings(settings)
+    try:
+        smtp = Smtp.from_settings(settings)
+    except SmtpSettingsError as exc:
+        fail("No e-mail was sent: the SMTP settings are not safe to use.", [str(exc)])
     if smtp is None:
         fail("No e-mail was sent.", ["NASALIS_SMTP_HOST: set the SMTP server reminders go through"])
     now = None

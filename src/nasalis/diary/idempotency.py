@@ -11,6 +11,7 @@ it has written anything, is rolled back, and `KeyTakenError` tells it so.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -34,7 +35,8 @@ class Claim:
     person_id: int
     key: str
     method: str
-    path: str
+    target: str
+    """`target_hash` of the method, path and query."""
     body_hash: str
     written: bool = False
     """A write committed (or is committing) with this key's row."""
@@ -47,12 +49,17 @@ class Stored:
     """A remembered key: the request it was sent with and, once known, its answer."""
 
     method: str
-    path: str
+    target: str
     body_hash: str
     created_at: dt.datetime
     status: int | None
     content_type: str | None
     body: bytes | None
+
+
+def target_hash(method: str, path_and_query: str) -> str:
+    """SHA-256 (hex) of a request's method and address: what a retry must match, in 64 characters."""
+    return hashlib.sha256(f"{method} {path_and_query}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
 class KeyTakenError(Exception):
@@ -92,7 +99,7 @@ def stamp(session: Session) -> bool:
             person_id=claim.person_id,
             key=claim.key,
             method=claim.method,
-            path=claim.path,
+            target=claim.target,
             body_hash=claim.body_hash,
             created_at=now,
         )
@@ -124,7 +131,9 @@ def find(session: Session, person_id: int, key: str) -> Stored | None:
     )
     if row is None:
         return None
-    return Stored(row.method, row.path, row.body_hash, row.created_at, row.status, row.content_type, row.body)
+    return Stored(
+        row.method, row.target, row.body_hash, row.created_at, row.status, row.content_type, row.body
+    )
 
 
 def complete(

@@ -283,7 +283,8 @@ class IdempotencyKey(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(255))
     method: Mapped[str] = mapped_column(String(10))
-    path: Mapped[str] = mapped_column(String(2000))
+    target: Mapped[str] = mapped_column(String(64))
+    """SHA-256 (hex) of the method, path and query: fixed length however long the address."""
     body_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
     status: Mapped[int | None] = mapped_column(Integer)

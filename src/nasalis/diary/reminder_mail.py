@@ -4,9 +4,13 @@ A round (`send_due`) looks at everyone who opted in, in their own time zone: whe
 reminder time has passed today and today's evening check-in is missing, it claims the
 (person, local date) row of `reminders_sent` in a transaction of its own and only then sends.
 The row's uniqueness is what makes it "never twice": two workers, two `nasalis reminders send`
-at once, or a restart all meet the same row. A failed send gives its claim back (the next
-round tries again); a process that dies while sending keeps it (better one missed reminder
-than two). The message holds no diary value: only the greeting's username and a link.
+at once, or a restart all meet the same row. A send that failed before the message was handed
+over (connect, TLS, login, a 4xx answer to the message) gives its claim back, so the next round
+tries again. Anything after that keeps the claim: a 5xx refusal is permanent (retrying it every
+round would only repeat it), and a failure once the message was sent (a timeout waiting for the
+answer to DATA, a QUIT answered with something other than 221) may mean it arrived: better one
+missed reminder than two, as with a process that dies while sending. The message holds no diary
+value: only the greeting's username and a link.
 """
 
 from __future__ import annotations
@@ -41,13 +45,21 @@ class Smtp:
     user: str = ""
     password: str = field(default="", repr=False)
     starttls: bool = False
+    tls: bool = False
+    """Implicit TLS from the first byte (SMTPS, usually port 465) instead of plain SMTP."""
     timeout_s: float = 20.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Smtp | None:
-        """The SMTP server of these settings, or None when none is configured."""
+        """The SMTP server of these settings, or None when none is configured.
+
+        SmtpSettingsError when they would send the password in clear or ask for two kinds of TLS.
+        """
         if not settings.smtp_host:
             return None
+        why = settings_problem(settings)
+        if why is not None:
+            raise SmtpSettingsError(why)
         return cls(
             host=settings.smtp_host,
             port=settings.smtp_port,
@@ -55,7 +67,25 @@ class Smtp:
             user=settings.smtp_user,
             password=settings.smtp_password.get_secret_value(),
             starttls=settings.smtp_starttls,
+            tls=settings.smtp_tls,
         )
+
+
+class SmtpSettingsError(ValueError):
+    """The NASALIS_SMTP_* settings are unsafe or contradictory (the message names the setting)."""
+
+
+def settings_problem(settings: Settings) -> str | None:
+    """Why these SMTP settings must not be used (naming the setting to change), or None."""
+    if settings.smtp_tls and settings.smtp_starttls:
+        return "NASALIS_SMTP_TLS and NASALIS_SMTP_STARTTLS: choose one (TLS for port 465, STARTTLS for 587)"
+    if settings.smtp_user and not (settings.smtp_tls or settings.smtp_starttls):
+        return (
+            "NASALIS_SMTP_STARTTLS or NASALIS_SMTP_TLS: NASALIS_SMTP_USER is set, and its password "
+            "must not cross the network in clear; set NASALIS_SMTP_STARTTLS=true (port 587) or "
+            "NASALIS_SMTP_TLS=true (port 465)"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -135,19 +165,78 @@ def message(smtp: Smtp, reminder: Due, link: str) -> EmailMessage:
     return mail
 
 
+class NotHandedOverError(Exception):
+    """The message never reached the server (connect, TLS, login, or a 4xx answer): send it again."""
+
+
+class RefusedError(Exception):
+    """The server refused the message for good (a 5xx answer): sending it again would not help."""
+
+
+class UnsureError(Exception):
+    """The message was being handed over when the connection failed: it may have arrived."""
+
+
+def _connect(smtp: Smtp) -> smtplib.SMTP:
+    context = ssl.create_default_context()  # the server's certificate and name are checked
+    if smtp.tls:
+        return smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout_s, context=context)
+    server = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_s)
+    if smtp.starttls:  # never sent without it when asked for: starttls() raises instead
+        try:
+            server.starttls(context=context)
+        except BaseException:
+            server.close()
+            raise
+    return server
+
+
+def _code(exc: smtplib.SMTPException) -> int | None:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return max(codes) if codes else None  # one recipient here; the worst answer decides
+    code = getattr(exc, "smtp_code", None)
+    return code if isinstance(code, int) else None
+
+
 def deliver(smtp: Smtp, mail: EmailMessage) -> None:
-    """Send one message through the SMTP server (STARTTLS and login when configured)."""
-    with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_s) as server:
-        if smtp.starttls:  # with the server's certificate checked; never on without TLS when asked for
-            server.starttls(context=ssl.create_default_context())
-        if smtp.user:
-            server.login(smtp.user, smtp.password)
-        server.send_message(mail)
+    """Send one message (TLS and login when configured); which exception says what became of it.
+
+    NotHandedOverError: try again later. RefusedError: never. UnsureError: it may have arrived, so not again.
+    Once send_message returned the server has the message: a failing QUIT changes nothing.
+    """
+    try:
+        server = _connect(smtp)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise NotHandedOverError(_kind(exc)) from exc
+    try:
+        try:
+            if smtp.user:
+                server.login(smtp.user, smtp.password)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise NotHandedOverError(_kind(exc)) from exc
+        try:
+            server.send_message(mail)
+        except smtplib.SMTPException as exc:
+            code = _code(exc)
+            if code is not None and 400 <= code < 500:
+                raise NotHandedOverError(_kind(exc)) from exc
+            if code is not None and code >= 500:
+                raise RefusedError(_kind(exc)) from exc
+            raise UnsureError(_kind(exc)) from exc
+        except OSError as exc:
+            raise UnsureError(_kind(exc)) from exc
+        try:
+            server.quit()
+        except (OSError, smtplib.SMTPException) as exc:
+            LOG.info("the SMTP server took the reminder but ended the session badly (%s)", _kind(exc))
+    finally:
+        server.close()
 
 
 def _kind(exc: Exception) -> str:
     # The class and the SMTP code say what broke; the message could quote the address.
-    code = getattr(exc, "smtp_code", None)
+    code = _code(exc) if isinstance(exc, smtplib.SMTPException) else None
     return f"{type(exc).__name__}{f' {code}' if code else ''}"
 
 
@@ -160,7 +249,7 @@ def send_due(store: Store, smtp: Smtp, link: str, now_utc: dt.datetime | None = 
             continue
         try:
             deliver(smtp, message(smtp, reminder, link))
-        except (OSError, smtplib.SMTPException) as exc:
+        except NotHandedOverError as exc:
             with store.write() as session:  # give the claim back: the next round tries again
                 session.execute(
                     delete(ReminderSent).where(
@@ -169,8 +258,18 @@ def send_due(store: Store, smtp: Smtp, link: str, now_utc: dt.datetime | None = 
                     )
                 )
             done.failed += 1
-            done.errors.append(_kind(exc))
-            LOG.warning("reminder e-mail not sent (%s); it is tried again next round", _kind(exc))
+            done.errors.append(str(exc))
+            LOG.warning("reminder e-mail not sent (%s); it is tried again next round", exc)
+            continue
+        except RefusedError as exc:  # the claim stays: the same refusal would come every round
+            done.failed += 1
+            done.errors.append(str(exc))
+            LOG.warning("reminder e-mail refused for good (%s); not tried again today", exc)
+            continue
+        except UnsureError as exc:  # the claim stays: it may have arrived, and twice is worse than never
+            done.failed += 1
+            done.errors.append(str(exc))
+            LOG.warning("reminder e-mail may not have arrived (%s); not sent again today", exc)
             continue
         with store.write() as session:
             session.execute(

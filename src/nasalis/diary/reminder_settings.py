@@ -132,10 +132,17 @@ def feed_owner(session: Session, token: str, client: str, now: dt.datetime | Non
     """Whose feed this secret opens, or None; TooManyTriesError after too many wrong ones from `client`.
 
     Call it in a write: a wrong secret is counted (the login limiter's table), so a client
-    guessing addresses is slowed down across all workers.
+    guessing addresses is slowed down across all workers. The secret is looked up first and
+    only misses are counted and limited: a valid address always answers, even from a shared
+    address (a household's router, an office) where someone else has been guessing.
     """
     now = now or utcnow()
     since = now - FAILURE_WINDOW
+    if TOKEN_SHAPE.fullmatch(token):
+        found = select(Reminder.person_id).where(Reminder.feed_token_hash == hash_token(token))
+        owner = session.scalar(found)
+        if owner is not None:
+            return owner
     misses = session.scalar(
         select(func.count()).where(
             LoginFailure.kind == FEED_MISS, LoginFailure.client == client, LoginFailure.at > since
@@ -144,11 +151,6 @@ def feed_owner(session: Session, token: str, client: str, now: dt.datetime | Non
     if int(misses or 0) >= MAX_FEED_MISSES:
         minutes = int(FAILURE_WINDOW.total_seconds() // 60)
         raise TooManyTriesError(f"too many unknown calendar addresses; try again in {minutes} minutes")
-    if TOKEN_SHAPE.fullmatch(token):
-        found = select(Reminder.person_id).where(Reminder.feed_token_hash == hash_token(token))
-        owner = session.scalar(found)
-        if owner is not None:
-            return owner
     session.execute(delete(LoginFailure).where(LoginFailure.kind == FEED_MISS, LoginFailure.at < since))
     session.add(LoginFailure(kind=FEED_MISS, username="", client=client, at=now))
     return None

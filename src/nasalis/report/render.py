@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from nasalis import __version__, wording
 from nasalis.diary.factors import TABLE
@@ -45,12 +46,16 @@ class Link:
     """Save what it answers as a file (named by the answer's Content-Disposition)."""
 
 
-def to_html(data: ReportData, links: Sequence[Link] = ()) -> str:
-    """The report as one self-contained HTML page (styles inline in <style>, no network)."""
+def to_html(data: ReportData, links: Sequence[Link] = (), head: str = "") -> str:
+    """The report as one self-contained HTML page (styles inline in <style>, no network).
+
+    `head` is trusted HTML for the <head> of the web page (its manifest and scripts); the PDF has none.
+    """
     template = _ENV.get_template("report.html")
     return template.render(
         r=data,
         links=links,
+        head=Markup(head),  # the web layer's own constant, never user input
         trend_svg=weekly_trend(data.weeks),
         css=(TEMPLATES / "report.css").read_text("utf-8"),
         level_words=LEVEL_WORDS,

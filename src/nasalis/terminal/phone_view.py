@@ -17,7 +17,9 @@ def qr_lines(url: str) -> str:
     return out.getvalue()
 
 
-def show_address(console: Console, url: str, root: Path, help_path: str) -> None:
+def show_address(
+    console: Console, url: str, root: Path, help_path: str, fingerprint: str | None = None
+) -> None:
     """The address (as text and as a QR code), the root certificate to trust, and how to stop."""
     console.print(Text("Open this on your phone (same Wi-Fi):", style="bold"))
     console.print(Text(url, style="bold cyan"), soft_wrap=True)
@@ -28,6 +30,14 @@ def show_address(console: Console, url: str, root: Path, help_path: str) -> None
         Text.assemble(
             "The phone must trust this computer's certificate first: ",
             (str(root), "bold"),
+            *(
+                (
+                    "\nIts SHA-256 fingerprint (the phone and the help page must show the same): ",
+                    (fingerprint, "bold"),
+                )
+                if fingerprint
+                else ()
+            ),
             f"\nStep by step for Android and iPhone: {url.rstrip('/')}{help_path} (also under Settings).",
         ),
         soft_wrap=True,

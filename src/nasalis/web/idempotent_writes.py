@@ -7,7 +7,8 @@ large) and hashed, and the person's row for the key is looked up.
 - No row: the request runs with a `Claim` bound (nasalis.diary.idempotency), so its write commits
   together with the key's row; the answer is then stored and sent. A request that wrote nothing
   (bad input, a refusal, a pure calculation) stores nothing: running it again changes nothing.
-- A row for the same method, path and body: its stored answer is sent again
+- A row for the same method, path and body (compared as SHA-256 hashes, so an address of any
+  length fits the row): its stored answer is sent again
   (`Idempotent-Replayed: true`) and nothing runs.
 - A row for another method, path or body: 422 naming the header.
 - Two requests with one key at once: the unique constraint lets one write; the loser's write is
@@ -60,6 +61,14 @@ DESCRIPTION = (
     "its answer, or gets 409 with Retry-After. Keys are remembered for 24 hours, per person."
 )
 """What the OpenAPI schema says of the header on every write (nasalis.web.openapi)."""
+LOST_ANSWER = f"already saved by an earlier request with this {HEADER}; its answer was lost"
+"""The detail of the 200 a retry gets when its write committed but the answer was never stored."""
+LOST_ANSWER_DESCRIPTION = (
+    f"Also sent to a retry with the same {HEADER} whose first request's write was saved but whose "
+    f'answer was lost (the server stopped in between): `{{"detail": "{LOST_ANSWER}"}}`. The write '
+    "stands; read the resource to see it."
+)
+"""What the OpenAPI schema says of that answer on every write (nasalis.web.openapi)."""
 
 
 def problem(raw: list[bytes]) -> str | None:
@@ -135,7 +144,7 @@ def _complete(store: Store, claim: Claim, status: int, content_type: str | None,
 
 
 def _same_request(stored: Stored, claim: Claim) -> bool:
-    return (stored.method, stored.path, stored.body_hash) == (claim.method, claim.path, claim.body_hash)
+    return (stored.method, stored.target, stored.body_hash) == (claim.method, claim.target, claim.body_hash)
 
 
 async def _settled(store: Store, claim: Claim, first: Stored | None) -> list[Message] | None:
@@ -157,7 +166,7 @@ async def _settled(store: Store, claim: Claim, first: Stored | None) -> list[Mes
     if stored.status is not None:
         return _replay(stored)
     if (utcnow() - stored.created_at).total_seconds() > LOST_AFTER_S:
-        return _json(200, f"already saved by an earlier request with this {HEADER}; its answer was lost")
+        return _json(200, LOST_ANSWER)
     return _json(
         409,
         f"a request with this {HEADER} is still being handled; try again in a moment",
@@ -206,7 +215,8 @@ class IdempotentWrites:
             return
         query = scope.get("query_string", b"").decode("latin-1")
         path = scope["path"] + (f"?{query}" if query else "")
-        claim = Claim(viewer.person_id, key, scope["method"], path, digest)
+        target = idempotency.target_hash(scope["method"], path)
+        claim = Claim(viewer.person_id, key, scope["method"], target, digest)
         known = await run_in_threadpool(_find, store, claim.person_id, key)
         settled = await _settled(store, claim, known)
         if settled is not None:

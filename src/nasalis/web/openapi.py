@@ -14,7 +14,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from nasalis.diary.idempotency import MAX_KEY_CHARS
 from nasalis.web.deps import NotSignedInError, find_viewer
-from nasalis.web.idempotent_writes import DESCRIPTION, HEADER, WRITE_METHODS
+from nasalis.web.idempotent_writes import DESCRIPTION, HEADER, LOST_ANSWER_DESCRIPTION, WRITE_METHODS
+from nasalis.web.routes.app_shell import INSTALL_TAGS
 
 SWAGGER_UI = "5.35.0"
 """The vendored Swagger UI (npm swagger-ui-dist); its files carry this version in their names."""
@@ -28,6 +29,7 @@ DOCS_PAGE = f"""<!doctype html>
 <title>nasalis API</title>
 <link rel="icon" href="/static/icon.svg">
 <link rel="stylesheet" href="/static/vendor/swagger-ui-{SWAGGER_UI}.css">
+{INSTALL_TAGS}
 </head>
 <body>
 <div id="swagger-ui" data-spec="{OPENAPI_URL}"></div>
@@ -54,6 +56,26 @@ BAD_INPUT = {
 }
 
 
+ALREADY_SAVED: dict[str, Any] = {
+    "title": "AlreadySaved",
+    "description": "A retried write whose first request was saved but whose answer was lost.",
+    "type": "object",
+    "required": ["detail"],
+    "properties": {"detail": {"type": "string"}},
+}
+
+
+def _document_lost_answer(responses: dict[str, Any]) -> None:
+    """Add the lost-answer 200 beside the operation's own success answer (or as its only 200)."""
+    lost = {"$ref": "#/components/schemas/AlreadySaved"}
+    ok = responses.setdefault("200", {"description": LOST_ANSWER_DESCRIPTION})
+    if ok["description"] != LOST_ANSWER_DESCRIPTION:
+        ok["description"] = f"{ok['description'].rstrip('.')}. {LOST_ANSWER_DESCRIPTION}"
+    body = ok.setdefault("content", {}).setdefault("application/json", {})
+    own = body.get("schema")
+    body["schema"] = {"anyOf": [own, lost]} if own else lost
+
+
 def _document_key(operation: dict[str, Any], responses: dict[str, Any]) -> None:
     """Say on a write operation that it takes an Idempotency-Key, and what a retry gets."""
     operation.setdefault("parameters", []).append(
@@ -65,6 +87,7 @@ def _document_key(operation: dict[str, Any], responses: dict[str, Any]) -> None:
             "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_CHARS},
         }
     )
+    _document_lost_answer(responses)
     responses.setdefault(
         "409",
         {
@@ -87,6 +110,7 @@ def install(app: FastAPI) -> None:
             schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components["BadInput"] = BAD_INPUT
+            components["AlreadySaved"] = ALREADY_SAVED
             components.setdefault("ValidationError", validation_error_definition)
             for path, operations in schema.get("paths", {}).items():
                 for method, operation in operations.items():

@@ -44,6 +44,11 @@ person's pages or API answers: a shared phone must not show one person's diary f
 PUBLIC = ("/manifest.webmanifest", "/sw.js", OFFLINE_PAGE)
 """Answered without signing in (the login page links the manifest and installs the worker too):
 none of them holds anything of a person."""
+INSTALL_TAGS = (
+    '<link rel="manifest" href="/manifest.webmanifest">\n<script src="/static/app.js" defer></script>'
+)
+"""The head of a page not made from base.html (the report, the API docs): the manifest, and
+app.js, which registers the service worker, so every page of the app is installable."""
 SHELL_TEMPLATES = ("sw.js", "base.html", "offline.html", "_queued_details.html")
 """The templates the worker and the offline page are made from (a change to one is a new shell)."""
 ICONS = (

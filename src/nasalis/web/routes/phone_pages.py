@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
+from nasalis.config import certificate_fingerprint
 from nasalis.web.deps import find_viewer, get_settings
 from nasalis.web.templating import page
 
@@ -30,7 +31,11 @@ def _certificate(request: Request) -> Path | None:
 async def phone_page(request: Request) -> HTMLResponse:
     """Step by step for Android and iPhone: trust this computer's certificate, then install the app."""
     await find_viewer(request)  # signed in: the page shows the menu; else it still answers
-    return page(request, "phone.html", {"certificate": _certificate(request) is not None})
+    path = _certificate(request)
+    fingerprint = certificate_fingerprint(path) if path is not None else None
+    # Four rows of eight bytes: the 95 characters fit a phone's width without wrapping mid-byte.
+    rows = [fingerprint[start : start + 24].rstrip(":") for start in range(0, 96, 24)] if fingerprint else []
+    return page(request, "phone.html", {"certificate": path is not None, "fingerprint_rows": rows})
 
 
 @router.get("/phone/nasalis-root.crt")

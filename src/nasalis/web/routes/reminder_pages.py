@@ -56,7 +56,7 @@ def _settings_page(request: Request, store: Store, person_id: int, **extra: Any)
 
 @router.get("/calendar/{token}.ics")
 def calendar(request: Request, store: StoreDep, token: str) -> Response:
-    """The person's calendar feed; 404 for any address that opens none (429 after many)."""
+    """The person's calendar feed; 404 for any address that opens none (429 after many such misses)."""
     client = accounts.client_key(request.client.host if request.client else None)
     try:
         with store.write() as session:

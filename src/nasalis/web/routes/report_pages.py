@@ -11,12 +11,16 @@ from nasalis.report.data import gather
 from nasalis.report.render import Link, PdfUnavailableError, to_html, to_pdf
 from nasalis.web.clock import local_now
 from nasalis.web.deps import StoreDep, ViewerDep
+from nasalis.web.routes.app_shell import INSTALL_TAGS
 
 router = APIRouter(include_in_schema=False)
 
 # The report is one self-contained page with its styles inline (the PDF renderer needs them
 # so): it gets a policy of its own that allows those styles and nothing else at all.
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+# The web page also links the manifest and loads app.js (the worker's registration), as every
+# page of the app does: those, from this origin only, and still no inline script.
+PAGE_CSP = f"{REPORT_CSP}; script-src 'self'; manifest-src 'self'; worker-src 'self'"
 
 LINKS = (
     Link("/report?format=pdf", "Download the PDF", download=True),
@@ -46,4 +50,6 @@ def report(
         except PdfUnavailableError as exc:
             raise HTTPException(503, str(exc)) from None
         return Response(pdf, media_type="application/pdf", headers=headers)
-    return Response(to_html(data, LINKS), media_type="text/html; charset=utf-8", headers=headers)
+    headers["content-security-policy"] = PAGE_CSP
+    page = to_html(data, LINKS, head=INSTALL_TAGS)
+    return Response(page, media_type="text/html; charset=utf-8", headers=headers)

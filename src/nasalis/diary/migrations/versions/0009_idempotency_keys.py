@@ -5,6 +5,9 @@ Revises: 0008
 
 Issue 21. Each row is one write sent with an `Idempotency-Key` header, unique per person, stored
 in the same transaction as the write; `status`, `content_type` and `body` are its answer.
+`target` is the SHA-256 of method, path and query (it was the address itself, String(2000),
+until a fix in the same session, before any release: a longer address was a DataError on
+PostgreSQL; this migration was edited in place because no released database has it).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=255), nullable=False),
         sa.Column("method", sa.String(length=10), nullable=False),
-        sa.Column("path", sa.String(length=2000), nullable=False),
+        sa.Column("target", sa.String(length=64), nullable=False),
         sa.Column("body_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("status", sa.Integer(), nullable=True),
