@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Page, ViewportSize
+from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.web.axe import violations
+from tests.web.conftest import PASSWORD
 
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -27,3 +28,12 @@ def shot(page: Page, name: str, *, axe: bool = True) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # caret="initial": hiding the caret injects a style, which the CSP (rightly) blocks.
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
+
+
+def sign_up_in_browser(page: Page, username: str) -> None:
+    """Make an account through the sign-up page (server mode) and wait until it is signed in."""
+    page.goto("/signup")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("button", name=f"Sign out {username}")).to_be_attached()

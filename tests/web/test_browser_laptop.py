@@ -11,8 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.web.axe import violations
-from tests.web.browsing import PHONE
-from tests.web.conftest import PASSWORD
+from tests.web.browsing import PHONE, sign_up_in_browser
 from tests.web.live import live_server
 from tests.web.test_browser_everyday import PAGES
 from tests.web.test_browser_keyboard import LAPTOP
@@ -89,10 +88,7 @@ def test_the_sign_in_pages_pass_axe_in_server_mode(
         page = context.new_page()
         console = _watched(page)
         failures = _sweep(page, ["/login", "/signup", "/phone"], console)
-        page.goto("/signup")
-        page.get_by_label("Username").fill("paula")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Create account").click()
+        sign_up_in_browser(page, "paula")
         expect(page.get_by_role("button", name="Twitch now")).to_be_visible()
         failures |= _sweep(page, ["/", "/account", "/settings", "/phone"], console)
         context.close()

@@ -24,7 +24,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Response, Route, expect
 
-from tests.web.browsing import PHONE, shot
+from nasalis.diary.idempotency import target_hash
+from tests.web.browsing import PHONE, shot, sign_up_in_browser
 from tests.web.conftest import PASSWORD
 from tests.web.live import free_port, running
 
@@ -56,11 +57,7 @@ def open_app(browser: Browser, base: str, username: str | None) -> tuple[Browser
     context = browser.new_context(viewport=PHONE, base_url=base)
     page = context.new_page()
     if username:
-        page.goto("/signup")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Create account").click()
-        expect(page.get_by_role("button", name=f"Sign out {username}")).to_be_attached()
+        sign_up_in_browser(page, username)
     page.goto("/")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     return context, page
@@ -219,11 +216,7 @@ def test_on_a_shared_phone_each_account_sends_only_its_own_waiting_twitches(
         context.clear_cookies()
         context.set_offline(False)
         page = context.new_page()  # and alice signs up on the same phone (the same IndexedDB)
-        page.goto("/signup")
-        page.get_by_label("Username").fill("alice")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Create account").click()
-        expect(page.get_by_role("button", name="Sign out alice")).to_be_visible()
+        sign_up_in_browser(page, "alice")
         page.goto("/")
         page.wait_for_timeout(1500)  # alice's page has synced on load by now
         assert diary_of(page) == ([], [])  # bob's twitch is not sent as alice's
@@ -319,9 +312,15 @@ def test_a_twitch_answered_409_still_being_handled_is_sent_again_not_refused(
         with closing(sqlite3.connect(db)) as connection, connection:
             (person,) = connection.execute("SELECT id FROM people").fetchone()
             connection.execute(
-                "INSERT INTO idempotency_keys (person_id, key, method, path, body_hash, created_at)"
-                " VALUES (?, ?, 'POST', '/api/episodes', ?, ?)",
-                (person, entry["key"], hashlib.sha256(body.encode()).hexdigest(), _now()),
+                "INSERT INTO idempotency_keys (person_id, key, method, target, body_hash, created_at)"
+                " VALUES (?, ?, 'POST', ?, ?, ?)",
+                (
+                    person,
+                    entry["key"],
+                    target_hash("POST", "/api/episodes"),
+                    hashlib.sha256(body.encode()).hexdigest(),
+                    _now(),
+                ),
             )
         answered: list[int] = []
 
@@ -366,11 +365,7 @@ def test_the_offline_page_lists_and_files_only_under_the_person_this_tab_signed_
         # Connected, bob signs up in this tab; offline again, his tap is his and he sees only it.
         context.set_offline(False)  # the offline page reloads, and nobody is signed in here
         bob.wait_for_url(re.compile(r"/login"), timeout=SYNC_S)
-        bob.goto("/signup")
-        bob.get_by_label("Username").fill("bob")
-        bob.get_by_label("Password").fill(PASSWORD)
-        bob.get_by_role("button", name="Create account").click()
-        expect(bob.get_by_role("button", name="Sign out bob")).to_be_attached()
+        sign_up_in_browser(bob, "bob")
         bob.goto("/")
         context.set_offline(True)
         bob.reload()

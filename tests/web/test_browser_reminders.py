@@ -11,8 +11,7 @@ import icalendar
 from playwright.sync_api import Browser, expect
 
 from nasalis.insights.calendar_feed import CHECK_IN_SUMMARY
-from tests.web.browsing import PHONE, shot
-from tests.web.conftest import PASSWORD
+from tests.web.browsing import PHONE, shot, sign_up_in_browser
 from tests.web.live import live_server
 
 
@@ -22,11 +21,7 @@ def test_reminders_are_set_up_on_a_phone(browser: Browser, tmp_path: Path) -> No
         page = context.new_page()
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text[:120]) if m.type == "error" else None)
-        page.goto("/signup")
-        page.get_by_label(re.compile("Username")).fill("kenji")
-        page.get_by_label(re.compile("Password")).fill(PASSWORD)
-        page.get_by_role("button", name="Create account").click()
-        expect(page.get_by_role("button", name="Sign out kenji")).to_be_visible()
+        sign_up_in_browser(page, "kenji")
         page.goto("/settings")
         zone = page.get_by_label(re.compile("Your time zone"))
         expect(zone).to_have_value("Asia/Tokyo")  # the browser's own, offered before anything is saved

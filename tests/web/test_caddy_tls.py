@@ -21,8 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from nasalis.commands.phone import CADDY, caddy_environment, caddyfile, https_answers, root_certificate
-from tests.web.browsing import PHONE, shot
-from tests.web.conftest import PASSWORD
+from tests.web.browsing import PHONE, shot, sign_up_in_browser
 from tests.web.live import STARTUP_S, free_port, serving
 
 NAME = "nasalis.test"
@@ -117,10 +116,7 @@ def trusting_browser(front: Front, home: Path) -> Iterator[Browser]:
 
 
 def _sign_up(page: Page) -> None:
-    page.goto("/signup")
-    page.get_by_label("Username").fill("paula")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
+    sign_up_in_browser(page, "paula")
     expect(page.get_by_role("button", name="Twitch now")).to_be_visible()
 
 

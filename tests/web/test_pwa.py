@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from nasalis.web.routes.app_shell import SHELL, shell_version
-from tests.web.browsing import PHONE, shot
+from tests.web.browsing import PHONE, shot, sign_up_in_browser
 from tests.web.conftest import PASSWORD
 from tests.web.live import live_server
 
@@ -32,11 +32,7 @@ def signed_up(browser: Browser, base: str, name: str, **options: object) -> tupl
     """A phone signed up as `name`, on Today, its service worker active and in control."""
     context = browser.new_context(viewport=PHONE, base_url=base, **options)  # type: ignore[arg-type]
     page = context.new_page()
-    page.goto("/signup")
-    page.get_by_label("Username").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("button", name=f"Sign out {name}")).to_be_visible()
+    sign_up_in_browser(page, name)
     page.goto("/")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     return context, page
