@@ -110,14 +110,36 @@ def changed_query(session: Session, viewer: Viewer) -> str:
     return f"change={journal.latest_change_id(session, viewer.person_id)}"
 
 
+TAP_LEEWAY = dt.timedelta(minutes=10)
+"""How old a tap's own instant may be and still be the twitch's start (a slow send, a retry)."""
+
+
+def _tapped_at(raw: object, now: dt.datetime) -> dt.datetime | None:
+    """The instant the device says Twitch now was tapped, if it is believable; else None (use now).
+
+    The page sends it so that a send whose answer was lost, then queued on the device and sent
+    again with the same instant, is one episode (its natural key), never two.
+    """
+    if not isinstance(raw, str) or not raw:
+        return None
+    try:
+        tapped = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    if tapped.tzinfo is None or not now - TAP_LEEWAY <= tapped <= now + dt.timedelta(seconds=5):
+        return None
+    return tapped
+
+
 @router.post("/episodes")
 def twitch_now(request: Request, store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
     """Log a twitch that is happening now."""
     tz = form.get("tz")
     now = local_now(request, tz if isinstance(tz, str) else None)
+    tapped = _tapped_at(form.get("tapped_at"), now)
     with store.write() as session:
         episode = episode_writer.log_episode(
-            session, viewer.person_id, build_episode({"started_at": now.isoformat()}, text=True)
+            session, viewer.person_id, build_episode({"started_at": (tapped or now).isoformat()}, text=True)
         )
         changed = changed_query(session, viewer)
     return RedirectResponse(f"/?msg=logged&ep={episode.id}&{changed}#details", 303)

@@ -279,7 +279,19 @@
     var kind = kept(form);
     if (!kind) { return; }
     if (navigator.onLine && !offlinePage()) {  // online: the form goes as always
-      if (kind === "twitch") { tappedAt = new Date(); }
+      if (kind === "twitch") {
+        // The server starts the twitch at the tap's own instant: if this send's answer is lost and
+        // the queued copy (same instant) is sent later, the two are one episode, not two.
+        tappedAt = new Date();
+        var field = form.querySelector("input[name=tapped_at]");
+        if (!field) {
+          field = document.createElement("input");
+          field.type = "hidden";
+          field.name = "tapped_at";
+          form.appendChild(field);
+        }
+        field.value = localInstant(tappedAt);
+      }
       return;
     }
     // Capture phase, before htmx: the form must not be posted into a missing connection.
