@@ -73,7 +73,8 @@ def _document_lost_answer(responses: dict[str, Any]) -> None:
         ok["description"] = f"{ok['description'].rstrip('.')}. {LOST_ANSWER_DESCRIPTION}"
     body = ok.setdefault("content", {}).setdefault("application/json", {})
     own = body.get("schema")
-    body["schema"] = {"anyOf": [own, lost]} if own else lost
+    # An empty schema ({}: any JSON, as /api/assess answers) is still the answer's own: keep it beside.
+    body["schema"] = {"anyOf": [own, lost]} if own is not None else lost
 
 
 def _document_key(operation: dict[str, Any], responses: dict[str, Any]) -> None:
