@@ -30,10 +30,19 @@ def shot(page: Page, name: str, *, axe: bool = True) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
 
 
-def sign_up_in_browser(page: Page, username: str) -> None:
-    """Make an account through the sign-up page (server mode) and wait until it is signed in."""
-    page.goto("/signup")
+def _account_form(page: Page, path: str, button: str, username: str) -> None:
+    page.goto(path)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
+    page.get_by_role("button", name=button).click()
     expect(page.get_by_role("button", name=f"Sign out {username}")).to_be_attached()
+
+
+def sign_up_in_browser(page: Page, username: str) -> None:
+    """Make an account through the sign-up page (server mode) and wait until it is signed in."""
+    _account_form(page, "/signup", "Create account", username)
+
+
+def sign_in_in_browser(page: Page, username: str) -> None:
+    """Sign in on the sign-in page as `username` (made with PASSWORD) and wait until it is signed in."""
+    _account_form(page, "/login", "Sign in", username)

@@ -25,8 +25,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Response, Route, expect
 
 from nasalis.diary.idempotency import target_hash
-from tests.web.browsing import PHONE, shot, sign_up_in_browser
-from tests.web.conftest import PASSWORD
+from tests.web.browsing import PHONE, shot, sign_in_in_browser, sign_up_in_browser
 from tests.web.live import free_port, running
 
 SYNC_S = 60_000
@@ -223,9 +222,7 @@ def test_on_a_shared_phone_each_account_sends_only_its_own_waiting_twitches(
         expect(page.locator("#waiting")).to_be_hidden()  # nor counted on her page
         assert page.evaluate(COUNT_WAITING) == 1  # still kept for bob
         page.get_by_role("button", name="Sign out alice").click()
-        page.get_by_label("Username").fill("bob")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in_in_browser(page, "bob")
         expect(page.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
         episodes, _days = diary_of(page)
         assert len(episodes) == 1
@@ -245,15 +242,6 @@ def stored_entries(page: Page) -> list[dict[str, Any]]:
     return entries
 
 
-def sign_in(page: Page, username: str) -> None:
-    """Sign in on the sign-in page as `username` and land on Today."""
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name=f"Sign out {username}")).to_be_attached()
-
-
 def test_a_check_in_queued_when_the_session_has_ended_waits_for_the_next_sign_in(
     browser: Browser, tmp_path: Path
 ) -> None:
@@ -268,7 +256,7 @@ def test_a_check_in_queued_when_the_session_has_ended_waits_for_the_next_sign_in
         page.wait_for_timeout(1000)  # the page has read where that redirect landed
         assert [e["kind"] for e in stored_entries(page)] == ["form"]  # so it is still on the device
         expect(page.locator("#waiting")).to_contain_text("1 waiting to be saved")
-        sign_in(page, "alice")
+        sign_in_in_browser(page, "alice")
         expect(page.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
         episodes, days = diary_of(page)
         assert (episodes, [d["stress"] for d in days]) == ([], [6])
@@ -379,7 +367,7 @@ def test_the_offline_page_lists_and_files_only_under_the_person_this_tab_signed_
         assert len(diary_of(bob)[0]) == 1
         assert [e["owner"] for e in stored_entries(bob)] == ["account:alice"]  # kept for her
         bob.get_by_role("button", name="Sign out bob").click()
-        sign_in(bob, "alice")
+        sign_in_in_browser(bob, "alice")
         expect(bob.get_by_text("All saved.")).to_be_visible(timeout=SYNC_S)
         assert_arrived(bob, 1, 0)
         assert stored_entries(bob) == []
