@@ -125,6 +125,7 @@ def test_a_burst_of_bad_logins_does_not_hold_up_a_signed_in_persons_save(server:
                 return one.post("/login", data=data).status_code
 
         with ThreadPoolExecutor(BAD_LOGINS) as pool:
+            burst_started = time.perf_counter()
             logins = [pool.submit(bad_login, n) for n in range(BAD_LOGINS)]
             time.sleep(0.5)  # the logins are in flight
             started = time.perf_counter()
@@ -134,10 +135,13 @@ def test_a_burst_of_bad_logins_does_not_hold_up_a_signed_in_persons_save(server:
                 "the logins ended before the save: no contention"
             )
             statuses = [f.result() for f in logins]
-        print(f"\ncheck-in saved in {took * 1000:.0f} ms while {BAD_LOGINS} bad logins were checked")
+            burst = time.perf_counter() - burst_started
+        print(f"\ncheck-in saved in {took * 1000:.0f} ms while {BAD_LOGINS} bad logins took {burst:.1f} s")
         assert saved.status_code == 303
         assert statuses == [401] * BAD_LOGINS
-        assert took < 1.0
+        # Against the burst in the same run, not a wall-clock bound (CPU load shares out argon2's
+        # time): a save queued behind the logins' write lock waited for nearly the whole burst.
+        assert took < burst / 2, (took, burst)
 
 
 # --- item 6: limits per client, not only per username -----------------------------------------

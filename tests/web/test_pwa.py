@@ -143,11 +143,18 @@ def test_the_reminder_notification_comes_when_the_check_in_is_missing(browser: B
     expect(page.get_by_text("Settings saved.")).to_be_visible()  # the new time is stored before it is asked
     page.get_by_role("button", name="Turn the reminder on on this device").click()
     expect(page.locator("#notify-state")).to_contain_text("On: this device shows a notification")
-    shown = page.wait_for_function(
-        """async () => { const reg = await navigator.serviceWorker.ready;
-           const found = await reg.getNotifications();
-           return found.length ? found.map(n => [n.title, n.tag]) : null; }"""
-    ).json_value()
+    # wait_for_function takes an async predicate's promise as truthy at once: poll with evaluate,
+    # which awaits it.
+    shown = None
+    for _ in range(60):
+        shown = page.evaluate(
+            """async () => { const reg = await navigator.serviceWorker.ready;
+               const found = await reg.getNotifications();
+               return found.length ? found.map(n => [n.title, n.tag]) : null; }"""
+        )
+        if shown:
+            break
+        page.wait_for_timeout(500)
     today = page.evaluate("() => new Date().toLocaleDateString('sv')")  # YYYY-MM-DD, local
     assert shown == [["nasalis: time for today's check-in", f"check-in-{today}"]]
     context.close()
