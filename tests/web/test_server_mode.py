@@ -16,8 +16,9 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from nasalis.config import Settings
-from nasalis.diary import videos
+from nasalis.diary import share_links, videos
 from nasalis.diary.accounts import MAX_FAILURES
+from nasalis.diary.models import ShareLink
 from nasalis.web.app import create_app
 from nasalis.web.routes import app_shell
 from tests.web.conftest import PASSWORD, csrf_of, sign_up
@@ -31,10 +32,11 @@ PUBLIC = {
     "/phone",
     "/phone/nasalis-root.crt",
     "/calendar/{token}.ics",
+    "/shared/{token}",
     *app_shell.PUBLIC,
 }
 """Routes that answer without sign-in: the /phone help and its certificate and the app shell hold
-nothing private; the calendar feed's secret address is its credential."""
+nothing private; the calendar feed's and a share link's secret address is its credential."""
 
 
 def _api_routes(routes: list[Any]) -> Iterator[APIRoute]:
@@ -68,7 +70,7 @@ def server(server_app: Settings) -> Iterator[TestClient]:
 
 
 def test_anonymous_requests_go_to_login_or_get_401(server: TestClient) -> None:
-    ids = {"episode_id": "1", "date": "2026-01-01", "entry_id": "magnesium", "video_id": "1"}
+    ids = {"episode_id": "1", "date": "2026-01-01", "entry_id": "magnesium", "video_id": "1", "link_id": "1"}
     routes = _routes(server.app)
     assert len(routes) > 30
     for method, path in routes:
@@ -213,12 +215,21 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         clip = videos.create(session, person, "alice's secret.mp4", None)
         videos.finish(session, clip.id, {"events": [], "duration_s": 1.0, "notes": ["alice's secret"]}, [])
         video_id = clip.id
+        link_id, _secret = share_links.create(
+            session, person, "alice's secret", dt.date(2026, 1, 1), dt.date(2026, 2, 1), ("diary",), 30
+        )
     before = (
         alice.get("/api/episodes").json(),
         alice.get("/api/days").json(),
         alice.get("/api/export").content,
     )
-    ids = {"episode_id": str(made["id"]), "date": day, "entry_id": "magnesium", "video_id": str(video_id)}
+    ids = {
+        "episode_id": str(made["id"]),
+        "date": day,
+        "entry_id": "magnesium",
+        "video_id": str(video_id),
+        "link_id": str(link_id),
+    }
     for method, path in _routes(bob.app):
         if method == "POST" and path.startswith("/diary/day/"):
             continue  # bob filling in his own day would give him a check-in that the delete below finds
@@ -251,7 +262,9 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         # bob's own day (a date, not a row): those are his to do and see.
         if (
             "{" in path
-            and path.startswith(("/api/episodes", "/api/days", "/diary", "/api/videos", "/videos"))
+            and path.startswith(
+                ("/api/episodes", "/api/days", "/diary", "/api/videos", "/videos", "/sharing")
+            )
             and method != "PUT"
             and not path.startswith("/diary/day/")
         ):
@@ -260,6 +273,8 @@ def test_nobody_reaches_another_persons_data_through_any_route(
     assert alice.get("/api/episodes").json() == before[0]
     assert alice.get("/api/days").json() == before[1]
     assert alice.get("/api/export").content == before[2]
+    with alice.app.state.store.read() as session:  # type: ignore[attr-defined]
+        assert session.get(ShareLink, link_id).revoked_at is None  # type: ignore[union-attr]
     assert all(e["note"] != "alice's secret" for e in bob.get("/api/episodes").json())
     assert bob.get("/api/insights").json()["days_analysed"] <= 1
     assert "alice's plan" not in bob.get("/api/experiments").text

@@ -184,6 +184,19 @@ def _counted(session: Session, kind: str, username: str, client: str, now: dt.da
     return row.id
 
 
+def count_miss(session: Session, kind: str, client: str, limit: int, what: str, now: dt.datetime) -> None:
+    """Count a wrong secret address from `client` (of `kind`); TooManyTriesError past `limit`.
+
+    Only misses are counted: look the secret up first, so a valid address always answers even
+    from a shared network where someone else has been guessing.
+    """
+    since = now - FAILURE_WINDOW
+    if _count(session, kind, since, client=client) >= limit:
+        raise _wait(FAILURE_WINDOW, what)
+    session.execute(delete(LoginFailure).where(LoginFailure.kind == kind, LoginFailure.at < since))
+    session.add(LoginFailure(kind=kind, username="", client=client, at=now))
+
+
 @dataclass(frozen=True)
 class LoginAttempt:
     """A login counted before its password is checked: what checking it needs."""

@@ -328,3 +328,35 @@ class JobLease(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ShareLink(Base):
+    """A read-only link to a person's report: a period, chosen sections, an expiry; only the token's hash."""
+
+    __tablename__ = "share_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """SHA-256 of the link's secret (256 random bits); the secret itself is shown once, never stored."""
+    label: Mapped[str] = mapped_column(String(80))
+    first: Mapped[dt.date] = mapped_column(Date)
+    last: Mapped[dt.date] = mapped_column(Date)
+    sections: Mapped[str] = mapped_column(String(80))
+    """The sections shown (nasalis.report.sections.SECTIONS), comma-separated."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ShareOpening(Base):
+    """One opening of a share link: when, and the client only roughly (browser family, network)."""
+
+    __tablename__ = "share_openings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("share_links.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    browser: Mapped[str] = mapped_column(String(40))
+    network: Mapped[str] = mapped_column(String(50))
+    """The address cut to its /24 (IPv4) or /48 (IPv6): a place, never the full address."""

@@ -15,11 +15,11 @@ import zoneinfo
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nasalis.diary.accounts import FAILURE_WINDOW, TooManyTriesError
-from nasalis.diary.models import LoginFailure, Reminder, utcnow
+from nasalis.diary.accounts import count_miss
+from nasalis.diary.models import Reminder, utcnow
 from nasalis.diary.records import FieldError
 
 DEFAULT_ZONE = "UTC"
@@ -137,20 +137,10 @@ def feed_owner(session: Session, token: str, client: str, now: dt.datetime | Non
     address (a household's router, an office) where someone else has been guessing.
     """
     now = now or utcnow()
-    since = now - FAILURE_WINDOW
     if TOKEN_SHAPE.fullmatch(token):
         found = select(Reminder.person_id).where(Reminder.feed_token_hash == hash_token(token))
         owner = session.scalar(found)
         if owner is not None:
             return owner
-    misses = session.scalar(
-        select(func.count()).where(
-            LoginFailure.kind == FEED_MISS, LoginFailure.client == client, LoginFailure.at > since
-        )
-    )
-    if int(misses or 0) >= MAX_FEED_MISSES:
-        minutes = int(FAILURE_WINDOW.total_seconds() // 60)
-        raise TooManyTriesError(f"too many unknown calendar addresses; try again in {minutes} minutes")
-    session.execute(delete(LoginFailure).where(LoginFailure.kind == FEED_MISS, LoginFailure.at < since))
-    session.add(LoginFailure(kind=FEED_MISS, username="", client=client, at=now))
+    count_miss(session, FEED_MISS, client, MAX_FEED_MISSES, "unknown calendar addresses", now)
     return None

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from nasalis.diary import assessments
+from nasalis.diary.records import FieldError
 from nasalis.report.data import ReportData, gather
 
 SECTIONS = ("summary", "diary", "video", "experiments")
@@ -23,12 +24,8 @@ SECTION_LABELS = {
 """What each section holds, as the page that chooses them says it."""
 
 
-class SectionError(ValueError):
+class SectionError(FieldError):
     """A section name that the report does not have, or a period that ends before it starts."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def parse_sections(names: Iterable[str]) -> frozenset[str]:
@@ -36,11 +33,9 @@ def parse_sections(names: Iterable[str]) -> frozenset[str]:
     chosen = frozenset(n.strip() for n in names if n.strip())
     unknown = sorted(chosen - set(SECTIONS))
     if unknown:
-        raise SectionError(
-            "sections", f"sections: no such section {unknown[0]!r} (choose from {', '.join(SECTIONS)})"
-        )
+        raise SectionError("sections", f"no such section {unknown[0]!r} (choose from {', '.join(SECTIONS)})")
     if not chosen:
-        raise SectionError("sections", "sections: choose at least one section")
+        raise SectionError("sections", "choose at least one section")
     return chosen
 
 
@@ -59,7 +54,7 @@ def gather_sections(
     not chosen would show is emptied as well as hidden, so no template slip can leak it.
     """
     if last < first:
-        raise SectionError("last", "last: the period ends before it starts")
+        raise SectionError("last", "the period ends before it starts")
     chosen = parse_sections(sections)
     data = gather(session, person_id, since=first, today=today, until=last)
     in_period = [a for a in assessments.list_of(session, person_id) if first <= a.at.date() <= last]

@@ -33,6 +33,7 @@ MESSAGES = {
     "imported": "Imported.",
     "settings": "Settings saved.",
     "calendar_off": "Calendar feed turned off: its address no longer works.",
+    "revoked": "Link revoked: it no longer opens your report.",
     "password": "Password changed. Other devices were signed out.",
     "started": "Experiment planned.",
     "stopped": "Experiment stopped.",
