@@ -27,9 +27,10 @@ do not edit by hand (a test fails when this page is stale). The JSON API's bodie
 in [schemas/openapi.json](schemas/openapi.json) (also served at `/openapi.json`, with `/docs`); see
 [interfaces.md](interfaces.md) for the formats. In server mode (`nasalis serve` on a network
 address) every path but sign-in, sign-up, the static files, the app shell (`/manifest.webmanifest`,
-`/sw.js`, `/offline`: [pwa.md](pwa.md)), the calendar feed and a share link's report (whose secret
-addresses are their credentials: [reminders.md](reminders.md), [sharing.md](sharing.md)) needs a signed-in person: a page
-sends the browser to `/login`, the API answers 401. A bad form or body answers 422 and names the
+`/sw.js`, `/offline`: [pwa.md](pwa.md)), the calendar feed and a share link's report (whose
+secret addresses are their credentials: [reminders.md](reminders.md), [sharing.md](sharing.md))
+needs a signed-in person: a page sends the browser to `/login`, the API answers 401. A bad form
+or body answers 422 and names the
 field; nothing is changed.
 
 **Retrying a write: the `Idempotency-Key` header.** Every write of the JSON API (POST, PUT,

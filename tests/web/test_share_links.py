@@ -273,3 +273,17 @@ def test_the_client_is_kept_only_roughly() -> None:
         share_links.browser_family("Mozilla/5.0 (iPhone) Version/17.0 Mobile/15E148 Safari/604.1") == "Safari"
     )
     assert share_links.browser_family(None) == "other"
+
+
+def test_the_shared_report_downloads_as_a_pdf_and_that_is_an_opening(
+    people: tuple[TestClient, str, TestClient, str],
+) -> None:
+    alice, token, _bob, _ = people
+    _, secret = make_link(alice, token, ("summary", "diary"))
+    pdf = TestClient(alice.app).get(f"/shared/{secret}?format=pdf")
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-disposition"].startswith("attachment;")
+    assert pdf.headers["referrer-policy"] == "no-referrer"
+    assert "Opened 1 time" in alice.get("/sharing").text
