@@ -8,9 +8,7 @@ not open anyone's feed. Making a new one or turning it off stops the old address
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import secrets
 import zoneinfo
 from dataclasses import dataclass
 from functools import cache
@@ -21,13 +19,10 @@ from sqlalchemy.orm import Session
 from nasalis.diary.accounts import count_miss
 from nasalis.diary.models import Reminder, utcnow
 from nasalis.diary.records import FieldError
+from nasalis.diary.secret_address import TOKEN_SHAPE, hash_token, new_token
 
 DEFAULT_ZONE = "UTC"
 """The time zone of a person who has not chosen one (the Settings page offers the browser's)."""
-TOKEN_BYTES = 32
-"""The feed secret's length: 256 bits, far beyond guessing."""
-TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")
-"""What a feed secret looks like in a URL; anything else is not looked up at all."""
 MAX_FEED_MISSES = 20
 """Unknown feed addresses asked for by one client within accounts.FAILURE_WINDOW before it must wait."""
 FEED_MISS = "feed"
@@ -53,11 +48,6 @@ class ReminderView:
 def zones() -> frozenset[str]:
     """Every IANA time zone name this machine knows."""
     return frozenset(zoneinfo.available_timezones())
-
-
-def hash_token(token: str) -> str:
-    """What is stored of a feed secret."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def get(session: Session, person_id: int) -> ReminderView:
@@ -115,7 +105,7 @@ def save(session: Session, person_id: int, time_zone: str, email: str, email_on:
 
 def new_feed(session: Session, person_id: int) -> str:
     """A new secret for the person's feed (the old address stops working); shown once, never stored."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     _row(session, person_id).feed_token_hash = hash_token(token)
     session.flush()
     return token

@@ -10,11 +10,8 @@ browser family and the client's network (/24 or /48), never the full address or 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import ipaddress
-import re
-import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -24,11 +21,8 @@ from nasalis.diary.accounts import count_miss
 from nasalis.diary.entries import NotFoundError
 from nasalis.diary.models import ShareLink, ShareOpening, utcnow
 from nasalis.diary.records import FieldError
+from nasalis.diary.secret_address import TOKEN_SHAPE, hash_token, new_token
 
-TOKEN_BYTES = 32
-"""The link secret's length: 256 bits, far beyond guessing."""
-TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")
-"""What a link secret looks like in a URL; anything else is not looked up at all."""
 DEFAULT_DAYS = 30
 MAX_DAYS = 365
 """A link expires after DEFAULT_DAYS unless the person chooses otherwise, and after MAX_DAYS at most."""
@@ -90,11 +84,6 @@ class GoneError(Exception):
         self.why = why
 
 
-def hash_token(token: str) -> str:
-    """What is stored of a link secret."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def check_expiry(raw: str) -> int:
     """Days until a link expires, read from a form (empty: DEFAULT_DAYS); FieldError names the field."""
     text = raw.strip()
@@ -129,7 +118,7 @@ def create(
     if not 1 <= days <= MAX_DAYS:
         raise FieldError("expires_days", f"a whole number of days from 1 to {MAX_DAYS} (one year)")
     now = now or utcnow()
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     row = ShareLink(
         person_id=person_id,
         token_hash=hash_token(token),
