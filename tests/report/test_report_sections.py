@@ -22,6 +22,8 @@ TODAY = dt.date.today()  # the clip is stamped now by the database: the diary is
 ZONE = dt.timezone(dt.timedelta(hours=2))
 FIRST = TODAY - dt.timedelta(days=20)
 NOTE = "NOTE-never-shared-4417"
+STILL = "data:image/jpeg;base64,U1RJTExNQVJLRVI="
+"""A keyframe of the clip: shown (if at all) only with the video section, and only in its period."""
 
 
 def _day(n: int) -> dt.date:
@@ -64,7 +66,7 @@ def _diary(url: str) -> Store:
             "by_region": {},
             "blinks_per_minute": 9.0,
         }
-        videos.finish(session, clip.id, result, [])
+        videos.finish(session, clip.id, result, [STILL])
     return store
 
 
@@ -98,6 +100,7 @@ def test_a_period_that_misses_the_clip_and_the_assessment_shows_neither(diary: S
     assert data.video == []
     assert data.assessment is None
     assert "No assessment recorded." in text
+    assert STILL not in text
     assert TODAY.isoformat() not in text.replace(f"made {TODAY}", "")
 
 
@@ -119,6 +122,8 @@ def test_only_the_chosen_sections_are_shown(diary: Store, chosen: tuple[str, ...
         for word in words:
             assert (word in html) == (section in chosen), (section, word)
     assert NOTE not in html
+    if "video" not in chosen:
+        assert STILL not in html
     if "summary" not in chosen:
         assert data.medicines == []
         assert data.assessment is None
