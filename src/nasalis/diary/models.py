@@ -181,6 +181,8 @@ class Account(Base):
     username: Mapped[str] = mapped_column(String(60), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    role: Mapped[str] = mapped_column(String(20), default="person", server_default="person")
+    """`person` (owns a diary) or `clinician` (reads the diaries people grant: nasalis.diary.clinic)."""
 
 
 class WebSession(Base):
@@ -328,3 +330,48 @@ class JobLease(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ClinicGrant(Base):
+    """A person lets a clinician read their diary within some scopes, until revoked."""
+
+    __tablename__ = "clinic_grants"
+    __table_args__ = (NO_ID_REUSE,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    """When the clinician last opened this person's report (the dashboard's "new since")."""
+
+
+class ClinicCode(Base):
+    """A one-time code a clinician reads aloud; only its SHA-256 is stored."""
+
+    __tablename__ = "clinic_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ClinicAudit(Base):
+    """One clinician view or score entry (or a grant or revocation), for the person to read."""
+
+    __tablename__ = "clinic_audit"
+    __table_args__ = (NO_ID_REUSE,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    clinician_name: Mapped[str] = mapped_column(String(60))
+    """Kept as it was, so the log still says who looked after the clinician's account is removed."""
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str | None] = mapped_column(String(200))
