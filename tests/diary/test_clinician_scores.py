@@ -60,7 +60,7 @@ def test_record_list_delete_and_undo(db_url: str) -> None:
 )
 def test_bad_values_name_their_field(kwargs: dict[str, object], field: str) -> None:
     with pytest.raises(FieldError) as caught:
-        clinician_scores.build_score(**kwargs)  # type: ignore[arg-type]
+        clinician_scores.build_score(**kwargs)
     assert field in caught.value.errors
 
 
