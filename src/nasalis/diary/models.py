@@ -375,3 +375,28 @@ class ClinicAudit(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     action: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str | None] = mapped_column(String(200))
+
+
+class ClinicianScore(Base):
+    """A score a clinician gave on a named rating scale, as written; nasalis never computes one."""
+
+    __tablename__ = "clinician_scores"
+    __table_args__ = (UniqueConstraint("person_id", "scale", "rated_on", "value_text"), NO_ID_REUSE)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    scale: Mapped[str] = mapped_column(String(120))
+    value_text: Mapped[str] = mapped_column(String(60))
+    """The value as the clinician wrote it ("2", "Grade II", "14/30")."""
+    value_number: Mapped[float | None] = mapped_column(Float)
+    """The value as a number when the text is one (never converted between scales)."""
+    rated_on: Mapped[dt.date] = mapped_column(Date)
+    rated_by: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(10))
+    """`clinic` (a clinician entered it) or `letter` (the person copied it from a letter)."""
+    note: Mapped[str | None] = mapped_column(Text)
+    entered_by_account: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    """The clinician account that entered it; None when the person did."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
