@@ -215,13 +215,17 @@ def list_of(session: Session, person_id: int, limit: int = 50) -> list[Video]:
 
 
 def latest_results(
-    session: Session, person_id: int, limit: int = 5
+    session: Session,
+    person_id: int,
+    limit: int = 5,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
 ) -> list[tuple[dt.datetime, dict[str, Any]]]:
-    """The newest finished measurements (for the doctor's report)."""
-    query = (
-        select(Video.created_at, Video.result)
-        .where(Video.person_id == person_id, Video.status == "done")
-        .order_by(Video.id.desc())
-        .limit(limit)
-    )
+    """The newest finished measurements (for the doctor's report), of clips sent on dates first..last."""
+    query = select(Video.created_at, Video.result).where(Video.person_id == person_id, Video.status == "done")
+    if first is not None:
+        query = query.where(Video.created_at >= dt.datetime.combine(first, dt.time()))
+    if last is not None:
+        query = query.where(Video.created_at < dt.datetime.combine(last + dt.timedelta(days=1), dt.time()))
+    query = query.order_by(Video.id.desc()).limit(limit)
     return [(at, result) for at, result in session.execute(query) if result]

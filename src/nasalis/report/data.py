@@ -16,8 +16,9 @@ from nasalis.diary import assessments, entries, local_dates, preferences, videos
 from nasalis.diary import experiments as stored
 from nasalis.diary.factors import TABLE
 from nasalis.diary.records import DayRecord
-from nasalis.insights.analysis import Report, load_report, make_report
+from nasalis.insights.analysis import Report, make_report
 from nasalis.insights.findings import FactorResult
+from nasalis.insights.running import load_results
 from nasalis.knowledge import load_knowledge
 from nasalis.knowledge.emergency import Country, load_numbers
 
@@ -61,6 +62,14 @@ class ReportData:
     """The newest clip measurements (when, result), newest first."""
     country: Country | None = None
     """The person's country (its emergency number is shown); None keeps the generic wording."""
+    sections: frozenset[str] | None = None
+    """The sections shown (nasalis.report.sections.SECTIONS); None is the whole report."""
+    period: tuple[dt.date, dt.date] | None = None
+    """The dates chosen (first, last), when the report covers a chosen period only."""
+
+    def shows(self, section: str) -> bool:
+        """Whether the report shows this section."""
+        return self.sections is None or section in self.sections
 
     @property
     def span_days(self) -> int:
@@ -253,13 +262,18 @@ def source_titles(labels: list[str]) -> list[str]:
 
 
 def gather(
-    session: Session, person_id: int, since: dt.date | None = None, today: dt.date | None = None
+    session: Session,
+    person_id: int,
+    since: dt.date | None = None,
+    today: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> ReportData:
-    """Read one person's diary (from `since`) and everything the report needs."""
+    """Read one person's diary (from `since`, to `until`) and everything the report needs."""
     today = today or dt.date.today()
     # Plain columns, not ORM objects: five years can be 20,000 rows.
-    episodes = local_dates.episode_lines(session, person_id, local_dates.EpisodeFilter(first=since))[::-1]
-    days = [entries.day_record(d) for d in entries.days_between(session, person_id, since)]
+    period = local_dates.EpisodeFilter(first=since, last=until)
+    episodes = local_dates.episode_lines(session, person_id, period)[::-1]
+    days = [entries.day_record(d) for d in entries.days_between(session, person_id, since, until)]
     dates = [e.started_at.date() for e in episodes] + [d.date for d in days]
     prefs = preferences.get(session, person_id)
     latest = assessments.latest(session, person_id)
@@ -297,14 +311,30 @@ def gather(
         days_with_check_in=len(days),
         episodes=episodes,
         days=days,
-        # The diary is already read: analyse it as it is, without reading it again.
-        insights=make_report(days, [e.started_at for e in episodes], stored.all_of(session, person_id), today)
-        if since is None
-        else load_report(session, person_id, since, today),
+        insights=_analyse(
+            session, person_id, days, episodes, whole=since is None and until is None, today=today
+        ),
         assessment=latest.result if latest else None,
         assessed_on=latest.at.date() if latest else None,
         assessment_count=assessments.count(session, person_id),
         medicines=medicines,
         sources=source_titles(sources),
-        video=videos.latest_results(session, person_id),
+        video=videos.latest_results(session, person_id, first=since, last=until),
     )
+
+
+def _analyse(
+    session: Session,
+    person_id: int,
+    days: list[DayRecord],
+    episodes: list[local_dates.EpisodeLine],
+    whole: bool,
+    today: dt.date,
+) -> Report:
+    """The insights of the days read (the diary is read already: it is not read again)."""
+    starts = [e.started_at for e in episodes]
+    if whole:
+        return make_report(days, starts, stored.all_of(session, person_id), today)
+    report = make_report(days, starts, [], today)
+    report.experiments = load_results(session, person_id, today)  # a window must not cut their blocks
+    return report
