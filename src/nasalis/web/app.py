@@ -36,6 +36,8 @@ from nasalis.web.routes import (
     assess_api,
     assess_pages,
     assessment_history_pages,
+    clinic_pages,
+    clinician_access_pages,
     country_pages,
     day_pages,
     diary_api,
@@ -81,6 +83,8 @@ ROUTERS = (
     video_api,
     video_pages,
     phone_pages,
+    clinic_pages,
+    clinician_access_pages,
 )
 
 
