@@ -13,7 +13,9 @@ from tests.cli.runner import nasalis_process
 
 def test_add_list_and_remove_a_clinician(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'd.db'}"
-    added = nasalis_process("admin", "clinician", "add", "DrLee", "--password-stdin", "--db", db, stdin="a good password\n")
+    added = nasalis_process(
+        "admin", "clinician", "add", "DrLee", "--password-stdin", "--db", db, stdin="a good password\n"
+    )
     assert added.returncode == 0, added.stderr
     assert "a good password" not in added.stdout + added.stderr
     store = open_store(db)
@@ -25,9 +27,12 @@ def test_add_list_and_remove_a_clinician(tmp_path: Path) -> None:
     listed = nasalis_process("admin", "clinician", "list", "--db", db)
     assert listed.returncode == 0
     assert listed.stdout.startswith("drlee\t")
-    again = nasalis_process("admin", "clinician", "add", "drlee", "--password-stdin", "--db", db, stdin="another one here\n")
+    again = nasalis_process(
+        "admin", "clinician", "add", "drlee", "--password-stdin", "--db", db, stdin="another one here\n"
+    )
     assert again.returncode == 2
-    assert "username" in again.stderr and "taken" in again.stderr
+    assert "username" in again.stderr
+    assert "taken" in again.stderr
     assert nasalis_process("admin", "clinician", "remove", "drlee", "--db", db).returncode == 0
     assert "no clinician accounts" in nasalis_process("admin", "clinician", "list", "--db", db).stdout
 
@@ -35,7 +40,9 @@ def test_add_list_and_remove_a_clinician(tmp_path: Path) -> None:
 def test_bad_input_names_the_field_and_adds_nothing(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'd.db'}"
     for name, password, field in (("x", "a good password", "username"), ("drlee", "short", "password")):
-        done = nasalis_process("admin", "clinician", "add", name, "--password-stdin", "--db", db, stdin=password + "\n")
+        done = nasalis_process(
+            "admin", "clinician", "add", name, "--password-stdin", "--db", db, stdin=password + "\n"
+        )
         assert done.returncode == 2, done.stderr
         assert field in done.stderr
     # Without a terminal and without --password-stdin there is nobody to ask: say which flag.

@@ -20,7 +20,18 @@ from tests.web.live import live_server
 def test_a_person_grants_a_clinician_reads_and_the_person_revokes(browser: Browser, tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'server.db'}"
     added = subprocess.run(
-        [sys.executable, "-m", "nasalis", "admin", "clinician", "add", "drlee", "--password-stdin", "--db", db],
+        [
+            sys.executable,
+            "-m",
+            "nasalis",
+            "admin",
+            "clinician",
+            "add",
+            "drlee",
+            "--password-stdin",
+            "--db",
+            db,
+        ],
         input=PASSWORD + "\n",
         text=True,
         capture_output=True,
@@ -40,10 +51,14 @@ def test_a_person_grants_a_clinician_reads_and_the_person_revokes(browser: Brows
         today = dt.date.today()
         for back in range(1, 70, 3):  # ten weeks of check-ins, fewer twitches lately
             day = today - dt.timedelta(days=back)
-            assert person.request.put(f"/api/days/{day}", data={"stress": 3}, headers={"x-csrf-token": csrf}).ok
+            assert person.request.put(
+                f"/api/days/{day}", data={"stress": 3}, headers={"x-csrf-token": csrf}
+            ).ok
             for hour in range(min(8, 2 + back // 10)):
                 started = f"{day}T{8 + hour:02d}:00:00+00:00"
-                sent = person.request.post("/api/episodes", data={"started_at": started}, headers={"x-csrf-token": csrf})
+                sent = person.request.post(
+                    "/api/episodes", data={"started_at": started}, headers={"x-csrf-token": csrf}
+                )
                 assert sent.ok, sent.text()
         person.goto("/clinicians")
         person.get_by_label("The clinician's username").fill("drlee")
@@ -69,7 +84,8 @@ def test_a_person_grants_a_clinician_reads_and_the_person_revokes(browser: Brows
 
         assert errors == []  # the refusal below is a 404 that chromium reports as an error, rightly
         refused = doctor.goto(report_url)
-        assert refused is not None and refused.status == 404
+        assert refused is not None
+        assert refused.status == 404
         expect(doctor.get_by_text("Daily record")).to_have_count(0)
         doctor.goto("/clinic")
         expect(doctor.get_by_text("Nobody has given you access yet.")).to_be_visible()

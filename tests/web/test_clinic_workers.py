@@ -27,22 +27,39 @@ NOTE = "zz-marker-note-after-coffee"
 
 def _sign_up(client: httpx2.Client) -> str:
     form = client.get("/signup")
-    done = client.post("/signup", data={"csrf_token": csrf_of(form.text), "username": PERSON, "password": PASSWORD})
+    done = client.post(
+        "/signup", data={"csrf_token": csrf_of(form.text), "username": PERSON, "password": PASSWORD}
+    )
     assert done.status_code == 200, done.text
     return csrf_of(done.text)
 
 
 def _sign_in(client: httpx2.Client) -> str:
     form = client.get("/login")
-    done = client.post("/login", data={"csrf_token": csrf_of(form.text), "username": DOCTOR, "password": PASSWORD})
+    done = client.post(
+        "/login", data={"csrf_token": csrf_of(form.text), "username": DOCTOR, "password": PASSWORD}
+    )
     assert done.status_code == 200, done.text
     assert done.url.path == "/clinic"  # a clinician lands on the clinic
     return csrf_of(done.text)
 
 
-def test_revoking_on_one_worker_refuses_the_clinician_at_once_on_the_other(db_url: str, tmp_path: Path) -> None:
+def test_revoking_on_one_worker_refuses_the_clinician_at_once_on_the_other(
+    db_url: str, tmp_path: Path
+) -> None:
     added = subprocess.run(
-        [sys.executable, "-m", "nasalis", "admin", "clinician", "add", DOCTOR, "--password-stdin", "--db", db_url],
+        [
+            sys.executable,
+            "-m",
+            "nasalis",
+            "admin",
+            "clinician",
+            "add",
+            DOCTOR,
+            "--password-stdin",
+            "--db",
+            db_url,
+        ],
         input=PASSWORD + "\n",
         text=True,
         capture_output=True,
@@ -64,7 +81,9 @@ def test_revoking_on_one_worker_refuses_the_clinician_at_once_on_the_other(db_ur
             headers={"x-csrf-token": token},
         )
         assert made.status_code == 201
-        assert person.put("/api/days/2026-02-01", json={"stress": 3}, headers={"x-csrf-token": token}).is_success
+        assert person.put(
+            "/api/days/2026-02-01", json={"stress": 3}, headers={"x-csrf-token": token}
+        ).is_success
         doctor_token = _sign_in(doctor)
         shown = doctor.post("/clinic/codes", data={"csrf_token": doctor_token})
         found = re.search(r'class="one-time-code">([A-Z0-9-]+)<', shown.text)
@@ -92,11 +111,27 @@ def test_revoking_on_one_worker_refuses_the_clinician_at_once_on_the_other(db_ur
         refused = doctor.get(report_url)  # the very next request, in the other process
         assert refused.status_code == 404
         assert PERSON not in doctor.get("/clinic").text
-        assert doctor.post(f"/clinic/people/{person_id.group(1)}/scores", data={"csrf_token": doctor_token}).status_code == 404
+        assert (
+            doctor.post(
+                f"/clinic/people/{person_id.group(1)}/scores", data={"csrf_token": doctor_token}
+            ).status_code
+            == 404
+        )
         log_page = person.get("/clinicians").text
-        assert "opened your report" in log_page and "lost access" in log_page
+        assert "opened your report" in log_page
+        assert "lost access" in log_page
         session_tokens = [person.cookies["nasalis_session"], doctor.cookies["nasalis_session"]]
     text = "\n".join(log.read_text(encoding="utf-8") for log in logs)
     assert "nasalis.request" in text
-    for secret in (code, code.replace("-", ""), code.lower(), PERSON, DOCTOR, PASSWORD, NOTE, token, *session_tokens):
+    for secret in (
+        code,
+        code.replace("-", ""),
+        code.lower(),
+        PERSON,
+        DOCTOR,
+        PASSWORD,
+        NOTE,
+        token,
+        *session_tokens,
+    ):
         assert secret not in text, secret

@@ -291,7 +291,9 @@ def test_nobody_reaches_another_persons_data_through_any_route(
     assert made["id"] not in [e["id"] for e in bob.get("/api/episodes").json()]
     assert dt.date.fromisoformat(day)
     with alice.app.state.store.read() as session:  # type: ignore[attr-defined]
-        assert clinic.access(session, clinic_id(session, "drlee"), person).id == grant_id  # not revoked by bob
+        assert (
+            clinic.access(session, clinic_id(session, "drlee"), person).id == grant_id
+        )  # not revoked by bob
 
 
 def clinic_id(session: Session, name: str) -> int:
@@ -307,13 +309,25 @@ def sign_in(client: TestClient, username: str) -> str:
     return csrf_of(done.text)
 
 
-PERSON_TABLES = ("episodes", "days", "medications", "notes", "experiments", "assessments", "videos", "changes")
+PERSON_TABLES = (
+    "episodes",
+    "days",
+    "medications",
+    "notes",
+    "experiments",
+    "assessments",
+    "videos",
+    "changes",
+)
 """Where a diary's rows live: a clinician's person must never gain one."""
 
 
 def _rows_of(session: Session, person_id: int) -> dict[str, int]:
     return {
-        t: int(session.execute(text(f"SELECT count(*) FROM {t} WHERE person_id = :p"), {"p": person_id}).scalar() or 0)
+        t: int(
+            session.execute(text(f"SELECT count(*) FROM {t} WHERE person_id = :p"), {"p": person_id}).scalar()
+            or 0
+        )
         for t in PERSON_TABLES
     }
 
@@ -343,7 +357,8 @@ def test_a_clinician_reaches_only_granted_people_and_scopes_and_changes_nothing_
     with TestClient(alice.app) as doc:
         token = sign_in(doc, "drlee")
         assert doc.get("/", follow_redirects=False).headers["location"] == "/clinic"  # lands on the clinic
-        assert "alice" in doc.get("/clinic").text and "bob" not in doc.get("/clinic").text
+        assert "alice" in doc.get("/clinic").text
+        assert "bob" not in doc.get("/clinic").text
         report = doc.get(f"/clinic/people/{alice_id}/report{period}")
         assert report.status_code == 200
         assert "Latest assessment" in report.text  # summary: granted
@@ -368,7 +383,10 @@ def test_a_clinician_reaches_only_granted_people_and_scopes_and_changes_nothing_
             url = _fill(path, ids)
             if path.startswith("/api/"):
                 response = doc.request(
-                    method, url, json=body if method in ("POST", "PUT") else None, headers={"x-csrf-token": token}
+                    method,
+                    url,
+                    json=body if method in ("POST", "PUT") else None,
+                    headers={"x-csrf-token": token},
                 )
             elif method == "POST":
                 response = doc.post(url, data=form, follow_redirects=False)
@@ -393,7 +411,8 @@ def test_a_clinician_reaches_only_granted_people_and_scopes_and_changes_nothing_
         assert _rows_of(session, doctor) == mine_before
         assert clinic.access(session, doctor, alice_id).scopes == ("summary",)
     log = alice.get("/clinicians").text
-    assert "drlee" in log and "opened your report" in log
+    assert "drlee" in log
+    assert "opened your report" in log
     assert "opened your report" not in bob.get("/clinicians").text
     # A person never reaches a clinician's page.
     assert alice.get("/clinic").status_code == 403

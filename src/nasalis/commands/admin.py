@@ -27,7 +27,8 @@ def _password(from_stdin: bool) -> str:
 def add_command(
     name: Annotated[str, typer.Argument(help="The clinician's username (3-60: letters, digits, . _ -).")],
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from the first line of standard input.")
+        bool,
+        typer.Option("--password-stdin", help="Read the password from the first line of standard input."),
     ] = False,
     db: DbOption = None,
 ) -> None:

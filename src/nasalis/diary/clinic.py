@@ -40,7 +40,6 @@ ACTIONS = {
     "revoke": "lost access",
     "dashboard": "saw your row on the clinic's list",
     "report": "opened your report",
-    "video": "opened a video measure",
     "score": "recorded a clinician-rated score",
 }
 """Every kind of audit line, and how the person's page says it."""
@@ -140,7 +139,9 @@ def remove_clinician(session: Session, name: str) -> None:
         raise ClinicError("name", f"no clinician account is called {name!r}")
     session.execute(delete(ClinicGrant).where(ClinicGrant.clinician_id == person_id))
     session.execute(delete(ClinicCode).where(ClinicCode.clinician_id == person_id))
-    session.execute(update(ClinicAudit).where(ClinicAudit.clinician_id == person_id).values(clinician_id=None))
+    session.execute(
+        update(ClinicAudit).where(ClinicAudit.clinician_id == person_id).values(clinician_id=None)
+    )
     session.execute(delete(Person).where(Person.id == person_id))  # cascades to the account and sessions
 
 
@@ -192,7 +193,9 @@ def make_code(session: Session, clinician_id: int) -> str:
     session.execute(delete(ClinicCode).where(ClinicCode.expires_at <= now))  # the table stays small
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     session.add(
-        ClinicCode(clinician_id=clinician_id, code_hash=_hash(code), created_at=now, expires_at=now + CODE_LIFETIME)
+        ClinicCode(
+            clinician_id=clinician_id, code_hash=_hash(code), created_at=now, expires_at=now + CODE_LIFETIME
+        )
     )
     return f"{code[:4]}-{code[4:]}"
 
@@ -267,7 +270,9 @@ def grants_of(session: Session, person_id: int) -> list[Grant]:
 
 def revoke(session: Session, person_id: int, grant_id: int) -> None:
     """End one of this person's grants now; NotFoundError for someone else's or an unknown one."""
-    row = session.scalar(select(ClinicGrant).where(ClinicGrant.id == grant_id, ClinicGrant.person_id == person_id))
+    row = session.scalar(
+        select(ClinicGrant).where(ClinicGrant.id == grant_id, ClinicGrant.person_id == person_id)
+    )
     if row is None:
         raise NotFoundError(f"no grant {grant_id}")
     if row.revoked_at is None:

@@ -49,7 +49,9 @@ def weekly_rate(session: Session, person_id: int, today: dt.date) -> tuple[float
     first = today - dt.timedelta(days=7 * WEEKS - 1)
     counts = counts_by_local_date(session, person_id, EpisodeFilter(first, today))
     days = set(
-        session.scalars(select(Day.date).where(Day.person_id == person_id, Day.date >= first, Day.date <= today))
+        session.scalars(
+            select(Day.date).where(Day.person_id == person_id, Day.date >= first, Day.date <= today)
+        )
     )
     out: list[float | None] = []
     for week in range(WEEKS):
@@ -73,7 +75,9 @@ def row_of(session: Session, grant: Grant, today: dt.date) -> Row:
         if latest is not None:
             level, assessed = latest.level, latest.at.date()
         rates = weekly_rate(session, grant.person_id, today)
-        last = session.scalar(select(func.max(Day.date)).where(Day.person_id == grant.person_id, Day.date <= today))
+        last = session.scalar(
+            select(func.max(Day.date)).where(Day.person_id == grant.person_id, Day.date <= today)
+        )
         running = experiments.current(session, grant.person_id, today)
         experiment = running.title if running is not None else None
     new = None
@@ -86,7 +90,7 @@ def row_of(session: Session, grant: Grant, today: dt.date) -> Row:
 
 
 def _order(row: Row) -> tuple[int, float, str]:
-    rank = LEVELS.index(row.level) if row.level in LEVELS else -1  # type: ignore[arg-type]
+    rank = LEVELS.index(row.level) if row.level in LEVELS else -1
     serious = rank if row.urgent else -1
     when = row.assessed_on.toordinal() if row.assessed_on else 0
     return (-serious, -when, row.grant.person)

@@ -210,12 +210,16 @@ async def require_csrf(request: Request, viewer: Annotated[Viewer, Depends(curre
     return await _checked(request, viewer)
 
 
-async def require_account_csrf(request: Request, viewer: Annotated[Viewer, Depends(signed_in_viewer)]) -> Viewer:
+async def require_account_csrf(
+    request: Request, viewer: Annotated[Viewer, Depends(signed_in_viewer)]
+) -> Viewer:
     """Any signed-in account's own session or password change, with its CSRF token checked."""
     return await _checked(request, viewer)
 
 
-async def require_clinician_csrf(request: Request, viewer: Annotated[Viewer, Depends(current_clinician)]) -> Viewer:
+async def require_clinician_csrf(
+    request: Request, viewer: Annotated[Viewer, Depends(current_clinician)]
+) -> Viewer:
     """A clinician's own request that changes something (a code, a score), CSRF checked."""
     return await _checked(request, viewer)
 

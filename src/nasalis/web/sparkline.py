@@ -41,7 +41,9 @@ def sparkline(values: Sequence[float | None], unit: str, width: int = 120, heigh
     ]
     for run in runs:
         if len(run) > 1:
-            parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="#0b5cad" stroke-width="2"/>')
+            parts.append(
+                f'<polyline points="{" ".join(run)}" fill="none" stroke="#0b5cad" stroke-width="2"/>'
+            )
     if dots:
         x, y = dots[-1]
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#0b5cad"/>')

@@ -48,7 +48,9 @@ def sections_of(scopes: tuple[str, ...]) -> list[str]:
     return [section for scope in scopes for section in REPORT_SECTIONS[scope]]
 
 
-def _dashboard(request: Request, store: StoreDep, viewer: ClinicianDep, code: str | None = None) -> HTMLResponse:
+def _dashboard(
+    request: Request, store: StoreDep, viewer: ClinicianDep, code: str | None = None
+) -> HTMLResponse:
     today = local_now(request).date()
     with store.read() as session:
         rows = clinic_rows.dashboard(session, viewer.person_id, today)
@@ -61,7 +63,13 @@ def _dashboard(request: Request, store: StoreDep, viewer: ClinicianDep, code: st
                     continue
                 clinic.record(session, row.grant.person_id, viewer.person_id, "dashboard", None)
     lines = [(row, sparkline(row.weekly_rate, "twitches per day")) for row in rows]
-    context = {"rows": lines, "code": code, "scopes": clinic.SCOPES, "lifetime_h": 24, "weeks": clinic_rows.WEEKS}
+    context = {
+        "rows": lines,
+        "code": code,
+        "scopes": clinic.SCOPES,
+        "lifetime_h": 24,
+        "weeks": clinic_rows.WEEKS,
+    }
     response = page(request, "clinic.html", context)
     response.headers.update(NO_STORE)
     return response

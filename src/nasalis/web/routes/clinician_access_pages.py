@@ -1,4 +1,4 @@
-"""/clinicians: a person grants clinicians access (by username or one-time code), revokes it, reads the audit log.
+"""/clinicians: a person grants clinicians access (username or one-time code), revokes it, reads the log.
 
 Server mode only, a person's own page (WriterDep: a clinician's session never reaches it).
 Revoking takes effect at the next clinician request in any worker: the clinic's routes read
@@ -27,7 +27,12 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(_server_mode)]
 
 
 def _page(
-    request: Request, store: StoreDep, person_id: int, errors: dict[str, str], values: dict[str, object], status: int
+    request: Request,
+    store: StoreDep,
+    person_id: int,
+    errors: dict[str, str],
+    values: dict[str, object],
+    status: int,
 ) -> HTMLResponse:
     with store.read() as session:
         grants = clinic.grants_of(session, person_id)

@@ -30,7 +30,9 @@ def upgrade() -> None:
         "clinic_grants",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("person_id", sa.Integer(), people, nullable=False),
-        sa.Column("clinician_id", sa.Integer(), sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "clinician_id", sa.Integer(), sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("scopes", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
@@ -42,7 +44,9 @@ def upgrade() -> None:
     op.create_table(
         "clinic_codes",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("clinician_id", sa.Integer(), sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "clinician_id", sa.Integer(), sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("code_hash", sa.String(64), nullable=False, unique=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
@@ -52,7 +56,9 @@ def upgrade() -> None:
         "clinic_audit",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("person_id", sa.Integer(), sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("clinician_id", sa.Integer(), sa.ForeignKey("people.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "clinician_id", sa.Integer(), sa.ForeignKey("people.id", ondelete="SET NULL"), nullable=True
+        ),
         sa.Column("clinician_name", sa.String(60), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("action", sa.String(20), nullable=False),
