@@ -31,7 +31,13 @@ def clinic_app(server_app: Settings) -> Iterator[tuple[TestClient, str, TestClie
         clinic.add_clinician(session, "drlee", accounts.hash_password(PASSWORD))
     with TestClient(app) as alice, TestClient(app) as doctor:
         alice_token = sign_up(alice, "alice")
-        yield alice, alice_token, doctor, _sign_in(doctor, "drlee"), app.state.store.person_id("account:alice")
+        yield (
+            alice,
+            alice_token,
+            doctor,
+            _sign_in(doctor, "drlee"),
+            app.state.store.person_id("account:alice"),
+        )
     app.state.store.close()
 
 
@@ -53,12 +59,18 @@ def test_a_code_is_shown_once_works_once_and_wrong_ones_are_limited(
     for _ in range(clinic.MAX_CODE_TRIES - 2):  # two tries counted already
         wrong = alice.post("/clinicians", data={"csrf_token": alice_token, "code": code, "scopes": "summary"})
         assert wrong.status_code == 422
-    limited = alice.post("/clinicians", data={"csrf_token": alice_token, "code": "ZZZZ-ZZZZ", "scopes": "summary"})
+    limited = alice.post(
+        "/clinicians", data={"csrf_token": alice_token, "code": "ZZZZ-ZZZZ", "scopes": "summary"}
+    )
     assert limited.status_code == 429
     assert "too many" in limited.text
-    by_name = alice.post("/clinicians", data={"csrf_token": alice_token, "clinician": "drlee", "scopes": "diary"})
+    by_name = alice.post(
+        "/clinicians", data={"csrf_token": alice_token, "clinician": "drlee", "scopes": "diary"}
+    )
     assert by_name.url.query == b"msg=granted"  # a username is not a code: not held by the limit
-    nobody = alice.post("/clinicians", data={"csrf_token": alice_token, "clinician": "alice", "scopes": "diary"})
+    nobody = alice.post(
+        "/clinicians", data={"csrf_token": alice_token, "clinician": "alice", "scopes": "diary"}
+    )
     assert nobody.status_code == 422
     assert 'id="clinician-error"' in nobody.text
 
@@ -71,15 +83,23 @@ def test_a_clinician_records_a_score_attributed_to_them_and_the_person_sees_it_i
     assert doctor.get(url).status_code == 404  # no grant yet
     alice.post("/clinicians", data={"csrf_token": alice_token, "clinician": "drlee", "scopes": "summary"})
     assert doctor.get(url).status_code == 200
-    bad = doctor.post(url, data={"csrf_token": doctor_token, "scale": "JRS", "value": "", "rated_on": "2026-13-01"})
+    bad = doctor.post(
+        url, data={"csrf_token": doctor_token, "scale": "JRS", "value": "", "rated_on": "2026-13-01"}
+    )
     assert bad.status_code == 422
-    assert 'id="value-error"' in bad.text and 'id="rated_on-error"' in bad.text
+    assert 'id="value-error"' in bad.text
+    assert 'id="rated_on-error"' in bad.text
     no_token = doctor.post(url, data={"scale": "JRS", "value": "3", "rated_on": "2026-02-01"})
     assert no_token.status_code == 403
     store = alice.app.state.store  # type: ignore[attr-defined]
     with store.read() as session:
         assert clinician_scores.scores_of(session, alice_id) == []  # nothing from the refusals
-    form = {"csrf_token": doctor_token, "scale": "Jankovic Rating Scale", "value": "3", "rated_on": "2026-02-01"}
+    form = {
+        "csrf_token": doctor_token,
+        "scale": "Jankovic Rating Scale",
+        "value": "3",
+        "rated_on": "2026-02-01",
+    }
     assert "Score saved" in doctor.post(url, data=form).text
     assert "Score saved" in doctor.post(url, data=form).text  # a retry adds nothing
     with store.read() as session:
@@ -98,10 +118,12 @@ def test_the_dashboard_shows_only_what_each_grant_opens(
     alice.post("/clinicians", data={"csrf_token": alice_token, "clinician": "drlee", "scopes": "videos"})
     board = doctor.get("/clinic").text
     assert "New video measures" in board
-    assert "Latest assessment" not in board and "Twitches per day" not in board
+    assert "Latest assessment" not in board
+    assert "Twitches per day" not in board
     report = doctor.get(f"/clinic/people/{alice_id}/report?first=2026-01-01&last=2026-02-01")
     assert report.status_code == 200
-    assert "Latest assessment" not in report.text and "Daily record" not in report.text
+    assert "Latest assessment" not in report.text
+    assert "Daily record" not in report.text
     assert doctor.get(f"/clinic/people/{alice_id}/report?first=yesterday").status_code == 422
 
 
