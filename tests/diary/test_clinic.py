@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import select, text, update
 
 from nasalis.diary import accounts, clinic, clinic_rows
+from nasalis.diary import store as store_module
 from nasalis.diary.entries import NotFoundError
 from nasalis.diary.models import Account, Assessment, ClinicCode, Day, Episode, Video, utcnow
 from nasalis.diary.store import Store, open_store
@@ -168,3 +172,29 @@ def test_the_dashboard_puts_emergency_and_urgent_first_and_shows_only_granted_sc
         clinic.mark_seen(s, by_name["dan"].grant.id)
     with store.read() as s:
         assert clinic_rows.row_of(s, clinic.access(s, doctor, people["dan"]), today).new_videos == 0
+
+
+def test_the_upgrade_keeps_existing_accounts_as_people(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = open_store(f"sqlite:///{path}", upgrade=False)
+    config = Config()
+    config.set_main_option("script_location", str(Path(store_module.__file__).parent / "migrations"))
+    with old.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0011")  # a schema before clinicians, however the lead chains 0012
+        connection.execute(
+            text("INSERT INTO people (id, handle, created_at) VALUES (1, 'account:old', '2026-01-01')")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO accounts (person_id, username, password_hash, created_at)"
+                " VALUES (1, 'old', :h, '2026-01-01')"
+            ),
+            {"h": HASH},
+        )
+    old.close()
+    upgraded = open_store(f"sqlite:///{path}")
+    assert store_module.schema_version(upgraded) == store_module.SCHEMA_HEAD
+    with upgraded.read() as s:
+        assert s.scalar(select(Account.role).where(Account.username == "old")) == clinic.PERSON
+    upgraded.close()
