@@ -130,3 +130,17 @@ def test_the_dashboard_shows_only_what_each_grant_opens(
 def test_personal_mode_has_no_clinic(personal: TestClient) -> None:
     for path in ("/clinic", "/clinicians", "/clinic/people/1/report"):
         assert personal.get(path).status_code == 404, path
+
+
+def test_removing_a_clinician_ends_their_sessions_at_once(
+    clinic_app: tuple[TestClient, str, TestClient, str, int],
+) -> None:
+    alice, alice_token, doctor, _doctor_token, alice_id = clinic_app
+    alice.post("/clinicians", data={"csrf_token": alice_token, "clinician": "drlee", "scopes": "summary"})
+    assert doctor.get("/clinic").status_code == 200
+    with alice.app.state.store.write() as session:  # type: ignore[attr-defined]
+        clinic.remove_clinician(session, "drlee")
+    gone = doctor.get(f"/clinic/people/{alice_id}/report", follow_redirects=False)
+    assert gone.status_code == 303
+    assert gone.headers["location"].startswith("/login")
+    assert "drlee" in alice.get("/clinicians").text  # the log still says who looked
