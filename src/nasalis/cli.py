@@ -14,6 +14,7 @@ import typer
 
 from nasalis import __version__
 from nasalis.commands import (
+    admin,
     assess,
     backup_restore,
     diary,
@@ -47,6 +48,7 @@ app.command("backup")(backup_restore.backup_command)
 app.command("restore")(backup_restore.restore_command)
 app.command("phone")(phone.phone_command)
 app.add_typer(reminders.app, name="reminders")
+app.add_typer(admin.app, name="admin")
 
 
 def proxy_options(trusted: list[str]) -> dict[str, Any]:

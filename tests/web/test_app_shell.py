@@ -59,7 +59,13 @@ def test_the_worker_names_this_shell_and_keeps_nothing_else(personal: TestClient
     assert "/api/" not in "".join(SHELL)
 
 
-PARAMETERS = {"date": dt.date.today().isoformat(), "episode_id": "1", "video_id": "1", "token": "x" * 43}
+PARAMETERS = {
+    "date": dt.date.today().isoformat(),
+    "episode_id": "1",
+    "video_id": "1",
+    "token": "x" * 43,
+    "person_id": "1",
+}
 """A value for each path parameter of a page route (an id that opens nothing gets the error page,
 which is a page of the app too)."""
 QUERIES = {"/assess/result": "?assessment=1"}

@@ -14,11 +14,13 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from nasalis.config import Settings
-from nasalis.diary import share_links, videos
+from nasalis.diary import accounts, clinic, share_links, videos
 from nasalis.diary.accounts import MAX_FAILURES
-from nasalis.diary.models import ShareLink
+from nasalis.diary.models import Account, ShareLink
 from nasalis.web.app import create_app
 from nasalis.web.routes import app_shell
 from tests.web.conftest import PASSWORD, csrf_of, sign_up
@@ -70,7 +72,15 @@ def server(server_app: Settings) -> Iterator[TestClient]:
 
 
 def test_anonymous_requests_go_to_login_or_get_401(server: TestClient) -> None:
-    ids = {"episode_id": "1", "date": "2026-01-01", "entry_id": "magnesium", "video_id": "1", "link_id": "1"}
+    ids = {
+        "episode_id": "1",
+        "date": "2026-01-01",
+        "entry_id": "magnesium",
+        "video_id": "1",
+        "link_id": "1",
+        "person_id": "1",
+        "grant_id": "1",
+    }
     routes = _routes(server.app)
     assert len(routes) > 30
     for method, path in routes:
@@ -218,6 +228,9 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         link_id, _secret = share_links.create(
             session, person, "alice's secret", dt.date(2026, 1, 1), dt.date(2026, 2, 1), ("diary",), 30
         )
+    with alice.app.state.store.write() as session:  # type: ignore[attr-defined]
+        clinic.add_clinician(session, "drlee", accounts.hash_password(PASSWORD))
+        grant_id = clinic.grant_by_name(session, person, "drlee", ["summary", "diary", "videos"])
     before = (
         alice.get("/api/episodes").json(),
         alice.get("/api/days").json(),
@@ -229,6 +242,8 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         "entry_id": "magnesium",
         "video_id": str(video_id),
         "link_id": str(link_id),
+        "person_id": str(person),
+        "grant_id": str(grant_id),
     }
     for method, path in _routes(bob.app):
         if method == "POST" and path.startswith("/diary/day/"):
@@ -258,6 +273,11 @@ def test_nobody_reaches_another_persons_data_through_any_route(
             response = bob.request(method, url)
         assert "alice's secret" not in response.text, (method, path)
         assert "alice's plan" not in response.text, (method, path)
+        assert "drlee" not in response.text, (method, path)  # alice's grants and audit log are hers
+        if path.startswith("/clinic/") or path == "/clinic":
+            assert response.status_code == 403, (method, path, response.status_code)  # no clinician
+        if path.startswith("/clinicians/"):
+            assert response.status_code == 404, (method, path, response.status_code)
         # PUT /api/days/{date} writes bob's own check-in for that date, and /diary/day/{date} is
         # bob's own day (a date, not a row): those are his to do and see.
         if (
@@ -282,3 +302,131 @@ def test_nobody_reaches_another_persons_data_through_any_route(
     assert "alice's plan" not in bob.get("/api/experiments").text
     assert made["id"] not in [e["id"] for e in bob.get("/api/episodes").json()]
     assert dt.date.fromisoformat(day)
+    with alice.app.state.store.read() as session:  # type: ignore[attr-defined]
+        assert (
+            clinic.access(session, clinic_id(session, "drlee"), person).id == grant_id
+        )  # not revoked by bob
+
+
+def clinic_id(session: Session, name: str) -> int:
+    """The person id of a clinician account."""
+    return int(session.scalar(select(Account.person_id).where(Account.username == name)) or 0)
+
+
+def sign_in(client: TestClient, username: str) -> str:
+    """Sign in through the login form; the CSRF token of the session."""
+    form = csrf_of(client.get("/login").text)
+    done = client.post("/login", data={"csrf_token": form, "username": username, "password": PASSWORD})
+    assert done.status_code == 200, done.text
+    return csrf_of(done.text)
+
+
+PERSON_TABLES = (
+    "episodes",
+    "days",
+    "medications",
+    "notes",
+    "experiments",
+    "assessments",
+    "videos",
+    "changes",
+)
+"""Where a diary's rows live: a clinician's person must never gain one."""
+
+
+def _rows_of(session: Session, person_id: int) -> dict[str, int]:
+    return {
+        t: int(
+            session.execute(text(f"SELECT count(*) FROM {t} WHERE person_id = :p"), {"p": person_id}).scalar()
+            or 0
+        )
+        for t in PERSON_TABLES
+    }
+
+
+def test_a_clinician_reaches_only_granted_people_and_scopes_and_changes_nothing_through_any_route(
+    two_people: tuple[TestClient, str, TestClient, str],
+) -> None:
+    alice, alice_token, bob, bob_token = two_people
+    store = alice.app.state.store  # type: ignore[attr-defined]
+    alice.post(
+        "/api/episodes",
+        json={"started_at": "2026-02-01T08:00:00+00:00", "intensity": 5, "note": "alice's secret"},
+        headers={"x-csrf-token": alice_token},
+    )
+    alice.put("/api/days/2026-02-01", json={"stress": 4}, headers={"x-csrf-token": alice_token})
+    bob.post(
+        "/api/episodes", json={"started_at": "2026-02-01T08:00:00+00:00"}, headers={"x-csrf-token": bob_token}
+    )
+    alice_id, bob_id = store.person_id("account:alice"), store.person_id("account:bob")
+    with store.write() as session:
+        doctor = clinic.add_clinician(session, "drlee", accounts.hash_password(PASSWORD))
+        grant_id = clinic.grant_by_name(session, alice_id, "drlee", ["summary"])
+    before = alice.get("/api/export").content, bob.get("/api/export").content
+    with store.read() as session:
+        mine_before = _rows_of(session, doctor)
+    period = "?first=2026-01-01&last=2026-03-01"
+    with TestClient(alice.app) as doc:
+        token = sign_in(doc, "drlee")
+        assert doc.get("/", follow_redirects=False).headers["location"] == "/clinic"  # lands on the clinic
+        assert "alice" in doc.get("/clinic").text
+        assert "bob" not in doc.get("/clinic").text
+        report = doc.get(f"/clinic/people/{alice_id}/report{period}")
+        assert report.status_code == 200
+        assert "Latest assessment" in report.text  # summary: granted
+        assert "Daily record" not in report.text  # full diary: not granted
+        assert "alice's secret" not in report.text
+        assert report.headers["cache-control"] == "no-store"
+        assert doc.get(f"/clinic/people/{bob_id}/report").status_code == 404  # bob granted nothing
+        ids = {
+            "episode_id": "1",
+            "date": "2026-02-01",
+            "entry_id": "magnesium",
+            "video_id": "1",
+            "person_id": str(bob_id),
+            "grant_id": str(grant_id),
+        }
+        body = {"started_at": "2026-02-03T08:00:00+00:00", "intensity": 1}
+        form = {"csrf_token": token, "intensity": "1", "title": "x", "units": "metric", "scale": "JRS"}
+        form |= {"value": "2", "rated_on": "2026-02-01", "reminder_time": "20:00", "scopes": "summary"}
+        for method, path in _routes(doc.app):
+            if path in ("/logout", "/account"):
+                continue  # every account's own (tested above)
+            url = _fill(path, ids)
+            if path.startswith("/api/"):
+                response = doc.request(
+                    method,
+                    url,
+                    json=body if method in ("POST", "PUT") else None,
+                    headers={"x-csrf-token": token},
+                )
+            elif method == "POST":
+                response = doc.post(url, data=form, follow_redirects=False)
+            else:
+                response = doc.request(method, url, follow_redirects=False)
+            assert "alice's secret" not in response.text, (method, path)
+            if path == "/clinic" or path.startswith("/clinic/"):
+                # the clinic's own: bob granted nothing, so every page of his is 404
+                assert response.status_code in (200, 404), (method, path, response.status_code)
+                if "{person_id}" in path:
+                    assert response.status_code == 404, (method, path)
+            elif path.startswith("/api/"):
+                assert response.status_code == 403, (method, path, response.status_code)
+            elif method in ("GET", "HEAD"):
+                assert response.status_code == 303, (method, path, response.status_code)
+                assert response.headers["location"] == "/clinic", (method, path)
+            else:
+                assert response.status_code == 403, (method, path, response.status_code)
+        assert doc.post(f"/clinicians/{grant_id}/revoke", data={"csrf_token": token}).status_code == 403
+    assert (alice.get("/api/export").content, bob.get("/api/export").content) == before
+    with store.read() as session:
+        assert _rows_of(session, doctor) == mine_before
+        assert clinic.access(session, doctor, alice_id).scopes == ("summary",)
+    log = alice.get("/clinicians").text
+    assert "drlee" in log
+    assert "opened your report" in log
+    assert "opened your report" not in bob.get("/clinicians").text
+    # A person never reaches a clinician's page.
+    assert alice.get("/clinic").status_code == 403
+    assert alice.post("/clinic/codes", data={"csrf_token": alice_token}).status_code == 403
+    assert alice.get(f"/clinic/people/{alice_id}/report").status_code == 403

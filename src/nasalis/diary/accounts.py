@@ -92,6 +92,8 @@ class SignedIn:
     csrf: str
     stale: bool = False
     """Not marked as used for TOUCH_EVERY: the caller should touch_session it."""
+    role: str = "person"
+    """`person` or `clinician` (nasalis.diary.clinic): a clinician's requests reach only the clinic."""
 
 
 def _token_hash(token: str) -> str:
@@ -333,7 +335,7 @@ def signed_in(session: Session, token: str) -> SignedIn | None:
     """Who holds this session token, if it is neither expired nor unused for SESSION_IDLE."""
     now = utcnow()
     row = session.execute(
-        select(WebSession.person_id, WebSession.csrf, WebSession.last_seen_at, Account.username)
+        select(WebSession.person_id, WebSession.csrf, WebSession.last_seen_at, Account.username, Account.role)
         .join(Account, Account.person_id == WebSession.person_id)
         .where(
             WebSession.token_hash == _token_hash(token),
@@ -343,7 +345,8 @@ def signed_in(session: Session, token: str) -> SignedIn | None:
     ).first()
     if row is None:
         return None
-    return SignedIn(row.person_id, row.username, row.csrf, stale=row.last_seen_at < now - TOUCH_EVERY)
+    stale = row.last_seen_at < now - TOUCH_EVERY
+    return SignedIn(row.person_id, row.username, row.csrf, stale=stale, role=row.role)
 
 
 def touch_session(session: Session, token: str) -> None:

@@ -181,6 +181,8 @@ class Account(Base):
     username: Mapped[str] = mapped_column(String(60), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    role: Mapped[str] = mapped_column(String(20), default="person", server_default="person")
+    """`person` (owns a diary) or `clinician` (reads the diaries people grant: nasalis.diary.clinic)."""
 
 
 class WebSession(Base):
@@ -360,3 +362,73 @@ class ShareOpening(Base):
     browser: Mapped[str] = mapped_column(String(40))
     network: Mapped[str] = mapped_column(String(50))
     """The address cut to its /24 (IPv4) or /48 (IPv6): a place, never the full address."""
+
+
+class ClinicGrant(Base):
+    """A person lets a clinician read their diary within some scopes, until revoked."""
+
+    __tablename__ = "clinic_grants"
+    __table_args__ = (NO_ID_REUSE,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    """When the clinician last opened this person's report (the dashboard's "new since")."""
+
+
+class ClinicCode(Base):
+    """A one-time code a clinician reads aloud; only its SHA-256 is stored."""
+
+    __tablename__ = "clinic_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ClinicAudit(Base):
+    """One clinician view or score entry (or a grant or revocation), for the person to read."""
+
+    __tablename__ = "clinic_audit"
+    __table_args__ = (NO_ID_REUSE,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    clinician_name: Mapped[str] = mapped_column(String(60))
+    """Kept as it was, so the log still says who looked after the clinician's account is removed."""
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str | None] = mapped_column(String(200))
+
+
+class ClinicianScore(Base):
+    """A score a clinician gave on a named rating scale, as written; nasalis never computes one."""
+
+    __tablename__ = "clinician_scores"
+    __table_args__ = (UniqueConstraint("person_id", "scale", "rated_on", "value_text"), NO_ID_REUSE)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    scale: Mapped[str] = mapped_column(String(120))
+    value_text: Mapped[str] = mapped_column(String(60))
+    """The value as the clinician wrote it ("2", "Grade II", "14/30")."""
+    value_number: Mapped[float | None] = mapped_column(Float)
+    """The value as a number when the text is one (never converted between scales)."""
+    rated_on: Mapped[dt.date] = mapped_column(Date)
+    rated_by: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(10))
+    """`clinic` (a clinician entered it) or `letter` (the person copied it from a letter)."""
+    note: Mapped[str | None] = mapped_column(Text)
+    entered_by_account: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    """The clinician account that entered it; None when the person did."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

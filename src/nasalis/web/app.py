@@ -23,7 +23,7 @@ from nasalis.knowledge import load_knowledge
 from nasalis.log_setup import configure as configure_logging
 from nasalis.web.clip_queue import resume_waiting
 from nasalis.web.country import for_request as emergency_for
-from nasalis.web.deps import NotSignedInError, find_viewer
+from nasalis.web.deps import ClinicianHereError, NotSignedInError, find_viewer
 from nasalis.web.failure import unexpected_error
 from nasalis.web.guards import Guards
 from nasalis.web.idempotent_writes import IdempotentWrites
@@ -36,6 +36,8 @@ from nasalis.web.routes import (
     assess_api,
     assess_pages,
     assessment_history_pages,
+    clinic_pages,
+    clinician_access_pages,
     country_pages,
     day_pages,
     diary_api,
@@ -83,6 +85,8 @@ ROUTERS = (
     video_api,
     video_pages,
     phone_pages,
+    clinic_pages,
+    clinician_access_pages,
 )
 
 
@@ -139,6 +143,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"detail": "sign in first"}, 401)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", 303)
+
+    @app.exception_handler(ClinicianHereError)
+    async def clinician_here(request: Request, _exc: ClinicianHereError) -> Response:
+        # A clinician's session on a person's route: it reads through /clinic, and writes nothing.
+        if request.method in ("GET", "HEAD") and not _is_api(request):
+            return RedirectResponse("/clinic", 303)
+        detail = "a clinician account reads people's diaries through /clinic and changes nothing"
+        if _is_api(request):
+            return JSONResponse({"detail": detail}, 403)
+        return await http_error(request, StarletteHTTPException(403, detail))
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError) -> Response:

@@ -37,6 +37,14 @@ class NotSignedInError(Exception):
     """Server mode, and no valid session: pages go to /login, the API answers 401."""
 
 
+class ClinicianHereError(Exception):
+    """A clinician's session on a person's route: pages read go to /clinic, anything else is 403."""
+
+
+CLINICIAN = "clinician"
+"""The role of a clinician account (nasalis.diary.clinic.CLINICIAN)."""
+
+
 @dataclass(frozen=True)
 class Viewer:
     """The person a request acts for."""
@@ -44,6 +52,8 @@ class Viewer:
     person_id: int
     username: str | None
     csrf: str
+    role: str = "person"
+    """`clinician` for a clinician account: only the clinic's routes (ClinicianDep) serve it."""
 
 
 # The dependencies below are `async def`: FastAPI runs a plain `def` dependency in the thread
@@ -93,7 +103,7 @@ def optional_viewer(request: Request) -> Viewer | None:
                 with store.write() as session:
                     touch_session(session, token)
             if who is not None:
-                viewer = Viewer(who.person_id, who.username, who.csrf)
+                viewer = Viewer(who.person_id, who.username, who.csrf, who.role)
     else:
         viewer = Viewer(store.person_id(), None, cookie_csrf(request))
         request.app.state.local_person_known = True  # cached in the store from now on
@@ -122,11 +132,31 @@ async def find_viewer(request: Request) -> Viewer | None:
     return optional_viewer(request)
 
 
-async def current_viewer(request: Request) -> Viewer:
-    """Who is asking; NotSignedInError in server mode without a valid session."""
+async def signed_in_viewer(request: Request) -> Viewer:
+    """Who is asking, whatever their role; NotSignedInError in server mode without a valid session."""
     viewer = await find_viewer(request)
     if viewer is None:
         raise NotSignedInError()
+    return viewer
+
+
+async def current_viewer(request: Request) -> Viewer:
+    """The person asking about their own diary; a clinician's session is refused (ClinicianHereError).
+
+    Every person route depends on this (ViewerDep, WriterDep), so a clinician, who reads only
+    through /clinic within what a person granted, can neither read nor change anything here.
+    """
+    viewer = await signed_in_viewer(request)
+    if viewer.role == CLINICIAN:
+        raise ClinicianHereError()
+    return viewer
+
+
+async def current_clinician(request: Request) -> Viewer:
+    """The clinician asking; a person's session gets 403 (the clinic's pages are not theirs)."""
+    viewer = await signed_in_viewer(request)
+    if viewer.role != CLINICIAN:
+        raise HTTPException(403, "this page is for clinician accounts")
     return viewer
 
 
@@ -155,7 +185,7 @@ async def _sent_token(request: Request) -> str | None:
     return sent
 
 
-async def require_csrf(request: Request, viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
+async def _checked(request: Request, viewer: Viewer) -> Viewer:
     """Refuse a state-changing request that does not carry this viewer's CSRF token.
 
     The token comes in the form field `csrf_token` or the `X-CSRF-Token` header. Whatever the
@@ -175,6 +205,25 @@ async def require_csrf(request: Request, viewer: Annotated[Viewer, Depends(curre
     raise HTTPException(403, _CSRF_REFUSED)
 
 
+async def require_csrf(request: Request, viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
+    """A person's state-changing request, with its CSRF token checked (see _checked)."""
+    return await _checked(request, viewer)
+
+
+async def require_account_csrf(
+    request: Request, viewer: Annotated[Viewer, Depends(signed_in_viewer)]
+) -> Viewer:
+    """Any signed-in account's own session or password change, with its CSRF token checked."""
+    return await _checked(request, viewer)
+
+
+async def require_clinician_csrf(
+    request: Request, viewer: Annotated[Viewer, Depends(current_clinician)]
+) -> Viewer:
+    """A clinician's own request that changes something (a code, a score), CSRF checked."""
+    return await _checked(request, viewer)
+
+
 async def require_anonymous_csrf(request: Request) -> None:
     """Refuse a sign-in or sign-up form from another origin, or without this browser's signed token."""
     if not _same_origin(request):
@@ -185,6 +234,10 @@ async def require_anonymous_csrf(request: Request) -> None:
 
 ViewerDep = Annotated[Viewer, Depends(current_viewer)]
 WriterDep = Annotated[Viewer, Depends(require_csrf)]
+AccountDep = Annotated[Viewer, Depends(require_account_csrf)]
+"""Any role: signing out and changing one's password are every account's own."""
+ClinicianDep = Annotated[Viewer, Depends(current_clinician)]
+ClinicianWriterDep = Annotated[Viewer, Depends(require_clinician_csrf)]
 
 
 async def _store_dependency(request: Request) -> Store:

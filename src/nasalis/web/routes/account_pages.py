@@ -26,8 +26,8 @@ from nasalis.diary.records import FieldError
 from nasalis.diary.store import Store
 from nasalis.web.deps import (
     SESSION_COOKIE,
+    AccountDep,
     StoreDep,
-    WriterDep,
     cookie_csrf,
     get_settings,
     require_anonymous_csrf,
@@ -167,7 +167,7 @@ async def signup(
 
 
 @router.post("/logout")
-def logout(request: Request, store: StoreDep, viewer: WriterDep) -> Response:
+def logout(request: Request, store: StoreDep, viewer: AccountDep) -> Response:
     """End this session."""
     token = request.cookies.get(SESSION_COOKIE)
     if token:
@@ -179,7 +179,7 @@ def logout(request: Request, store: StoreDep, viewer: WriterDep) -> Response:
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account_page(request: Request, viewer: WriterDep) -> HTMLResponse:
+def account_page(request: Request, viewer: AccountDep) -> HTMLResponse:
     """Password change."""
     return page(request, "account.html", {"error": None})
 
@@ -193,7 +193,7 @@ def _set_password(session: Session, person_id: int, check: accounts.PasswordChec
 async def change_password(
     request: Request,
     store: StoreDep,
-    viewer: WriterDep,
+    viewer: AccountDep,
     old_password: Annotated[str, Form(max_length=1000)],
     new_password: Annotated[str, Form(max_length=1000)],
 ) -> Response:

@@ -1,0 +1,191 @@
+"""Clinician-rated scores, kept as written: a scale's name, its value, the date and who rated it.
+
+nasalis never computes, converts or compares these scores; it stores what a clinician wrote
+(in clinic, or in a letter the person copies) and shows it on the report's timeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nasalis.diary import journal
+from nasalis.diary.entries import NotFoundError
+from nasalis.diary.models import ClinicianScore
+from nasalis.diary.records import FieldError, RecordError, control_problem
+
+SOURCES = ("clinic", "letter")
+"""How a score came: a clinician entered it (`clinic`), or the person copied it from a letter."""
+
+SCALE_MAX = 120
+VALUE_MAX = 60
+RATED_BY_MAX = 200
+NOTE_MAX = 2000
+"""The longest texts the store keeps (the form, the API and the import read these)."""
+
+SCALE_SUGGESTIONS = (
+    "Jankovic Rating Scale (blepharospasm)",
+    "Blepharospasm Disability Index",
+    "Yale Global Tic Severity Scale (YGTSS)",
+    "Hemifacial spasm grade",
+    "Clinical Global Impression (CGI)",
+)
+"""Scale names people are likely to type (only names: nasalis knows nothing of their ranges)."""
+
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+
+
+@dataclass(frozen=True)
+class ScoreRecord:
+    """A checked score, ready to store or compare (the CLI, the pages, the API and import build one)."""
+
+    scale: str
+    value_text: str
+    rated_on: dt.date
+    rated_by: str | None = None
+    source: str = "letter"
+    note: str | None = None
+
+    @property
+    def value_number(self) -> float | None:
+        """The value as a number when it is one plainly ("2", "3.5"); "Grade II" or "14/30" are not."""
+        text = self.value_text.strip()
+        if _NUMBER.fullmatch(text):
+            return float(text.replace(",", "."))
+        return None
+
+
+def _text(errors: dict[str, str], name: str, raw: object, most: int, required: bool) -> str | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if required:
+            errors[name] = "is required"
+        return None
+    if not isinstance(raw, str):
+        errors[name] = "must be text"
+        return None
+    value = raw.strip()
+    if len(value) > most:
+        errors[name] = f"must be at most {most} characters"
+        return None
+    problem = control_problem(value)
+    if problem:
+        errors[name] = problem
+        return None
+    return value
+
+
+def build_score(
+    scale: object,
+    value: object,
+    rated_on: object,
+    rated_by: object = None,
+    source: object = "letter",
+    note: object = None,
+) -> ScoreRecord:
+    """A ScoreRecord from typed or imported values; raises FieldError naming every bad field."""
+    errors: dict[str, str] = {}
+    scale_text = _text(errors, "scale", scale, SCALE_MAX, required=True)
+    value_text = _text(errors, "value", value, VALUE_MAX, required=True)
+    by = _text(errors, "rated_by", rated_by, RATED_BY_MAX, required=False)
+    note_text = _text(errors, "note", note, NOTE_MAX, required=False)
+    day: dt.date | None = None
+    if isinstance(rated_on, dt.date) and not isinstance(rated_on, dt.datetime):
+        day = rated_on
+    elif isinstance(rated_on, str):
+        try:
+            day = dt.date.fromisoformat(rated_on.strip())
+        except ValueError:
+            errors["rated_on"] = f"must be a date YYYY-MM-DD (got {rated_on[:20]!r})"
+    else:
+        errors["rated_on"] = "is required (a date YYYY-MM-DD)"
+    if source not in SOURCES:
+        errors["source"] = f"must be one of {', '.join(SOURCES)}"
+    if errors:
+        if len(errors) == 1:
+            name, message = next(iter(errors.items()))
+            raise FieldError(name, message)
+        raise RecordError(errors)
+    assert scale_text is not None
+    assert value_text is not None
+    assert day is not None
+    return ScoreRecord(scale_text, value_text, day, by, str(source), note_text)
+
+
+def score_row(person_id: int, record: ScoreRecord, entered_by_account: int | None = None) -> ClinicianScore:
+    """The row a record becomes (not yet added to a session)."""
+    return ClinicianScore(
+        person_id=person_id,
+        scale=record.scale,
+        value_text=record.value_text,
+        value_number=record.value_number,
+        rated_on=record.rated_on,
+        rated_by=record.rated_by,
+        source=record.source,
+        note=record.note,
+        entered_by_account=entered_by_account,
+    )
+
+
+def label(score: ClinicianScore) -> str:
+    """How a score is named in undo messages (scale, value, date)."""
+    return f"score {score.scale[:40]} {score.value_text[:20]} on {score.rated_on.isoformat()}"
+
+
+def find_same(session: Session, person_id: int, record: ScoreRecord) -> ClinicianScore | None:
+    """The person's score with this scale, date and value, if there is one (a retry or a re-import)."""
+    return session.scalars(
+        select(ClinicianScore).where(
+            ClinicianScore.person_id == person_id,
+            ClinicianScore.scale == record.scale,
+            ClinicianScore.rated_on == record.rated_on,
+            ClinicianScore.value_text == record.value_text,
+        )
+    ).first()
+
+
+def record_score(
+    session: Session,
+    person_id: int,
+    record: ScoreRecord,
+    entered_by_account: int | None = None,
+) -> ClinicianScore:
+    """Store a score in the caller's transaction (undo removes it); the same score again adds nothing.
+
+    `entered_by_account` is the clinician's account when a clinician entered it (then `record`
+    says `source="clinic"`); None when the person did.
+    """
+    same = find_same(session, person_id, record)
+    if same is not None:
+        return same
+    row = score_row(person_id, record, entered_by_account)
+    return journal.add(session, person_id, row, label(row))
+
+
+def scores_of(session: Session, person_id: int) -> list[ClinicianScore]:
+    """A person's scores, oldest rating first."""
+    return list(
+        session.scalars(
+            select(ClinicianScore)
+            .where(ClinicianScore.person_id == person_id)
+            .order_by(ClinicianScore.rated_on, ClinicianScore.id)
+        )
+    )
+
+
+def delete_score(session: Session, person_id: int, score_id: int) -> ClinicianScore:
+    """Delete one of the person's scores (undo puts it back); another person's is NotFoundError."""
+    score = session.get(ClinicianScore, score_id)
+    if score is None or score.person_id != person_id:
+        raise NotFoundError(f"no score {score_id}")
+    before = journal.snapshot(score)
+    what = label(score)
+    session.delete(score)
+    session.flush()
+    journal.record(
+        session, person_id, "delete", ClinicianScore.__tablename__, [score_id], f"{what} deleted", [before]
+    )
+    return score
