@@ -9,10 +9,20 @@ from typing import Any, TypeVar
 from sqlalchemy import Date, DateTime, Time, delete, select
 from sqlalchemy.orm import Session
 
-from nasalis.diary.models import Assessment, Base, Change, Day, Episode, Experiment, Medication, Note
+from nasalis.diary.models import (
+    Assessment,
+    Base,
+    Change,
+    Day,
+    Episode,
+    Experiment,
+    Medication,
+    Note,
+    Treatment,
+)
 
 TABLES: dict[str, type[Base]] = {
-    m.__tablename__: m for m in (Episode, Day, Medication, Note, Experiment, Assessment)
+    m.__tablename__: m for m in (Episode, Day, Medication, Note, Experiment, Assessment, Treatment)
 }
 
 
