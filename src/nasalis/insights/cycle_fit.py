@@ -38,7 +38,7 @@ WEAR_OFF_HORIZON = 60
 """How far past the last followed day the fitted wear-off may lie (then: not worn off yet)."""
 RISE_WIDTHS = (1.0, 3.0)
 FALL_WIDTHS = (3.0, 8.0)
-EFFECT_THRESHOLD = 16.0
+EFFECT_THRESHOLD = 9.0
 """Scaled deviance drop over "no change" needed to call a fall an effect (tuned on null cycles)."""
 PROFILE_THRESHOLD = 3.84
 """Scaled deviance within which a curve is kept in the 95% intervals (chi-square 1 at 95%)."""
