@@ -34,7 +34,11 @@ and a one-sided Welch test on days agrees at 5%."""
 PEAK_WARNING = "started at a peak: part of the fall may be regression to the mean"
 MIN_WEEK_DAYS = 3
 """A week with fewer logged days is left out of the weekly means."""
-RHO_FLOOR = 0.1
+RHO_FLOOR = 0.2
+TREND_P = 0.2
+"""The trend before a change is kept in the model when the weeks before show one at p < 0.2;
+without one, a trend term only doubles the interval (a step and a slope are nearly confounded
+over a few weeks). Chosen on the bench: type I error held, power up (docs/benchmarks.md)."""
 SETTLE_DAYS = 7
 """Days after a change made at a peak left out too: the flare it was made in is still ending."""
 
@@ -103,14 +107,25 @@ def _weekly_fit(t: np.ndarray, y: np.ndarray) -> tuple[float, float, int, float 
     if after.sum() < 2 or (1 - after).sum() < 2:
         return None
     design = np.column_stack([np.ones(len(z)), w_arr, after])
-    coef, se, df = _ols(design, z, 2)
+    if not _trending(w_arr[after == 0], z[after == 0]):
+        design = design[:, [0, 2]]  # no trend before the change that the weeks can tell: a step alone
+    coef, se, df = _ols(design, z, design.shape[1] - 1)
     resid = z - design @ np.linalg.lstsq(design, z, rcond=None)[0]
     rho = _lag_one(resid, w_arr)
     se *= math.sqrt((1 + rho) / (1 - rho))
     slope = None
     if after.sum() >= 3 and (1 - after).sum() >= 3:
-        slope = _ols(np.column_stack([design, after * w_arr]), z, 3)[0]
+        slope = _ols(np.column_stack([np.ones(len(z)), w_arr, after, after * w_arr]), z, 3)[0]
     return coef, se, df, slope
+
+
+def _trending(week: np.ndarray, z: np.ndarray) -> bool:
+    """Whether the weeks before the change show a trend (two-sided p < TREND_P on their own)."""
+    if len(z) < 4:
+        return True  # too few weeks to rule a trend out: keep it in the model
+    design = np.column_stack([np.ones(len(z)), week])
+    slope, se, df = _ols(design, z, 1)
+    return bool(2 * stats.t.sf(abs(slope / se), df) < TREND_P)
 
 
 def _lag_one(resid: np.ndarray, week: np.ndarray) -> float:
@@ -150,11 +165,14 @@ def analyse_change(counts: dict[dt.date, float], change: MedicineChange, last: d
     t = np.array([(d - change.date).days for d, _ in pairs], dtype=np.int64)
     y = np.array([v for _, v in pairs], dtype=np.float64)
     before = t < 0
-    if _peak(t[before], y[before]):
+    peak = _peak(t[before], y[before])
+    if peak:
         out.warnings.append(PEAK_WARNING)
-        keep = (t < -PEAK_DAYS) | (t >= SETTLE_DAYS)
-        t, y = t[keep], y[keep]
-        before = t < 0
+    # The week before a change is never its "before": a change is often made because that week was
+    # bad, and a peak too small to flag still falls back by itself afterwards.
+    keep = (t < -PEAK_DAYS) | (t >= (SETTLE_DAYS if peak else 0))
+    t, y = t[keep], y[keep]
+    before = t < 0
     out.days_before, out.days_after = int(before.sum()), int((~before).sum())
     if out.days_before < MIN_DAYS or out.days_after < MIN_DAYS or y.sum() == 0:
         return out
