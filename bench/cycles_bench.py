@@ -95,16 +95,16 @@ def medicines_part(cases: int, seed0: int) -> None:
         for i in range(cases):
             rng = np.random.default_rng(seed0 + i + int(ratio * 1000) + after * 7 + peak * 99991)
             case = medicine_case(rng, ratio, after, peak)
-            result = analyse_change(
-                case.counts, MedicineChange("m", "start", case.started, None), case.last
-            )
+            result = analyse_change(case.counts, MedicineChange("m", "start", case.started, None), case.last)
             if result.verdict == "not enough data":
                 continue
             want = "helps" if ratio < 1 else None
             flagged.append(result.verdict == want if want else result.verdict != "no clear effect")
             warned.append(bool(result.warnings))
             naive.append(_naive(case.counts, case.started, after))
-        print(f"  {label:28s} nasalis {_share(flagged):18s} naive {_share(naive):18s} warned {_share(warned)}")
+        print(
+            f"  {label:28s} nasalis {_share(flagged):18s} naive {_share(naive):18s} warned {_share(warned)}"
+        )
 
 
 def speed() -> None:

@@ -381,7 +381,9 @@ def cycles() -> Schema:
 
     schema = CyclesReport.model_json_schema(mode="serialization", by_alias=True)
     schema["properties"]["schema"] = {"const": SCHEMA}
-    return _document(SCHEMA, "Treatment cycles and medicine changes (cycles --json, GET /api/cycles).", schema)
+    return _document(
+        SCHEMA, "Treatment cycles and medicine changes (cycles --json, GET /api/cycles).", schema
+    )
 
 
 SCHEMAS: dict[str, Callable[[], Schema]] = {

@@ -36,12 +36,18 @@ def _fit(counts: dict[dt.date, float], next_on: dt.date | None = None) -> CycleF
 def test_a_clear_cycle_is_found_with_its_onset_and_wear_off_inside_the_intervals() -> None:
     fit = _fit(_diary(1, 0.8))
     assert fit.status == "complete"
-    assert fit.baseline_per_day is not None and 8 < fit.baseline_per_day < 12
-    assert fit.best_per_day is not None and fit.best_per_day < 4
-    assert fit.relative_change is not None and -0.9 < fit.relative_change < -0.6
-    assert fit.onset_day is not None and abs(fit.onset_day - 5) <= 7
-    assert fit.wear_off_day is not None and abs(fit.wear_off_day - 70) <= 7
-    assert fit.onset_day_ci is not None and fit.onset_day_ci[0] <= fit.onset_day <= fit.onset_day_ci[1]
+    assert fit.baseline_per_day is not None
+    assert 8 < fit.baseline_per_day < 12
+    assert fit.best_per_day is not None
+    assert fit.best_per_day < 4
+    assert fit.relative_change is not None
+    assert -0.9 < fit.relative_change < -0.6
+    assert fit.onset_day is not None
+    assert abs(fit.onset_day - 5) <= 7
+    assert fit.wear_off_day is not None
+    assert abs(fit.wear_off_day - 70) <= 7
+    assert fit.onset_day_ci is not None
+    assert fit.onset_day_ci[0] <= fit.onset_day <= fit.onset_day_ci[1]
     assert fit.wear_off_day_ci is not None
     assert fit.wear_off_day_ci[0] <= fit.wear_off_day <= fit.wear_off_day_ci[1]
     assert len(fit.fitted) == fit.days_followed == 120
@@ -65,14 +71,16 @@ def test_a_next_treatment_before_the_wear_off_ends_the_cycle_complete_without_a_
     fit = _fit(counts, next_on=ON + dt.timedelta(days=60))
     assert fit.status == "complete"
     assert fit.days_followed == 60
-    assert fit.wear_off_day is None and fit.wear_off_day_ci is None
+    assert fit.wear_off_day is None
+    assert fit.wear_off_day_ci is None
     assert fit.onset_day is not None
 
 
 def test_a_cycle_not_worn_off_when_the_diary_ends_is_ongoing() -> None:
     fit = _fit(_diary(4, 0.8, days_after=45))
     assert fit.status == "ongoing"
-    assert fit.wear_off_day is None and fit.onset_day is not None
+    assert fit.wear_off_day is None
+    assert fit.onset_day is not None
 
 
 def test_too_few_logged_days_is_not_enough_data_with_nothing_guessed() -> None:

@@ -44,7 +44,10 @@ def cycle_bundle(seed: int = 3, days: int = 200) -> Bundle:
     mean = 8.0 * (1 - 0.8 * share_curve(t, 5.0, 35.0, 70.0))
     counts = rng.poisson(mean * rng.gamma(4.0, 0.25, days))
     episodes = [
-        EpisodeRecord(started_at=dt.datetime.combine(START + dt.timedelta(days=i), dt.time(8), ZONE) + dt.timedelta(minutes=k))
+        EpisodeRecord(
+            started_at=dt.datetime.combine(START + dt.timedelta(days=i), dt.time(8), ZONE)
+            + dt.timedelta(minutes=k)
+        )
         for i, n in enumerate(counts)
         for k in range(int(n))
     ]
@@ -70,10 +73,15 @@ def test_the_contract_from_a_real_diary(store: Store) -> None:
     assert body["schema"] == SCHEMA
     (cycle,) = body["cycles"]
     assert list(cycle)[: len(CYCLE_KEYS)] == CYCLE_KEYS
-    assert (cycle["date"], cycle["kind"], cycle["product"]) == (INJECTION.isoformat(), "botulinum_toxin", "Botox")
+    assert (cycle["date"], cycle["kind"], cycle["product"]) == (
+        INJECTION.isoformat(),
+        "botulinum_toxin",
+        "Botox",
+    )
     assert cycle["status"] == "complete"
     assert cycle["days_followed"] == 140
-    assert abs(cycle["onset_day"] - 5) <= 7 and abs(cycle["wear_off_day"] - 70) <= 7
+    assert abs(cycle["onset_day"] - 5) <= 7
+    assert abs(cycle["wear_off_day"] - 70) <= 7
     low, high = cycle["wear_off_day_ci"]
     assert low <= cycle["wear_off_day"] <= high
     assert cycle["sentence"].startswith("cycle 1: effect from day ")
@@ -88,5 +96,7 @@ def test_since_leaves_out_earlier_treatments_and_other_people_see_nothing(store:
     with store.read() as session:
         later = load_cycles(session, store.person_id(), since=INJECTION + dt.timedelta(days=1))
         other = load_cycles(session, store.person_id("account:someone"))
-    assert later.cycles == [] and len(later.medicine_changes) == 1
-    assert other.cycles == [] and other.medicine_changes == []
+    assert later.cycles == []
+    assert len(later.medicine_changes) == 1
+    assert other.cycles == []
+    assert other.medicine_changes == []

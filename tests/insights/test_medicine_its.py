@@ -71,12 +71,15 @@ def test_starts_stops_and_dose_changes_are_read_from_the_medicines() -> None:
         ("magnesium", "stop", 90),
     ]
     dose = changes[2]
-    assert dose.since == day and dose.until is None
+    assert dose.since == day
+    assert dose.until is None
 
 
 def test_the_words_report_what_followed_and_never_advise() -> None:
     case = medicine_case(np.random.default_rng(7), 0.3, 56, False)
-    result = analyse_change(case.counts, MedicineChange("Carbamazepine", "stop", case.started, None), case.last)
+    result = analyse_change(
+        case.counts, MedicineChange("Carbamazepine", "stop", case.started, None), case.last
+    )
     sentence = change_sentence(result)
     assert sentence.startswith("After stopping Carbamazepine on ")
     assert "fewer twitches a day" in sentence

@@ -121,7 +121,9 @@ def _grid(followed: int) -> tuple[FloatArray, FloatArray]:
     return p[keep], shape[keep]
 
 
-def _profile_depth(y: FloatArray, e: FloatArray, n_pre: int, pre_total: float) -> tuple[FloatArray, FloatArray]:
+def _profile_depth(
+    y: FloatArray, e: FloatArray, n_pre: int, pre_total: float
+) -> tuple[FloatArray, FloatArray]:
     """For each row of `e` (curves on the followed days), the Poisson ML depth d and log-likelihood.
 
     With the rate b (1 - d e), b is profiled out in closed form (sum y / sum (1 - d e)); d by a
@@ -181,7 +183,7 @@ def fit_cycle(data: CycleData) -> CycleFit:
         return out
     if data.count.sum() == 0 or baseline == 0:
         return out
-    params, shape = _grid(data.followed)
+    _, shape = _grid(data.followed)
     e = shape[:, data.day[~pre]]
     pre_total = float(data.count[pre].sum())
     depth, ll = _profile_depth(data.count[~pre], e, int(pre.sum()), pre_total)

@@ -20,8 +20,11 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 from scipy import stats
 
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 WINDOW_DAYS = 56
 MIN_DAYS = 14
@@ -74,7 +77,7 @@ class ChangeResult:
     days_after: int = 0
 
 
-def _peak(before_t: np.ndarray, before_y: np.ndarray) -> bool:
+def _peak(before_t: IntArray, before_y: FloatArray) -> bool:
     last = before_y[before_t >= -PEAK_DAYS]
     earlier = before_y[before_t < -PEAK_DAYS]
     if len(last) < 3 or len(earlier) < MIN_DAYS:
@@ -85,7 +88,7 @@ def _peak(before_t: np.ndarray, before_y: np.ndarray) -> bool:
     return bool(test.pvalue < PEAK_P)
 
 
-def _weekly_fit(t: np.ndarray, y: np.ndarray) -> tuple[float, float, int, float | None] | None:
+def _weekly_fit(t: IntArray, y: FloatArray) -> tuple[float, float, int, float | None] | None:
     """Level change (log), its standard error and df, and the slope change, from weekly means.
 
     Each week (7 days from the change, before and after) with at least MIN_WEEK_DAYS logged days
@@ -119,7 +122,7 @@ def _weekly_fit(t: np.ndarray, y: np.ndarray) -> tuple[float, float, int, float 
     return coef, se, df, slope
 
 
-def _trending(week: np.ndarray, z: np.ndarray) -> bool:
+def _trending(week: FloatArray, z: FloatArray) -> bool:
     """Whether the weeks before the change show a trend (two-sided p < TREND_P on their own)."""
     if len(z) < 4:
         return True  # too few weeks to rule a trend out: keep it in the model
@@ -128,7 +131,7 @@ def _trending(week: np.ndarray, z: np.ndarray) -> bool:
     return bool(2 * stats.t.sf(abs(slope / se), df) < TREND_P)
 
 
-def _lag_one(resid: np.ndarray, week: np.ndarray) -> float:
+def _lag_one(resid: FloatArray, week: FloatArray) -> float:
     """The residuals' lag-1 autocorrelation between neighbouring weeks, bias-corrected, in [0, 0.8].
 
     The raw estimate from a dozen points is biased low by about (1 + 3 rho) / n; it is never let
@@ -142,7 +145,7 @@ def _lag_one(resid: np.ndarray, week: np.ndarray) -> float:
     return min(0.8, max(RHO_FLOOR, raw + (1 + 3 * max(raw, 0.0)) / len(resid)))
 
 
-def _ols(design: np.ndarray, z: np.ndarray, column: int) -> tuple[float, float, int]:
+def _ols(design: FloatArray, z: FloatArray, column: int) -> tuple[float, float, int]:
     """One coefficient of a least-squares fit, its standard error and residual df."""
     beta, *_ = np.linalg.lstsq(design, z, rcond=None)
     df = len(z) - design.shape[1]
