@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 
+import jsonschema_rs
 import numpy as np
 import pytest
 from bench.support.cycle_sim import share_curve
+from tools import json_schemas as schemas
 
 from nasalis.diary.bundle import Bundle
 from nasalis.diary.entries import add_medication
@@ -90,6 +93,15 @@ def test_the_contract_from_a_real_diary(store: Store) -> None:
     assert (change["name"], change["change"]) == ("Carbamazepine", "start")
     assert change["verdict"] in ("no clear effect", "not enough data")  # nothing changed on day 150
     assert "prescriber" in body["note"]
+
+
+def test_the_output_matches_its_schema_and_the_schema_refuses_a_wrong_status(store: Store) -> None:
+    validator = jsonschema_rs.validator_for(json.loads((schemas.FOLDER / "cycles.json").read_text("utf-8")))
+    with store.read() as session:
+        body = load_cycles(session, store.person_id()).to_json()
+    assert list(validator.iter_errors(body)) == []
+    body["cycles"][0]["status"] = "finished"
+    assert list(validator.iter_errors(body)) != []
 
 
 def test_since_leaves_out_earlier_treatments_and_other_people_see_nothing(store: Store) -> None:
