@@ -1,16 +1,14 @@
 """Did a medicine change go with a change in twitching? An interrupted time series per change.
 
 For each start, stop or dose change, the logged days up to 8 weeks before and 8 weeks after are
-fitted with a negative-binomial model log E[y] = a + trend * t + level * after +
-slope * after * t (the trend before the change continues unless the data say otherwise). The
-reported `rate_ratio` is the level change with a common trend (the slope change is too noisy at
-diary sizes to carry the verdict; it is reported beside it). Its interval uses Student's t with
-the model's Pearson scale, widened by Bartlett's factor for spells in the residuals (model-based
-errors: HAC errors were anti-conservative at these sizes, issue 19). When the last week before the
-change was well above the weeks before it (a peak), that week is left out of the "before": a
-change made at a peak looks like it helped as the peak passes by itself (regression to the mean),
-and a warning says so. The verdict reports what followed the change, never advice: any change to
-a medicine is for the prescriber.
+grouped into weeks counted from the change, and least squares on the weeks' log means fits a
+step at the change, with the trend before it when the weeks before show one. The step's
+interval uses Student's t, widened for the weeks' lag-1 autocorrelation (day-level errors,
+robust or model-based, were anti-conservative at diary sizes: issue 19 and this bench). The
+week just before a change is never its "before" (a change is often made in a bad week, which
+falls back by itself); a clear peak there also gets the regression-to-the-mean warning. The
+verdict reports what followed the change, never advice: any change to a medicine is for the
+prescriber. Method and figures: docs/insights.md, docs/benchmarks.md.
 """
 
 from __future__ import annotations
