@@ -19,10 +19,12 @@ from nasalis.diary.models import (
     Experiment,
     Medication,
     Note,
+    Treatment,
 )
 
 TABLES: dict[str, type[Base]] = {
-    m.__tablename__: m for m in (Episode, Day, Medication, Note, Experiment, Assessment, ClinicianScore)
+    m.__tablename__: m
+    for m in (Episode, Day, Medication, Note, Experiment, Assessment, ClinicianScore, Treatment)
 }
 
 

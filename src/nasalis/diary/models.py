@@ -431,4 +431,21 @@ class ClinicianScore(Base):
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
     )
     """The clinician account that entered it; None when the person did."""
+
+
+class Treatment(Base):
+    """A treatment given on a day (a botulinum toxin injection, a procedure): where cycles start."""
+
+    __tablename__ = "treatments"
+    __table_args__ = NO_ID_REUSE
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    product: Mapped[str | None] = mapped_column(String(200))
+    units: Mapped[float | None] = mapped_column(Float)
+    sites: Mapped[list[str] | None] = mapped_column(JSON)
+    side: Mapped[str | None] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

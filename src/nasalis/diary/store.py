@@ -24,7 +24,7 @@ from nasalis.diary import idempotency
 from nasalis.diary.models import Person
 from nasalis.folders import default_db_url
 
-SCHEMA_HEAD = "0013"
+SCHEMA_HEAD = "0014"
 """The newest migration; a test checks it is Alembic's head, so it cannot drift."""
 
 LOCAL_HANDLE = "local"

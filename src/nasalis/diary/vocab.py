@@ -16,3 +16,6 @@ SOURCES: tuple[str, ...] = typing.get_args(Source)
 
 DAY_FACTORS: tuple[str, ...] = tuple(f.name for f in FACTORS)
 """The day factors named by the diary contract, in column order (declared in nasalis.diary.factors)."""
+TreatmentKind = Literal["botulinum_toxin", "procedure", "other"]
+TREATMENT_KINDS: tuple[str, ...] = typing.get_args(TreatmentKind)
+"""The kinds of treatment of the cycles contract (`nasalis treatment add KIND`)."""
