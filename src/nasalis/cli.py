@@ -23,6 +23,7 @@ from nasalis.commands import (
     phone,
     reminders,
     report,
+    treatment,
     video,
 )
 from nasalis.commands.common import DbOption, command_group, error_console, fail
@@ -47,6 +48,7 @@ app.command("backup")(backup_restore.backup_command)
 app.command("restore")(backup_restore.restore_command)
 app.command("phone")(phone.phone_command)
 app.add_typer(reminders.app, name="reminders")
+app.add_typer(treatment.app, name="treatment")
 
 
 def proxy_options(trusted: list[str]) -> dict[str, Any]:
