@@ -16,6 +16,7 @@ from nasalis import __version__
 from nasalis.commands import (
     assess,
     backup_restore,
+    cycles,
     diary,
     experiment,
     import_export,
@@ -40,6 +41,7 @@ app.add_typer(diary.med_app, name="med")
 app.command("import")(import_export.import_command)
 app.command("export")(import_export.export_command)
 app.command("insights")(insights.insights_command)
+app.command("cycles")(cycles.cycles_command)
 app.add_typer(experiment.app, name="experiment")
 app.command("report")(report.report_command)
 app.add_typer(video.app, name="video")

@@ -1,0 +1,215 @@
+"""One treatment cycle: the twitch rate by day since the treatment, a fitted curve, onset and wear-off.
+
+The rate on day t after the treatment is modelled as b * (1 - d * e(t)), where e is a rise and a
+fall (two logistic steps, at `t_on` and `t_off`, each with a width) and 0 <= d < 1 the depth. The
+curve is fitted by quasi-Poisson maximum likelihood over a grid of (t_on, t_off, widths), with b
+and d profiled out for each grid point; the scale absorbs over-dispersion and the spells of bad
+days (Bartlett's factor of the residuals' autocorrelation). In this model the contract's effect
+share (baseline - rate) / (baseline - best) is e(t) / max e, so each grid point has its own onset
+and wear-off day; their 95% intervals are the range over the grid points whose scaled deviance is
+within the profile threshold of the best. A cycle shows an effect only when the best curve beats
+"no change" by the calibrated `EFFECT_THRESHOLD` (a scan over many curves, so not chi-square 1).
+Both thresholds were set on the bench's tuning seeds (bench/cycles_bench.py, docs/insights.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from nasalis.insights.serial import autocorrelations
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+BASELINE_DAYS = 28
+"""The contract's baseline: twitches per logged day in the 28 days before the treatment."""
+MIN_BASELINE_DAYS = 7
+MIN_FOLLOWED_DAYS = 14
+"""Fewer logged days than these before or after the treatment: not enough data."""
+MAX_FOLLOW = 182
+"""A cycle is followed for at most 26 weeks (the longest wear-off reported is about 14)."""
+MAX_ONSET = 42
+WEAR_OFF_HORIZON = 60
+"""How far past the last followed day the fitted wear-off may lie (then: not worn off yet)."""
+RISE_WIDTHS = (1.0, 3.0)
+FALL_WIDTHS = (3.0, 8.0)
+EFFECT_THRESHOLD = 9.0
+"""Scaled deviance drop over "no change" needed to call a fall an effect (tuned on null cycles)."""
+PROFILE_THRESHOLD = 3.84
+"""Scaled deviance within which a curve is kept in the 95% intervals (chi-square 1 at 95%)."""
+MAX_DEPTH = 0.995
+_NEWTON_STEPS = 12
+
+
+@dataclass
+class CycleData:
+    """What one cycle's fit reads: counts by day relative to the treatment (known days only)."""
+
+    day: IntArray
+    """Days since the treatment (negative: before it); only logged days."""
+    count: FloatArray
+    followed: int
+    """Days from the treatment to the end of the cycle (the next treatment or the diary's end)."""
+    next_came: bool
+    """The cycle was ended by a next treatment, not by the end of the diary."""
+
+
+@dataclass
+class CycleFit:
+    """The contract's numbers for one cycle (None where they cannot be estimated)."""
+
+    days_followed: int
+    baseline_per_day: float | None
+    best_per_day: float | None = None
+    relative_change: float | None = None
+    onset_day: int | None = None
+    onset_day_ci: tuple[int, int] | None = None
+    wear_off_day: int | None = None
+    wear_off_day_ci: tuple[int, int] | None = None
+    status: str = "not_enough_data"
+    best_day: int | None = None
+    fitted: list[float] = field(default_factory=list)
+    """The fitted twitches per day on days 0..days_followed-1 (empty without an effect)."""
+    evidence: float | None = None
+    """The scaled deviance drop of the best curve over "no change"."""
+
+
+def cycle_data(
+    counts: dict[dt.date, float], on: dt.date, next_on: dt.date | None, last: dt.date
+) -> CycleData:
+    """The logged days of one cycle: 28 days before `on` up to the next treatment or `last`."""
+    end = min(next_on, last + dt.timedelta(days=1)) if next_on else last + dt.timedelta(days=1)
+    end = min(end, on + dt.timedelta(days=MAX_FOLLOW))
+    start = on - dt.timedelta(days=BASELINE_DAYS)
+    pairs = sorted((d, y) for d, y in counts.items() if start <= d < end)
+    day = np.array([(d - on).days for d, _ in pairs], dtype=np.int64)
+    count = np.array([y for _, y in pairs], dtype=np.float64)
+    return CycleData(day, count, max(0, (end - on).days), next_on is not None and next_on <= last)
+
+
+def _logistic(x: FloatArray) -> FloatArray:
+    out: FloatArray = 0.5 * (1.0 + np.tanh(0.5 * x))
+    return out
+
+
+def _grid(followed: int) -> tuple[FloatArray, FloatArray]:
+    """Every candidate curve's parameters (t_on, t_off, rise, fall) and its shape on days 0..followed+H."""
+    ons = np.arange(0, min(MAX_ONSET, followed) + 1, dtype=np.float64)
+    params: list[tuple[float, float, float, float]] = []
+    for t_on in ons:
+        offs = np.arange(t_on + 7, followed + WEAR_OFF_HORIZON + 1, 2, dtype=np.float64)
+        for t_off in offs:
+            for rise in RISE_WIDTHS:
+                for fall in FALL_WIDTHS:
+                    params.append((float(t_on), float(t_off), rise, fall))
+    p = np.array(params, dtype=np.float64).reshape(-1, 4)
+    t = np.arange(0, followed + WEAR_OFF_HORIZON + 1, dtype=np.float64)
+    shape = _logistic((t[None, :] - p[:, :1]) / p[:, 2:3]) * _logistic((p[:, 1:2] - t[None, :]) / p[:, 3:4])
+    return p, shape
+
+
+def _profile_depth(y: FloatArray, e: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """For each row of `e` (curves on the data's days), the Poisson ML depth d and log-likelihood.
+
+    With the rate b (1 - d e), b is profiled out in closed form (sum y / sum (1 - d e)); d by a
+    safeguarded Newton search on [0, MAX_DEPTH].
+    """
+    total, n = float(y.sum()), e.shape[1]
+    s = e.sum(axis=1)
+    d = np.full(e.shape[0], 0.5)
+    for _ in range(_NEWTON_STEPS):
+        one = 1.0 - d[:, None] * e
+        g = -(y[None, :] * e / one).sum(axis=1) + total * s / (n - d * s)
+        h = -(y[None, :] * e**2 / one**2).sum(axis=1) + total * s**2 / (n - d * s) ** 2
+        step = np.where(h < 0, g / np.minimum(h, -1e-12), -np.sign(g) * 0.1)
+        d = np.clip(d - step, 0.0, MAX_DEPTH)
+    one = 1.0 - d[:, None] * e
+    b = total / one.sum(axis=1)
+    ll = (y[None, :] * np.log(np.maximum(b[:, None] * one, 1e-300))).sum(axis=1) - total
+    return d, ll
+
+
+def _scale(y: FloatArray, mu: FloatArray, day: IntArray, params: int) -> float:
+    """Quasi-Poisson scale times Bartlett's factor for the residuals' spells (at least 1)."""
+    df = max(1, len(y) - params)
+    pearson = (y - mu) / np.sqrt(np.maximum(mu, 1e-9))
+    dispersion = max(1.0, float(np.sum(pearson**2)) / df)
+    rho = autocorrelations(pearson, day)
+    return dispersion * max(1.0, 1.0 + 2.0 * float(np.sum(np.clip(rho, 0.0, None))))
+
+
+def _crossings(shape: FloatArray, followed: int) -> tuple[IntArray, IntArray, IntArray]:
+    """Per curve: the onset day, the best day, the wear-off day (-1 where not within follow-up)."""
+    seen = shape[:, :followed]
+    peak = seen.max(axis=1, keepdims=True)
+    share = seen / np.maximum(peak, 1e-12)
+    best = np.argmax(seen, axis=1)
+    reached = share >= 0.5
+    onset = np.where(reached.any(axis=1), np.argmax(reached, axis=1), -1)
+    after = (np.arange(followed)[None, :] > best[:, None]) & (share < 0.5)
+    wear = np.where(after.any(axis=1), np.argmax(after, axis=1), -1)
+    return onset.astype(np.int64), best.astype(np.int64), wear.astype(np.int64)
+
+
+def fit_cycle(data: CycleData) -> CycleFit:
+    """The contract's numbers for one cycle, with an honest status when the data cannot tell."""
+    pre = data.day < 0
+    baseline = float(data.count[pre].mean()) if pre.any() else None
+    out = CycleFit(data.followed, None if baseline is None else round(baseline, 2))
+    post = int((~pre).sum())
+    if baseline is None or pre.sum() < MIN_BASELINE_DAYS or post < MIN_FOLLOWED_DAYS:
+        return out
+    if data.count.sum() == 0 or baseline == 0:
+        return out
+    params, shape = _grid(data.followed)
+    at = np.clip(data.day, 0, None)
+    e = np.where(pre[None, :], 0.0, shape[:, at])
+    depth, ll = _profile_depth(data.count, e)
+    null_mu = np.full(len(data.count), data.count.mean())
+    null_ll = float(np.sum(data.count * np.log(max(null_mu[0], 1e-300))) - data.count.sum())
+    best = int(np.argmax(ll))
+    one = 1.0 - depth[best] * e[best]
+    mu_best = float(data.count.sum()) / float(one.sum()) * one
+    scale = _scale(data.count, mu_best, data.day, 6)
+    evidence = 2.0 * (float(ll[best]) - null_ll) / scale
+    out.evidence = round(evidence, 2)
+    if evidence < EFFECT_THRESHOLD:
+        out.status = "no_clear_effect"
+        return out
+    onset, best_day, wear = _crossings(shape, data.followed)
+    kept = 2.0 * (float(ll[best]) - ll) / scale <= PROFILE_THRESHOLD
+    level = float(data.count.sum()) / float(one.sum())
+    curve = level * (1.0 - depth[best] * shape[best, : data.followed])
+    out.fitted = [round(float(v), 3) for v in curve]
+    out.best_day = int(best_day[best])
+    out.best_per_day = round(float(curve.min()), 2)
+    out.relative_change = round(out.best_per_day / baseline - 1.0, 3)
+    if onset[best] >= 0:
+        out.onset_day = int(onset[best])
+        ons = onset[kept]
+        if (ons >= 0).all():
+            out.onset_day_ci = (int(ons.min()), int(ons.max()))
+    if wear[best] >= 0:
+        out.wear_off_day = int(wear[best])
+        wears = wear[kept]
+        if (wears >= 0).all():
+            out.wear_off_day_ci = (int(wears.min()), int(wears.max()))
+    out.status = "complete" if out.wear_off_day is not None or data.next_came else "ongoing"
+    return out
+
+
+def compare(fits: list[CycleFit]) -> str | None:
+    """A plain sentence comparing the cycles' wear-off days (None with fewer than two)."""
+    worn = [f.wear_off_day for f in fits if f.wear_off_day is not None]
+    if len(worn) < 2:
+        return None
+    last = worn[-3:]
+    words = {2: "two", 3: "three"}[len(last)]
+    days = ", ".join(str(d) for d in last[:-1]) + f" and {last[-1]}"
+    weeks = ", ".join(str(math.floor(d / 7)) for d in last[:-1]) + f" and {math.floor(last[-1] / 7)}"
+    return f"The last {words} cycles wore off at day {days} (week {weeks})."
