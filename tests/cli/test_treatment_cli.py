@@ -28,9 +28,11 @@ def test_add_list_json_and_undo(db_url: str, tmp_path: Path) -> None:
         ("2026-01-10", "botulinum_toxin"),
         ("2026-02-01", "procedure"),
     ]
-    assert listed[0]["sites"] == ["eyelid", "orbicularis oculi"] and listed[0]["units"] == 25
+    assert listed[0]["sites"] == ["eyelid", "orbicularis oculi"]
+    assert listed[0]["units"] == 25
     code, out, _ = run("treatment", "list")
-    assert "Botox" in out and "25 units" in out
+    assert "Botox" in out
+    assert "25 units" in out
     code, out, _ = run("undo")
     assert "procedure on 2026-02-01" in out
     assert [t["kind"] for t in json.loads(run("treatment", "list", "--json")[1])["treatments"]] == [
@@ -56,6 +58,7 @@ def test_bad_input_exits_2_names_the_field_and_saves_nothing(db_url: str, tmp_pa
         == 0
     )
     again = nasalis_process("treatment", "add", "other", "--on", "2026-01-10", "--db", db_url, env=env)
-    assert again.returncode == 2 and "already in the diary" in " ".join(again.stderr.split())
+    assert again.returncode == 2
+    assert "already in the diary" in " ".join(again.stderr.split())
     listed = nasalis_process("treatment", "list", "--json", "--db", db_url, env=env)
     assert len(json.loads(listed.stdout)["treatments"]) == 1

@@ -49,7 +49,9 @@ def test_csv_folder_round_trip_and_reimport_adds_nothing(db_url: str, tmp_path: 
     first = import_bundle(store, me, read_any(tmp_path / "out"))
     assert first.treatments_added == 3
     again = import_bundle(store, me, read_any(tmp_path / "out"))
-    assert again.treatments_added == 0 and again.extras_skipped == 3 and not again.anything_added
+    assert again.treatments_added == 0
+    assert again.extras_skipped == 3
+    assert not again.anything_added
     store.close()
     assert _treatments(db_url) == TREATMENTS  # the formula-like product came back as typed
 

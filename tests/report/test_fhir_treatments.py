@@ -28,13 +28,16 @@ def test_each_treatment_is_a_validated_procedure(db_url: str) -> None:
         bundle = json.loads(export_fhir(s, me))  # export_fhir validates before it returns
     store.close()
     first, second = resources_of(bundle, "Procedure")
-    assert first["status"] == "completed" and first["performedDateTime"] == "2026-01-10"
+    assert first["status"] == "completed"
+    assert first["performedDateTime"] == "2026-01-10"
     assert first["code"] == {"text": "Botulinum toxin injection"}
     assert first["usedCode"] == [{"text": "Botox"}]
     eyelid, own_words = first["bodySite"]
-    assert codes_of(eyelid) == {(SNOMED, "80243003")} and eyelid["text"] == "eyelid (left)"
+    assert codes_of(eyelid) == {(SNOMED, "80243003")}
+    assert eyelid["text"] == "eyelid (left)"
     assert own_words == {"text": "orbicularis (left)"}  # not one of the checked areas: text, no code
     assert first["note"] == [{"text": "25 units, as entered by the patient"}]
-    assert second["code"] == {"text": "Procedure"} and second["note"] == [{"text": "nerve block"}]
+    assert second["code"] == {"text": "Procedure"}
+    assert second["note"] == [{"text": "nerve block"}]
     (patient,) = [e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"]
     assert first["subject"] == {"reference": patient}
