@@ -68,7 +68,13 @@ def server(server_app: Settings) -> Iterator[TestClient]:
 
 
 def test_anonymous_requests_go_to_login_or_get_401(server: TestClient) -> None:
-    ids = {"episode_id": "1", "date": "2026-01-01", "entry_id": "magnesium", "video_id": "1"}
+    ids = {
+        "episode_id": "1",
+        "date": "2026-01-01",
+        "entry_id": "magnesium",
+        "video_id": "1",
+        "treatment_id": "1",
+    }
     routes = _routes(server.app)
     assert len(routes) > 30
     for method, path in routes:
@@ -208,6 +214,11 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         f"/api/days/{day}", json={"stress": 4, "tags": ["secret"]}, headers={"x-csrf-token": alice_token}
     )
     alice.post("/api/experiments", json={"title": "alice's plan"}, headers={"x-csrf-token": alice_token})
+    treatment = alice.post(
+        "/api/treatments",
+        json={"date": day, "kind": "botulinum_toxin", "note": "alice's secret"},
+        headers={"x-csrf-token": alice_token},
+    ).json()
     with alice.app.state.store.write() as session:  # type: ignore[attr-defined]
         person = alice.app.state.store.person_id("account:alice")  # type: ignore[attr-defined]
         clip = videos.create(session, person, "alice's secret.mp4", None)
@@ -218,7 +229,13 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         alice.get("/api/days").json(),
         alice.get("/api/export").content,
     )
-    ids = {"episode_id": str(made["id"]), "date": day, "entry_id": "magnesium", "video_id": str(video_id)}
+    ids = {
+        "episode_id": str(made["id"]),
+        "date": day,
+        "entry_id": "magnesium",
+        "video_id": str(video_id),
+        "treatment_id": str(treatment["id"]),
+    }
     for method, path in _routes(bob.app):
         if method == "POST" and path.startswith("/diary/day/"):
             continue  # bob filling in his own day would give him a check-in that the delete below finds
@@ -251,7 +268,17 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         # bob's own day (a date, not a row): those are his to do and see.
         if (
             "{" in path
-            and path.startswith(("/api/episodes", "/api/days", "/diary", "/api/videos", "/videos"))
+            and path.startswith(
+                (
+                    "/api/episodes",
+                    "/api/days",
+                    "/diary",
+                    "/api/videos",
+                    "/videos",
+                    "/api/treatments",
+                    "/treatments",
+                )
+            )
             and method != "PUT"
             and not path.startswith("/diary/day/")
         ):
@@ -260,6 +287,7 @@ def test_nobody_reaches_another_persons_data_through_any_route(
     assert alice.get("/api/episodes").json() == before[0]
     assert alice.get("/api/days").json() == before[1]
     assert alice.get("/api/export").content == before[2]
+    assert [t["id"] for t in alice.get("/api/treatments").json()] == [treatment["id"]]
     assert all(e["note"] != "alice's secret" for e in bob.get("/api/episodes").json())
     assert bob.get("/api/insights").json()["days_analysed"] <= 1
     assert "alice's plan" not in bob.get("/api/experiments").text
