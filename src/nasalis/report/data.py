@@ -20,6 +20,7 @@ from nasalis.insights.analysis import Report, load_report, make_report
 from nasalis.insights.findings import FactorResult
 from nasalis.knowledge import load_knowledge
 from nasalis.knowledge.emergency import Country, load_numbers
+from nasalis.report.cycle_lines import cycle_lines
 
 HELD = ("likely_trigger", "likely_protective")
 DAILY_DAYS = 90
@@ -61,6 +62,8 @@ class ReportData:
     """The newest clip measurements (when, result), newest first."""
     country: Country | None = None
     """The person's country (its emergency number is shown); None keeps the generic wording."""
+    cycles: list[str] = field(default_factory=list)
+    """Each treatment's cycle in words, then the cycles compared (empty without treatments)."""
 
     @property
     def span_days(self) -> int:
@@ -307,4 +310,5 @@ def gather(
         medicines=medicines,
         sources=source_titles(sources),
         video=videos.latest_results(session, person_id),
+        cycles=cycle_lines(session, person_id, since, today),
     )
