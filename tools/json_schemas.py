@@ -377,12 +377,24 @@ def openapi() -> Schema:
         return app.openapi()
 
 
+def cycles() -> Schema:
+    """nasalis.cycles/1: CyclesReport.to_json (`nasalis cycles --json`, GET /api/cycles)."""
+    from nasalis.insights.cycles_report import SCHEMA, CyclesReport
+
+    schema = CyclesReport.model_json_schema(mode="serialization", by_alias=True)
+    schema["properties"]["schema"] = {"const": SCHEMA}
+    return _document(
+        SCHEMA, "Treatment cycles and medicine changes (cycles --json, GET /api/cycles).", schema
+    )
+
+
 SCHEMAS: dict[str, Callable[[], Schema]] = {
     "intake.json": intake,
     "assessment.json": assessment,
     "video.json": video,
     "truth.json": truth,
     "insights.json": insights,
+    "cycles.json": cycles,
     "diary-bundle.json": bundle,
     "openapi.json": openapi,
 }

@@ -56,9 +56,9 @@ def share_curve(t: FloatArray, onset: float, peak: float, wear: float) -> FloatA
     return out
 
 
-def noise(rng: Rng, n: int, base: float) -> FloatArray:
-    """The day-to-day multiplier: AR(1) log-rate times flares."""
-    phi, sd = 0.7, 0.25
+def noise(rng: Rng, n: int, base: float, calm: bool = False) -> FloatArray:
+    """The day-to-day multiplier: AR(1) log-rate times flares (calm: sd 0.1, a flare start on 1%)."""
+    phi, sd = 0.7, (0.1 if calm else 0.25)
     x = np.empty(n)
     x[0] = rng.normal(0, sd)
     step = rng.normal(0, sd * math.sqrt(1 - phi**2), n)
@@ -66,7 +66,7 @@ def noise(rng: Rng, n: int, base: float) -> FloatArray:
         x[t] = phi * x[t - 1] + step[t]
     flare = np.zeros(n, dtype=bool)
     for t in range(1, n):
-        flare[t] = rng.random() < (0.75 if flare[t - 1] else 0.025)
+        flare[t] = rng.random() < (0.75 if flare[t - 1] else (0.01 if calm else 0.025))
     out: FloatArray = base * np.exp(x - sd**2 / 2) * np.where(flare, 2.5, 1.0)
     return out
 
@@ -78,8 +78,11 @@ def observe(rng: Rng, mean: FloatArray, base: float, good_missing: float = 0.2) 
     return {START + dt.timedelta(days=i): float(v) for i, v in enumerate(y) if not miss[i]}
 
 
-def cycle_diary(rng: Rng, injections: int, null: bool = False) -> CycleDiary:
-    """A diary of 60 days before the first injection, `injections` cycles and 100 days after."""
+def cycle_diary(rng: Rng, injections: int, null: bool = False, calm: bool = False) -> CycleDiary:
+    """A diary of 60 days before the first injection, `injections` cycles and 100 days after.
+
+    `calm`: a steadier person (smaller AR(1) swings, fewer flares), the same counts' noise.
+    """
     base = float(rng.uniform(3, 15))
     ons: list[int] = []
     params: list[tuple[float, float, float, float]] = []
@@ -97,9 +100,9 @@ def cycle_diary(rng: Rng, injections: int, null: bool = False) -> CycleDiary:
     for on, (onset, peak, wear, depth) in zip(ons, params, strict=True):
         shares = np.maximum(shares, depth * share_curve(t - on, onset, peak, wear))
     mean = base * (1 - shares)
-    counts = observe(rng, mean * noise(rng, n, 1.0), base)
+    counts = observe(rng, mean * noise(rng, n, 1.0, calm), base)
     truth = []
-    for i, (on, (onset, peak, wear, depth)) in enumerate(zip(ons, params, strict=True)):
+    for i, (on, (_, _, _, depth)) in enumerate(zip(ons, params, strict=True)):
         end = ons[i + 1] if i + 1 < len(ons) else n
         truth.append(_truth(mean, on, end, depth, START + dt.timedelta(days=on)))
     return CycleDiary(counts, truth, START + dt.timedelta(days=n - 1))

@@ -12,7 +12,9 @@ from nasalis.commands.common import DbOption, SinceOption, date_option, store_fo
 
 
 def cycles_command(
-    as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON (nasalis.cycles/1).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the contract's JSON (nasalis.cycles/1).")
+    ] = False,
     since: SinceOption = None,
     db: DbOption = None,
 ) -> None:

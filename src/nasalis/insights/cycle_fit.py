@@ -15,6 +15,7 @@ Both thresholds were set on the bench's tuning seeds (bench/cycles_bench.py, doc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -36,14 +37,14 @@ MAX_FOLLOW = 182
 MAX_ONSET = 42
 WEAR_OFF_HORIZON = 60
 """How far past the last followed day the fitted wear-off may lie (then: not worn off yet)."""
-RISE_WIDTHS = (1.0, 3.0)
-FALL_WIDTHS = (3.0, 8.0)
+RISE_WIDTHS = (2.0,)
+FALL_WIDTHS = (4.0, 10.0, 18.0)
 EFFECT_THRESHOLD = 9.0
 """Scaled deviance drop over "no change" needed to call a fall an effect (tuned on null cycles)."""
-PROFILE_THRESHOLD = 3.84
+PROFILE_THRESHOLD = 6.0
 """Scaled deviance within which a curve is kept in the 95% intervals (chi-square 1 at 95%)."""
 MAX_DEPTH = 0.995
-_NEWTON_STEPS = 12
+_NEWTON_STEPS = 8
 
 
 @dataclass
@@ -97,40 +98,52 @@ def _logistic(x: FloatArray) -> FloatArray:
     return out
 
 
-def _grid(followed: int) -> tuple[FloatArray, FloatArray]:
-    """Every candidate curve's parameters (t_on, t_off, rise, fall) and its shape on days 0..followed+H."""
-    ons = np.arange(0, min(MAX_ONSET, followed) + 1, dtype=np.float64)
-    params: list[tuple[float, float, float, float]] = []
-    for t_on in ons:
-        offs = np.arange(t_on + 7, followed + WEAR_OFF_HORIZON + 1, 2, dtype=np.float64)
-        for t_off in offs:
-            for rise in RISE_WIDTHS:
-                for fall in FALL_WIDTHS:
-                    params.append((float(t_on), float(t_off), rise, fall))
-    p = np.array(params, dtype=np.float64).reshape(-1, 4)
-    t = np.arange(0, followed + WEAR_OFF_HORIZON + 1, dtype=np.float64)
+@functools.cache
+def _all_curves() -> tuple[FloatArray, FloatArray]:
+    """Every candidate curve's (t_on, t_off, rise, fall) and its shape on days 0..MAX_FOLLOW+H.
+
+    Onsets day by day for two weeks, then every other day; wear-offs every other day. Made once
+    per process; a cycle uses the rows whose t_off fits its follow-up.
+    """
+    ons = np.concatenate([np.arange(0, 15), np.arange(16, MAX_ONSET + 1, 2)]).astype(np.float64)
+    offs = np.arange(7, MAX_FOLLOW + WEAR_OFF_HORIZON + 1, 2, dtype=np.float64)
+    grid = np.array(np.meshgrid(ons, offs, RISE_WIDTHS, FALL_WIDTHS, indexing="ij")).reshape(4, -1).T
+    p = grid[grid[:, 1] >= grid[:, 0] + 7]
+    t = np.arange(0, MAX_FOLLOW + WEAR_OFF_HORIZON + 1, dtype=np.float64)
     shape = _logistic((t[None, :] - p[:, :1]) / p[:, 2:3]) * _logistic((p[:, 1:2] - t[None, :]) / p[:, 3:4])
     return p, shape
 
 
-def _profile_depth(y: FloatArray, e: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """For each row of `e` (curves on the data's days), the Poisson ML depth d and log-likelihood.
+def _grid(followed: int) -> tuple[FloatArray, FloatArray]:
+    """The curves that fit a cycle followed for `followed` days."""
+    p, shape = _all_curves()
+    keep = (p[:, 0] <= followed) & (p[:, 1] <= followed + WEAR_OFF_HORIZON)
+    return p[keep], shape[keep]
+
+
+def _profile_depth(
+    y: FloatArray, e: FloatArray, n_pre: int, pre_total: float
+) -> tuple[FloatArray, FloatArray]:
+    """For each row of `e` (curves on the followed days), the Poisson ML depth d and log-likelihood.
 
     With the rate b (1 - d e), b is profiled out in closed form (sum y / sum (1 - d e)); d by a
-    safeguarded Newton search on [0, MAX_DEPTH].
+    safeguarded Newton search on [0, MAX_DEPTH]. The days before the treatment (e = 0) enter
+    only through their number and their total.
     """
-    total, n = float(y.sum()), e.shape[1]
+    total, n = float(y.sum()) + pre_total, e.shape[1] + n_pre
     s = e.sum(axis=1)
+    ye = y[None, :] * e
     d = np.full(e.shape[0], 0.5)
     for _ in range(_NEWTON_STEPS):
-        one = 1.0 - d[:, None] * e
-        g = -(y[None, :] * e / one).sum(axis=1) + total * s / (n - d * s)
-        h = -(y[None, :] * e**2 / one**2).sum(axis=1) + total * s**2 / (n - d * s) ** 2
+        inv = 1.0 / (1.0 - d[:, None] * e)
+        first = ye * inv
+        g = -first.sum(axis=1) + total * s / (n - d * s)
+        h = -(first * e * inv).sum(axis=1) + total * s**2 / (n - d * s) ** 2
         step = np.where(h < 0, g / np.minimum(h, -1e-12), -np.sign(g) * 0.1)
         d = np.clip(d - step, 0.0, MAX_DEPTH)
     one = 1.0 - d[:, None] * e
-    b = total / one.sum(axis=1)
-    ll = (y[None, :] * np.log(np.maximum(b[:, None] * one, 1e-300))).sum(axis=1) - total
+    b = total / (one.sum(axis=1) + n_pre)
+    ll = (y[None, :] * np.log(np.maximum(one, 1e-300))).sum(axis=1) + total * np.log(b) - total
     return d, ll
 
 
@@ -143,15 +156,19 @@ def _scale(y: FloatArray, mu: FloatArray, day: IntArray, params: int) -> float:
     return dispersion * max(1.0, 1.0 + 2.0 * float(np.sum(np.clip(rho, 0.0, None))))
 
 
-def _crossings(shape: FloatArray, followed: int) -> tuple[IntArray, IntArray, IntArray]:
-    """Per curve: the onset day, the best day, the wear-off day (-1 where not within follow-up)."""
-    seen = shape[:, :followed]
-    peak = seen.max(axis=1, keepdims=True)
-    share = seen / np.maximum(peak, 1e-12)
-    best = np.argmax(seen, axis=1)
+def _crossings(rate: FloatArray, baseline: float) -> tuple[IntArray, IntArray, IntArray]:
+    """Per fitted curve (rows: rate on days 0..followed-1): onset, best and wear-off day (-1: none).
+
+    The contract's share, (baseline - rate) / (baseline - best), with the contract's baseline
+    (the 28 days before), not the curve's own level: after a previous cycle the two differ.
+    """
+    best = np.argmin(rate, axis=1)
+    low = rate.min(axis=1, keepdims=True)
+    fall = baseline - low
+    share = (baseline - rate) / np.where(fall > 0, fall, np.inf)
     reached = share >= 0.5
     onset = np.where(reached.any(axis=1), np.argmax(reached, axis=1), -1)
-    after = (np.arange(followed)[None, :] > best[:, None]) & (share < 0.5)
+    after = (np.arange(rate.shape[1])[None, :] > best[:, None]) & (share < 0.5) & (fall > 0)
     wear = np.where(after.any(axis=1), np.argmax(after, axis=1), -1)
     return onset.astype(np.int64), best.astype(np.int64), wear.astype(np.int64)
 
@@ -166,14 +183,15 @@ def fit_cycle(data: CycleData) -> CycleFit:
         return out
     if data.count.sum() == 0 or baseline == 0:
         return out
-    params, shape = _grid(data.followed)
-    at = np.clip(data.day, 0, None)
-    e = np.where(pre[None, :], 0.0, shape[:, at])
-    depth, ll = _profile_depth(data.count, e)
-    null_mu = np.full(len(data.count), data.count.mean())
-    null_ll = float(np.sum(data.count * np.log(max(null_mu[0], 1e-300))) - data.count.sum())
+    _, shape = _grid(data.followed)
+    e = shape[:, data.day[~pre]]
+    pre_total = float(data.count[pre].sum())
+    depth, ll = _profile_depth(data.count[~pre], e, int(pre.sum()), pre_total)
+    mean = float(data.count.mean())
+    null_ll = float(data.count.sum()) * (math.log(mean) - 1.0)
     best = int(np.argmax(ll))
-    one = 1.0 - depth[best] * e[best]
+    one = np.ones(len(data.count))
+    one[~pre] = 1.0 - depth[best] * e[best]
     mu_best = float(data.count.sum()) / float(one.sum()) * one
     scale = _scale(data.count, mu_best, data.day, 6)
     evidence = 2.0 * (float(ll[best]) - null_ll) / scale
@@ -181,22 +199,28 @@ def fit_cycle(data: CycleData) -> CycleFit:
     if evidence < EFFECT_THRESHOLD:
         out.status = "no_clear_effect"
         return out
-    onset, best_day, wear = _crossings(shape, data.followed)
-    kept = 2.0 * (float(ll[best]) - ll) / scale <= PROFILE_THRESHOLD
-    level = float(data.count.sum()) / float(one.sum())
-    curve = level * (1.0 - depth[best] * shape[best, : data.followed])
+    kept = np.nonzero(2.0 * (float(ll[best]) - ll) / scale <= PROFILE_THRESHOLD)[0]
+    rows = np.concatenate([[best], kept])
+    n_pre = int(pre.sum())
+    level = float(data.count.sum()) / ((1.0 - depth[rows, None] * e[rows]).sum(axis=1) + n_pre)
+    rates = level[:, None] * (1.0 - depth[rows, None] * shape[rows, : data.followed])
+    onset, best_day, wear = _crossings(rates, baseline)
+    curve = rates[0]
+    if onset[0] < 0:  # the fitted fall never gets halfway below the contract's baseline
+        out.status = "no_clear_effect"
+        return out
     out.fitted = [round(float(v), 3) for v in curve]
-    out.best_day = int(best_day[best])
+    out.best_day = int(best_day[0])
     out.best_per_day = round(float(curve.min()), 2)
     out.relative_change = round(out.best_per_day / baseline - 1.0, 3)
-    if onset[best] >= 0:
-        out.onset_day = int(onset[best])
-        ons = onset[kept]
+    if onset[0] >= 0:
+        out.onset_day = int(onset[0])
+        ons = onset[1:]
         if (ons >= 0).all():
             out.onset_day_ci = (int(ons.min()), int(ons.max()))
-    if wear[best] >= 0:
-        out.wear_off_day = int(wear[best])
-        wears = wear[kept]
+    if wear[0] >= 0:
+        out.wear_off_day = int(wear[0])
+        wears = wear[1:]
         if (wears >= 0).all():
             out.wear_off_day_ci = (int(wears.min()), int(wears.max()))
     out.status = "complete" if out.wear_off_day is not None or data.next_came else "ongoing"

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -87,13 +89,13 @@ class CyclesReport(_Out):
     comparison: str | None = Field(None, description="Optional: the cycles compared in one sentence.")
     note: str = Field(NOT_ADVICE, description="Optional: what these numbers are not.")
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, Any]:
         """The contract's JSON (dates as YYYY-MM-DD, intervals as two-item lists)."""
         return self.model_dump(mode="json", by_alias=True)
 
 
 def cycle_sentence(number: int, fit: CycleFit) -> str:
-    """One cycle in plain words, e.g. "cycle 3: effect from day 6, best -70% at week 5, wore off at day 74 (68-81)"."""
+    """One cycle in plain words: "cycle 3: effect from day 6, best -70% at week 5, wore off at day 74"."""
     head = f"cycle {number}"
     if fit.status == "not_enough_data":
         return f"{head}: not enough logged days around it to tell"
@@ -106,7 +108,7 @@ def cycle_sentence(number: int, fit: CycleFit) -> str:
         parts.append(f"best {round(100 * fit.relative_change)}% at week {fit.best_day // 7}")
     if fit.wear_off_day is not None:
         ci = fit.wear_off_day_ci
-        parts.append(f"wore off at day {fit.wear_off_day}" + (f" ({ci[0]}–{ci[1]})" if ci else ""))
+        parts.append(f"wore off at day {fit.wear_off_day}" + (f" ({ci[0]}\N{EN DASH}{ci[1]})" if ci else ""))
     elif fit.status == "ongoing":
         parts.append("not worn off yet")
     else:
@@ -122,7 +124,7 @@ def change_sentence(result: ChangeResult) -> str:
         return f"{head}: not enough logged days before and after to tell."
     pct = round(100 * (result.rate_ratio - 1))
     size = f"{abs(pct)}% {'fewer' if pct < 0 else 'more'} twitches a day"
-    interval = f"95% interval {result.ci[0]:.2f}–{result.ci[1]:.2f} times"
+    interval = f"95% interval {result.ci[0]:.2f}\N{EN DASH}{result.ci[1]:.2f} times"
     if result.verdict == "no clear effect":
         return f"{head}: no clear change ({size}, {interval}, which includes no change)."
     return f"{head}: {size} ({interval})."
@@ -171,7 +173,8 @@ def _doses_differ(rows: Sequence[Medication], stopped: dt.date, started: dt.date
 def daily_counts(days: list[DayRecord], starts: list[dt.datetime]) -> dict[dt.date, float]:
     """Twitches on each logged day (a day without a check-in is unknown, never zero)."""
     frame = daily_frame(days, starts)
-    return {ts.date(): float(v) for ts, v in frame["episodes"].items()}
+    dates = pd.DatetimeIndex(frame.index).date
+    return {d: float(v) for d, v in zip(dates, frame["episodes"], strict=True)}
 
 
 def make_cycles(

@@ -1,16 +1,14 @@
 """Did a medicine change go with a change in twitching? An interrupted time series per change.
 
 For each start, stop or dose change, the logged days up to 8 weeks before and 8 weeks after are
-fitted with a negative-binomial model log E[y] = a + trend * t + level * after +
-slope * after * t (the trend before the change continues unless the data say otherwise). The
-reported `rate_ratio` is the level change with a common trend (the slope change is too noisy at
-diary sizes to carry the verdict; it is reported beside it). Its interval uses Student's t with
-the model's Pearson scale, widened by Bartlett's factor for spells in the residuals (model-based
-errors: HAC errors were anti-conservative at these sizes, issue 19). When the last week before the
-change was well above the weeks before it (a peak), that week is left out of the "before": a
-change made at a peak looks like it helped as the peak passes by itself (regression to the mean),
-and a warning says so. The verdict reports what followed the change, never advice: any change to
-a medicine is for the prescriber.
+grouped into weeks counted from the change, and least squares on the weeks' log means fits a
+step at the change, with the trend before it when the weeks before show one. The step's
+interval uses Student's t, widened for the weeks' lag-1 autocorrelation (day-level errors,
+robust or model-based, were anti-conservative at diary sizes: issue 19 and this bench). The
+week just before a change is never its "before" (a change is often made in a bad week, which
+falls back by itself); a clear peak there also gets the regression-to-the-mean warning. The
+verdict reports what followed the change, never advice: any change to a medicine is for the
+prescriber. Method and figures: docs/insights.md, docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -20,8 +18,11 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 from scipy import stats
 
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 WINDOW_DAYS = 56
 MIN_DAYS = 14
@@ -34,7 +35,11 @@ and a one-sided Welch test on days agrees at 5%."""
 PEAK_WARNING = "started at a peak: part of the fall may be regression to the mean"
 MIN_WEEK_DAYS = 3
 """A week with fewer logged days is left out of the weekly means."""
-RHO_FLOOR = 0.1
+RHO_FLOOR = 0.2
+TREND_P = 0.2
+"""The trend before a change is kept in the model when the weeks before show one at p < 0.2;
+without one, a trend term only doubles the interval (a step and a slope are nearly confounded
+over a few weeks). Chosen on the bench: type I error held, power up (docs/benchmarks.md)."""
 SETTLE_DAYS = 7
 """Days after a change made at a peak left out too: the flare it was made in is still ending."""
 
@@ -70,7 +75,7 @@ class ChangeResult:
     days_after: int = 0
 
 
-def _peak(before_t: np.ndarray, before_y: np.ndarray) -> bool:
+def _peak(before_t: IntArray, before_y: FloatArray) -> bool:
     last = before_y[before_t >= -PEAK_DAYS]
     earlier = before_y[before_t < -PEAK_DAYS]
     if len(last) < 3 or len(earlier) < MIN_DAYS:
@@ -81,7 +86,7 @@ def _peak(before_t: np.ndarray, before_y: np.ndarray) -> bool:
     return bool(test.pvalue < PEAK_P)
 
 
-def _weekly_fit(t: np.ndarray, y: np.ndarray) -> tuple[float, float, int, float | None] | None:
+def _weekly_fit(t: IntArray, y: FloatArray) -> tuple[float, float, int, float | None] | None:
     """Level change (log), its standard error and df, and the slope change, from weekly means.
 
     Each week (7 days from the change, before and after) with at least MIN_WEEK_DAYS logged days
@@ -103,17 +108,28 @@ def _weekly_fit(t: np.ndarray, y: np.ndarray) -> tuple[float, float, int, float 
     if after.sum() < 2 or (1 - after).sum() < 2:
         return None
     design = np.column_stack([np.ones(len(z)), w_arr, after])
-    coef, se, df = _ols(design, z, 2)
+    if not _trending(w_arr[after == 0], z[after == 0]):
+        design = design[:, [0, 2]]  # no trend before the change that the weeks can tell: a step alone
+    coef, se, df = _ols(design, z, design.shape[1] - 1)
     resid = z - design @ np.linalg.lstsq(design, z, rcond=None)[0]
     rho = _lag_one(resid, w_arr)
     se *= math.sqrt((1 + rho) / (1 - rho))
     slope = None
     if after.sum() >= 3 and (1 - after).sum() >= 3:
-        slope = _ols(np.column_stack([design, after * w_arr]), z, 3)[0]
+        slope = _ols(np.column_stack([np.ones(len(z)), w_arr, after, after * w_arr]), z, 3)[0]
     return coef, se, df, slope
 
 
-def _lag_one(resid: np.ndarray, week: np.ndarray) -> float:
+def _trending(week: FloatArray, z: FloatArray) -> bool:
+    """Whether the weeks before the change show a trend (two-sided p < TREND_P on their own)."""
+    if len(z) < 4:
+        return True  # too few weeks to rule a trend out: keep it in the model
+    design = np.column_stack([np.ones(len(z)), week])
+    slope, se, df = _ols(design, z, 1)
+    return bool(2 * stats.t.sf(abs(slope / se), df) < TREND_P)
+
+
+def _lag_one(resid: FloatArray, week: FloatArray) -> float:
     """The residuals' lag-1 autocorrelation between neighbouring weeks, bias-corrected, in [0, 0.8].
 
     The raw estimate from a dozen points is biased low by about (1 + 3 rho) / n; it is never let
@@ -127,7 +143,7 @@ def _lag_one(resid: np.ndarray, week: np.ndarray) -> float:
     return min(0.8, max(RHO_FLOOR, raw + (1 + 3 * max(raw, 0.0)) / len(resid)))
 
 
-def _ols(design: np.ndarray, z: np.ndarray, column: int) -> tuple[float, float, int]:
+def _ols(design: FloatArray, z: FloatArray, column: int) -> tuple[float, float, int]:
     """One coefficient of a least-squares fit, its standard error and residual df."""
     beta, *_ = np.linalg.lstsq(design, z, rcond=None)
     df = len(z) - design.shape[1]
@@ -150,11 +166,14 @@ def analyse_change(counts: dict[dt.date, float], change: MedicineChange, last: d
     t = np.array([(d - change.date).days for d, _ in pairs], dtype=np.int64)
     y = np.array([v for _, v in pairs], dtype=np.float64)
     before = t < 0
-    if _peak(t[before], y[before]):
+    peak = _peak(t[before], y[before])
+    if peak:
         out.warnings.append(PEAK_WARNING)
-        keep = (t < -PEAK_DAYS) | (t >= SETTLE_DAYS)
-        t, y = t[keep], y[keep]
-        before = t < 0
+    # The week before a change is never its "before": a change is often made because that week was
+    # bad, and a peak too small to flag still falls back by itself afterwards.
+    keep = (t < -PEAK_DAYS) | (t >= (SETTLE_DAYS if peak else 0))
+    t, y = t[keep], y[keep]
+    before = t < 0
     out.days_before, out.days_after = int(before.sum()), int((~before).sum())
     if out.days_before < MIN_DAYS or out.days_after < MIN_DAYS or y.sum() == 0:
         return out

@@ -11,7 +11,9 @@ from nasalis.terminal.shown import printable
 def render_cycles(console: Console, report: CyclesReport) -> None:
     """One line per cycle and per medicine change, the comparison, and what the numbers are not."""
     if not report.cycles and not report.medicine_changes:
-        console.print("No treatments or medicine changes in the diary yet (nasalis treatment add, nasalis med add).")
+        console.print(
+            "No treatments or medicine changes in the diary yet (nasalis treatment add, nasalis med add)."
+        )
         return
     if report.cycles:
         console.print("[bold]Treatment cycles[/bold] (day 0 is the treatment day; 95% intervals in brackets)")

@@ -1,0 +1,97 @@
+"""A treatment cycle's fit on generated diaries whose true onset and wear-off are known."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from bench.support.cycle_sim import share_curve
+
+from nasalis.insights.cycle_fit import CycleFit, compare, cycle_data, fit_cycle
+
+ON = dt.date(2026, 3, 1)
+
+
+def _diary(
+    seed: int,
+    depth: float,
+    days_after: int = 120,
+    logged: float = 1.0,
+    wear: float = 70.0,
+    base: float = 10.0,
+) -> dict[dt.date, float]:
+    """60 days before ON and `days_after` after: NB counts around base * (1 - depth * share)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(-60, days_after, dtype=np.float64)
+    mean = base * (1 - depth * share_curve(t, 5.0, 35.0, wear))
+    y = rng.poisson(mean * rng.gamma(4.0, 0.25, len(t)))
+    keep = rng.random(len(t)) < logged
+    return {ON + dt.timedelta(days=int(d)): float(v) for d, v, k in zip(t, y, keep, strict=True) if k}
+
+
+def _fit(counts: dict[dt.date, float], next_on: dt.date | None = None) -> CycleFit:
+    return fit_cycle(cycle_data(counts, ON, next_on, max(counts)))
+
+
+def test_a_clear_cycle_is_found_with_its_onset_and_wear_off_inside_the_intervals() -> None:
+    fit = _fit(_diary(1, 0.8))
+    assert fit.status == "complete"
+    assert fit.baseline_per_day is not None
+    assert 8 < fit.baseline_per_day < 12
+    assert fit.best_per_day is not None
+    assert fit.best_per_day < 4
+    assert fit.relative_change is not None
+    assert -0.9 < fit.relative_change < -0.6
+    assert fit.onset_day is not None
+    assert abs(fit.onset_day - 5) <= 7
+    assert fit.wear_off_day is not None
+    assert abs(fit.wear_off_day - 70) <= 7
+    assert fit.onset_day_ci is not None
+    assert fit.onset_day_ci[0] <= fit.onset_day <= fit.onset_day_ci[1]
+    assert fit.wear_off_day_ci is not None
+    assert fit.wear_off_day_ci[0] <= fit.wear_off_day <= fit.wear_off_day_ci[1]
+    assert len(fit.fitted) == fit.days_followed == 120
+
+
+def test_no_effect_is_invented_on_null_cycles() -> None:
+    for seed in range(8):
+        fit = _fit(_diary(seed, 0.0))
+        assert fit.status == "no_clear_effect", seed
+        assert (fit.best_per_day, fit.onset_day, fit.wear_off_day, fit.onset_day_ci) == (None,) * 4
+
+
+def test_missing_days_are_unknown_not_zero() -> None:
+    # half the days unlogged: counting them as zero would halve the rate after the treatment
+    counts = _diary(3, 0.0, logged=0.5)
+    assert _fit(counts).status == "no_clear_effect"
+
+
+def test_a_next_treatment_before_the_wear_off_ends_the_cycle_complete_without_a_wear_off() -> None:
+    counts = _diary(2, 0.8, wear=90.0)
+    fit = _fit(counts, next_on=ON + dt.timedelta(days=60))
+    assert fit.status == "complete"
+    assert fit.days_followed == 60
+    assert fit.wear_off_day is None
+    assert fit.wear_off_day_ci is None
+    assert fit.onset_day is not None
+
+
+def test_a_cycle_not_worn_off_when_the_diary_ends_is_ongoing() -> None:
+    fit = _fit(_diary(4, 0.8, days_after=45))
+    assert fit.status == "ongoing"
+    assert fit.wear_off_day is None
+    assert fit.onset_day is not None
+
+
+def test_too_few_logged_days_is_not_enough_data_with_nothing_guessed() -> None:
+    fit = _fit(_diary(5, 0.8, days_after=10))
+    assert fit.status == "not_enough_data"
+    assert (fit.best_per_day, fit.relative_change, fit.onset_day, fit.wear_off_day) == (None,) * 4
+    before_only_a_week = {d: v for d, v in _diary(5, 0.8).items() if d >= ON - dt.timedelta(days=5)}
+    assert _fit(before_only_a_week).status == "not_enough_data"
+
+
+def test_cycles_are_compared_in_one_sentence() -> None:
+    fits = [CycleFit(90, 8.0, wear_off_day=d, status="complete") for d in (63, 70, 77, 63)]
+    assert compare(fits) == "The last three cycles wore off at day 70, 77 and 63 (week 10, 11 and 9)."
+    assert compare(fits[:1]) is None
