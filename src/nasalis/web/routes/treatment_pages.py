@@ -59,7 +59,7 @@ def treatments_page(
     with store.read() as session:
         listed = stored_treatments(session, viewer.person_id)
         report = load_cycles(session, viewer.person_id, today=today).to_json()
-    cycles: list[dict[str, Any]] = report["cycles"]  # type: ignore[assignment]
+    cycles: list[dict[str, Any]] = report["cycles"]
     legend = [(n, c, *style_of(i)) for i, (n, c) in enumerate(drawn(cycles))]
     botox = load_knowledge().entry("botulinum_toxin")
     context = {
