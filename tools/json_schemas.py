@@ -305,6 +305,7 @@ def bundle() -> Schema:
     from nasalis.diary import bundle as bundle_model
     from nasalis.diary import bundle_extras, preferences
     from nasalis.diary.records import _FACTOR_NAME, CUSTOM_FACTOR, DAY_MARKS, DAY_RULES, EPISODE_RULES
+    from nasalis.diary.treatment_records import TREATMENT_RULES
     from nasalis.knowledge.emergency import OTHER, load_numbers
 
     own = {
@@ -349,6 +350,7 @@ def bundle() -> Schema:
         "notes": _entry(bundle_extras.NOTE_RULES),
         "experiments": _entry(bundle_extras.EXPERIMENT_RULES, {"schedule": schedule}),
         "assessments": _entry(bundle_extras.ASSESSMENT_RULES, {"intake": answers, "result": result}),
+        "treatments": _entry(TREATMENT_RULES),
     }
     assert set(lists) == bundle_model.LIST_KEYS, "a list of the bundle has no schema here"
     schema: Schema = {

@@ -25,6 +25,7 @@ from nasalis.commands import (
     phone,
     reminders,
     report,
+    treatment,
     video,
 )
 from nasalis.commands.common import DbOption, command_group, error_console, fail
@@ -51,6 +52,7 @@ app.command("restore")(backup_restore.restore_command)
 app.command("phone")(phone.phone_command)
 app.add_typer(reminders.app, name="reminders")
 app.add_typer(admin.app, name="admin")
+app.add_typer(treatment.app, name="treatment")
 
 
 def proxy_options(trusted: list[str]) -> dict[str, Any]:

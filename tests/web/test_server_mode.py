@@ -80,6 +80,7 @@ def test_anonymous_requests_go_to_login_or_get_401(server: TestClient) -> None:
         "link_id": "1",
         "person_id": "1",
         "grant_id": "1",
+        "treatment_id": "1",
     }
     routes = _routes(server.app)
     assert len(routes) > 30
@@ -220,6 +221,11 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         f"/api/days/{day}", json={"stress": 4, "tags": ["secret"]}, headers={"x-csrf-token": alice_token}
     )
     alice.post("/api/experiments", json={"title": "alice's plan"}, headers={"x-csrf-token": alice_token})
+    treatment = alice.post(
+        "/api/treatments",
+        json={"date": day, "kind": "botulinum_toxin", "note": "alice's secret"},
+        headers={"x-csrf-token": alice_token},
+    ).json()
     with alice.app.state.store.write() as session:  # type: ignore[attr-defined]
         person = alice.app.state.store.person_id("account:alice")  # type: ignore[attr-defined]
         clip = videos.create(session, person, "alice's secret.mp4", None)
@@ -244,6 +250,7 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         "link_id": str(link_id),
         "person_id": str(person),
         "grant_id": str(grant_id),
+        "treatment_id": str(treatment["id"]),
     }
     for method, path in _routes(bob.app):
         if method == "POST" and path.startswith("/diary/day/"):
@@ -283,7 +290,16 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         if (
             "{" in path
             and path.startswith(
-                ("/api/episodes", "/api/days", "/diary", "/api/videos", "/videos", "/sharing")
+                (
+                    "/api/episodes",
+                    "/api/days",
+                    "/diary",
+                    "/api/videos",
+                    "/videos",
+                    "/sharing",
+                    "/api/treatments",
+                    "/treatments",
+                )
             )
             and method != "PUT"
             and not path.startswith("/diary/day/")
@@ -297,6 +313,7 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         kept = session.get(ShareLink, link_id)
         assert kept is not None
         assert kept.revoked_at is None
+    assert [t["id"] for t in alice.get("/api/treatments").json()] == [treatment["id"]]
     assert all(e["note"] != "alice's secret" for e in bob.get("/api/episodes").json())
     assert bob.get("/api/insights").json()["days_analysed"] <= 1
     assert "alice's plan" not in bob.get("/api/experiments").text

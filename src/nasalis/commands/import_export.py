@@ -50,10 +50,10 @@ def counted(diary: Bundle, with_extras: bool) -> str:
     from nasalis.diary.importer import EXTRA_NOUNS
 
     parts = [plural(len(diary.episodes), "episode"), plural(len(diary.days), "day")]
-    if with_extras:
-        for key, (one, many) in EXTRA_NOUNS.items():
-            if getattr(diary.extras, key):
-                parts.append(plural(len(getattr(diary.extras, key)), one, many))
+    for key, (one, many) in EXTRA_NOUNS.items():
+        # The CSV folder carries treatments too (treatments.csv), but no other extra.
+        if getattr(diary.extras, key) and (with_extras or key == "treatments"):
+            parts.append(plural(len(getattr(diary.extras, key)), one, many))
     return _listed(parts)
 
 
@@ -91,7 +91,7 @@ def export_command(
         diary = diary_of(session, store.person_id())
     try:
         if format_ is Format.csv:
-            write_folder(out, diary.episodes, diary.days)
+            write_folder(out, diary.episodes, diary.days, diary.extras.treatments)
         else:
             out.parent.mkdir(parents=True, exist_ok=True)
             write_bundle(out, diary.episodes, diary.days, diary.extras)

@@ -7,10 +7,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nasalis.diary.records import DayRecord, EpisodeRecord
+from nasalis.diary.treatment_records import TreatmentRecord
 
 SCHEMA = "nasalis.diary/1"
 EPISODES_CSV = "episodes.csv"
 DAYS_CSV = "days.csv"
+TREATMENTS_CSV = "treatments.csv"
+"""Optional beside the other two: the treatments (injections, procedures) that start cycles."""
+CSV_FILES = (EPISODES_CSV, DAYS_CSV, TREATMENTS_CSV)
+"""Every CSV file an import reads, in the order it reads them."""
 
 
 class InterchangeError(ValueError):
@@ -65,6 +70,8 @@ class Extras:
     notes: list[NoteRecord] = field(default_factory=list)
     assessments: list[AssessmentRecord] = field(default_factory=list)
     experiments: list[ExperimentRecord] = field(default_factory=list)
+    treatments: list[TreatmentRecord] = field(default_factory=list)
+    """Also read from treatments.csv; an import skips one already there (date, kind, product)."""
     settings: dict[str, Any] | None = None
 
 
@@ -81,7 +88,7 @@ class Bundle:
 
 LINES = {"episodes": "episode_lines", "days": "day_lines"}
 """Where each episode and day came from (an import that finds one twice names both places)."""
-EXTRA_LISTS = ("medications", "notes", "experiments", "assessments")
+EXTRA_LISTS = ("medications", "notes", "experiments", "assessments", "treatments")
 """The bundle's optional lists beside episodes and days, in the order they are written."""
 LIST_KEYS = frozenset({"episodes", "days", *EXTRA_LISTS})
 """The bundle's top-level keys whose value is a list of entries."""

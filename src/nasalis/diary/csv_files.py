@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from nasalis.diary.atomic_file import write_atomically
-from nasalis.diary.bundle import DAYS_CSV, EPISODES_CSV, Bundle, InterchangeError, check_unique
+from nasalis.diary.bundle import (
+    CSV_FILES,
+    DAYS_CSV,
+    EPISODES_CSV,
+    TREATMENTS_CSV,
+    Bundle,
+    InterchangeError,
+    check_unique,
+)
 from nasalis.diary.csv_escape import escape_cell, unescape_cell
 from nasalis.diary.json_writer import episode_json
 from nasalis.diary.read_limits import MAX_COLUMNS, MAX_LINE, READ_ERRORS, Budget, file_budget
@@ -26,8 +34,9 @@ from nasalis.diary.records import (
     build_day,
     build_episode,
 )
+from nasalis.diary.treatment_records import TREATMENT_RULES, TreatmentRecord, build_treatment, treatment_json
 
-_TEXT_COLUMNS = frozenset({"note", "tags"})
+_TEXT_COLUMNS = frozenset({"note", "tags", "product", "sites"})
 
 
 def _where(file: str, line: int) -> str:
@@ -85,8 +94,12 @@ def _text_lines(name: str, stream: IO[bytes], budget: Budget) -> Iterator[str]:
 
 
 def _read_file(name: str, stream: IO[bytes], bundle: Bundle, budget: Budget) -> None:
-    """Read episodes.csv or days.csv (named `name`) from `stream` into `bundle`, row by row."""
-    if name == EPISODES_CSV:
+    """Read episodes.csv, days.csv or treatments.csv (named `name`) from `stream` into `bundle`."""
+    if name == TREATMENTS_CSV:
+        bundle.extras.treatments = _read_csv(
+            name, stream, budget, lambda r: build_treatment(r, text=True), "date"
+        )[0]
+    elif name == EPISODES_CSV:
         records, lines = _read_csv(name, stream, budget, lambda r: build_episode(r, text=True), "started_at")
         bundle.episodes, bundle.episode_lines = records, lines
     else:
@@ -165,8 +178,8 @@ def opened(paths: Iterable[Path]) -> list[tuple[str, Opener]]:
 
 
 def read_folder(folder: Path) -> Bundle:
-    """A folder with episodes.csv and/or days.csv."""
-    present = [folder / name for name in (EPISODES_CSV, DAYS_CSV) if (folder / name).is_file()]
+    """A folder with episodes.csv and/or days.csv (and treatments.csv, if any)."""
+    present = [folder / name for name in CSV_FILES if (folder / name).is_file()]
     if not present:
         raise InterchangeError(f"{folder}: no {EPISODES_CSV} or {DAYS_CSV} in this folder")
     return read_csvs(opened(present), file_budget())
@@ -184,8 +197,13 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def write_folder(folder: Path, episodes: Iterable[EpisodeRecord], days: Iterable[DayRecord]) -> None:
-    """Write episodes.csv and days.csv into `folder` (each atomically)."""
+def write_folder(
+    folder: Path,
+    episodes: Iterable[EpisodeRecord],
+    days: Iterable[DayRecord],
+    treatments: Iterable[TreatmentRecord] = (),
+) -> None:
+    """Write episodes.csv and days.csv into `folder` (each atomically), and treatments.csv if any."""
     folder.mkdir(parents=True, exist_ok=True)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: also quotes a carriage return in a cell
@@ -218,3 +236,27 @@ def write_folder(folder: Path, episodes: Iterable[EpisodeRecord], days: Iterable
         cells += [_cell(d.factors.get(name)) for name in custom]
         writer.writerow(cells)
     write_atomically(folder / DAYS_CSV, out.getvalue())
+    _write_treatments(folder, list(treatments))
+
+
+def _write_treatments(folder: Path, treatments: list[TreatmentRecord]) -> None:
+    """treatments.csv, only when there are treatments (an older reader never sees the file)."""
+    if not treatments:
+        return
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(TREATMENT_RULES)
+    for rec in treatments:
+        row = treatment_json(rec)
+        writer.writerow(
+            [
+                row["date"],
+                row["kind"],
+                escape_cell(rec.product or ""),
+                _cell(rec.units),
+                escape_cell(";".join(rec.sites)) if rec.sites is not None else "",
+                _cell(rec.side),
+                escape_cell(rec.note or ""),
+            ]
+        )
+    write_atomically(folder / TREATMENTS_CSV, out.getvalue())

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nasalis.assessment.result import SCHEMA as ASSESSMENT_SCHEMA
-from nasalis.diary.bundle import DAYS_CSV, EPISODES_CSV
+from nasalis.diary.bundle import DAYS_CSV, EPISODES_CSV, TREATMENTS_CSV
 from nasalis.diary.bundle_extras import ASSESSMENT_RULES, EXPERIMENT_RULES, MEDICINE_RULES, NOTE_RULES
 from nasalis.diary.records import DAY_RULES, EPISODE_RULES, MAX_TEXT, Rule
+from nasalis.diary.treatment_records import TREATMENT_RULES
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ EXAMPLES = {
     ),
     DAYS_CSV: (
         "date,sleep_hours,stress,caffeine_drinks,tags,pollen\r\n2026-03-02,6.5,7,4,cheese;long_drive,3\r\n"
+    ),
+    TREATMENTS_CSV: (
+        "date,kind,product,units,sites,side,note\r\n2026-01-10,botulinum_toxin,Botox,25,eyelid;cheek,left,\r\n"
     ),
 }
 """A header and one row of each CSV file: what the import page and docs/import-formats.md show."""
@@ -66,7 +70,7 @@ def _columns(rules: dict[str, Rule]) -> tuple[Column, ...]:
 
 
 def formats() -> list[FileFormat]:
-    """The two CSV files an import reads, column by column (the JSON bundle has the same fields)."""
+    """The CSV files an import reads, column by column (the JSON bundle has the same fields)."""
     custom = Column("any other column", "a factor of your own, like pollen: a number, or 0/1")
     return [
         FileFormat(EPISODES_CSV, "one row per twitch", _columns(EPISODE_RULES), EXAMPLES[EPISODES_CSV]),
@@ -75,6 +79,12 @@ def formats() -> list[FileFormat]:
             "one row per day you checked in (a day without twitches counts as zero)",
             (*_columns(DAY_RULES), custom),
             EXAMPLES[DAYS_CSV],
+        ),
+        FileFormat(
+            TREATMENTS_CSV,
+            "optional: one row per treatment given on a day (an injection, a procedure)",
+            _columns(TREATMENT_RULES),
+            EXAMPLES[TREATMENTS_CSV],
         ),
     ]
 

@@ -25,9 +25,11 @@ from nasalis.diary.models import (
     Medication,
     Note,
     Preferences,
+    Treatment,
     utcnow,
 )
 from nasalis.diary.store import Store
+from nasalis.diary.treatments import existing_keys, treatment_row
 from nasalis.knowledge import match_medication
 
 
@@ -43,8 +45,9 @@ class ImportResult:
     notes_added: int = 0
     assessments_added: int = 0
     experiments_added: int = 0
+    treatments_added: int = 0
     extras_skipped: int = 0
-    """Medicines, notes, assessments and experiments that were already in the diary."""
+    """Medicines, notes, assessments, experiments and treatments that were already in the diary."""
     settings_added: bool = False
     """Whether the bundle's settings were taken (only when the diary had none of its own)."""
 
@@ -65,6 +68,7 @@ EXTRA_NOUNS = {
     "notes": ("note", "notes"),
     "assessments": ("assessment", "assessments"),
     "experiments": ("experiment", "experiments"),
+    "treatments": ("treatment", "treatments"),
 }
 """How a message names each kind of extra, one and many."""
 
@@ -109,7 +113,7 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
             )
         settings_added = _take_settings(session, person_id, bundle.extras.settings)
     extras = bundle.extras
-    offered = len(extras.medications) + len(extras.notes) + len(extras.assessments) + len(extras.experiments)
+    offered = sum(len(getattr(extras, key)) for key in EXTRA_NOUNS)
     return ImportResult(
         episodes_added=len(episode_rows),
         days_added=len(day_rows),
@@ -119,6 +123,7 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
         notes_added=len(extra_rows[Note]),
         assessments_added=len(extra_rows[Assessment]),
         experiments_added=len(extra_rows[Experiment]),
+        treatments_added=len(extra_rows[Treatment]),
         extras_skipped=offered - sum(len(rows) for rows in extra_rows.values()),
         settings_added=settings_added,
     )
@@ -165,8 +170,25 @@ def _new_extras(session: Session, person_id: int, extras: Extras) -> dict[type[B
         for e in extras.experiments
         if (e.title, e.start_date) not in have_experiments
     ]
-    rows = {Medication: medicines, Note: notes, Assessment: assessments, Experiment: experiments}
+    rows = {
+        Medication: medicines,
+        Note: notes,
+        Assessment: assessments,
+        Experiment: experiments,
+        Treatment: _new_treatments(session, person_id, extras),
+    }
     return {model: [{**mine, **row} for row in found] for model, found in rows.items()}
+
+
+def _new_treatments(session: Session, person_id: int, extras: Extras) -> list[dict[str, Any]]:
+    """The bundle's treatments not in the diary yet, matched on date, kind and product (each once)."""
+    have = existing_keys(session, person_id)
+    rows: list[dict[str, Any]] = []
+    for rec in extras.treatments:
+        if rec.key() not in have:
+            have.add(rec.key())
+            rows.append({k: v for k, v in treatment_row(person_id, rec).items() if k != "person_id"})
+    return rows
 
 
 def _medicine_row(m: MedicineRecord) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nasalis.diary.bundle import DAYS_CSV, EPISODES_CSV, Bundle, InterchangeError
+from nasalis.diary.bundle import CSV_FILES, Bundle, InterchangeError
 from nasalis.diary.csv_files import opened, read_csvs, read_folder
 from nasalis.diary.json_reader import read_bundle
 from nasalis.diary.read_limits import file_budget
@@ -24,6 +24,6 @@ def read_any(path: Path) -> Bundle:
         return read_folder(path)
     if path.suffix.lower() == ".json":
         return read_bundle(path)
-    if path.name in (EPISODES_CSV, DAYS_CSV):
+    if path.name in CSV_FILES:
         return read_csvs(opened([path]), file_budget())
     raise InterchangeError(f"{path.name}: give a folder, episodes.csv, days.csv or a .json bundle")

@@ -23,6 +23,7 @@ from nasalis.diary.bundle_extras import (
 )
 from nasalis.diary.read_limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NUMBER_CHARS, Budget, file_budget
 from nasalis.diary.records import FieldError, RecordError, build_day, build_episode
+from nasalis.diary.treatment_records import build_treatment
 
 
 class _Unreadable:
@@ -258,5 +259,7 @@ def _read_item(bundle: Bundle, key: str, item: dict[str, Any]) -> None:
         bundle.extras.notes.append(NoteRecord(**fields(item, NOTE_RULES)))
     elif key == "assessments":
         bundle.extras.assessments.append(assessment(item))
+    elif key == "treatments":
+        bundle.extras.treatments.append(build_treatment(item, text=False))
     else:
         bundle.extras.experiments.append(experiment(item))

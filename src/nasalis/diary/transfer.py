@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from nasalis.diary import entries, local_dates, preferences
 from nasalis.diary.bundle import (
+    CSV_FILES,
     DAYS_CSV,
     EPISODES_CSV,
     AssessmentRecord,
@@ -33,6 +34,7 @@ from nasalis.diary.json_reader import decode_json, read_bundle_text
 from nasalis.diary.json_writer import write_bundle
 from nasalis.diary.models import Assessment, Experiment, Medication, Note, Preferences
 from nasalis.diary.read_limits import MAX_FILE_BYTES, READ_ERRORS, Budget, file_budget
+from nasalis.diary.treatments import list_treatments
 
 UNZIP_RATIO = 10
 """A zip's CSV files may unzip to at most this many times the upload (a diary's own export: 5)."""
@@ -58,7 +60,7 @@ def read_upload(filename: str, data: bytes) -> Bundle:
         return _read_zip(name, data)
     if lowered.endswith(".json"):
         return read_bundle_text(name, decode_json(name, data))
-    if name in (EPISODES_CSV, DAYS_CSV):
+    if name in CSV_FILES:
         return read_csvs([(name, lambda: io.BytesIO(data))], file_budget())
     raise InterchangeError(f"{name}: give a .json bundle, {EPISODES_CSV}, {DAYS_CSV} or a .zip of them")
 
@@ -94,7 +96,7 @@ def _members(name: str, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     found: dict[str, zipfile.ZipInfo] = {}
     for info in archive.infolist():
         base = PurePosixPath(info.filename).name
-        if info.is_dir() or base not in (EPISODES_CSV, DAYS_CSV):
+        if info.is_dir() or base not in CSV_FILES:
             continue
         if base in found:
             raise InterchangeError(f"{name}: holds {base} twice ({found[base].filename} and {info.filename})")
@@ -109,7 +111,7 @@ def _members(name: str, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         found[base] = info
     if not found:
         raise InterchangeError(f"{name}: no {EPISODES_CSV} or {DAYS_CSV} inside")
-    return [found[n] for n in (EPISODES_CSV, DAYS_CSV) if n in found]
+    return [found[n] for n in CSV_FILES if n in found]
 
 
 def _opened(name: str, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> list[tuple[str, Opener]]:
@@ -173,6 +175,7 @@ def _extras_of(session: Session, person_id: int) -> Extras:
             )
             for e in session.scalars(select(Experiment).filter_by(**mine).order_by(Experiment.id))
         ],
+        treatments=[t.record for t in list_treatments(session, person_id)],
         settings=preferences.get(session, person_id) if saved is not None else None,
     )
 
@@ -190,9 +193,10 @@ def export_bytes(session: Session, person_id: int, kind: str) -> bytes:
         if kind == "json":
             write_bundle(folder / "diary.json", diary.episodes, diary.days, diary.extras)
             return (folder / "diary.json").read_bytes()
-        write_folder(folder, diary.episodes, diary.days)
+        write_folder(folder, diary.episodes, diary.days, diary.extras.treatments)
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-            for member in (EPISODES_CSV, DAYS_CSV):
-                archive.write(folder / member, member)
+            for member in CSV_FILES:
+                if (folder / member).is_file():  # treatments.csv only when there are some
+                    archive.write(folder / member, member)
         return out.getvalue()

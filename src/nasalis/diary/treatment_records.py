@@ -17,6 +17,7 @@ from nasalis.diary.vocab import AREAS, SIDES, TREATMENT_KINDS
 
 KINDS = TREATMENT_KINDS
 
+PRODUCT_MAX = 200
 UNITS_MAX = 2000.0
 """The most units one record may carry: far above any dose given in one session."""
 MAX_SITES = 20
@@ -24,15 +25,13 @@ MAX_SITES = 20
 TREATMENT_RULES: dict[str, Rule] = {
     "date": Rule("date", required=True),
     "kind": Rule("choice", options=KINDS, required=True),
-    "product": Rule("text"),
+    "product": Rule("text", high=PRODUCT_MAX),
     "units": Rule("number", low=0, high=UNITS_MAX),
     "sites": Rule("labels", high=MAX_SITES),
     "side": Rule("choice", options=SIDES),
     "note": Rule("text"),
 }
 """How each field of a treatment is read, in the column order of treatments.csv."""
-
-PRODUCT_MAX = 200
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Phones' calendar apps subscribe to the feed's secret address and notify from its
 reminder reaches the person with the app closed. The feed holds only what the person chose:
 the check-in at their reminder time, in their time zone (with its VTIMEZONE), and the
 instruction of each block of their planned or running experiment on the block's first day,
-worded by nasalis.insights.nof1.where like everywhere else. No twitch counts, no notes.
+worded by nasalis.insights.nof1.where like everywhere else, and a heads-up a week before a
+treatment's effect usually wears off (nasalis.insights.wear_off_reminder). No twitch counts, no notes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from nasalis.diary import experiments as stored
 from nasalis.diary import preferences, reminder_settings
 from nasalis.insights import nof1
 from nasalis.insights.running import plan_of
+from nasalis.insights.wear_off_reminder import wear_off_events
 
 CHECK_IN_SUMMARY = "nasalis: today's check-in"
 CHECK_IN_MINUTES = 5
@@ -90,7 +92,9 @@ def build(session: Session, person_id: int, now_utc: dt.datetime, link: str) -> 
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", REFRESH)
     stamp = now_utc.replace(tzinfo=dt.UTC)
-    for event in [check_in_event(session, person_id, today, link), *block_events(session, person_id, today)]:
+    events = [check_in_event(session, person_id, today, link), *block_events(session, person_id, today)]
+    events += wear_off_events(session, person_id, today)  # a week before the usual wear-off
+    for event in events:
         event.add("dtstamp", stamp)
         calendar.add_component(event)
     calendar.add_missing_timezones(

@@ -184,8 +184,11 @@ def make_cycles(
     today: dt.date,
 ) -> CyclesReport:
     """The contract from daily counts, treatments (date, kind, product) and medicine changes."""
+    # `today` ends what is read: a report cut to a period must not see the days after it.
+    counts = {d: n for d, n in counts.items() if d <= today}
+    changes = [c for c in changes if c.date <= today]
     last = max(counts) if counts else today
-    ordered = sorted(treatments)
+    ordered = sorted(t for t in treatments if t[0] <= today)
     cycles: list[CycleOut] = []
     fits: list[CycleFit] = []
     for i, (on, kind, product) in enumerate(ordered):

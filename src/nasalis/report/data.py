@@ -21,6 +21,7 @@ from nasalis.insights.findings import FactorResult
 from nasalis.insights.running import load_results
 from nasalis.knowledge import load_knowledge
 from nasalis.knowledge.emergency import Country, load_numbers
+from nasalis.report.cycle_lines import cycle_lines
 
 HELD = ("likely_trigger", "likely_protective")
 DAILY_DAYS = 90
@@ -70,6 +71,8 @@ class ReportData:
     def shows(self, section: str) -> bool:
         """Whether the report shows this section."""
         return self.sections is None or section in self.sections
+    cycles: list[str] = field(default_factory=list)
+    """Each treatment's cycle in words, then the cycles compared (empty without treatments)."""
 
     @property
     def span_days(self) -> int:
@@ -320,6 +323,7 @@ def gather(
         medicines=medicines,
         sources=source_titles(sources),
         video=videos.latest_results(session, person_id, first=since, last=until),
+        cycles=cycle_lines(session, person_id, since, until or today),
     )
 
 

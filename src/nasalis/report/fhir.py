@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from nasalis.diary import assessments, entries, local_dates, preferences
 from nasalis.diary.factors import FACTORS
 from nasalis.diary.models import Assessment, Day, Episode, Medication
+from nasalis.report.fhir_treatments import treatment_resources
 
 UCUM = "http://unitsofmeasure.org"
 _IDS = uuid.uuid5(uuid.NAMESPACE_DNS, "nasalis.fhir")
@@ -265,6 +266,8 @@ def bundle_of(session: Session, person_id: int, now: dt.datetime | None = None) 
             build.add(_uid("day", f"{d.id}/{i}"), obs)
     for m in entries.medications_of(session, person_id):
         build.add(_uid("medication", m.id), build.medicine(m))
+    for key, procedure in treatment_resources(session, person_id, build.patient, build.codes):
+        build.add(_uid("treatment", key), procedure)
     latest = assessments.latest(session, person_id)
     if latest is not None:
         build.add(_uid("assessment", latest.id), build.assessment(latest))

@@ -80,7 +80,13 @@ def gather_sections(
     ]
     if "summary" not in chosen:
         data = dataclasses.replace(
-            data, assessment=None, assessed_on=None, assessment_count=0, medicines=[], sources=[]
+            data,
+            assessment=None,
+            assessed_on=None,
+            assessment_count=0,
+            medicines=[],
+            sources=[],
+            cycles=[],
         )
         if "diary" not in chosen:  # the day-by-day counts are shown by these two only
             data = dataclasses.replace(data, episodes=[], days=[], days_with_check_in=0)

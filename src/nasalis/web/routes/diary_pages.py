@@ -22,6 +22,7 @@ from nasalis.diary.records import (
     build_episode,
     parse_date,
 )
+from nasalis.diary.treatments import list_treatments
 from nasalis.diary.vocab import AREAS, SIDES
 from nasalis.web.checkin_form import LABELS, form_values
 from nasalis.web.clock import local_now
@@ -205,6 +206,7 @@ def _render(session: Session, person_id: int, asked: Asked) -> Rendered:
     matching = None if unfiltered else local_dates.count_episodes(session, person_id, filtered)
     known = entries.day_dates(session, person_id, first, last)
     days = [entries.day_record(d) for d in entries.latest_days(session, person_id, first, last, limit)]
+    treated = [t for t in list_treatments(session, person_id, first) if t.date <= last]
     counts = Counter({d: n for d, n in per_day.items() if first <= d <= last})
     context = {
         "csrf_token": CSRF_SLOT,
@@ -216,6 +218,7 @@ def _render(session: Session, person_id: int, asked: Asked) -> Rendered:
         "weeks": _calendar(first, last, counts, known),
         "episodes": [_episode_row(e) for e in listed],
         "days": [_day_row(d) for d in days],
+        "treatments": list(reversed(treated)),
         "factor_columns": [f.column for f in TABLE],
         "episode_count": sum(counts.values()) if matching is None else matching,
         "day_count": len(known),
