@@ -1,7 +1,7 @@
 """Share links to a person's report, and each opening of one
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 
 Issue 22. `share_links` holds a person's read-only links to their report: the SHA-256 of the
 link's secret (never the secret), a label, the period and sections shown, when it was made,
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

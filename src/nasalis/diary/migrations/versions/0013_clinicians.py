@@ -1,7 +1,7 @@
 """Clinicians: an account's role, the grants people give them, one-time codes, the audit log
 
 Revision ID: 0013
-Revises: 0011 (0010 on the branch alone; the lead re-chains)
+Revises: 0012
 
 Issue 22 item 3. `accounts.role` is `person` or `clinician` (a clinician has no diary of
 their own). `clinic_grants` says which clinician may read which person's diary and which
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Treatments: botulinum toxin injections and procedures, the start of each cycle
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0013
 
 Issue 23. One row per treatment a person had on a day; `sites` is a JSON list of areas.
 AUTOINCREMENT on SQLite, so undo and the journal never name a reused id.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0010"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
