@@ -107,7 +107,7 @@ def test_revoking_on_one_worker_refuses_the_clinician_at_once_on_the_other(
         page = person.get("/clinicians")
         revoke = re.search(r'action="(/clinicians/\d+/revoke)"', page.text)
         assert revoke
-        assert person.post(revoke.group(1), data={"csrf_token": token}).url.query == b"msg=revoked"
+        assert person.post(revoke.group(1), data={"csrf_token": token}).url.query == b"msg=access_revoked"
         refused = doctor.get(report_url)  # the very next request, in the other process
         assert refused.status_code == 404
         assert PERSON not in doctor.get("/clinic").text

@@ -71,6 +71,7 @@ class ReportData:
     def shows(self, section: str) -> bool:
         """Whether the report shows this section."""
         return self.sections is None or section in self.sections
+
     cycles: list[str] = field(default_factory=list)
     """Each treatment's cycle in words, then the cycles compared (empty without treatments)."""
 

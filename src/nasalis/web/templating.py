@@ -40,7 +40,7 @@ MESSAGES = {
     "kept": "Answer saved.",
     "undone": "Undone.",
     "granted": "Access given: the clinician can now read what you chose.",
-    "revoked": "Access taken back: the clinician's next request is refused.",
+    "access_revoked": "Access taken back: the clinician's next request is refused.",
 }
 """Messages a redirect may ask a page to show (?msg=key); unknown keys show nothing."""
 UNDOABLE = frozenset(

@@ -85,4 +85,4 @@ def revoke(store: StoreDep, viewer: WriterDep, grant_id: str) -> Response:
         raise HTTPException(404, "no such grant")
     with store.write() as session:
         clinic.revoke(session, viewer.person_id, number)
-    return RedirectResponse("/clinicians?msg=revoked", 303)
+    return RedirectResponse("/clinicians?msg=access_revoked", 303)
