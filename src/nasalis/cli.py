@@ -23,6 +23,7 @@ from nasalis.commands import (
     phone,
     reminders,
     report,
+    scores,
     video,
 )
 from nasalis.commands.common import DbOption, command_group, error_console, fail
@@ -41,6 +42,7 @@ app.command("export")(import_export.export_command)
 app.command("insights")(insights.insights_command)
 app.add_typer(experiment.app, name="experiment")
 app.command("report")(report.report_command)
+app.add_typer(scores.app, name="score")
 app.add_typer(video.app, name="video")
 app.command("worker")(video.worker_command)
 app.command("backup")(backup_restore.backup_command)

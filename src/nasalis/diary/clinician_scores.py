@@ -189,3 +189,16 @@ def delete_score(session: Session, person_id: int, score_id: int) -> ClinicianSc
         session, person_id, "delete", ClinicianScore.__tablename__, [score_id], f"{what} deleted", [before]
     )
     return score
+
+
+def score_json(score: ClinicianScore) -> dict[str, object]:
+    """A score as the CLI's --json, the API and the JSON bundle give it (import reads the same keys)."""
+    return {
+        "scale": score.scale,
+        "value": score.value_text,
+        "value_number": score.value_number,
+        "rated_on": score.rated_on.isoformat(),
+        "rated_by": score.rated_by,
+        "source": score.source,
+        "note": score.note,
+    }
