@@ -37,7 +37,7 @@ def score_add(
     with store.write() as session:
         clinician_scores.record_score(session, store.person_id(), record)
     typer.echo(
-        f"Saved {printable(record.scale)}: {printable(record.value_text)} on {record.rated_on}."
+        f"Saved {printable(record.scale)}: {printable(record.value)} on {record.rated_on}."
         " (nasalis undo takes it back)"
     )
 

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from nasalis.diary.clinician_scores import ScoreRecord
 from nasalis.diary.records import DayRecord, EpisodeRecord
 
 SCHEMA = "nasalis.diary/1"
@@ -65,6 +66,7 @@ class Extras:
     notes: list[NoteRecord] = field(default_factory=list)
     assessments: list[AssessmentRecord] = field(default_factory=list)
     experiments: list[ExperimentRecord] = field(default_factory=list)
+    clinician_scores: list[ScoreRecord] = field(default_factory=list)
     settings: dict[str, Any] | None = None
 
 
@@ -81,7 +83,7 @@ class Bundle:
 
 LINES = {"episodes": "episode_lines", "days": "day_lines"}
 """Where each episode and day came from (an import that finds one twice names both places)."""
-EXTRA_LISTS = ("medications", "notes", "experiments", "assessments")
+EXTRA_LISTS = ("medications", "notes", "experiments", "assessments", "clinician_scores")
 """The bundle's optional lists beside episodes and days, in the order they are written."""
 LIST_KEYS = frozenset({"episodes", "days", *EXTRA_LISTS})
 """The bundle's top-level keys whose value is a list of entries."""

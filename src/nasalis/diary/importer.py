@@ -10,15 +10,16 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
-from nasalis.diary import journal, preferences
+from nasalis.diary import clinician_scores, journal, preferences
 from nasalis.diary.bulk_insert import insert_many
-from nasalis.diary.bundle import Bundle, Extras, MedicineRecord
+from nasalis.diary.bundle import EXTRA_LISTS, Bundle, Extras, MedicineRecord
 from nasalis.diary.entries import day_row
 from nasalis.diary.episode_writer import write_episodes
 from nasalis.diary.local_dates import EpisodeFilter, count_episodes
 from nasalis.diary.models import (
     Assessment,
     Base,
+    ClinicianScore,
     Day,
     Episode,
     Experiment,
@@ -43,6 +44,7 @@ class ImportResult:
     notes_added: int = 0
     assessments_added: int = 0
     experiments_added: int = 0
+    clinician_scores_added: int = 0
     extras_skipped: int = 0
     """Medicines, notes, assessments and experiments that were already in the diary."""
     settings_added: bool = False
@@ -65,6 +67,7 @@ EXTRA_NOUNS = {
     "notes": ("note", "notes"),
     "assessments": ("assessment", "assessments"),
     "experiments": ("experiment", "experiments"),
+    "clinician_scores": ("clinician score", "clinician scores"),
 }
 """How a message names each kind of extra, one and many."""
 
@@ -109,7 +112,7 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
             )
         settings_added = _take_settings(session, person_id, bundle.extras.settings)
     extras = bundle.extras
-    offered = len(extras.medications) + len(extras.notes) + len(extras.assessments) + len(extras.experiments)
+    offered = sum(len(getattr(extras, key)) for key in EXTRA_LISTS)
     return ImportResult(
         episodes_added=len(episode_rows),
         days_added=len(day_rows),
@@ -119,6 +122,7 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
         notes_added=len(extra_rows[Note]),
         assessments_added=len(extra_rows[Assessment]),
         experiments_added=len(extra_rows[Experiment]),
+        clinician_scores_added=len(extra_rows[ClinicianScore]),
         extras_skipped=offered - sum(len(rows) for rows in extra_rows.values()),
         settings_added=settings_added,
     )
@@ -165,7 +169,13 @@ def _new_extras(session: Session, person_id: int, extras: Extras) -> dict[type[B
         for e in extras.experiments
         if (e.title, e.start_date) not in have_experiments
     ]
-    rows = {Medication: medicines, Note: notes, Assessment: assessments, Experiment: experiments}
+    rows = {
+        Medication: medicines,
+        Note: notes,
+        Assessment: assessments,
+        Experiment: experiments,
+        ClinicianScore: clinician_scores.new_rows(session, person_id, extras.clinician_scores),
+    }
     return {model: [{**mine, **row} for row in found] for model, found in rows.items()}
 
 

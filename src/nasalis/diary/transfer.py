@@ -16,7 +16,7 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nasalis.diary import entries, local_dates, preferences
+from nasalis.diary import clinician_scores, entries, local_dates, preferences
 from nasalis.diary.bundle import (
     DAYS_CSV,
     EPISODES_CSV,
@@ -28,6 +28,7 @@ from nasalis.diary.bundle import (
     MedicineRecord,
     NoteRecord,
 )
+from nasalis.diary.clinician_scores import ScoreRecord
 from nasalis.diary.csv_files import Opener, read_csvs, write_folder
 from nasalis.diary.json_reader import decode_json, read_bundle_text
 from nasalis.diary.json_writer import write_bundle
@@ -172,6 +173,10 @@ def _extras_of(session: Session, person_id: int) -> Extras:
                 e.title, e.start_date, e.block_days, e.washout_days, tuple(e.schedule), e.stopped_on
             )
             for e in session.scalars(select(Experiment).filter_by(**mine).order_by(Experiment.id))
+        ],
+        clinician_scores=[
+            ScoreRecord(x.scale, x.value_text, x.rated_on, x.rated_by, x.source, x.note)
+            for x in clinician_scores.scores_of(session, person_id)
         ],
         settings=preferences.get(session, person_id) if saved is not None else None,
     )
