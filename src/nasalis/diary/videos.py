@@ -219,9 +219,12 @@ STILL_PREFIX = "data:image/jpeg;base64,"
 
 
 def latest_with_stills(
-    session: Session, person_id: int, limit: int = 5
+    session: Session, person_id: int, limit: int | None = 5
 ) -> list[tuple[int, dt.datetime, dict[str, Any], list[str]]]:
-    """The newest finished measurements with their keyframes (id, when, result, stills), newest first."""
+    """The newest finished measurements with their keyframes (id, when, result, stills), newest first.
+
+    `limit` None: every one (the FHIR export).
+    """
     query = (
         select(Video.id, Video.created_at, Video.result, Video.keyframes)
         .where(Video.person_id == person_id, Video.status == "done")
