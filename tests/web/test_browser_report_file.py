@@ -19,6 +19,8 @@ from nasalis.diary.store import open_store
 from nasalis.video.analyze import analyze
 from nasalis.video.keyframes import keyframes
 from tests.cli.runner import nasalis_process
+from tests.web.browsing import PHONE, shot
+from tests.web.live import live_server
 from tests.web.test_report_pages import _diary
 
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
@@ -120,3 +122,32 @@ def test_the_report_file_loads_nothing_outside_itself_and_prints(browser: Browse
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "report-file-print.png"), full_page=False)
     context.close()
+
+
+def test_a_score_from_a_letter_is_added_on_a_phone_and_undone(browser: Browser, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'phone.db'}"
+    open_store(url).close()
+    with live_server(url) as base:
+        context = browser.new_context(viewport=PHONE, base_url=base)
+        page = context.new_page()
+        page.goto("/progress")
+        page.get_by_role("link", name="Scores from your clinician").click()
+        expect(page.get_by_role("heading", name="Scores from your clinician")).to_be_visible()
+        page.get_by_label("Scale").fill("Hemifacial spasm grade")
+        page.get_by_label("Score").fill("")
+        page.get_by_label("Date rated").fill("2026-03-02")
+        page.evaluate("document.getElementById('add-score').noValidate = true")  # the server's own check
+        page.get_by_role("button", name="Add score").click()
+        expect(page.get_by_text("One thing needs fixing; nothing was saved.")).to_be_visible()
+        expect(page.locator("#value-error")).to_contain_text("Is required")
+        page.get_by_label("Score").fill("Grade II")
+        page.get_by_label("Rated by").fill("Dr Okafor, neurology")
+        page.get_by_role("button", name="Add score").click()
+        expect(page.get_by_text("Saved.")).to_be_visible()
+        expect(page.get_by_text("Hemifacial spasm grade: Grade II")).to_be_visible()
+        shot(page, "scores-phone")
+        page.get_by_role("button", name="Delete Hemifacial spasm grade of 2026-03-02").click()
+        expect(page.get_by_text("No scores yet.")).to_be_visible()
+        page.get_by_role("button", name="Undo").click()
+        expect(page.get_by_text("Hemifacial spasm grade: Grade II")).to_be_visible()
+        context.close()

@@ -68,7 +68,7 @@ def server(server_app: Settings) -> Iterator[TestClient]:
 
 
 def test_anonymous_requests_go_to_login_or_get_401(server: TestClient) -> None:
-    ids = {"episode_id": "1", "date": "2026-01-01", "entry_id": "magnesium", "video_id": "1"}
+    ids = {"episode_id": "1", "date": "2026-01-01", "entry_id": "magnesium", "video_id": "1", "score_id": "1"}
     routes = _routes(server.app)
     assert len(routes) > 30
     for method, path in routes:
@@ -208,6 +208,11 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         f"/api/days/{day}", json={"stress": 4, "tags": ["secret"]}, headers={"x-csrf-token": alice_token}
     )
     alice.post("/api/experiments", json={"title": "alice's plan"}, headers={"x-csrf-token": alice_token})
+    score = alice.post(
+        "/api/scores",
+        json={"scale": "alice's secret scale", "value": "2", "rated_on": day},
+        headers={"x-csrf-token": alice_token},
+    ).json()
     with alice.app.state.store.write() as session:  # type: ignore[attr-defined]
         person = alice.app.state.store.person_id("account:alice")  # type: ignore[attr-defined]
         clip = videos.create(session, person, "alice's secret.mp4", None)
@@ -218,7 +223,13 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         alice.get("/api/days").json(),
         alice.get("/api/export").content,
     )
-    ids = {"episode_id": str(made["id"]), "date": day, "entry_id": "magnesium", "video_id": str(video_id)}
+    ids = {
+        "episode_id": str(made["id"]),
+        "date": day,
+        "entry_id": "magnesium",
+        "video_id": str(video_id),
+        "score_id": str(score["id"]),
+    }
     for method, path in _routes(bob.app):
         if method == "POST" and path.startswith("/diary/day/"):
             continue  # bob filling in his own day would give him a check-in that the delete below finds
@@ -251,7 +262,9 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         # bob's own day (a date, not a row): those are his to do and see.
         if (
             "{" in path
-            and path.startswith(("/api/episodes", "/api/days", "/diary", "/api/videos", "/videos"))
+            and path.startswith(
+                ("/api/episodes", "/api/days", "/diary", "/api/videos", "/videos", "/api/scores")
+            )
             and method != "PUT"
             and not path.startswith("/diary/day/")
         ):
@@ -264,4 +277,5 @@ def test_nobody_reaches_another_persons_data_through_any_route(
     assert bob.get("/api/insights").json()["days_analysed"] <= 1
     assert "alice's plan" not in bob.get("/api/experiments").text
     assert made["id"] not in [e["id"] for e in bob.get("/api/episodes").json()]
+    assert [x["id"] for x in alice.get("/api/scores").json()] == [score["id"]]  # bob deleted nothing
     assert dt.date.fromisoformat(day)
