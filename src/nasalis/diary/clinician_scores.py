@@ -104,6 +104,9 @@ def build_score(
             errors["rated_on"] = f"must be a date YYYY-MM-DD (got {rated_on[:20]!r})"
     else:
         errors["rated_on"] = "is required (a date YYYY-MM-DD)"
+    # A day of slack: the person's "today" may be a day ahead of this machine's (time zones).
+    if day is not None and day > dt.date.today() + dt.timedelta(days=1):
+        errors["rated_on"] = f"is in the future ({day.isoformat()}): give the date it was rated"
     if source not in SOURCES:
         errors["source"] = f"must be one of {', '.join(SOURCES)}"
     if errors:
