@@ -299,6 +299,36 @@ def _entry(rules: dict[str, Any], extra: dict[str, Schema] | None = None, closed
     return _closed(schema) if closed else schema
 
 
+def _clinician_score() -> Schema:
+    """A clinician-rated score of the bundle, from the bounds nasalis.diary.clinician_scores declares."""
+    from nasalis.diary import clinician_scores as cs
+
+    def text(most: int, description: str) -> Schema:
+        return {"type": "string", "minLength": 1, "maxLength": most, "description": description}
+
+    def optional(schema: Schema) -> Schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+
+    props: dict[str, Schema] = {
+        "scale": text(cs.SCALE_MAX, "The rating scale's name, as the clinician wrote it"),
+        "value": text(cs.VALUE_MAX, "The score as written: '2', 'Grade II', '14/30'"),
+        "value_number": optional(
+            {"type": "number", "description": "Ignored on import: read again from value"}
+        ),
+        "rated_on": {"type": "string", "format": "date"},
+        "rated_by": optional(text(cs.RATED_BY_MAX, "Who rated it")),
+        "source": {"enum": list(cs.SOURCES), "default": "letter"},
+        "note": optional(text(cs.NOTE_MAX, "Anything else the letter says")),
+    }
+    assert set(props) == cs.BUNDLE_KEYS, "a key of a clinician score has no schema here"
+    return {
+        "type": "object",
+        "properties": props,
+        "required": ["scale", "value", "rated_on"],
+        "additionalProperties": False,
+    }
+
+
 def bundle() -> Schema:
     """nasalis.diary/1: the JSON bundle `nasalis export --format json` writes and every import reads."""
     from nasalis.assessment.result import SCHEMA as ASSESSMENT_SCHEMA
@@ -351,6 +381,7 @@ def bundle() -> Schema:
         "experiments": _entry(bundle_extras.EXPERIMENT_RULES, {"schedule": schedule}),
         "assessments": _entry(bundle_extras.ASSESSMENT_RULES, {"intake": answers, "result": result}),
         "treatments": _entry(TREATMENT_RULES),
+        "clinician_scores": _clinician_score(),
     }
     assert set(lists) == bundle_model.LIST_KEYS, "a list of the bundle has no schema here"
     schema: Schema = {

@@ -25,6 +25,7 @@ from nasalis.commands import (
     phone,
     reminders,
     report,
+    scores,
     treatment,
     video,
 )
@@ -45,6 +46,7 @@ app.command("insights")(insights.insights_command)
 app.command("cycles")(cycles.cycles_command)
 app.add_typer(experiment.app, name="experiment")
 app.command("report")(report.report_command)
+app.add_typer(scores.app, name="score")
 app.add_typer(video.app, name="video")
 app.command("worker")(video.worker_command)
 app.command("backup")(backup_restore.backup_command)

@@ -56,6 +56,7 @@ def test_record_list_delete_and_undo(db_url: str) -> None:
         ({"scale": "JRS", "value": "2", "rated_on": "2026-03-02", "source": "fax"}, "source"),
         ({"scale": "JRS", "value": "x" * 61, "rated_on": "2026-03-02"}, "value"),
         ({"scale": "JRS\x00", "value": "2", "rated_on": "2026-03-02"}, "scale"),
+        ({"scale": "JRS", "value": "2", "rated_on": "2999-01-01"}, "rated_on"),
     ],
 )
 def test_bad_values_name_their_field(kwargs: dict[str, object], field: str) -> None:

@@ -14,7 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nasalis.assessment import assess, parse_intake
-from nasalis.diary import assessments, entries, experiments, journal, local_dates, preferences
+from nasalis.diary import (
+    assessments,
+    clinician_scores,
+    entries,
+    experiments,
+    journal,
+    local_dates,
+    preferences,
+)
 from nasalis.diary.bundle import Bundle, InterchangeError
 from nasalis.diary.csv_escape import escape_cell, unescape_cell
 from nasalis.diary.csv_files import write_folder
@@ -304,6 +312,10 @@ def _full_diary(store: Store, person: int) -> None:
         experiments.save(s, person, "no coffee after noon", dt.date(2025, 3, 1), 7, 2, ["A", "B", "B", "A"])
         stopped = experiments.save(s, person, "earlier bedtime", dt.date(2025, 4, 1), 5, 1, ["B", "A"])
         experiments.stop(s, person, stopped, dt.date(2025, 4, 4))
+        score = clinician_scores.build_score(
+            "Hemifacial spasm grade", "Grade II", "2025-03-10", "Dr Okafor", "letter"
+        )
+        clinician_scores.record_score(s, person, score)
         preferences.save(
             s, person, {"units": "imperial", "reminder_time": "20:30", "name": "Sam", "age_years": "41"}
         )
@@ -324,6 +336,7 @@ def test_the_json_bundle_carries_everything_and_imports_it_back(store: Store, tm
         (1, "note", "notes"),
         (1, "assessment", "assessments"),
         (2, "experiment", "experiments"),
+        (1, "clinician score", "clinician scores"),
     ]
     assert result.settings_added
     with store.read() as s:
@@ -333,13 +346,14 @@ def test_the_json_bundle_carries_everything_and_imports_it_back(store: Store, tm
     assert matched["Ventolin"] == "salbutamol"  # the lexicon match is made again on import
     again = import_bundle(store, target, read_any(tmp_path / "all.json"))
     assert not again.anything_added
-    assert again.extras_skipped == 6
+    assert again.extras_skipped == 7
     with store.write() as s:
         assert journal.undo_last(s, target) == "undid: import: 12 episodes, 10 days"
     with store.read() as s:
         emptied = diary_of(s, target).extras
     # Settings stay (an import never overwrites them, so undo leaves them); everything else goes.
     assert (emptied.medications, emptied.notes, emptied.assessments, emptied.experiments) == ([], [], [], [])
+    assert emptied.clinician_scores == []
 
 
 def test_an_import_keeps_the_settings_already_saved(store: Store, tmp_path: Path) -> None:
@@ -393,6 +407,16 @@ def test_an_import_keeps_the_settings_already_saved(store: Store, tmp_path: Path
             "field 'washout_days': must be shorter",
         ),
         (
+            "clinician_scores",
+            {"scale": "JRS", "value": "", "rated_on": "2025-03-02"},
+            "clinician_scores[1], field 'value': is required",
+        ),
+        (
+            "clinician_scores",
+            {"scale": "JRS", "value": "2", "rated_on": "2025-03-02", "computed": True},
+            "clinician_scores[1], field 'computed': is not a field of a clinician score",
+        ),
+        (
             "assessments",
             {"at": "2025-03-02T08:00:00Z", "level": "fine", "intake": {}, "result": {}},
             "assessments[1], field 'level': must be one of",
@@ -422,6 +446,7 @@ def test_bad_extras_name_line_and_field_and_nothing_is_imported(
             "washout_days": 2,
             "schedule": ["A", "B"],
         },
+        "clinician_scores": {"scale": "JRS", "value": "2", "rated_on": "2025-03-01"},
         "assessments": {
             "at": "2025-03-01T08:00:00Z",
             "level": "self_care",

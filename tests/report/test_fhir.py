@@ -46,11 +46,14 @@ def test_the_cli_exports_a_bundle_that_validates_and_says_what_the_diary_says(
             assert ref in urls, ref
 
     (patient,) = resources_of(bundle, "Patient")
-    assert patient == {"resourceType": "Patient", "name": [{"text": "Ada Example"}]}  # only what was entered
+    assert {k: v for k, v in patient.items() if k != "meta"} == {  # only what was entered
+        "resourceType": "Patient",
+        "name": [{"text": "Ada Example"}],
+    }
     (age,) = [o for o in resources_of(bundle, "Observation") if o["code"]["text"].startswith("Age")]
     assert age["valueQuantity"]["value"] == 41
 
-    symptoms = [o for o in resources_of(bundle, "Observation") if "meta" in o]
+    symptoms = [o for o in resources_of(bundle, "Observation") if "profile" in o.get("meta", {})]
     assert len(symptoms) == len(stored)
     codes = terminology()
     bands = codes["severity"]["bands"]
@@ -154,7 +157,9 @@ def test_unchecked_sites_and_sides_go_as_text_never_as_a_guessed_code(tmp_path: 
     with store.read() as session:
         bundle = bundle_of(session, store.person_id())
     validate(bundle)
-    eyebrow, limb, nowhere, neck = (o for o in resources_of(bundle, "Observation") if "meta" in o)
+    eyebrow, limb, nowhere, neck = (
+        o for o in resources_of(bundle, "Observation") if "profile" in o.get("meta", {})
+    )
     assert eyebrow["bodySite"] == {"text": "eyebrow (middle)"}
     assert eyebrow["effectivePeriod"] == {
         "start": "2026-05-01T09:00:00-05:00",
@@ -172,7 +177,8 @@ def test_unchecked_sites_and_sides_go_as_text_never_as_a_guessed_code(tmp_path: 
     assert "coding" not in neck["valueCodeableConcept"]
     assert neck["method"]["text"].startswith("Measured from a video")
     assert len(resources_of(bundle, "BodyStructure")) == 1  # only the neck had a checked site and a side
-    assert resources_of(bundle, "Patient") == [{"resourceType": "Patient"}]  # no name entered, none sent
+    (patient,) = resources_of(bundle, "Patient")
+    assert set(patient) == {"resourceType", "meta"}  # no name entered, none sent: only its label
 
 
 def test_every_code_in_the_terminology_file_says_where_it_was_checked() -> None:
@@ -212,5 +218,5 @@ def test_bad_out_changes_nothing_and_an_empty_diary_still_exports(tmp_path: Path
     assert nasalis_process("export", "--format", "fhir", "--out", str(out), "--db", url).returncode == 0
     bundle = json.loads(out.read_text())
     Bundle.model_validate(bundle)
-    assert [e["resource"]["resourceType"] for e in bundle["entry"]] == ["Patient"]
+    assert [e["resource"]["resourceType"] for e in bundle["entry"]] == ["Patient", "Provenance"]
     assert not list(tmp_path.glob(".*.tmp"))

@@ -23,9 +23,11 @@ def test_the_web_downloads_it_and_each_person_gets_only_their_own(
     assert mine.headers["content-type"] == "application/fhir+json"
     assert "attachment" in mine.headers["content-disposition"]
     Bundle.model_validate(mine.json())
-    (symptom,) = [o for o in resources_of(mine.json(), "Observation") if "meta" in o]
+    (symptom,) = [o for o in resources_of(mine.json(), "Observation") if "profile" in o.get("meta", {})]
     assert codes_of(symptom["component"][0]["valueCodeableConcept"]) == {(SNOMED, "24484000")}  # 8/10: severe
     theirs = bob.get("/export", params={"format": "fhir"}).json()
-    assert [e["resource"]["resourceType"] for e in theirs["entry"]] == ["Patient"]
+    assert [e["resource"]["resourceType"] for e in theirs["entry"]] == ["Patient", "Provenance"]
+    (only,) = theirs["entry"][1]["resource"]["target"]  # bob's provenance names his Patient alone
+    assert only["reference"] == theirs["entry"][0]["fullUrl"]
     assert alice.get("/export", params={"format": "xml"}).status_code == 422
     assert "FHIR R4 Bundle" in alice.get("/export").text

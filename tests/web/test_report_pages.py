@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import html
 import json
 import re
 import subprocess
@@ -56,7 +57,7 @@ def test_the_report_page_offers_the_pdf_and_fhir_as_files(client: TestClient, tm
     """Bug 2: the report had no PDF link, and downloads were pasted into the page by htmx."""
     page = client.get("/report")
     links = dict(re.findall(r'<a href="([^"]+)" download hx-boost="false">([^<]+)</a>', page.text))
-    assert set(links) == {"/report?format=pdf", "/export?format=fhir"}
+    assert set(links) == {"/report?format=pdf", "/report?format=file", "/export?format=fhir"}
     pdf = client.get("/report?format=pdf")
     assert pdf.headers["content-type"] == "application/pdf"
     assert re.fullmatch(
@@ -71,6 +72,16 @@ def test_the_report_page_offers_the_pdf_and_fhir_as_files(client: TestClient, tm
     assert fhir.headers["content-type"].startswith("application/fhir+json")
     assert re.fullmatch(r'attachment; filename="[\w.-]+\.json"', fhir.headers["content-disposition"])
     assert json.loads(fhir.content)["resourceType"] == "Bundle"
+    file = client.get("/report?format=file")
+    assert re.fullmatch(
+        r'attachment; filename="nasalis-report-[\d-]+\.html"', file.headers["content-disposition"]
+    )
+    assert "Not a diagnosis" in file.text
+    # A file that travels: no link into the app, no script, no manifest, its own policy inside it.
+    assert "<a " not in file.text
+    assert "<script" not in file.text
+    assert "manifest" not in file.text
+    assert "default-src 'none'" in html.unescape(file.text)
 
 
 def test_a_mistaken_assessment_is_listed_confirmed_deleted_and_can_be_undone(client: TestClient) -> None:

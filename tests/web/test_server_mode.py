@@ -81,6 +81,7 @@ def test_anonymous_requests_go_to_login_or_get_401(server: TestClient) -> None:
         "person_id": "1",
         "grant_id": "1",
         "treatment_id": "1",
+        "score_id": "1",
     }
     routes = _routes(server.app)
     assert len(routes) > 30
@@ -221,6 +222,11 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         f"/api/days/{day}", json={"stress": 4, "tags": ["secret"]}, headers={"x-csrf-token": alice_token}
     )
     alice.post("/api/experiments", json={"title": "alice's plan"}, headers={"x-csrf-token": alice_token})
+    score = alice.post(
+        "/api/scores",
+        json={"scale": "alice's secret scale", "value": "2", "rated_on": day},
+        headers={"x-csrf-token": alice_token},
+    ).json()
     treatment = alice.post(
         "/api/treatments",
         json={"date": day, "kind": "botulinum_toxin", "note": "alice's secret"},
@@ -251,6 +257,7 @@ def test_nobody_reaches_another_persons_data_through_any_route(
         "person_id": str(person),
         "grant_id": str(grant_id),
         "treatment_id": str(treatment["id"]),
+        "score_id": str(score["id"]),
     }
     for method, path in _routes(bob.app):
         if method == "POST" and path.startswith("/diary/day/"):
@@ -299,6 +306,7 @@ def test_nobody_reaches_another_persons_data_through_any_route(
                     "/sharing",
                     "/api/treatments",
                     "/treatments",
+                    "/api/scores",
                 )
             )
             and method != "PUT"
@@ -318,6 +326,7 @@ def test_nobody_reaches_another_persons_data_through_any_route(
     assert bob.get("/api/insights").json()["days_analysed"] <= 1
     assert "alice's plan" not in bob.get("/api/experiments").text
     assert made["id"] not in [e["id"] for e in bob.get("/api/episodes").json()]
+    assert [x["id"] for x in alice.get("/api/scores").json()] == [score["id"]]  # bob deleted nothing
     assert dt.date.fromisoformat(day)
     with alice.app.state.store.read() as session:  # type: ignore[attr-defined]
         assert (

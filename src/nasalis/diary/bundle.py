@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from nasalis.diary.clinician_scores import ScoreRecord
 from nasalis.diary.records import DayRecord, EpisodeRecord
 from nasalis.diary.treatment_records import TreatmentRecord
 
@@ -72,6 +73,7 @@ class Extras:
     experiments: list[ExperimentRecord] = field(default_factory=list)
     treatments: list[TreatmentRecord] = field(default_factory=list)
     """Also read from treatments.csv; an import skips one already there (date, kind, product)."""
+    clinician_scores: list[ScoreRecord] = field(default_factory=list)
     settings: dict[str, Any] | None = None
 
 
@@ -88,7 +90,7 @@ class Bundle:
 
 LINES = {"episodes": "episode_lines", "days": "day_lines"}
 """Where each episode and day came from (an import that finds one twice names both places)."""
-EXTRA_LISTS = ("medications", "notes", "experiments", "assessments", "treatments")
+EXTRA_LISTS = ("medications", "notes", "experiments", "assessments", "treatments", "clinician_scores")
 """The bundle's optional lists beside episodes and days, in the order they are written."""
 LIST_KEYS = frozenset({"episodes", "days", *EXTRA_LISTS})
 """The bundle's top-level keys whose value is a list of entries."""

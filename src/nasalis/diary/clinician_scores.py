@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,7 +45,8 @@ class ScoreRecord:
     """A checked score, ready to store or compare (the CLI, the pages, the API and import build one)."""
 
     scale: str
-    value_text: str
+    value: str
+    """As written: "2", "Grade II", "14/30"."""
     rated_on: dt.date
     rated_by: str | None = None
     source: str = "letter"
@@ -53,7 +55,7 @@ class ScoreRecord:
     @property
     def value_number(self) -> float | None:
         """The value as a number when it is one plainly ("2", "3.5"); "Grade II" or "14/30" are not."""
-        text = self.value_text.strip()
+        text = self.value.strip()
         if _NUMBER.fullmatch(text):
             return float(text.replace(",", "."))
         return None
@@ -102,6 +104,9 @@ def build_score(
             errors["rated_on"] = f"must be a date YYYY-MM-DD (got {rated_on[:20]!r})"
     else:
         errors["rated_on"] = "is required (a date YYYY-MM-DD)"
+    # A day of slack: the person's "today" may be a day ahead of this machine's (time zones).
+    if day is not None and day > dt.date.today() + dt.timedelta(days=1):
+        errors["rated_on"] = f"is in the future ({day.isoformat()}): give the date it was rated"
     if source not in SOURCES:
         errors["source"] = f"must be one of {', '.join(SOURCES)}"
     if errors:
@@ -115,12 +120,63 @@ def build_score(
     return ScoreRecord(scale_text, value_text, day, by, str(source), note_text)
 
 
+BUNDLE_KEYS = frozenset({"scale", "value", "value_number", "rated_on", "rated_by", "source", "note"})
+"""The keys of a score in the JSON bundle (`value_number` is read again from `value`, never trusted)."""
+
+
+def score_from_json(item: dict[str, Any]) -> ScoreRecord:
+    """A score of the JSON bundle's `clinician_scores` list; FieldError names an unknown or bad key."""
+    unknown = sorted(set(item) - BUNDLE_KEYS)
+    if unknown:
+        raise FieldError(
+            unknown[0], f"is not a field of a clinician score ({', '.join(sorted(BUNDLE_KEYS))})"
+        )
+    return build_score(
+        item.get("scale"),
+        item.get("value"),
+        item.get("rated_on"),
+        item.get("rated_by"),
+        item.get("source", "letter"),
+        item.get("note"),
+    )
+
+
+def new_rows(session: Session, person_id: int, records: list[ScoreRecord]) -> list[dict[str, Any]]:
+    """Columns of the imported scores the diary does not have yet (matched on scale, date and value)."""
+    have: set[tuple[str, dt.date, str]] = {
+        (scale, day, value)
+        for scale, day, value in session.execute(
+            select(ClinicianScore.scale, ClinicianScore.rated_on, ClinicianScore.value_text).where(
+                ClinicianScore.person_id == person_id
+            )
+        )
+    }
+    rows = []
+    for r in records:
+        key = (r.scale, r.rated_on, r.value)
+        if key in have:
+            continue
+        have.add(key)  # the same score twice in one file is one score
+        rows.append(
+            {
+                "scale": r.scale,
+                "value_text": r.value,
+                "value_number": r.value_number,
+                "rated_on": r.rated_on,
+                "rated_by": r.rated_by,
+                "source": r.source,
+                "note": r.note,
+            }
+        )
+    return rows
+
+
 def score_row(person_id: int, record: ScoreRecord, entered_by_account: int | None = None) -> ClinicianScore:
     """The row a record becomes (not yet added to a session)."""
     return ClinicianScore(
         person_id=person_id,
         scale=record.scale,
-        value_text=record.value_text,
+        value_text=record.value,
         value_number=record.value_number,
         rated_on=record.rated_on,
         rated_by=record.rated_by,
@@ -142,7 +198,7 @@ def find_same(session: Session, person_id: int, record: ScoreRecord) -> Clinicia
             ClinicianScore.person_id == person_id,
             ClinicianScore.scale == record.scale,
             ClinicianScore.rated_on == record.rated_on,
-            ClinicianScore.value_text == record.value_text,
+            ClinicianScore.value_text == record.value,
         )
     ).first()
 
@@ -189,3 +245,16 @@ def delete_score(session: Session, person_id: int, score_id: int) -> ClinicianSc
         session, person_id, "delete", ClinicianScore.__tablename__, [score_id], f"{what} deleted", [before]
     )
     return score
+
+
+def score_json(score: ClinicianScore) -> dict[str, object]:
+    """A score as the CLI's --json, the API and the JSON bundle give it (import reads the same keys)."""
+    return {
+        "scale": score.scale,
+        "value": score.value_text,
+        "value_number": score.value_number,
+        "rated_on": score.rated_on.isoformat(),
+        "rated_by": score.rated_by,
+        "source": score.source,
+        "note": score.note,
+    }

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
-from nasalis.diary import journal, preferences
+from nasalis.diary import clinician_scores, journal, preferences
 from nasalis.diary.bulk_insert import insert_many
 from nasalis.diary.bundle import Bundle, Extras, MedicineRecord
 from nasalis.diary.entries import day_row
@@ -19,6 +19,7 @@ from nasalis.diary.local_dates import EpisodeFilter, count_episodes
 from nasalis.diary.models import (
     Assessment,
     Base,
+    ClinicianScore,
     Day,
     Episode,
     Experiment,
@@ -46,6 +47,7 @@ class ImportResult:
     assessments_added: int = 0
     experiments_added: int = 0
     treatments_added: int = 0
+    clinician_scores_added: int = 0
     extras_skipped: int = 0
     """Medicines, notes, assessments, experiments and treatments that were already in the diary."""
     settings_added: bool = False
@@ -69,6 +71,7 @@ EXTRA_NOUNS = {
     "assessments": ("assessment", "assessments"),
     "experiments": ("experiment", "experiments"),
     "treatments": ("treatment", "treatments"),
+    "clinician_scores": ("clinician score", "clinician scores"),
 }
 """How a message names each kind of extra, one and many."""
 
@@ -124,6 +127,7 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
         assessments_added=len(extra_rows[Assessment]),
         experiments_added=len(extra_rows[Experiment]),
         treatments_added=len(extra_rows[Treatment]),
+        clinician_scores_added=len(extra_rows[ClinicianScore]),
         extras_skipped=offered - sum(len(rows) for rows in extra_rows.values()),
         settings_added=settings_added,
     )
@@ -176,6 +180,7 @@ def _new_extras(session: Session, person_id: int, extras: Extras) -> dict[type[B
         Assessment: assessments,
         Experiment: experiments,
         Treatment: _new_treatments(session, person_id, extras),
+        ClinicianScore: clinician_scores.new_rows(session, person_id, extras.clinician_scores),
     }
     return {model: [{**mine, **row} for row in found] for model, found in rows.items()}
 

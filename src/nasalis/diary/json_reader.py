@@ -21,6 +21,7 @@ from nasalis.diary.bundle_extras import (
     medicine,
     read_settings,
 )
+from nasalis.diary.clinician_scores import score_from_json
 from nasalis.diary.read_limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NUMBER_CHARS, Budget, file_budget
 from nasalis.diary.records import FieldError, RecordError, build_day, build_episode
 from nasalis.diary.treatment_records import build_treatment
@@ -261,5 +262,7 @@ def _read_item(bundle: Bundle, key: str, item: dict[str, Any]) -> None:
         bundle.extras.assessments.append(assessment(item))
     elif key == "treatments":
         bundle.extras.treatments.append(build_treatment(item, text=False))
+    elif key == "clinician_scores":
+        bundle.extras.clinician_scores.append(score_from_json(item))
     else:
         bundle.extras.experiments.append(experiment(item))

@@ -16,7 +16,7 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nasalis.diary import entries, local_dates, preferences
+from nasalis.diary import clinician_scores, entries, local_dates, preferences
 from nasalis.diary.bundle import (
     CSV_FILES,
     DAYS_CSV,
@@ -29,6 +29,7 @@ from nasalis.diary.bundle import (
     MedicineRecord,
     NoteRecord,
 )
+from nasalis.diary.clinician_scores import ScoreRecord
 from nasalis.diary.csv_files import Opener, read_csvs, write_folder
 from nasalis.diary.json_reader import decode_json, read_bundle_text
 from nasalis.diary.json_writer import write_bundle
@@ -176,6 +177,10 @@ def _extras_of(session: Session, person_id: int) -> Extras:
             for e in session.scalars(select(Experiment).filter_by(**mine).order_by(Experiment.id))
         ],
         treatments=[t.record for t in list_treatments(session, person_id)],
+        clinician_scores=[
+            ScoreRecord(x.scale, x.value_text, x.rated_on, x.rated_by, x.source, x.note)
+            for x in clinician_scores.scores_of(session, person_id)
+        ],
         settings=preferences.get(session, person_id) if saved is not None else None,
     )
 

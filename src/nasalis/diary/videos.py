@@ -214,18 +214,31 @@ def list_of(session: Session, person_id: int, limit: int = 50) -> list[Video]:
     return list(session.scalars(query))
 
 
-def latest_results(
+STILL_PREFIX = "data:image/jpeg;base64,"
+"""How every keyframe the job stores begins (video.keyframes): anything else is not shown."""
+
+
+def latest_with_stills(
     session: Session,
     person_id: int,
-    limit: int = 5,
+    limit: int | None = 5,
     first: dt.date | None = None,
     last: dt.date | None = None,
-) -> list[tuple[dt.datetime, dict[str, Any]]]:
-    """The newest finished measurements (for the doctor's report), of clips sent on dates first..last."""
-    query = select(Video.created_at, Video.result).where(Video.person_id == person_id, Video.status == "done")
+) -> list[tuple[int, dt.datetime, dict[str, Any], list[str]]]:
+    """The newest finished measurements with their keyframes (id, when, result, stills), newest first.
+
+    Only clips sent on dates first..last when given; `limit` None: every one (the FHIR export).
+    """
+    query = select(Video.id, Video.created_at, Video.result, Video.keyframes).where(
+        Video.person_id == person_id, Video.status == "done"
+    )
     if first is not None:
         query = query.where(Video.created_at >= dt.datetime.combine(first, dt.time()))
     if last is not None:
         query = query.where(Video.created_at < dt.datetime.combine(last + dt.timedelta(days=1), dt.time()))
     query = query.order_by(Video.id.desc()).limit(limit)
-    return [(at, result) for at, result in session.execute(query) if result]
+    return [
+        (vid, at, result, [k for k in stills or [] if isinstance(k, str) and k.startswith(STILL_PREFIX)])
+        for vid, at, result, stills in session.execute(query)
+        if result
+    ]

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from nasalis.diary import assessments, entries, local_dates, preferences, videos
+from nasalis.diary import assessments, clinician_scores, entries, local_dates, preferences, videos
 from nasalis.diary import experiments as stored
 from nasalis.diary.factors import TABLE
 from nasalis.diary.records import DayRecord
@@ -41,6 +41,18 @@ class Medicine:
     note: str | None
 
 
+@dataclass(frozen=True)
+class Score:
+    """A clinician-rated score as the report shows it: as written, never computed by nasalis."""
+
+    scale: str
+    value: str
+    rated_on: dt.date
+    rated_by: str | None
+    source: str
+    note: str | None
+
+
 @dataclass
 class ReportData:
     """The report's content; the HTML template only lays it out."""
@@ -61,6 +73,10 @@ class ReportData:
     sources: list[str] = field(default_factory=list)
     video: list[tuple[dt.datetime, dict[str, Any]]] = field(default_factory=list)
     """The newest clip measurements (when, result), newest first."""
+    stills: list[list[str]] = field(default_factory=list)
+    """Each of those clips' keyframes (JPEG data: URIs), in the same order."""
+    scores: list[Score] = field(default_factory=list)
+    """Clinician-rated scores in the period, oldest first."""
     country: Country | None = None
     """The person's country (its emergency number is shown); None keeps the generic wording."""
     sections: frozenset[str] | None = None
@@ -305,6 +321,7 @@ def gather(
             label = kb.citation_label(citation)
             if label not in sources:
                 sources.append(label)
+    clips = videos.latest_with_stills(session, person_id, first=since, last=until)
     return ReportData(
         generated_on=today,
         name=str(prefs.get("name") or ""),
@@ -323,7 +340,13 @@ def gather(
         assessment_count=assessments.count(session, person_id),
         medicines=medicines,
         sources=source_titles(sources),
-        video=videos.latest_results(session, person_id, first=since, last=until),
+        video=[(at, result) for _, at, result, _ in clips],
+        stills=[stills for _, _, _, stills in clips],
+        scores=[
+            Score(x.scale, x.value_text, x.rated_on, x.rated_by, x.source, x.note)
+            for x in clinician_scores.scores_of(session, person_id)
+            if (since is None or x.rated_on >= since) and (until is None or x.rated_on <= until)
+        ],
         cycles=cycle_lines(session, person_id, since, until or today),
     )
 

@@ -2,7 +2,9 @@
 
 Patient-reported data for a clinician's system: a Patient with only what the person entered,
 one Symptom Observation per twitch (HL7 Symptoms IG pattern), daily check-ins as
-Observations, MedicationStatements, and the latest assessment as a RiskAssessment. Codes
+Observations, MedicationStatements, the latest assessment as a RiskAssessment, each measured
+clip as an Observation with its keyframes as Media (fhir_video), clinician-rated scores
+(fhir_scores), and who reported what: PATRPT labels and Provenance (fhir_provenance). Codes
 come from terminology.yaml, where each one says where it was checked.
 """
 
@@ -271,12 +273,23 @@ def bundle_of(session: Session, person_id: int, now: dt.datetime | None = None) 
     latest = assessments.latest(session, person_id)
     if latest is not None:
         build.add(_uid("assessment", latest.id), build.assessment(latest))
+    _add_reported(session, person_id, build, now)
     return {
         "resourceType": "Bundle",
         "type": "collection",
         "timestamp": now.isoformat(),
         "entry": build.entries,
     }
+
+
+def _add_reported(session: Session, person_id: int, build: _Builder, now: dt.datetime) -> None:
+    """Clips, clinician scores, then who reported each resource (PATRPT labels and Provenance)."""
+    # Imported here: these modules build on this one's helpers.
+    from nasalis.report import fhir_provenance, fhir_scores, fhir_video
+
+    build.entries += fhir_video.video_entries(session, person_id, build.patient)
+    build.entries += fhir_scores.score_entries(session, person_id, build.patient)
+    fhir_provenance.attribute(build.entries, build.patient, now)
 
 
 CHUNK = 2_000

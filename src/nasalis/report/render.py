@@ -24,6 +24,9 @@ _ENV.globals["numbers"] = emergency.numbers
 _ENV.globals["localise"] = emergency.localise
 
 
+A4 = "@page { size: A4; }"
+
+
 class PdfUnavailableError(RuntimeError):
     """The PDF cannot be made on this machine; the message says what to install."""
 
@@ -46,18 +49,30 @@ class Link:
     """Save what it answers as a file (named by the answer's Content-Disposition)."""
 
 
+STANDALONE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+"""The policy a report file carries in itself: it may load nothing outside the file."""
+
+
 def to_html(data: ReportData, links: Sequence[Link] = (), head: str = "") -> str:
     """The report as one self-contained HTML page (styles inline in <style>, no network).
 
-    `head` is trusted HTML for the <head> of the web page (its manifest and scripts); the PDF has none.
+    `head` is trusted HTML for the <head> of the web page (its manifest and scripts); the PDF
+    and the file have none. Without `head` the page is a file that travels: it carries its own
+    policy forbidding any request outside it, and no script.
     """
     template = _ENV.get_template("report.html")
     return template.render(
         r=data,
         links=links,
         head=Markup(head),  # the web layer's own constant, never user input
-        trend_svg=weekly_trend(data.weeks),
-        css=(TEMPLATES / "report.css").read_text("utf-8"),
+        trend_svg=weekly_trend(
+            data.weeks, marks=[(x.rated_on, f"{x.scale}: {x.value}") for x in data.scores]
+        ),
+        video_stills=list(zip(data.video, data.stills, strict=True)),
+        standalone_csp=STANDALONE_CSP if not head else "",
+        # Markup: the stylesheet is the package's own file, and escaped its ">" and quotes break
+        # the rules they are in ('.grid > div', "DejaVu Sans") in every browser.
+        css=Markup((TEMPLATES / "report.css").read_text("utf-8")),
         level_words=LEVEL_WORDS,
         daily_days=DAILY_DAYS,
         factor_columns=[f.column for f in TABLE],
@@ -77,5 +92,8 @@ def to_pdf(html: str) -> bytes:
             f"PDF needs Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 ({exc})"
         ) from exc
 
-    pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    from weasyprint import CSS
+
+    # The PDF is A4; the HTML file leaves the paper to the reader's printer (A4 or Letter).
+    pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf(stylesheets=[CSS(string=A4)])
     return pdf

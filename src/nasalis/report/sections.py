@@ -87,11 +87,12 @@ def gather_sections(
             medicines=[],
             sources=[],
             cycles=[],
+            scores=[],
         )
         if "diary" not in chosen:  # the day-by-day counts are shown by these two only
             data = dataclasses.replace(data, episodes=[], days=[], days_with_check_in=0)
     if "video" not in chosen:
-        data = dataclasses.replace(data, video=[])
+        data = dataclasses.replace(data, video=[], stills=[])
     if "experiments" not in chosen:
         data.insights.experiments = []
     return data

@@ -178,3 +178,28 @@ def row_id(raw: object) -> int | None:
         return None
     value = int(raw)
     return value if 1 <= value <= LARGEST_ROW_ID else None
+
+
+class ScoreIn(_Strict):
+    """A clinician-rated score the person copies from a letter (nasalis never computes one)."""
+
+    scale: str = Field(description="The scale's name, e.g. 'Hemifacial spasm grade'", max_length=120)
+    value: str = Field(description="The score as written: '2', 'Grade II', '14/30'", max_length=60)
+    rated_on: str = Field(description="YYYY-MM-DD, the day it was rated")
+    rated_by: str | None = Field(
+        None, description="Who rated it, e.g. 'Dr Okafor, neurology'", max_length=200
+    )
+    note: str | None = Field(None, max_length=2000)
+
+
+class ScoreOut(BaseModel):
+    """A stored score; `source` is `clinic` when a clinician entered it, `letter` when the person did."""
+
+    id: int
+    scale: str
+    value: str
+    value_number: float | None = Field(description="The value as a number when it plainly is one")
+    rated_on: str
+    rated_by: str | None
+    source: str
+    note: str | None

@@ -24,6 +24,7 @@ PAGE_CSP = f"{REPORT_CSP}; script-src 'self'; manifest-src 'self'; worker-src 's
 
 LINKS = (
     Link("/report?format=pdf", "Download the PDF", download=True),
+    Link("/report?format=file", "Download as one HTML file (to e-mail or print)", download=True),
     # The export page serves the FHIR bundle as an attachment already: link to it, not a copy.
     Link("/export?format=fhir", "Download the FHIR bundle (for a health record system)", download=True),
     Link("/assessments", "Your assessments (delete a mistaken one)"),
@@ -37,9 +38,11 @@ def report(
     request: Request,
     store: StoreDep,
     viewer: ViewerDep,
-    format: Annotated[Literal["html", "pdf"], Query(description="html or pdf")] = "html",
+    format: Annotated[
+        Literal["html", "pdf", "file"], Query(description="html, pdf, or file (one self-contained HTML file)")
+    ] = "html",
 ) -> Response:
-    """The doctor's report of the whole diary."""
+    """The doctor's report of the whole diary: the page, its PDF, or the page as a file that travels."""
     with store.read() as session:
         data = gather(session, viewer.person_id, today=local_now(request).date())
     headers = {"content-security-policy": REPORT_CSP}
@@ -50,6 +53,10 @@ def report(
         except PdfUnavailableError as exc:
             raise HTTPException(503, str(exc)) from None
         return Response(pdf, media_type="application/pdf", headers=headers)
+    if format == "file":
+        # The file links nowhere into the app and loads nothing: no links, no manifest, no script.
+        headers["content-disposition"] = f'attachment; filename="nasalis-report-{data.generated_on}.html"'
+        return Response(to_html(data), media_type="text/html; charset=utf-8", headers=headers)
     headers["content-security-policy"] = PAGE_CSP
     page = to_html(data, LINKS, head=INSTALL_TAGS)
     return Response(page, media_type="text/html; charset=utf-8", headers=headers)

@@ -20,12 +20,13 @@ router = APIRouter(prefix="/api", tags=["import and export"])
 
 
 class ImportReport(ImportOut):
-    """What an import added, with the medicines, notes, assessments and experiments of a bundle."""
+    """What an import added, the extras of a bundle (medicines, notes, scores and the rest) included."""
 
     medications_added: int
     notes_added: int
     assessments_added: int
     experiments_added: int
+    clinician_scores_added: int
     extras_skipped: int
     settings_added: bool
 
