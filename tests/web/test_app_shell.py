@@ -70,6 +70,10 @@ PARAMETERS = {
 which is a page of the app too)."""
 QUERIES = {"/assess/result": "?assessment=1"}
 """The query a page route needs to answer at all."""
+OUTSIDE_THE_APP = {"/shared/{token}"}
+"""A shared report is read by someone who is not a user of the app: it links nowhere into it and
+installs nothing (issue 22), so it carries neither the manifest nor the worker (tested in
+tests/web/test_share_links.py)."""
 
 
 def _page_routes(client: TestClient) -> list[tuple[str, Any]]:
@@ -77,7 +81,11 @@ def _page_routes(client: TestClient) -> list[tuple[str, Any]]:
     entry = load_knowledge().entries[0].id
     filled = []
     for route in _api_routes(client.app.routes):  # type: ignore[attr-defined]
-        if "GET" in (route.methods or set()) and not route.path.startswith("/api/"):
+        if (
+            "GET" in (route.methods or set())
+            and not route.path.startswith("/api/")
+            and route.path not in OUTSIDE_THE_APP
+        ):
             path = route.path.format(**PARAMETERS, entry_id=entry) + QUERIES.get(route.path, "")
             filled.append((path, route))
     return filled

@@ -411,6 +411,9 @@ def test_a_clinician_reaches_only_granted_people_and_scopes_and_changes_nothing_
             "video_id": "1",
             "person_id": str(bob_id),
             "grant_id": str(grant_id),
+            "link_id": "1",
+            "treatment_id": "1",
+            "score_id": "1",
         }
         body = {"started_at": "2026-02-03T08:00:00+00:00", "intensity": 1}
         form = {"csrf_token": token, "intensity": "1", "title": "x", "units": "metric", "scale": "JRS"}

@@ -431,6 +431,7 @@ class ClinicianScore(Base):
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
     )
     """The clinician account that entered it; None when the person did."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Treatment(Base):
