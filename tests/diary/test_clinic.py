@@ -15,7 +15,7 @@ from sqlalchemy import select, text, update
 from nasalis.diary import accounts, clinic, clinic_rows
 from nasalis.diary import store as store_module
 from nasalis.diary.entries import NotFoundError
-from nasalis.diary.models import Account, Assessment, ClinicCode, Day, Episode, Video, utcnow
+from nasalis.diary.models import Account, Assessment, ClinicCode, ClinicGrant, Day, Episode, Video, utcnow
 from nasalis.diary.store import Store, open_store
 
 HASH = accounts.hash_password("a long enough password")
@@ -198,3 +198,17 @@ def test_the_upgrade_keeps_existing_accounts_as_people(tmp_path: Path) -> None:
     with upgraded.read() as s:
         assert s.scalar(select(Account.role).where(Account.username == "old")) == clinic.PERSON
     upgraded.close()
+
+
+def test_revoking_ends_every_live_grant_of_the_pair(store: Store) -> None:
+    """Two grants made by requests racing each other: revoking one must not leave the other open."""
+    alice, _bob, doctor = _people(store)
+    with store.write() as s:
+        first = clinic.grant_by_name(s, alice, "drlee", ["summary"])
+        s.add(
+            ClinicGrant(person_id=alice, clinician_id=doctor, scopes=["summary", "diary"])
+        )  # the race's twin
+    with store.write() as s:
+        clinic.revoke(s, alice, first)
+    with store.read() as s, pytest.raises(NotFoundError):
+        clinic.access(s, doctor, alice)

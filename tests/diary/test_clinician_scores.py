@@ -73,3 +73,9 @@ def test_a_number_is_read_only_when_the_value_is_one() -> None:
     assert number("3,5") == 3.5
     assert number("14/30") is None
     assert number("Grade II") is None
+
+
+def test_an_imported_score_is_never_one_entered_in_clinic() -> None:
+    """Only a clinician's own entry is "clinic": a bundle cannot make a score look entered there."""
+    item = {"scale": "JRS", "value": "2", "rated_on": "2026-03-02", "source": "clinic"}
+    assert clinician_scores.score_from_json(item).source == "letter"

@@ -112,3 +112,12 @@ def test_since_leaves_out_earlier_treatments_and_other_people_see_nothing(store:
     assert len(later.medicine_changes) == 1
     assert other.cycles == []
     assert other.medicine_changes == []
+
+
+def test_since_just_before_a_treatment_still_reads_its_baseline(store: Store) -> None:
+    """`since` chooses the treatments; each still gets its 28 days before, which the diary has."""
+    with store.read() as session:
+        whole = load_cycles(session, store.person_id()).cycles[0]
+        cut = load_cycles(session, store.person_id(), since=INJECTION - dt.timedelta(days=3)).cycles[0]
+    assert cut.status == whole.status
+    assert cut.baseline_per_day == whole.baseline_per_day

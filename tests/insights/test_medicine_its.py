@@ -85,3 +85,12 @@ def test_the_words_report_what_followed_and_never_advise() -> None:
     assert "fewer twitches a day" in sentence
     for advice in ("you should", "stop taking", "keep taking"):
         assert advice not in sentence.lower()
+
+
+def test_the_verdict_of_a_stop_speaks_of_the_medicine_never_of_stopping() -> None:
+    """Fewer twitches after a stop is never "stop: helps" (read as advice to stop a medicine)."""
+    case = medicine_case(np.random.default_rng(500), 0.3, 56, False)
+    started = analyse_change(case.counts, MedicineChange("m", "start", case.started, None), case.last)
+    stopped = analyse_change(case.counts, MedicineChange("m", "stop", case.started, None), case.last)
+    assert started.verdict == "helps"
+    assert stopped.verdict == "makes it worse"

@@ -78,3 +78,4 @@ def test_the_feed_has_the_heads_up_after_the_last_treatment(tmp_path: Path) -> N
     (heads_up,) = [e for e in _events(feed) if str(e["summary"]) == SUMMARY]
     assert heads_up.decoded("dtstart") == last.date + dt.timedelta(days=usual - HEADS_UP_DAYS)
     assert f"about day {usual}" in str(heads_up["description"])
+    assert last.date.isoformat() not in feed.decode()  # no treatment date leaves for a calendar provider

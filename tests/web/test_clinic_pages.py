@@ -109,6 +109,11 @@ def test_a_clinician_records_a_score_attributed_to_them_and_the_person_sees_it_i
     log = alice.get("/clinicians").text
     assert "recorded a clinician-rated score" in log
     assert "Jankovic Rating Scale 3" in log
+    # The person's Undo takes back their own last entry, never the clinician's score.
+    undone = alice.post("/api/undo", headers={"x-csrf-token": alice_token})
+    assert "Jankovic" not in undone.text
+    with store.read() as session:
+        assert len(clinician_scores.scores_of(session, alice_id)) == 1
 
 
 def test_the_dashboard_shows_only_what_each_grant_opens(

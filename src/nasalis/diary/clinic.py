@@ -276,7 +276,17 @@ def revoke(session: Session, person_id: int, grant_id: int) -> None:
     if row is None:
         raise NotFoundError(f"no grant {grant_id}")
     if row.revoked_at is None:
-        row.revoked_at = utcnow()
+        # Every live grant of the pair ends: two requests granting at once can each have made one
+        # (select-then-insert under READ COMMITTED), and revoking must not leave the other open.
+        session.execute(
+            update(ClinicGrant)
+            .where(
+                ClinicGrant.person_id == person_id,
+                ClinicGrant.clinician_id == row.clinician_id,
+                ClinicGrant.revoked_at.is_(None),
+            )
+            .values(revoked_at=utcnow())
+        )
         record(session, person_id, row.clinician_id, "revoke", None)
 
 

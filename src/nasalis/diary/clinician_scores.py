@@ -136,7 +136,9 @@ def score_from_json(item: dict[str, Any]) -> ScoreRecord:
         item.get("value"),
         item.get("rated_on"),
         item.get("rated_by"),
-        item.get("source", "letter"),
+        # Whatever the file says: only a clinician's own entry is "clinic", and an import has no
+        # clinician behind it (a bundle must not make a score look entered in clinic).
+        "letter",
         item.get("note"),
     )
 
@@ -209,7 +211,9 @@ def record_score(
     record: ScoreRecord,
     entered_by_account: int | None = None,
 ) -> ClinicianScore:
-    """Store a score in the caller's transaction (undo removes it); the same score again adds nothing.
+    """Store a score in the caller's transaction; the same score again adds nothing.
+
+    The person's own entry goes in their undo journal; a clinician's does not.
 
     `entered_by_account` is the clinician's account when a clinician entered it (then `record`
     says `source="clinic"`); None when the person did.
@@ -218,6 +222,12 @@ def record_score(
     if same is not None:
         return same
     row = score_row(person_id, record, entered_by_account)
+    if entered_by_account is not None:
+        # Not in the person's undo journal: their Undo would silently remove the clinician's
+        # score instead of their own last entry. They can still delete it on /scores.
+        session.add(row)
+        session.flush()
+        return row
     return journal.add(session, person_id, row, label(row))
 
 

@@ -19,9 +19,9 @@ from nasalis.diary.entries import insight_inputs, medications_of
 from nasalis.diary.models import Medication
 from nasalis.diary.records import DayRecord
 from nasalis.diary.treatments import list_treatments
-from nasalis.insights.cycle_fit import CycleFit, compare, cycle_data, fit_cycle
+from nasalis.insights.cycle_fit import BASELINE_DAYS, CycleFit, compare, cycle_data, fit_cycle
 from nasalis.insights.frames import daily_frame
-from nasalis.insights.medicine_its import ChangeResult, MedicineChange, analyse_change
+from nasalis.insights.medicine_its import WINDOW_DAYS, ChangeResult, MedicineChange, analyse_change
 
 SCHEMA = "nasalis.cycles/1"
 STATUSES = ("complete", "ongoing", "no_clear_effect", "not_enough_data")
@@ -240,7 +240,12 @@ def load_cycles(
     session: Session, person_id: int, since: dt.date | None = None, today: dt.date | None = None
 ) -> CyclesReport:
     """Read one person's diary, treatments and medicines (from `since`) and analyse the cycles."""
-    days, starts = insight_inputs(session, person_id, since)
+    # The analysis is of treatments and changes from `since`, but each needs the days before it
+    # (its 28-day baseline, a medicine's 8 weeks): those are read even when they come earlier.
+    reach = max(BASELINE_DAYS, WINDOW_DAYS)
+    days, starts = insight_inputs(
+        session, person_id, None if since is None else since - dt.timedelta(days=reach)
+    )
     treatments = [
         (t.date, t.kind, t.record.product)
         for t in list_treatments(session, person_id)

@@ -185,10 +185,13 @@ def analyse_change(counts: dict[dt.date, float], change: MedicineChange, last: d
     out.rate_ratio = round(math.exp(b), 3)
     out.ci = (round(math.exp(b - tq * se), 3), round(math.exp(b + tq * se), 3))
     out.slope_change_per_week = None if slope is None else round(math.exp(slope), 3)
+    # The verdict always speaks of the medicine, never of the change: fewer twitches after a
+    # stop would otherwise read "stop: helps", advice to stop a medicine that nasalis never gives.
+    fewer, more = ("makes it worse", "helps") if change.change == "stop" else ("helps", "makes it worse")
     if out.ci[1] < 1:
-        out.verdict = "helps"
+        out.verdict = fewer
     elif out.ci[0] > 1:
-        out.verdict = "makes it worse"
+        out.verdict = more
     else:
         out.verdict = "no clear effect"
     return out

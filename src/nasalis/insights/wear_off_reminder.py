@@ -46,8 +46,9 @@ def wear_off_events(session: Session, person_id: int, today: dt.date) -> list[ic
     event.add("summary", SUMMARY)
     event.add(
         "description",
-        f"Your earlier cycles wore off at about day {usual} (the middle of them); today is day "
-        f"{(day - last.date).days} since your last treatment on {last.date}. Keep logging: the "
+        # No treatment date: subscribed feeds are often synced to a calendar provider.
+        f"Your earlier cycles wore off at about day {usual} (the middle of them); this event is on "
+        f"day {(day - last.date).days} since your last treatment. Keep logging: the "
         "Treatments page shows this cycle as it goes. Timing the next treatment is for you and "
         "your specialist.",
     )
