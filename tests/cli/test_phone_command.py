@@ -41,19 +41,24 @@ def _environment(tmp_path: Path) -> dict[str, str]:
 
 
 def _read_until(process: subprocess.Popen[str], marker: str) -> str:
-    """What the process printed up to and including the line holding `marker`."""
+    """What the process printed up to the first time `marker` appears (read once per process).
+
+    Read from the pipe's descriptor, not the text file: its readline() buffers every byte that
+    has arrived, so a select() on the descriptor would then wait for output already read.
+    """
     assert process.stdout is not None
-    seen = ""
+    fd = process.stdout.fileno()
+    seen = b""
     with selectors.DefaultSelector() as waiting:
-        waiting.register(process.stdout, selectors.EVENT_READ)
+        waiting.register(fd, selectors.EVENT_READ)
         deadline = time.monotonic() + STARTUP_S
-        while marker not in seen:
-            assert time.monotonic() < deadline, f"no {marker!r} in {seen!r}"
+        while marker.encode() not in seen:
+            assert time.monotonic() < deadline, f"no {marker!r} in {seen.decode(errors='replace')!r}"
             if waiting.select(timeout=1):
-                line = process.stdout.readline()
-                assert line, f"the command ended: {seen!r}"
-                seen += line
-    return seen
+                chunk = os.read(fd, 65536)
+                assert chunk, f"the command ended: {seen.decode(errors='replace')!r}"
+                seen += chunk
+    return seen.decode()
 
 
 def _decoded(qr_text: str) -> str:

@@ -69,6 +69,17 @@ def _made_episode(client: TestClient, minute: int) -> int:
     return int(answer.json()["id"])
 
 
+def _made(client: TestClient, path: str, body: dict[str, Any]) -> int:
+    """The id of a row made through the API, for a DELETE example to remove."""
+    answer = client.post(path, json=body)
+    assert answer.status_code in (200, 201), answer.text
+    return int(answer.json()["id"])
+
+
+SCORE = {"scale": "Hemifacial spasm grade", "value": "2", "rated_on": DAY}
+TREATMENT = {"date": DAY, "kind": "botulinum_toxin", "product": "Botox"}
+
+
 def _undoable(client: TestClient, _folder: Path) -> Call:
     _made_episode(client, 40)
     _made_episode(client, 41)  # two changes: a second undo would take back the first too
@@ -135,6 +146,14 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/api/experiments/stop"): _stop,
     ("POST", "/api/import"): _import,
     ("POST", "/api/videos"): _video,
+    ("POST", "/api/scores"): lambda c, f: Call("/api/scores", {"json": SCORE}),
+    ("DELETE", "/api/scores/{score_id}"): lambda c, f: Call(
+        f"/api/scores/{_made(c, '/api/scores', {**SCORE, 'value': '3'})}", {}
+    ),
+    ("POST", "/api/treatments"): lambda c, f: Call("/api/treatments", {"json": TREATMENT}),
+    ("DELETE", "/api/treatments/{treatment_id}"): lambda c, f: Call(
+        f"/api/treatments/{_made(c, '/api/treatments', {**TREATMENT, 'product': 'Xeomin'})}", {}
+    ),
 }
 """How to send each API write; a new write route fails the first test below until it is added."""
 
