@@ -46,6 +46,18 @@ def sign_up(client: httpx2.Client, username: str, password: str = PASSWORD) -> s
     return csrf_of(client.get("/").text)
 
 
+def sign_in(client: httpx2.Client, username: str, password: str = PASSWORD, lands_on: str = "") -> str:
+    """Sign in through the login form (landing on `lands_on` when given); the session's CSRF token."""
+    form = client.get("/login")
+    done = client.post(
+        "/login", data={"csrf_token": csrf_of(form.text), "username": username, "password": password}
+    )
+    assert done.status_code == 200, done.text
+    if lands_on:
+        assert done.url.path == lands_on
+    return csrf_of(done.text)
+
+
 @pytest.fixture
 def personal(db_url: str) -> Iterator[TestClient]:
     """Personal mode (no accounts) over a fresh diary on each backend."""

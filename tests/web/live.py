@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.cli.runner import nasalis_process
+from tests.web.conftest import PASSWORD
+
 STARTUP_S = 180
 """How long a server may take to answer its first request: seconds alone, a minute or more when the
 suite's other workers and the machine's other jobs share two cores."""
@@ -89,3 +92,11 @@ def serving(
     command = [sys.executable, "-m", "nasalis", "serve", "--port", str(port), "--db", db_url, *args]
     with running(command, port, "/static/style.css", log) as live:
         yield live
+
+
+def add_clinician(db_url: str, username: str, password: str = PASSWORD) -> None:
+    """Make a clinician account the way an administrator does (`nasalis admin clinician add`)."""
+    added = nasalis_process(
+        "admin", "clinician", "add", username, "--password-stdin", "--db", db_url, stdin=password + "\n"
+    )
+    assert added.returncode == 0, added.stderr

@@ -5,40 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from tests.cli.runner import SRC
 from tests.web.browsing import PHONE, shot, sign_in_in_browser, sign_up_in_browser
-from tests.web.conftest import PASSWORD
-from tests.web.live import live_server
+from tests.web.live import add_clinician, live_server
 
 
 def test_a_person_grants_a_clinician_reads_and_the_person_revokes(browser: Browser, tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'server.db'}"
-    added = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "nasalis",
-            "admin",
-            "clinician",
-            "add",
-            "drlee",
-            "--password-stdin",
-            "--db",
-            db,
-        ],
-        input=PASSWORD + "\n",
-        text=True,
-        capture_output=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": SRC},
-    )
-    assert added.returncode == 0, added.stderr
+    add_clinician(db, "drlee")
     with live_server(db, "--accounts") as base:
         mine = browser.new_context(viewport=PHONE, base_url=base)
         theirs = browser.new_context(viewport=PHONE, base_url=base)

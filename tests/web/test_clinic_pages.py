@@ -13,14 +13,7 @@ from nasalis.config import Settings
 from nasalis.diary import accounts, clinic, clinician_scores
 from nasalis.diary.models import Account, ClinicianScore
 from nasalis.web.app import create_app
-from tests.web.conftest import PASSWORD, csrf_of, sign_up
-
-
-def _sign_in(client: TestClient, username: str) -> str:
-    form = csrf_of(client.get("/login").text)
-    done = client.post("/login", data={"csrf_token": form, "username": username, "password": PASSWORD})
-    assert done.status_code == 200, done.text
-    return csrf_of(done.text)
+from tests.web.conftest import PASSWORD, sign_in, sign_up
 
 
 @pytest.fixture
@@ -35,7 +28,7 @@ def clinic_app(server_app: Settings) -> Iterator[tuple[TestClient, str, TestClie
             alice,
             alice_token,
             doctor,
-            _sign_in(doctor, "drlee"),
+            sign_in(doctor, "drlee"),
             app.state.store.person_id("account:alice"),
         )
     app.state.store.close()

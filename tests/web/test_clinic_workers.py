@@ -9,15 +9,12 @@ server carries the code, a name, a password or a session token.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx2
 
-from tests.cli.runner import SRC
-from tests.web.conftest import csrf_of
-from tests.web.live import serving
+from tests.web.conftest import sign_in, sign_up
+from tests.web.live import add_clinician, serving
 
 PERSON = "zzpatientname"
 DOCTOR = "zzdoctorname"
@@ -25,48 +22,10 @@ PASSWORD = "zz-marker-password-123"
 NOTE = "zz-marker-note-after-coffee"
 
 
-def _sign_up(client: httpx2.Client) -> str:
-    form = client.get("/signup")
-    done = client.post(
-        "/signup", data={"csrf_token": csrf_of(form.text), "username": PERSON, "password": PASSWORD}
-    )
-    assert done.status_code == 200, done.text
-    return csrf_of(done.text)
-
-
-def _sign_in(client: httpx2.Client) -> str:
-    form = client.get("/login")
-    done = client.post(
-        "/login", data={"csrf_token": csrf_of(form.text), "username": DOCTOR, "password": PASSWORD}
-    )
-    assert done.status_code == 200, done.text
-    assert done.url.path == "/clinic"  # a clinician lands on the clinic
-    return csrf_of(done.text)
-
-
 def test_revoking_on_one_worker_refuses_the_clinician_at_once_on_the_other(
     db_url: str, tmp_path: Path
 ) -> None:
-    added = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "nasalis",
-            "admin",
-            "clinician",
-            "add",
-            DOCTOR,
-            "--password-stdin",
-            "--db",
-            db_url,
-        ],
-        input=PASSWORD + "\n",
-        text=True,
-        capture_output=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": SRC},
-    )
-    assert added.returncode == 0, added.stderr
+    add_clinician(db_url, DOCTOR, PASSWORD)
     logs = tmp_path / "a.log", tmp_path / "b.log"
     with (
         serving(db_url, "--accounts", log=logs[0]) as (base_a, _a),
@@ -74,7 +33,7 @@ def test_revoking_on_one_worker_refuses_the_clinician_at_once_on_the_other(
         httpx2.Client(base_url=base_a, timeout=60, follow_redirects=True) as person,
         httpx2.Client(base_url=base_b, timeout=60, follow_redirects=True) as doctor,
     ):
-        token = _sign_up(person)
+        token = sign_up(person, PERSON, PASSWORD)
         made = person.post(
             "/api/episodes",
             json={"started_at": "2026-02-01T08:00:00+00:00", "note": NOTE},
@@ -84,7 +43,7 @@ def test_revoking_on_one_worker_refuses_the_clinician_at_once_on_the_other(
         assert person.put(
             "/api/days/2026-02-01", json={"stress": 3}, headers={"x-csrf-token": token}
         ).is_success
-        doctor_token = _sign_in(doctor)
+        doctor_token = sign_in(doctor, DOCTOR, PASSWORD, lands_on="/clinic")  # a clinician lands there
         shown = doctor.post("/clinic/codes", data={"csrf_token": doctor_token})
         found = re.search(r'class="one-time-code">([A-Z0-9-]+)<', shown.text)
         assert found, shown.text

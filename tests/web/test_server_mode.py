@@ -23,7 +23,7 @@ from nasalis.diary.accounts import MAX_FAILURES
 from nasalis.diary.models import Account, ShareLink
 from nasalis.web.app import create_app
 from nasalis.web.routes import app_shell
-from tests.web.conftest import PASSWORD, csrf_of, sign_up
+from tests.web.conftest import PASSWORD, csrf_of, sign_in, sign_up
 
 PUBLIC = {
     "/login",
@@ -337,14 +337,6 @@ def test_nobody_reaches_another_persons_data_through_any_route(
 def clinic_id(session: Session, name: str) -> int:
     """The person id of a clinician account."""
     return int(session.scalar(select(Account.person_id).where(Account.username == name)) or 0)
-
-
-def sign_in(client: TestClient, username: str) -> str:
-    """Sign in through the login form; the CSRF token of the session."""
-    form = csrf_of(client.get("/login").text)
-    done = client.post("/login", data={"csrf_token": form, "username": username, "password": PASSWORD})
-    assert done.status_code == 200, done.text
-    return csrf_of(done.text)
 
 
 PERSON_TABLES = (

@@ -72,6 +72,18 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_is_saved(personal: Test
     assert personal.get("/api/treatments").json() == []
 
 
+def test_the_same_treatment_again_is_refused_beside_its_date_and_saved_once(personal: TestClient) -> None:
+    # The diary, not the form, finds the duplicate: the refusal comes from inside the write.
+    csrf = csrf_of(personal.get("/treatments").text)
+    data = {"csrf_token": csrf, "kind": "botulinum_toxin", "date": "2026-01-10", "product": "Botox"}
+    assert "msg=saved" in str(personal.post("/treatments", data=data).url)
+    again = personal.post("/treatments", data=data)
+    assert again.status_code == 422
+    assert "is already in the diary" in again.text
+    assert re.search(r'id="date"[^>]*aria-invalid="true"', again.text)
+    assert len(personal.get("/api/treatments").json()) == 1
+
+
 def test_today_injection_form_and_the_diary_list_with_undo(personal: TestClient) -> None:
     today = personal.get("/")
     assert "I had an injection" in today.text

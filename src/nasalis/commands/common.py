@@ -10,14 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Protocol, TypeVar
 
 import typer
 import typer.core
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from sqlalchemy.orm import Session
 
     from nasalis.diary.store import Store
 
@@ -108,3 +112,36 @@ def write_whole(out: Path, content: bytes, nothing_done: str) -> None:
         write_atomically(out, content)
     except OSError as exc:
         fail(nothing_done, [f"--out: {exc}"])
+
+
+class JsonReport(Protocol):
+    """An analysis that has a contract's JSON."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's JSON of the analysis."""
+        ...
+
+
+ReportT = TypeVar("ReportT", bound=JsonReport)
+
+
+def print_analysis(
+    load: Callable[[Session, int, dt.date | None], ReportT],
+    render: Callable[[Console, ReportT], None],
+    *,
+    as_json: bool,
+    since: str | None,
+    db: str | None,
+    nothing_done: str,
+) -> None:
+    """One analysis of the diary from --since, printed as its contract's JSON or drawn by `render`."""
+    from rich.console import Console
+
+    start = date_option("--since", since, nothing_done)
+    store = store_for(db)
+    with store.read() as session:
+        report = load(session, store.person_id(), start)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
+        return
+    render(Console(), report)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Annotated
 
 import typer
 
-from nasalis.commands.common import DbOption, SinceOption, date_option, store_for
+from nasalis.commands.common import DbOption, SinceOption, print_analysis
 
 
 def cycles_command(
@@ -19,16 +17,7 @@ def cycles_command(
     db: DbOption = None,
 ) -> None:
     """Each treatment's cycle (onset, best, wear-off) and each medicine change — not a diagnosis."""
-    from rich.console import Console
-
     from nasalis.insights.cycles_report import load_cycles
     from nasalis.terminal.cycles_view import render_cycles
 
-    start = date_option("--since", since, "No cycles.")
-    store = store_for(db)
-    with store.read() as session:
-        report = load_cycles(session, store.person_id(), start)
-    if as_json:
-        sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
-        return
-    render_cycles(Console(), report)
+    print_analysis(load_cycles, render_cycles, as_json=as_json, since=since, db=db, nothing_done="No cycles.")

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-import json
-import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nasalis.commands.common import DbOption, SinceOption, date_option, store_for
+from nasalis.commands.common import DbOption, SinceOption, print_analysis
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from nasalis.insights.analysis import Report
+
+
+def _render(console: Console, report: Report) -> None:
+    """The insights view of one report."""
+    from nasalis.terminal.insights_view import render_insights
+
+    render_insights(console, report.insights, report.frame, report.time_of_day)
 
 
 def insights_command(
@@ -17,16 +27,6 @@ def insights_command(
     db: DbOption = None,
 ) -> None:
     """Which factors go with more (or fewer) twitches in your diary — and how sure that is."""
-    from rich.console import Console
-
     from nasalis.insights.analysis import load_report
-    from nasalis.terminal.insights_view import render_insights
 
-    start = date_option("--since", since, "No insights.")
-    store = store_for(db)
-    with store.read() as session:
-        report = load_report(session, store.person_id(), start)
-    if as_json:
-        sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
-        return
-    render_insights(Console(), report.insights, report.frame, report.time_of_day)
+    print_analysis(load_report, _render, as_json=as_json, since=since, db=db, nothing_done="No insights.")

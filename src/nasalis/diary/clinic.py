@@ -43,6 +43,9 @@ ACTIONS = {
     "score": "recorded a clinician-rated score",
 }
 """Every kind of audit line, and how the person's page says it."""
+FROM_ANOTHER_SITE = "opened through a link on another site; not marked as seen"
+"""An audit line's detail when the clinician's browser said another site led there: the view is
+logged (it is an access), but such a GET changes nothing else (docs/security.md)."""
 
 
 class ClinicError(FieldError):

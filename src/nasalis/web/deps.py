@@ -172,6 +172,11 @@ def _same_origin(request: Request) -> bool:
     return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
 
 
+def led_from_another_site(request: Request) -> bool:
+    """The browser says another site (or another origin) led here: a GET it sent then changes nothing."""
+    return not _same_origin(request)
+
+
 def _matches(sent: str | None, token: str) -> bool:
     return sent is not None and hmac.compare_digest(sent.encode(), token.encode())
 

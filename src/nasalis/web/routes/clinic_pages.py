@@ -4,7 +4,8 @@ Server mode only. Every route here depends on ClinicianDep (a person's session g
 each one that shows a person reads the grant from the database first (clinic.access): nothing
 is cached, so a grant revoked in another worker a moment ago is refused here. A clinician reads
 and never writes a diary, with one exception: a clinician-rated score. Every view of a person
-and every score goes in that person's audit log.
+and every score goes in that person's audit log. A view another site's link led to is logged as
+such and changes nothing else: a cross-site GET must not clear the dashboard's "new" marks.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from nasalis.diary.records import FieldError
 from nasalis.report.render import Link, to_html
 from nasalis.report.sections import SectionError, gather_sections
 from nasalis.web.clock import local_now
-from nasalis.web.deps import ClinicianDep, ClinicianWriterDep, FormDep, StoreDep, get_settings
+from nasalis.web.deps import (
+    ClinicianDep,
+    ClinicianWriterDep,
+    FormDep,
+    StoreDep,
+    get_settings,
+    led_from_another_site,
+)
 from nasalis.web.routes.report_pages import REPORT_CSP
 from nasalis.web.sparkline import sparkline
 from nasalis.web.templating import page
@@ -52,6 +60,7 @@ def _dashboard(
     request: Request, store: StoreDep, viewer: ClinicianDep, code: str | None = None
 ) -> HTMLResponse:
     today = local_now(request).date()
+    detail = clinic.FROM_ANOTHER_SITE if led_from_another_site(request) else None
     with store.read() as session:
         rows = clinic_rows.dashboard(session, viewer.person_id, today)
     if rows:
@@ -61,7 +70,7 @@ def _dashboard(
                     clinic.access(session, viewer.person_id, row.grant.person_id)
                 except LookupError:
                     continue
-                clinic.record(session, row.grant.person_id, viewer.person_id, "dashboard", None)
+                clinic.record(session, row.grant.person_id, viewer.person_id, "dashboard", detail)
     lines = [(row, sparkline(row.weekly_rate, "twitches per day")) for row in rows]
     context = {
         "rows": lines,
@@ -113,10 +122,14 @@ def person_report(
 ) -> Response:
     """One person's report, only the sections their grant opens (404 without a live grant)."""
     start, end = _period(request, first, last)
+    elsewhere = led_from_another_site(request)
     with store.write() as session:
         grant = clinic.access(session, viewer.person_id, person_id)
-        clinic.record(session, person_id, viewer.person_id, "report", ", ".join(grant.scopes))
-        clinic.mark_seen(session, grant.id)
+        scopes = ", ".join(grant.scopes)
+        detail = f"{scopes}; {clinic.FROM_ANOTHER_SITE}" if elsewhere else scopes
+        clinic.record(session, person_id, viewer.person_id, "report", detail)
+        if not elsewhere:
+            clinic.mark_seen(session, grant.id)
     with store.read() as session:
         grant = clinic.access(session, viewer.person_id, person_id)  # revoked in between: refused
         try:

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from nasalis.insights.cycles_report import load_cycles
+from nasalis.web.analysis_json import SinceQuery, analysis_json
 from nasalis.web.deps import StoreDep, ViewerDep
-from nasalis.web.schemas import date_param
 
 router = APIRouter(prefix="/api", tags=["insights"])
 
 
 @router.get("/cycles", summary="Treatment cycles and medicine changes (nasalis.cycles/1)")
-def api_cycles(
-    store: StoreDep,
-    viewer: ViewerDep,
-    since: Annotated[str | None, Query(description="Only days from YYYY-MM-DD.")] = None,
-) -> dict[str, Any]:
+def api_cycles(store: StoreDep, viewer: ViewerDep, since: SinceQuery = None) -> dict[str, Any]:
     """Each treatment's onset, best and wear-off with 95% intervals, and each medicine change."""
-    start = date_param("since", since)
-    with store.read() as session:
-        return load_cycles(session, viewer.person_id, start).to_json()
+    return analysis_json(store, viewer, since, load_cycles)

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from nasalis.insights.cache import cached_report
+from nasalis.web.analysis_json import SinceQuery, analysis_json
 from nasalis.web.deps import StoreDep, ViewerDep
-from nasalis.web.schemas import date_param
 
 router = APIRouter(prefix="/api", tags=["insights"])
 
 
 @router.get("/insights", summary="Personal trigger analysis (nasalis.insights/1)")
-def api_insights(
-    store: StoreDep,
-    viewer: ViewerDep,
-    since: Annotated[str | None, Query(description="Only days from YYYY-MM-DD.")] = None,
-) -> dict[str, Any]:
+def api_insights(store: StoreDep, viewer: ViewerDep, since: SinceQuery = None) -> dict[str, Any]:
     """Every factor at lag 0 and 1 with rate ratio, interval, p, q and verdict."""
-    start = date_param("since", since)
-    with store.read() as session:
-        return cached_report(session, viewer.person_id, start).to_json()
+    return analysis_json(store, viewer, since, cached_report)

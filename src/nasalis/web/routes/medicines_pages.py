@@ -6,23 +6,21 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
-from nasalis.diary import entries, journal
+from nasalis.diary import entries
 from nasalis.diary.models import Medication
+from nasalis.diary.records import FieldError, RecordError
 from nasalis.web.clock import local_now
 from nasalis.web.deps import FormDep, StoreDep, Viewer, ViewerDep, WriterDep
+from nasalis.web.form_submit import form_text, submit_form
 from nasalis.web.schemas import row_id
 from nasalis.web.templating import page
 
 router = APIRouter(include_in_schema=False)
 
 ADD_FIELDS = ("name", "dose", "started")
-
-
-def _text(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _date(raw: str, today: dt.date) -> dt.date | None:
@@ -36,6 +34,36 @@ def _date(raw: str, today: dt.date) -> dt.date | None:
     if day > today:
         raise ValueError(f"is in the future (today is {today})")
     return day
+
+
+def _started(typed: dict[str, str], today: dt.date) -> dt.date | None:
+    """The add form's start date once its name and dose are checked; RecordError names each bad field."""
+    errors: dict[str, str] = {}
+    if not typed["name"]:
+        errors["name"] = "give the medicine's name"
+    elif len(typed["name"]) > 200:
+        errors["name"] = "at most 200 characters"
+    if len(typed["dose"]) > 200:
+        errors["dose"] = "at most 200 characters"
+    started: dt.date | None = None
+    try:
+        started = _date(typed["started"], today)
+    except ValueError as exc:
+        errors["started"] = str(exc)
+    if errors:
+        raise RecordError(errors)
+    return started
+
+
+def _stopped(field: str, raw: str, today: dt.date) -> dt.date:
+    """The stop form's date; FieldError on `field` when it is missing or wrong."""
+    try:
+        stopped = _date(raw, today)
+    except ValueError as exc:
+        raise FieldError(field, str(exc)) from None
+    if stopped is None:
+        raise FieldError(field, "give the day you stopped it")
+    return stopped
 
 
 def _medicines_page(
@@ -80,43 +108,39 @@ def medicines(request: Request, store: StoreDep, viewer: ViewerDep) -> HTMLRespo
 @router.post("/medicines", response_class=HTMLResponse)
 def add_medicine(request: Request, store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
     """Add a medicine (undo takes it away again)."""
-    typed = {name: _text(form, name) for name in ADD_FIELDS}
-    errors: dict[str, str] = {}
-    if not typed["name"]:
-        errors["name"] = "give the medicine's name"
-    elif len(typed["name"]) > 200:
-        errors["name"] = "at most 200 characters"
-    if len(typed["dose"]) > 200:
-        errors["dose"] = "at most 200 characters"
-    started: dt.date | None = None
-    try:
-        started = _date(typed["started"], local_now(request).date())
-    except ValueError as exc:
-        errors["started"] = str(exc)
-    if errors:
-        return _medicines_page(request, store, viewer, errors, typed)
-    with store.write() as session:
-        entries.add_medication(session, viewer.person_id, typed["name"], typed["dose"] or None, started)
-        change = journal.latest_change_id(session, viewer.person_id)
-    return RedirectResponse(f"/medicines?msg=saved&change={change}", 303)
+    typed = {name: form_text(form, name) for name in ADD_FIELDS}
+    return submit_form(
+        store,
+        viewer,
+        lambda: _started(typed, local_now(request).date()),
+        lambda session, started: entries.add_medication(
+            session, viewer.person_id, typed["name"], typed["dose"] or None, started
+        ),
+        lambda errors: _medicines_page(request, store, viewer, errors, typed),
+        "/medicines",
+    )
 
 
 @router.post("/medicines/stop", response_class=HTMLResponse)
 def stop_medicine(request: Request, store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
     """Record the day a medicine was stopped (undo puts it back on the list)."""
-    raw_id = _text(form, "medication")
+    raw_id = form_text(form, "medication")
     if row_id(raw_id) is None:
         raise entries.NotFoundError("no such medicine")
     field = f"stopped-{raw_id}"
-    typed = {field: _text(form, "stopped")}
-    try:
-        stopped = _date(typed[field], local_now(request).date())
-        if stopped is None:
-            raise ValueError("give the day you stopped it")
-        with store.write() as session:
+    typed = {field: form_text(form, "stopped")}
+
+    def stop(session: Session, stopped: dt.date) -> None:
+        try:
             entries.stop_medication(session, viewer.person_id, int(raw_id), stopped)
-            change = journal.latest_change_id(session, viewer.person_id)
-    except ValueError as exc:
-        message = str(exc).removeprefix("stopped: ")
-        return _medicines_page(request, store, viewer, {field: message}, typed)
-    return RedirectResponse(f"/medicines?msg=saved&change={change}", 303)
+        except ValueError as exc:  # the diary's check (a stop before its start) names its own field
+            raise FieldError(field, str(exc).removeprefix("stopped: ")) from None
+
+    return submit_form(
+        store,
+        viewer,
+        lambda: _stopped(field, typed[field], local_now(request).date()),
+        stop,
+        lambda errors: _medicines_page(request, store, viewer, errors, typed),
+        "/medicines",
+    )

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
-from nasalis.diary import clinician_scores, journal
+from nasalis.diary import clinician_scores
 from nasalis.diary.entries import NotFoundError
-from nasalis.diary.records import FieldError
 from nasalis.web.clock import local_now
 from nasalis.web.deps import FormDep, StoreDep, Viewer, ViewerDep, WriterDep
+from nasalis.web.form_submit import form_text, submit_form, write_with_undo
 from nasalis.web.schemas import row_id
 from nasalis.web.templating import page
 
 router = APIRouter(include_in_schema=False)
 
 FIELDS = ("scale", "value", "rated_on", "rated_by", "note")
-
-
-def _text(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _scores_page(
@@ -62,26 +55,29 @@ def scores(request: Request, store: StoreDep, viewer: ViewerDep) -> HTMLResponse
 @router.post("/scores", response_class=HTMLResponse)
 def add_score(request: Request, store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
     """Record a score from a letter (undo takes it away again)."""
-    typed = {name: _text(form, name) for name in FIELDS}
-    try:
-        record = clinician_scores.build_score(
+    typed = {name: form_text(form, name) for name in FIELDS}
+    return submit_form(
+        store,
+        viewer,
+        lambda: clinician_scores.build_score(
             typed["scale"], typed["value"], typed["rated_on"], typed["rated_by"], "letter", typed["note"]
-        )
-    except FieldError as exc:
-        return _scores_page(request, store, viewer, exc.errors, typed)
-    with store.write() as session:
-        clinician_scores.record_score(session, viewer.person_id, record)
-        change = journal.latest_change_id(session, viewer.person_id)
-    return RedirectResponse(f"/scores?msg=saved&change={change}", 303)
+        ),
+        lambda session, record: clinician_scores.record_score(session, viewer.person_id, record),
+        lambda errors: _scores_page(request, store, viewer, errors, typed),
+        "/scores",
+    )
 
 
 @router.post("/scores/delete", response_class=HTMLResponse)
 def delete_score(store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
     """Delete one score (the message offers Undo)."""
-    score_id = row_id(_text(form, "score"))
+    score_id = row_id(form_text(form, "score"))
     if score_id is None:
         raise NotFoundError("no such score")
-    with store.write() as session:
-        clinician_scores.delete_score(session, viewer.person_id, score_id)
-        change = journal.latest_change_id(session, viewer.person_id)
-    return RedirectResponse(f"/scores?msg=deleted&change={change}", 303)
+    return write_with_undo(
+        store,
+        viewer,
+        lambda session: clinician_scores.delete_score(session, viewer.person_id, score_id),
+        "/scores",
+        "deleted",
+    )

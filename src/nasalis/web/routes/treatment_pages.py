@@ -9,12 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
-from nasalis.diary import journal
-from nasalis.diary.records import FieldError
 from nasalis.diary.treatment_records import KINDS, MAX_SITES, PRODUCT_MAX, UNITS_MAX
-from nasalis.diary.treatments import DuplicateTreatmentError, add_treatment, build_treatment, delete_treatment
+from nasalis.diary.treatments import add_treatment, build_treatment, delete_treatment
 from nasalis.diary.treatments import list_treatments as stored_treatments
 from nasalis.diary.vocab import AREAS, SIDES
 from nasalis.insights.cycles_report import load_cycles
@@ -22,6 +20,7 @@ from nasalis.knowledge import load_knowledge
 from nasalis.web.clock import local_now
 from nasalis.web.cycle_chart import cycle_plot, drawn, style_of
 from nasalis.web.deps import FormDep, StoreDep, Viewer, ViewerDep, WriterDep
+from nasalis.web.form_submit import submit_form, write_with_undo
 from nasalis.web.schemas import RowId
 from nasalis.web.templating import page
 
@@ -93,20 +92,23 @@ def treatments(request: Request, store: StoreDep, viewer: ViewerDep) -> HTMLResp
 def add_treatment_form(request: Request, store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
     """Record a treatment from the Treatments or the Today page (undo takes it away again)."""
     typed = _typed(form)
-    try:
-        rec = build_treatment({k: v for k, v in typed.items() if v}, text=True, now=local_now(request))
-        with store.write() as session:
-            add_treatment(session, viewer.person_id, rec)
-            change = journal.latest_change_id(session, viewer.person_id)
-    except (FieldError, DuplicateTreatmentError) as exc:
-        return treatments_page(request, store, viewer, exc.errors, typed)
-    return RedirectResponse(f"{_back(form)}?msg=saved&change={change}", 303)
+    return submit_form(
+        store,
+        viewer,
+        lambda: build_treatment({k: v for k, v in typed.items() if v}, text=True, now=local_now(request)),
+        lambda session, rec: add_treatment(session, viewer.person_id, rec),
+        lambda errors: treatments_page(request, store, viewer, errors, typed),
+        _back(form),
+    )
 
 
 @router.post("/treatments/{treatment_id}/delete")
 def delete_treatment_form(treatment_id: RowId, store: StoreDep, viewer: WriterDep, form: FormDep) -> Response:
     """Delete a treatment (undo brings it back)."""
-    with store.write() as session:
-        delete_treatment(session, viewer.person_id, treatment_id)
-        change = journal.latest_change_id(session, viewer.person_id)
-    return RedirectResponse(f"{_back(form)}?msg=deleted&change={change}", 303)
+    return write_with_undo(
+        store,
+        viewer,
+        lambda session: delete_treatment(session, viewer.person_id, treatment_id),
+        _back(form),
+        "deleted",
+    )
