@@ -61,9 +61,6 @@ P_LEVEL = 0.05
 WORTHWHILE_SD, WORTHWHILE_PRESENT = 1.05, 1.1
 """The smallest rate ratio worth calling a trigger: per standard deviation of a numeric factor,
 and for a yes/no factor's presence."""
-PRIOR_SD, PRIOR_PRESENT = math.inf, math.inf
-"""The spread of plausible log rate ratios (per standard deviation of a numeric factor, and for a
-yes/no factor's presence) in the shrinkage prior the verdicts are taken from."""
 TARGET_NUMERIC_RR, TARGET_BINARY_RR = 1.3, 2.0
 """Effects the 'days still needed' estimate aims to detect with 80% power."""
 REVERSE_POSSIBLE = frozenset(f.name for f in FACTORS if f.reverse_possible)
@@ -71,6 +68,10 @@ KNOWN_BY_MORNING = frozenset(f.name for f in MORNING_CHECK_IN)
 """What the morning check-in records (its own factors and last night's sleep): tested within the day."""
 YESTERDAY_HELD = REVERSE_POSSIBLE | MORNING
 """Factors whose tests hold yesterday's count: a bad yesterday can raise what is written today."""
+SPELL_LAGS = 21
+"""Calendar lags over which spells widen a test's variance (serial.variance_factor): three weeks,
+not serial's one, because a diary's slow wander and a factor drifting with it stay correlated for
+weeks, and one week let drift pass for effects (docs/insights.md, "Second pass")."""
 ADJUSTERS = tuple(f.name for f in FACTORS if f.recorded == "day")
 """The day factors each test is adjusted for (never the tags: ten tags would outrun the days)."""
 
@@ -116,16 +117,6 @@ def _worthwhile(binary: bool, values: FloatArray) -> float:
         return math.log(WORTHWHILE_PRESENT)
     sd = float(values.std())
     return math.log(WORTHWHILE_SD) / sd if sd > 0 else math.inf
-
-
-def _posterior(b: float, se: float, binary: bool, values: FloatArray) -> tuple[float, float]:
-    """The log rate ratio and its spread after the shrinkage prior (normal, centred on no effect)."""
-    sd = float(values.std())
-    tau = PRIOR_PRESENT if binary else (PRIOR_SD / sd if sd > 0 else math.inf)
-    if not math.isfinite(tau):
-        return b, se
-    keep = tau**2 / (tau**2 + se**2)
-    return b * keep, se * math.sqrt(keep)
 
 
 def _more_days(result: FactorResult, se: float, margin: float, shared: _Shared, binary: bool) -> int:
@@ -198,9 +189,8 @@ def _test(shared: _Shared, column: str, lag: int, x: pd.Series) -> FactorResult:
     margin = _worthwhile(binary, values / scale)
     result.estimate, result.ci_low, result.ci_high = math.exp(b), math.exp(b - tq * se), math.exp(b + tq * se)
     result.p = float(2 * stats.t.sf(abs(b / se), df))
-    shrunk, spread = _posterior(b, se, binary, values / scale)
-    beyond = abs(shrunk) - margin
-    result.p_worthwhile = 1.0 if beyond <= 0 else min(1.0, float(2 * stats.t.sf(beyond / spread, df)))
+    beyond = abs(b) - margin
+    result.p_worthwhile = 1.0 if beyond <= 0 else min(1.0, float(2 * stats.t.sf(beyond / se, df)))
     result.min_detectable_effect = math.exp(margin + (shared.z_first + 0.84) * se)
     result.days_needed = _more_days(result, se, margin, shared, binary)
     return result
@@ -255,7 +245,7 @@ def _with_factors(
     if fitted is None:
         return base
     alpha, residuals = fitted
-    return replace(base, alpha=alpha, residual_rho=autocorrelations(residuals, day))
+    return replace(base, alpha=alpha, residual_rho=autocorrelations(residuals, day, SPELL_LAGS))
 
 
 def _verdicts(results: list[FactorResult]) -> list[FactorResult]:
