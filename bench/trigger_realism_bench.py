@@ -23,8 +23,11 @@ Figures per method and cell:
   `likely_protective`, with a `same_day_either_way` verdict (the last is not a claim).
 - CPU seconds per call, mean / max.
 
-Seeds: development seeds by default. `--held-out` uses a separate range (HELD_OUT_BASE) kept
-for one final measurement; development runs must not use it. A "+morning" scenario uses the
+Seeds: development seeds by default (bases below HELD_OUT_BASE). `--held-out` (or `--held-out
+first`) is the first held-out range, from HELD_OUT_BASE, spent at the end of issue 19's first
+model; `--held-out second` is a fresh range (HELD_OUT_BASES["second"]) kept for one measurement
+of the next model. Development runs must use neither. `--methods nasalis` runs only the
+product's analysis (the comparisons cost most of the time). A "+morning" scenario uses the
 same seeds as the one without, so its diaries are the same days plus the morning check-ins.
 """
 
@@ -53,7 +56,9 @@ from nasalis.insights.frames import daily_frame
 from nasalis.insights.triggers import analyse
 
 HELD_OUT_BASE = 900_000
-"""Seeds from here on are the held-out benchmark: run once, by the lead, at the end."""
+"""Seeds from here on are held out: development runs never use them."""
+HELD_OUT_BASES = {"first": HELD_OUT_BASE, "second": 910_000}
+"""Each held-out range is looked at once: the first was spent on issue 19's first model."""
 LENGTHS = (60, 90, 180, 365)
 Q_LEVEL = first_round.Q_LEVEL
 """The naive comparison's BH level: the product's q level before issue 19."""
@@ -373,12 +378,19 @@ def write_json(
     ]
     run = {
         "diaries_per_cell": args.diaries,
-        "seeds": "held-out" if args.held_out else "development",
+        "seeds": _seeds(args),
         "seed_base": args.seed_base,
         "q_level_naive": Q_LEVEL,
         "cells": cells,
     }
     path.write_text(json.dumps(run, indent=1, allow_nan=False) + "\n", encoding="utf-8")
+
+
+def _seeds(args: argparse.Namespace, with_base: bool = False) -> str:
+    """Which seeds a run used, as its outputs name them."""
+    if args.held_out:
+        return "held-out" if args.held_out == "first" else f"held-out {args.held_out}"
+    return f"development, base {args.seed_base}" if with_base else "development"
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -388,7 +400,17 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--days", default="90", help="comma-separated lengths, e.g. 60,90,180,365")
     parser.add_argument("--scenario", default=",".join(SCENARIOS), help="comma-separated scenario names")
     parser.add_argument("--seed-base", type=int, default=0, help="development seed base")
-    parser.add_argument("--held-out", action="store_true", help="the held-out seeds (run once, at the end)")
+    parser.add_argument(
+        "--held-out",
+        nargs="?",
+        const="first",
+        default=None,
+        choices=tuple(HELD_OUT_BASES),
+        help="a held-out seed range, looked at once (first: spent; second: the fresh one)",
+    )
+    parser.add_argument(
+        "--methods", default=",".join(METHODS), help=f"comma-separated methods ({', '.join(METHODS)})"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
     parser.add_argument(
         "--write-measured",
@@ -409,8 +431,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     unknown = [s for s in args.scenario if s not in SCENARIOS]
     if unknown:
         parser.error(f"--scenario: unknown {', '.join(unknown)} (known: {', '.join(SCENARIOS)})")
+    args.methods = args.methods.split(",")
+    if "nasalis" not in args.methods or not set(args.methods) <= set(METHODS):
+        parser.error(f"--methods: nasalis and any of {', '.join(METHODS)} (got {','.join(args.methods)})")
     if args.held_out:
-        args.seed_base = HELD_OUT_BASE
+        args.seed_base = HELD_OUT_BASES[args.held_out]
     elif not 0 <= args.seed_base < HELD_OUT_BASE:
         parser.error(f"--seed-base must be in 0..{HELD_OUT_BASE - 1} (the rest is held out: --held-out)")
     return args
@@ -434,7 +459,7 @@ def write_measured(results: dict[tuple[str, int], dict[str, Tally]], args: argpa
     out = {
         "note": "Written by python -m bench.trigger_realism_bench --write-measured; do not edit by hand.",
         "measured_on": dt.date.today().isoformat(),
-        "seeds": "held-out" if args.held_out else f"development, base {args.seed_base}",
+        "seeds": _seeds(args, with_base=True),
         "scenarios": [s for s in REALISTIC if any(k[0] == s for k in results)],
         "diaries": sum(t.null_diaries * 2 for t in cells),
         "days": lengths[0] if len(lengths) == 1 else min(lengths),
@@ -448,16 +473,17 @@ def write_measured(results: dict[tuple[str, int], dict[str, Tally]], args: argpa
 def main(argv: list[str] | None = None) -> int:
     """Print one table per diary length; exit 1 when a goal this run checks is not met."""
     args = parse(sys.argv[1:] if argv is None else argv)
-    seeds = "HELD-OUT" if args.held_out else f"development, base {args.seed_base}"
+    seeds = _seeds(args, with_base=True).upper() if args.held_out else _seeds(args, with_base=True)
+    methods = {name: METHODS[name] for name in args.methods}
     print(
         f"Trigger analysis on realistic diaries: {args.diaries} effect + {args.diaries} null diaries"
-        f" per cell, seeds {seeds}; methods: {', '.join(METHODS)}\n"
+        f" per cell, seeds {seeds}; methods: {', '.join(methods)}\n"
     )
     results: dict[tuple[str, int], dict[str, Tally]] = {}
     for n_days in args.days:
         print(f"### {n_days} days\n\n{HEADER}")
         for scenario in args.scenario:
-            tallies = run_cell(scenario, n_days, args.diaries, args.seed_base)
+            tallies = run_cell(scenario, n_days, args.diaries, args.seed_base, methods)
             results[(scenario, n_days)] = tallies
             for method, tally in tallies.items():
                 print(row(scenario, method, tally), flush=True)

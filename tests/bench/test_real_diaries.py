@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 from bench.support.real_diaries import EXTRA_TAGS, Departures, Effect, RealDiary, simulate_diary
-from bench.trigger_realism_bench import HELD_OUT_BASE, main, parse
+from bench.trigger_realism_bench import HELD_OUT_BASE, HELD_OUT_BASES, main, parse
 from numpy.typing import NDArray
 
 from nasalis.insights.frames import daily_frame
@@ -138,6 +138,26 @@ def test_the_bench_refuses_held_out_seeds_without_the_flag() -> None:
     assert refused.value.code == 2
     assert parse(["--held-out"]).seed_base == HELD_OUT_BASE
     assert parse([]).seed_base < HELD_OUT_BASE
+
+
+def test_the_second_held_out_range_is_its_own_and_the_first_keeps_its_meaning() -> None:
+    assert parse(["--held-out", "first"]).seed_base == HELD_OUT_BASE
+    second = parse(["--held-out", "second", "--diaries", "3"])
+    assert second.seed_base == HELD_OUT_BASES["second"] != HELD_OUT_BASE
+    assert second.diaries == 3
+    with pytest.raises(SystemExit):
+        parse(["--seed-base", str(HELD_OUT_BASES["second"])])
+    with pytest.raises(SystemExit):
+        parse(["--held-out", "third"])
+
+
+def test_methods_can_be_narrowed_to_the_product_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--diaries", "1", "--days", "40", "--scenario", "clean", "--methods", "nasalis"])
+    out = capsys.readouterr().out
+    assert "| clean | nasalis |" in out
+    assert "first round" not in out.split("methods:")[1]
+    with pytest.raises(SystemExit):
+        parse(["--methods", "naive"])
 
 
 def test_the_bench_prints_a_row_per_scenario(capsys: pytest.CaptureFixture[str]) -> None:

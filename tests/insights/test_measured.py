@@ -55,6 +55,13 @@ def test_a_likely_finding_says_how_often_such_findings_were_false() -> None:
     assert "1 in 10" not in " ".join(result.notes)
 
 
+def test_counts_pooled_over_diary_lengths_name_the_range() -> None:
+    pooled = measured_module.Measured(flags=60, false=5, diaries=800, days=60, longest=365)
+    assert "800 simulated 60- to 365-day diaries built like real ones, 5 of 60 findings" in pooled.words()
+    alone = measured_module.Measured(flags=60, false=5, diaries=400, days=90, longest=90)
+    assert "400 simulated 90-day diaries" in alone.words()
+
+
 def test_no_sign_says_what_the_diary_could_have_shown_and_how_long_to_smaller() -> None:
     diary = simulate(60, [], seed=8)
     said = plain(analyse(daily_frame(diary.days, diary.episode_dates)))

@@ -36,3 +36,14 @@ def test_the_variance_grows_only_when_both_run_in_spells() -> None:
     assert variance_factor(residuals, spells, day) > 2.0
     assert variance_factor(np.zeros(7), spells, day) == 1.0
     assert variance_factor(-residuals, spells, day) == 1.0  # never narrower
+
+
+def test_the_spell_correction_sums_as_many_lags_as_the_residuals_hold() -> None:
+    """A slow wander shared by the twitching and a factor widens more over three weeks than one."""
+    rng = np.random.default_rng(5)
+    day = np.arange(3000)
+    slow = _ar1(3000, 0.95, 6)
+    residual, factor = slow + rng.normal(size=3000), slow + rng.normal(size=3000)
+    week = variance_factor(autocorrelations(residual, day), factor, day)
+    three = variance_factor(autocorrelations(residual, day, 21), factor, day)
+    assert three > week * 1.3

@@ -27,13 +27,16 @@ class Measured:
     false: int
     diaries: int
     days: int
+    longest: int = 0
+    """The longest diaries pooled (0 or `days` when all had the same length)."""
 
     def words(self) -> str:
         """The count as a person reads it (never a percentage of nothing)."""
         if not self.flags:
             return ""
+        days = f"{self.days}- to {self.longest}-day" if self.longest > self.days else f"{self.days}-day"
         return (
-            f"in nasalis's own test on {self.diaries:,} simulated {self.days}-day diaries built like real "
+            f"in nasalis's own test on {self.diaries:,} simulated {days} diaries built like real "
             f"ones, {self.false} of {self.flags} findings like this were coincidences"
         )
 
@@ -42,8 +45,9 @@ class Measured:
 def measured() -> dict[str, Measured]:
     """The benchmark's counts per kind of verdict (empty when the file holds none)."""
     raw = json.loads(PATH.read_text(encoding="utf-8"))
+    longest = max((int(n) for n in raw.get("lengths", ())), default=0)
     return {
-        kind: Measured(int(v["flags"]), int(v["false"]), int(raw["diaries"]), int(raw["days"]))
+        kind: Measured(int(v["flags"]), int(v["false"]), int(raw["diaries"]), int(raw["days"]), longest)
         for kind, v in raw["verdicts"].items()
         if kind in KINDS
     }

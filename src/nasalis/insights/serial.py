@@ -41,5 +41,8 @@ def autocorrelations(values: FloatArray, day: IntArray, max_lag: int = MAX_LAG) 
 
 
 def variance_factor(residual_rho: FloatArray, x: FloatArray, day: IntArray) -> float:
-    """How many times wider the coefficient's variance is for spells in both (at least 1)."""
-    return max(1.0, 1.0 + 2.0 * float(np.dot(residual_rho, autocorrelations(x, day))))
+    """How many times wider the coefficient's variance is for spells in both (at least 1).
+
+    The sum runs over as many lags as `residual_rho` holds.
+    """
+    return max(1.0, 1.0 + 2.0 * float(np.dot(residual_rho, autocorrelations(x, day, len(residual_rho)))))

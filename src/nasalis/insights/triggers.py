@@ -68,6 +68,10 @@ KNOWN_BY_MORNING = frozenset(f.name for f in MORNING_CHECK_IN)
 """What the morning check-in records (its own factors and last night's sleep): tested within the day."""
 YESTERDAY_HELD = REVERSE_POSSIBLE | MORNING
 """Factors whose tests hold yesterday's count: a bad yesterday can raise what is written today."""
+SPELL_LAGS = 21
+"""Calendar lags over which spells widen a test's variance (serial.variance_factor): three weeks,
+not serial's one, because a diary's slow wander and a factor drifting with it stay correlated for
+weeks, and one week let drift pass for effects (docs/insights.md, "Second pass")."""
 ADJUSTERS = tuple(f.name for f in FACTORS if f.recorded == "day")
 """The day factors each test is adjusted for (never the tags: ten tags would outrun the days)."""
 
@@ -241,7 +245,7 @@ def _with_factors(
     if fitted is None:
         return base
     alpha, residuals = fitted
-    return replace(base, alpha=alpha, residual_rho=autocorrelations(residuals, day))
+    return replace(base, alpha=alpha, residual_rho=autocorrelations(residuals, day, SPELL_LAGS))
 
 
 def _verdicts(results: list[FactorResult]) -> list[FactorResult]:
