@@ -87,8 +87,25 @@ def test_too_few_logged_days_is_not_enough_data_with_nothing_guessed() -> None:
     fit = _fit(_diary(5, 0.8, days_after=10))
     assert fit.status == "not_enough_data"
     assert (fit.best_per_day, fit.relative_change, fit.onset_day, fit.wear_off_day) == (None,) * 4
-    before_only_a_week = {d: v for d, v in _diary(5, 0.8).items() if d >= ON - dt.timedelta(days=5)}
-    assert _fit(before_only_a_week).status == "not_enough_data"
+    two_days_before = {d: v for d, v in _diary(5, 0.8).items() if d >= ON - dt.timedelta(days=2)}
+    assert _fit(two_days_before).status == "not_enough_data"
+
+
+def test_three_logged_days_before_are_enough_for_a_clear_cycle() -> None:
+    # The floor was a week; the independent evaluation's short baselines (1-10 days) then got no
+    # answer at all although the days after the wear-off hold the level the effect is measured on.
+    three_days_before = {d: v for d, v in _diary(5, 0.8).items() if d >= ON - dt.timedelta(days=3)}
+    fit = _fit(three_days_before)
+    assert fit.status == "complete"
+    before = [v for d, v in three_days_before.items() if d < ON]
+    assert fit.baseline_per_day == round(sum(before) / len(before), 2)
+    # the contract's share is against those three days' mean, so the timing is rougher than
+    # with four weeks before, but it is an answer with its intervals
+    assert fit.onset_day is not None
+    assert fit.onset_day_ci is not None
+    assert fit.onset_day_ci[0] <= fit.onset_day <= fit.onset_day_ci[1]
+    assert fit.wear_off_day is not None
+    assert abs(fit.wear_off_day - 70) <= 14
 
 
 def test_cycles_are_compared_in_one_sentence() -> None:
