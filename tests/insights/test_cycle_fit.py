@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 from bench.support.cycle_sim import share_curve
 
-from nasalis.insights.cycle_fit import CycleFit, compare, cycle_data, fit_cycle
+from nasalis.insights.cycle_fit import CycleFit, _weighted_median, compare, cycle_data, fit_cycle
 
 ON = dt.date(2026, 3, 1)
 
@@ -112,3 +112,25 @@ def test_cycles_are_compared_in_one_sentence() -> None:
     fits = [CycleFit(90, 8.0, wear_off_day=d, status="complete") for d in (63, 70, 77, 63)]
     assert compare(fits) == "The last three cycles wore off at day 70, 77 and 63 (week 10, 11 and 9)."
     assert compare(fits[:1]) is None
+
+
+def test_a_dip_of_days_is_not_a_treatment_effect() -> None:
+    # A toxin cycle lasts weeks: a bad spell ending at the injection, then a few low days, was
+    # called an effect when the scan held curves a week long.
+    # That scan called 8 of these 10 nine-day dips effects; the toxin-like curves call at most 2.
+    called = 0
+    for seed in range(10):
+        rng = np.random.default_rng(seed)
+        t = np.arange(-60, 120)
+        mean = np.where((t >= 0) & (t < 9), 3.0, 10.0)
+        y = rng.poisson(mean * rng.gamma(8.0, 0.125, len(t)))
+        fit = _fit({ON + dt.timedelta(days=int(d)): float(v) for d, v in zip(t, y, strict=True)})
+        called += fit.status != "no_clear_effect"
+    assert called <= 2
+
+
+def test_the_point_estimate_is_the_likelihood_weighted_median_of_the_kept_curves() -> None:
+    days = np.array([40, 3, 5, 7, -1], dtype=np.int64)
+    weight = np.array([0.0, 1.0, 1.0, 3.0, 9.0])
+    assert _weighted_median(days, weight) == 7
+    assert _weighted_median(days[:3], weight[:3]) == 3

@@ -185,6 +185,19 @@ def _crossings(rate: FloatArray, baseline: float) -> tuple[IntArray, IntArray, I
     return onset.astype(np.int64), best.astype(np.int64), wear.astype(np.int64)
 
 
+def _weighted_median(days: IntArray, weight: FloatArray) -> int:
+    """The likelihood-weighted median day over the kept curves that have one (not -1).
+
+    The single best curve of a jagged likelihood surface jumps between near-equal neighbours;
+    the weighted median of the curves the data cannot tell apart is a steadier point estimate.
+    """
+    ok = days >= 0
+    d, w = days[ok], weight[ok]
+    order = np.argsort(d, kind="stable")
+    cum = np.cumsum(w[order])
+    return int(d[order][int(np.searchsorted(cum, 0.5 * cum[-1]))])
+
+
 def fit_cycle(data: CycleData) -> CycleFit:
     """The contract's numbers for one cycle, with an honest status when the data cannot tell."""
     pre = data.day < 0
@@ -213,6 +226,8 @@ def fit_cycle(data: CycleData) -> CycleFit:
         return out
     kept = np.nonzero(2.0 * (float(ll[best]) - ll) / scale <= PROFILE_THRESHOLD)[0]
     rows = np.concatenate([[best], kept])
+    weight = np.exp(-(float(ll[best]) - ll[rows]) / scale)
+    weight[0] = 0.0  # the best curve is in `kept` too
     n_pre = int(pre.sum())
     level = float(data.count.sum()) / ((1.0 - depth[rows, None] * e[rows]).sum(axis=1) + n_pre)
     rates = level[:, None] * (1.0 - depth[rows, None] * shape[rows, : data.followed])
@@ -226,12 +241,12 @@ def fit_cycle(data: CycleData) -> CycleFit:
     out.best_per_day = round(float(curve.min()), 2)
     out.relative_change = round(out.best_per_day / baseline - 1.0, 3)
     if onset[0] >= 0:
-        out.onset_day = int(onset[0])
+        out.onset_day = _weighted_median(onset, weight)
         ons = onset[1:]
         if (ons >= 0).all():
             out.onset_day_ci = (int(ons.min()), int(ons.max()))
     if wear[0] >= 0:
-        out.wear_off_day = int(wear[0])
+        out.wear_off_day = _weighted_median(wear, weight)
         wears = wear[1:]
         if (wears >= 0).all():
             out.wear_off_day_ci = (int(wears.min()), int(wears.max()))
