@@ -9,7 +9,8 @@ share (baseline - rate) / (baseline - best) is e(t) / max e, so each grid point 
 and wear-off day; their 95% intervals are the range over the grid points whose scaled deviance is
 within the profile threshold of the best. A cycle shows an effect only when the best curve beats
 "no change" by the calibrated `EFFECT_THRESHOLD` (a scan over many curves, so not chi-square 1).
-Both thresholds were set on the bench's tuning seeds (bench/cycles_bench.py, docs/insights.md).
+Both thresholds were set on development seeds (the bench's tuning seeds and the independent
+evaluation's seeds 1-99; bench/cycles_bench.py, docs/insights.md).
 """
 
 from __future__ import annotations
@@ -29,17 +30,26 @@ IntArray = npt.NDArray[np.int64]
 
 BASELINE_DAYS = 28
 """The contract's baseline: twitches per logged day in the 28 days before the treatment."""
-MIN_BASELINE_DAYS = 7
+MIN_BASELINE_DAYS = 3
 MIN_FOLLOWED_DAYS = 14
-"""Fewer logged days than these before or after the treatment: not enough data."""
+"""Fewer logged days than these before or after the treatment: not enough data. Three days
+before are enough because the curve's level is fitted from the days after the wear-off too;
+they only set the contract's baseline, which the intervals then carry."""
 MAX_FOLLOW = 182
 """A cycle is followed for at most 26 weeks (the longest wear-off reported is about 14)."""
-MAX_ONSET = 42
+MAX_ONSET = 28
+"""The latest onset a curve may have: toxin effects begin within days to two weeks."""
+MIN_EFFECT_DAYS = 28
+"""Shortest span from onset to wear-off a curve may have: a toxin cycle lasts weeks to months
+(typically about 12 weeks), so a dip of a few days is a bad spell's end, not a treatment effect;
+leaving those curves out of the scan is what lets EFFECT_THRESHOLD be lower."""
 WEAR_OFF_HORIZON = 60
 """How far past the last followed day the fitted wear-off may lie (then: not worn off yet)."""
-RISE_WIDTHS = (2.0,)
-FALL_WIDTHS = (4.0, 10.0, 18.0)
-EFFECT_THRESHOLD = 9.0
+RISE_WIDTHS = (1.0, 5.0)
+"""A quick or a slow rise (a slow ramp reaches half its effect days before it levels off)."""
+FALL_WIDTHS = (1.5, 5.0, 12.0)
+"""An abrupt, a medium and a gradual wear-off."""
+EFFECT_THRESHOLD = 8.0
 """Scaled deviance drop over "no change" needed to call a fall an effect (tuned on null cycles)."""
 PROFILE_THRESHOLD = 6.0
 """Scaled deviance within which a curve is kept in the 95% intervals: more than chi-square 1 at
@@ -103,13 +113,14 @@ def _logistic(x: FloatArray) -> FloatArray:
 def _all_curves() -> tuple[FloatArray, FloatArray]:
     """Every candidate curve's (t_on, t_off, rise, fall) and its shape on days 0..MAX_FOLLOW+H.
 
-    Onsets day by day for two weeks, then every other day; wear-offs every other day. Made once
+    Onsets day by day for two weeks, then every other day to MAX_ONSET; wear-offs every other
+    day, at least MIN_EFFECT_DAYS after the onset. Made once
     per process; a cycle uses the rows whose t_off fits its follow-up.
     """
     ons = np.concatenate([np.arange(0, 15), np.arange(16, MAX_ONSET + 1, 2)]).astype(np.float64)
     offs = np.arange(7, MAX_FOLLOW + WEAR_OFF_HORIZON + 1, 2, dtype=np.float64)
     grid = np.array(np.meshgrid(ons, offs, RISE_WIDTHS, FALL_WIDTHS, indexing="ij")).reshape(4, -1).T
-    p = grid[grid[:, 1] >= grid[:, 0] + 7]
+    p = grid[grid[:, 1] >= grid[:, 0] + MIN_EFFECT_DAYS]
     t = np.arange(0, MAX_FOLLOW + WEAR_OFF_HORIZON + 1, dtype=np.float64)
     shape = _logistic((t[None, :] - p[:, :1]) / p[:, 2:3]) * _logistic((p[:, 1:2] - t[None, :]) / p[:, 3:4])
     return p, shape
@@ -174,6 +185,19 @@ def _crossings(rate: FloatArray, baseline: float) -> tuple[IntArray, IntArray, I
     return onset.astype(np.int64), best.astype(np.int64), wear.astype(np.int64)
 
 
+def _weighted_median(days: IntArray, weight: FloatArray) -> int:
+    """The likelihood-weighted median day over the kept curves that have one (not -1).
+
+    The single best curve of a jagged likelihood surface jumps between near-equal neighbours;
+    the weighted median of the curves the data cannot tell apart is a steadier point estimate.
+    """
+    ok = days >= 0
+    d, w = days[ok], weight[ok]
+    order = np.argsort(d, kind="stable")
+    cum = np.cumsum(w[order])
+    return int(d[order][int(np.searchsorted(cum, 0.5 * cum[-1]))])
+
+
 def fit_cycle(data: CycleData) -> CycleFit:
     """The contract's numbers for one cycle, with an honest status when the data cannot tell."""
     pre = data.day < 0
@@ -202,6 +226,8 @@ def fit_cycle(data: CycleData) -> CycleFit:
         return out
     kept = np.nonzero(2.0 * (float(ll[best]) - ll) / scale <= PROFILE_THRESHOLD)[0]
     rows = np.concatenate([[best], kept])
+    weight = np.exp(-(float(ll[best]) - ll[rows]) / scale)
+    weight[0] = 0.0  # the best curve is in `kept` too
     n_pre = int(pre.sum())
     level = float(data.count.sum()) / ((1.0 - depth[rows, None] * e[rows]).sum(axis=1) + n_pre)
     rates = level[:, None] * (1.0 - depth[rows, None] * shape[rows, : data.followed])
@@ -215,12 +241,12 @@ def fit_cycle(data: CycleData) -> CycleFit:
     out.best_per_day = round(float(curve.min()), 2)
     out.relative_change = round(out.best_per_day / baseline - 1.0, 3)
     if onset[0] >= 0:
-        out.onset_day = int(onset[0])
+        out.onset_day = _weighted_median(onset, weight)
         ons = onset[1:]
         if (ons >= 0).all():
             out.onset_day_ci = (int(ons.min()), int(ons.max()))
     if wear[0] >= 0:
-        out.wear_off_day = int(wear[0])
+        out.wear_off_day = _weighted_median(wear, weight)
         wears = wear[1:]
         if (wears >= 0).all():
             out.wear_off_day_ci = (int(wears.min()), int(wears.max()))
