@@ -14,16 +14,16 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 import typer.core
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from sqlalchemy.orm import Session
 
     from nasalis.diary.store import Store
+    from nasalis.insights.json_report import Loader, ReportT
 
 EXIT_BAD_INPUT = 2
 
@@ -114,19 +114,8 @@ def write_whole(out: Path, content: bytes, nothing_done: str) -> None:
         fail(nothing_done, [f"--out: {exc}"])
 
 
-class JsonReport(Protocol):
-    """An analysis that has a contract's JSON."""
-
-    def to_json(self) -> dict[str, Any]:
-        """The contract's JSON of the analysis."""
-        ...
-
-
-ReportT = TypeVar("ReportT", bound=JsonReport)
-
-
 def print_analysis(
-    load: Callable[[Session, int, dt.date | None], ReportT],
+    load: Loader[ReportT],
     render: Callable[[Console, ReportT], None],
     *,
     as_json: bool,

@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 from fastapi import Query
-from sqlalchemy.orm import Session
 
 from nasalis.diary.store import Store
+from nasalis.insights.json_report import JsonReport, Loader
 from nasalis.web.deps import Viewer
 from nasalis.web.schemas import date_param
 
 SinceQuery = Annotated[str | None, Query(description="Only days from YYYY-MM-DD.")]
 
 
-class JsonReport(Protocol):
-    """An analysis that has a contract's JSON."""
-
-    def to_json(self) -> dict[str, Any]:
-        """The contract's JSON of the analysis."""
-        ...
-
-
 def analysis_json(
     store: Store,
     viewer: Viewer,
     since: str | None,
-    load: Callable[[Session, int, dt.date | None], JsonReport],
+    load: Loader[JsonReport],
 ) -> dict[str, Any]:
     """The viewer's analysis from `since` (a 422 naming it when it is no date) as its JSON."""
     start = date_param("since", since)
