@@ -348,7 +348,10 @@ def test_the_json_bundle_carries_everything_and_imports_it_back(store: Store, tm
     assert not again.anything_added
     assert again.extras_skipped == 7
     with store.write() as s:
-        assert journal.undo_last(s, target) == "undid: import: 12 episodes, 10 days"
+        assert journal.undo_last(s, target) == (
+            "undid: import: 12 episodes, 10 days, 2 medicines, 1 note, 1 assessment, 2 experiments, "
+            "1 clinician score"
+        )
     with store.read() as s:
         emptied = diary_of(s, target).extras
     # Settings stay (an import never overwrites them, so undo leaves them); everything else goes.

@@ -78,7 +78,8 @@ def test_json_bundle_and_zip_export_round_trip(db_url: str, tmp_path: Path) -> N
     result = import_bundle(store, other, read_any(tmp_path / "d.json"))
     assert result.treatments_added == 0
     with store.write() as s:
-        assert journal.undo_last(s, other)  # the zip's import
+        # the zip's import, named with all it brought
+        assert journal.undo_last(s, other) == "undid: import: 0 episodes, 0 days, 3 treatments"
     with store.read() as s:
         assert list_treatments(s, other) == []
         assert [t.record for t in list_treatments(s, me)] == TREATMENTS

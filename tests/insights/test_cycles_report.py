@@ -121,3 +121,22 @@ def test_since_just_before_a_treatment_still_reads_its_baseline(store: Store) ->
         cut = load_cycles(session, store.person_id(), since=INJECTION - dt.timedelta(days=3)).cycles[0]
     assert cut.status == whole.status
     assert cut.baseline_per_day == whole.baseline_per_day
+
+
+def test_a_treatment_with_nothing_logged_since_is_followed_for_no_days(db_url: str) -> None:
+    """Days followed end at the last logged day: none since the treatment is 0, not the calendar."""
+    opened = open_store(db_url)
+    try:
+        person = opened.person_id()
+        days = [DayRecord(date=START + dt.timedelta(days=i)) for i in range(20)]
+        import_bundle(opened, person, Bundle([], days))
+        with opened.write() as session:
+            add_treatment(session, person, TreatmentRecord(INJECTION, "botulinum_toxin", None, None))
+            procedure = TreatmentRecord(START + dt.timedelta(days=10), "procedure", None, None)
+            add_treatment(session, person, procedure)
+        with opened.read() as session:
+            later, earlier = sorted(load_cycles(session, person).cycles, key=lambda c: c.date, reverse=True)
+    finally:
+        opened.close()
+    assert (later.days_followed, later.status) == (0, "not_enough_data")
+    assert earlier.days_followed == 10  # days 0-9 logged, the diary's last day is day 9

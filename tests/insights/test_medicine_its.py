@@ -9,7 +9,7 @@ from bench.support.cycle_sim import medicine_case
 
 from nasalis.diary.models import Medication
 from nasalis.insights.cycles_report import change_sentence, medicine_changes
-from nasalis.insights.medicine_its import PEAK_WARNING, MedicineChange, analyse_change
+from nasalis.insights.medicine_its import PEAK_WARNINGS, MedicineChange, analyse_change
 
 
 def _verdicts(ratio: float, after: int, peak: bool, n: int, seed: int) -> list[str]:
@@ -33,8 +33,24 @@ def test_a_halving_is_found_and_null_changes_rarely_get_a_verdict() -> None:
 def test_a_start_at_a_peak_is_warned_about_and_not_called_helpful() -> None:
     cases = [medicine_case(np.random.default_rng(400 + i), 1.0, 56, True) for i in range(30)]
     results = [analyse_change(c.counts, MedicineChange("m", "start", c.started, None), c.last) for c in cases]
-    assert sum(PEAK_WARNING in r.warnings for r in results) >= 8
+    warned = [r for r in results if PEAK_WARNINGS["start"] in r.warnings]
+    assert len(warned) >= 3  # of the peaks found, those that a fall followed (4 of 15 here)
+    assert all(r.rate_ratio is not None and r.rate_ratio < 1 for r in warned)
     assert sum(r.verdict == "helps" for r in results) <= 3
+
+
+def test_the_peak_warning_names_the_change_and_only_explains_a_fall() -> None:
+    # A stop made at a peak and followed by more twitching has no fall for the peak to explain.
+    for i in range(20):
+        case = medicine_case(np.random.default_rng(500 + i), 2.5, 56, True)
+        risen = analyse_change(case.counts, MedicineChange("m", "stop", case.started, None), case.last)
+        assert risen.warnings == [] or (risen.rate_ratio or 1) < 1
+    fallen = [
+        analyse_change(c.counts, MedicineChange("m", "stop", c.started, None), c.last)
+        for c in (medicine_case(np.random.default_rng(600 + i), 0.4, 56, True) for i in range(20))
+    ]
+    assert any(PEAK_WARNINGS["stop"] in r.warnings for r in fallen)
+    assert not any(PEAK_WARNINGS["start"] in r.warnings for r in fallen)
 
 
 def test_too_few_days_after_is_not_enough_data() -> None:

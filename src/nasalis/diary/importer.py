@@ -4,7 +4,7 @@ nasalis.diary.episode_writer's policy)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select
@@ -32,6 +32,7 @@ from nasalis.diary.models import (
 from nasalis.diary.store import Store
 from nasalis.diary.treatments import existing_keys, treatment_row
 from nasalis.knowledge import match_medication
+from nasalis.wording import plural
 
 
 @dataclass(frozen=True)
@@ -104,33 +105,35 @@ def import_bundle(store: Store, person_id: int, bundle: Bundle, label: str = "im
                 insert_many(connection, cast(Table, model.__table__), rows)
                 last = session.scalar(select(func.max(model.id)))  # type: ignore[attr-defined]
                 added[model.__tablename__] = {"from": first, "to": last, "created_at": now.isoformat()}
+        extras = bundle.extras
+        offered = sum(len(getattr(extras, key)) for key in EXTRA_NOUNS)
+        result = ImportResult(
+            episodes_added=len(episode_rows),
+            days_added=len(day_rows),
+            episodes_skipped=len(bundle.episodes) - len(episode_rows),
+            days_skipped=len(bundle.days) - len(day_rows),
+            medications_added=len(extra_rows[Medication]),
+            notes_added=len(extra_rows[Note]),
+            assessments_added=len(extra_rows[Assessment]),
+            experiments_added=len(extra_rows[Experiment]),
+            treatments_added=len(extra_rows[Treatment]),
+            clinician_scores_added=len(extra_rows[ClinicianScore]),
+            extras_skipped=offered - sum(len(rows) for rows in extra_rows.values()),
+        )
         if added:
+            # the undo message names everything the import brought, its treatments and medicines too
+            named = "".join(f", {plural(n, one, many)}" for n, one, many in result.extras_added)
             journal.record(
                 session,
                 person_id,
                 "import",
                 "episodes",
                 [],
-                f"{label}: {len(episode_rows)} episodes, {len(day_rows)} days",
+                f"{label}: {len(episode_rows)} episodes, {len(day_rows)} days{named}",
                 [added],
             )
         settings_added = _take_settings(session, person_id, bundle.extras.settings)
-    extras = bundle.extras
-    offered = sum(len(getattr(extras, key)) for key in EXTRA_NOUNS)
-    return ImportResult(
-        episodes_added=len(episode_rows),
-        days_added=len(day_rows),
-        episodes_skipped=len(bundle.episodes) - len(episode_rows),
-        days_skipped=len(bundle.days) - len(day_rows),
-        medications_added=len(extra_rows[Medication]),
-        notes_added=len(extra_rows[Note]),
-        assessments_added=len(extra_rows[Assessment]),
-        experiments_added=len(extra_rows[Experiment]),
-        treatments_added=len(extra_rows[Treatment]),
-        clinician_scores_added=len(extra_rows[ClinicianScore]),
-        extras_skipped=offered - sum(len(rows) for rows in extra_rows.values()),
-        settings_added=settings_added,
-    )
+    return replace(result, settings_added=settings_added)
 
 
 def _drop_contradicted_no_twitches(

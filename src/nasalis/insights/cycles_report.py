@@ -187,13 +187,15 @@ def make_cycles(
     # `today` ends what is read: a report cut to a period must not see the days after it.
     counts = {d: n for d, n in counts.items() if d <= today}
     changes = [c for c in changes if c.date <= today]
-    last = max(counts) if counts else today
+    last = max(counts) if counts else None
     ordered = sorted(t for t in treatments if t[0] <= today)
     cycles: list[CycleOut] = []
     fits: list[CycleFit] = []
     for i, (on, kind, product) in enumerate(ordered):
         nxt = next((d for d, _, _ in ordered[i + 1 :] if d > on), None)
-        data = cycle_data(counts, on, nxt, max(last, on))
+        # followed up to the last logged day; none logged since the treatment: followed for 0 days
+        followed_to = on - dt.timedelta(days=1) if last is None or last < on else last
+        data = cycle_data(counts, on, nxt, followed_to)
         fit = fit_cycle(data)
         fits.append(fit)
         observed = [(int(d), float(y)) for d, y in zip(data.day, data.count, strict=True) if d >= 0]
@@ -219,7 +221,7 @@ def make_cycles(
         )
     meds = []
     for change in changes:
-        result = analyse_change(counts, change, last)
+        result = analyse_change(counts, change, last or today)
         meds.append(
             MedicineChangeOut(
                 name=result.name,

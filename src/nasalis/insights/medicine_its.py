@@ -32,7 +32,13 @@ PEAK_RATIO = 1.5
 PEAK_P = 0.05
 """The last week before a change counts as a peak when its mean is 1.5 times the weeks before it
 and a one-sided Welch test on days agrees at 5%."""
-PEAK_WARNING = "started at a peak: part of the fall may be regression to the mean"
+PEAK_WARNINGS = {
+    "start": "started at a peak: part of the fall may be regression to the mean",
+    "stop": "stopped at a peak: part of the fall may be regression to the mean",
+    "dose_change": "dose changed at a peak: part of the fall may be regression to the mean",
+}
+"""Said only when twitching fell after the change: a flare falls back by itself, so a fall after
+one overstates the change's part; a rise after one, if anything, understates it."""
 MIN_WEEK_DAYS = 3
 """A week with fewer logged days is left out of the weekly means."""
 RHO_FLOOR = 0.2
@@ -167,8 +173,6 @@ def analyse_change(counts: dict[dt.date, float], change: MedicineChange, last: d
     y = np.array([v for _, v in pairs], dtype=np.float64)
     before = t < 0
     peak = _peak(t[before], y[before])
-    if peak:
-        out.warnings.append(PEAK_WARNING)
     # The week before a change is never its "before": a change is often made because that week was
     # bad, and a peak too small to flag still falls back by itself afterwards.
     keep = (t < -PEAK_DAYS) | (t >= (SETTLE_DAYS if peak else 0))
@@ -185,6 +189,8 @@ def analyse_change(counts: dict[dt.date, float], change: MedicineChange, last: d
     out.rate_ratio = round(math.exp(b), 3)
     out.ci = (round(math.exp(b - tq * se), 3), round(math.exp(b + tq * se), 3))
     out.slope_change_per_week = None if slope is None else round(math.exp(slope), 3)
+    if peak and out.rate_ratio < 1:
+        out.warnings.append(PEAK_WARNINGS[change.change])
     # The verdict always speaks of the medicine, never of the change: fewer twitches after a
     # stop would otherwise read "stop: helps", advice to stop a medicine that nasalis never gives.
     fewer, more = ("makes it worse", "helps") if change.change == "stop" else ("helps", "makes it worse")
