@@ -77,6 +77,7 @@ def test_starts_stops_and_dose_changes_are_read_from_the_medicines() -> None:
             med("Carbamazepine", "100 mg", 0, 60),
             med("carbamazepine", "200 mg", 61, None),
             med("Magnesium", "300 mg", 10, 90),
+            med("Prednisolone", "5 mg", 30, 30),  # one day: neither a start nor a stop to analyse
         ]
     )
     read = [(c.name.lower(), c.change, (c.date - day).days) for c in changes]

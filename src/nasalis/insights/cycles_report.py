@@ -139,6 +139,8 @@ def medicine_changes(medications: Sequence[Medication]) -> list[MedicineChange]:
     for rows in by_name.values():
         events: list[tuple[dt.date, str, str]] = []
         for m in rows:
+            if m.started_on is not None and m.started_on == m.stopped_on:
+                continue  # started and stopped on one day: no before and after to compare
             if m.started_on is not None:
                 events.append((m.started_on, "start", m.name))
             if m.stopped_on is not None:
