@@ -173,6 +173,9 @@ def _test(shared: _Shared, column: str, lag: int, x: pd.Series) -> FactorResult:
         others = [
             _filled(shared.frame, c)[known] for c in KNOWN_BY_MORNING if c != column and c in shared.frame
         ]
+        # yesterday's factors were known by the morning too, and a real cause the day before
+        # (yesterday's coffee) otherwise speaks through whatever the morning recorded beside it
+        others += [v.to_numpy(float)[known] for key, v in shared.adjusters.items() if key[1] == 1]
     else:
         others = [v.to_numpy(float)[known] for key, v in shared.adjusters.items() if key[0] != column]
     adjust = np.column_stack(others) if others else None
