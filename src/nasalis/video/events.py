@@ -198,23 +198,24 @@ def _onset(m: Array, times: Array, a: int, b: int) -> float:
 
     A slow twitch crosses any fixed threshold late (a 2 s twitch at a sin^2 envelope spends
     0.3 s under a quarter of its peak); its rising edge still points back to where it began.
+    The edge is the one that first reaches half the peak, not the peak's own: walking back
+    from the peak stopped at the last dip of a quiver or a train and fell back on the
+    movement's first frame, which a noise jolt merged in before it had moved 0.4 s early.
+    Tuning seeds 1000-1019 + 2000-2019: F1 0.708 -> 0.740 (seeds 2000-2019 0.695 -> 0.758).
     """
     seg = np.nan_to_num(m[a : b + 1])
-    p = a + int(np.argmax(seg))
     peak = float(seg.max())
-
-    def last_below(level: float) -> int:
-        i = p
-        while i > 0 and np.nan_to_num(m[i - 1]) >= level:
-            i -= 1
-        return i
-
-    i50, i20 = last_below(LOW_MARK[1] * peak), last_below(LOW_MARK[0] * peak)
-    t50, t20 = float(times[i50]), float(times[i20])
+    # The first frame at half the peak: in a train or a quiver the largest jerk may come last,
+    # and a noise blip merged in before the twitch is not its start.
+    f50 = a + int(np.argmax(seg >= LOW_MARK[1] * peak))
+    i20 = f50
+    while i20 > 0 and np.nan_to_num(m[i20 - 1]) >= LOW_MARK[0] * peak:
+        i20 -= 1
+    t50, t20 = float(times[f50]), float(times[i20])
     if t50 <= t20:
-        return float(times[a])
+        return t20
     onset = t20 - (t50 - t20) * LOW_MARK[0] / (LOW_MARK[1] - LOW_MARK[0])
-    return max(float(times[0]), min(onset, float(times[a])))
+    return max(float(times[0]), onset)
 
 
 def _movements(sig: Signals, region: str, times: Array, mirrored: bool) -> list[_Movement]:
