@@ -2,7 +2,9 @@
 
 A twitch moves one place, usually on one side, for 0.1-3 s. Blinks (and longer closures)
 close both lids of both eyes together; talking opens the mouth symmetrically; head turns and
-lighting drift are slow. So: slow change is removed by a rolling median, a place counts as
+lighting drift are slow; what every place does at once is the measurement's error. So: the
+movement the places share is removed (and a frame where all jump is left out), a lid is read
+vertically, slow change is removed by a rolling median, a place counts as
 moving when it leaves its own noise floor, and a movement on both sides at once is a blink
 (upper lids: counted apart, whatever its length; the lower lids' share of it is its echo),
 speech (mouth) or a genuine both-sided twitch (nose, cheek). The upper and the lower lid of
