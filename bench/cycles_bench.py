@@ -24,7 +24,7 @@ import numpy as np
 from scipy import stats
 
 from bench.support.cycle_sim import START, cycle_diary, medicine_case
-from nasalis.insights.cycle_fit import cycle_data, fit_cycle
+from nasalis.insights.cycle_fit import EFFECT_THRESHOLD, cycle_data, fit_cycle
 from nasalis.insights.medicine_its import MedicineChange, analyse_change
 
 HELD_OUT = 100_000
@@ -94,13 +94,15 @@ def calibration_part(diaries: int, seed0: int, calm: bool) -> None:
         diary = cycle_diary(np.random.default_rng(seed0 + i), 3, null=True, calm=calm)
         ons = [c.on for c in diary.cycles]
         for k, truth in enumerate(diary.cycles):
-            fit = fit_cycle(cycle_data(diary.counts, truth.on, ons[k + 1] if k + 1 < len(ons) else None, diary.last))
+            nxt = ons[k + 1] if k + 1 < len(ons) else None
+            fit = fit_cycle(cycle_data(diary.counts, truth.on, nxt, diary.last))
             called.append(fit.status in ("complete", "ongoing"))
             if fit.evidence is not None:
                 evidence.append(fit.evidence)
     tail = np.quantile(evidence, [0.9, 0.95, 0.975]) if evidence else []
     kind = "calm" if calm else "noisy"
-    print(f"{kind} null diaries from seed {seed0}: effect called in {_share(called)}; evidence q90/95/97.5 {np.round(tail, 2)}")
+    print(f"{kind} null diaries from seed {seed0}: effect called in {_share(called)}")
+    print(f"  evidence q90/95/97.5 {np.round(tail, 2)} (threshold {EFFECT_THRESHOLD})")
 
 
 def _naive(counts: dict[dt.date, float], on: dt.date, days: int) -> bool:

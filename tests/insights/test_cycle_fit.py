@@ -160,8 +160,10 @@ def test_the_intervals_contain_the_true_onset_and_wear_off_of_clean_cycles() -> 
         onset, wear_off = _true_onset_and_wear_off(wear)
         fit = _fit(_diary(seed, 0.8, wear=wear))
         assert fit.status == "complete", seed
-        assert fit.evidence is not None and fit.evidence >= EFFECT_THRESHOLD
-        assert fit.onset_day_ci is not None and fit.onset_day_ci[0] <= onset <= fit.onset_day_ci[1], seed
+        assert fit.evidence is not None
+        assert fit.evidence >= EFFECT_THRESHOLD
+        assert fit.onset_day_ci is not None, seed
+        assert fit.onset_day_ci[0] <= onset <= fit.onset_day_ci[1], seed
         assert fit.wear_off_day_ci is not None, seed
         assert fit.wear_off_day_ci[0] <= wear_off <= fit.wear_off_day_ci[1], seed
 
