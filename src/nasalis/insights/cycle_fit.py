@@ -42,7 +42,8 @@ MAX_FOLLOW = 182
 """A cycle is followed for at most 26 weeks (the longest wear-off reported is about 14)."""
 MAX_ONSET = 21
 """The latest onset a curve may have: toxin effects begin within days to two weeks (three weeks
-leaves room for a slow start; 28 let more noise curves into the scan for no gain in effects found)."""
+leaves room for a slow start; with 28 the averaged evidence found as many or fewer effects at
+the same share of nulls called, docs/benchmarks.md)."""
 MAX_WEAR_OFF = 126
 """The latest wear-off a curve may have, 18 weeks: toxin effects wear off at 8-14 weeks. Longer
 curves are a lasting level change, the shape a flare in the 28 days before imitates best."""
@@ -58,7 +59,7 @@ FALL_WIDTHS = (1.5, 5.0, 12.0)
 """An abrupt, a medium and a gradual wear-off."""
 EFFECT_THRESHOLD = 4.5
 """Twice the log of the grid-averaged scaled likelihood ratio over "no change" needed to call a
-fall an effect: set on 480 null cycles of development seeds (bench/cycles_bench.py --calibrate),
+fall an effect: set on 480 null cycles of development seeds (`python -m bench.cycles_bench --only calibrate`),
 where it leaves about 4% of the noisy and 1% of the calm ones called."""
 PROFILE_THRESHOLD = 6.0
 """Scaled deviance within which a curve is kept in the 95% intervals: more than chi-square 1 at
@@ -97,7 +98,7 @@ class CycleFit:
     fitted: list[float] = field(default_factory=list)
     """The fitted twitches per day on days 0..days_followed-1 (empty without an effect)."""
     evidence: float | None = None
-    """Twice the log of the grid-averaged scaled likelihood ratio over "no change" (`evidence`)."""
+    """Twice the log of the grid-averaged scaled likelihood ratio over "no change" (`grid_evidence`)."""
 
 
 def cycle_data(
