@@ -1,6 +1,7 @@
 """Treatment cycles and medicine changes against simulated truth (issue 23).
 
 Run: python -m bench.cycles_bench [--diaries N] [--cases M] [--held-out | --held-out-2]
+     python -m bench.cycles_bench --only calibrate --diaries 80   # all-null tuning diaries
 The simulator is bench/support/cycle_sim.py (its shape is not the fitted model's). Tuning seeds
 are 0..N-1; `--held-out` uses seeds from 100000 on (looked at once, in the first round) and
 `--held-out-2` seeds from 200000 on (looked at once, in the second).
@@ -23,7 +24,7 @@ import numpy as np
 from scipy import stats
 
 from bench.support.cycle_sim import START, cycle_diary, medicine_case
-from nasalis.insights.cycle_fit import cycle_data, fit_cycle
+from nasalis.insights.cycle_fit import EFFECT_THRESHOLD, cycle_data, fit_cycle
 from nasalis.insights.medicine_its import MedicineChange, analyse_change
 
 HELD_OUT = 100_000
@@ -79,6 +80,29 @@ def cycles_part(diaries: int, seed0: int, calm: bool) -> None:
     print(f"  onset 95% CI covers truth: {_share(onset_cover)} (goal 90-97%)")
     print(f"  wear-off 95% CI covers truth: {_share(wear_cover)} (goal 90-97%)")
     print(f"  null cycles without an invented effect: {_share(null_clean)} (goal >= 95%)")
+
+
+CALIBRATION = 20_000
+"""Seeds of the all-null diaries the effect threshold was set on (calm ones 50000 further on)."""
+
+
+def calibration_part(diaries: int, seed0: int, calm: bool) -> None:
+    """All-null diaries (three cycles each): how many cycles are called an effect, and the evidence's tail."""
+    called: list[bool] = []
+    evidence: list[float] = []
+    for i in range(diaries):
+        diary = cycle_diary(np.random.default_rng(seed0 + i), 3, null=True, calm=calm)
+        ons = [c.on for c in diary.cycles]
+        for k, truth in enumerate(diary.cycles):
+            nxt = ons[k + 1] if k + 1 < len(ons) else None
+            fit = fit_cycle(cycle_data(diary.counts, truth.on, nxt, diary.last))
+            called.append(fit.status in ("complete", "ongoing"))
+            if fit.evidence is not None:
+                evidence.append(fit.evidence)
+    tail = np.quantile(evidence, [0.9, 0.95, 0.975]) if evidence else []
+    kind = "calm" if calm else "noisy"
+    print(f"{kind} null diaries from seed {seed0}: effect called in {_share(called)}")
+    print(f"  evidence q90/95/97.5 {np.round(tail, 2)} (threshold {EFFECT_THRESHOLD})")
 
 
 def _naive(counts: dict[dt.date, float], on: dt.date, days: int) -> bool:
@@ -141,7 +165,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--held-out", action="store_true")
     parser.add_argument("--held-out-2", action="store_true", help="the second held-out range")
-    parser.add_argument("--only", choices=("cycles", "medicines", "speed"))
+    parser.add_argument("--only", choices=("cycles", "medicines", "speed", "calibrate"))
     args = parser.parse_args()
     seed0 = HELD_OUT_2 if args.held_out_2 else HELD_OUT if args.held_out else 0
     print(f"seeds from {seed0} ({'held-out' if seed0 else 'tuning'})")
@@ -150,6 +174,9 @@ def main() -> None:
         cycles_part(args.diaries, seed0 + 50_000, calm=True)
     if args.only in (None, "medicines"):
         medicines_part(args.cases, seed0)
+    if args.only == "calibrate":  # tuning seeds only: the null diaries the threshold was set on
+        calibration_part(args.diaries, CALIBRATION, calm=False)
+        calibration_part(args.diaries, CALIBRATION + 50_000, calm=True)
     if args.only in (None, "speed"):
         speed()
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pytest
 from bench.support.cycle_sim import share_curve
 
-from nasalis.insights.cycle_fit import CycleFit, _weighted_median, compare, cycle_data, fit_cycle
+from nasalis.insights.cycle_fit import (
+    EFFECT_THRESHOLD,
+    CycleFit,
+    _weighted_median,
+    compare,
+    cycle_data,
+    fit_cycle,
+    grid_evidence,
+)
 
 ON = dt.date(2026, 3, 1)
 
@@ -134,3 +143,56 @@ def test_the_point_estimate_is_the_likelihood_weighted_median_of_the_kept_curves
     weight = np.array([0.0, 1.0, 1.0, 3.0, 9.0])
     assert _weighted_median(days, weight) == 7
     assert _weighted_median(days[:3], weight[:3]) == 3
+
+
+def _true_onset_and_wear_off(wear: float) -> tuple[int, int]:
+    """The contract's onset and wear-off of `_diary`'s mean curve (its 28 days before are flat)."""
+    t = np.arange(0, 120, dtype=np.float64)
+    rate = 10.0 * (1 - 0.8 * share_curve(t, 5.0, 35.0, wear))
+    share = (10.0 - rate) / (10.0 - rate.min())
+    best = int(np.argmin(rate))
+    return int(np.argmax(share >= 0.5)), int(np.nonzero((t > best) & (share < 0.5))[0][0])
+
+
+def test_the_intervals_contain_the_true_onset_and_wear_off_of_clean_cycles() -> None:
+    # The truth is the contract's definitions on the mean curve, not the fit's own estimate.
+    for seed, wear in ((1, 70.0), (6, 60.0), (7, 84.0)):
+        onset, wear_off = _true_onset_and_wear_off(wear)
+        fit = _fit(_diary(seed, 0.8, wear=wear))
+        assert fit.status == "complete", seed
+        assert fit.evidence is not None
+        assert fit.evidence >= EFFECT_THRESHOLD
+        assert fit.onset_day_ci is not None, seed
+        assert fit.onset_day_ci[0] <= onset <= fit.onset_day_ci[1], seed
+        assert fit.wear_off_day_ci is not None, seed
+        assert fit.wear_off_day_ci[0] <= wear_off <= fit.wear_off_day_ci[1], seed
+
+
+def test_the_evidence_is_averaged_over_the_curves_not_the_best_one() -> None:
+    # One curve that fits (a dip only it explains) counts for what it is among the grid's
+    # curves: 2 log(mean LR), far below the best curve's own 2 log LR; many that fit, nearly all.
+    null_ll, scale = 0.0, 2.0
+    one = np.zeros(1000)
+    one[0] = 10.0
+    assert grid_evidence(one, null_ll, scale) == pytest.approx(2 * np.log((np.exp(5.0) + 999) / 1000))
+    many = np.full(1000, 10.0)
+    assert grid_evidence(many, null_ll, scale) == pytest.approx(10.0)
+    assert grid_evidence(one, null_ll, scale) < EFFECT_THRESHOLD < grid_evidence(many, null_ll, scale)
+
+
+def test_a_flare_in_the_days_before_does_not_read_as_an_effect() -> None:
+    # A spell of bad days just before the injection (a flare heavy diary: AR(1) log-rate, a
+    # ten-day flare at twice the rate) makes the days after look lower. The best curve's own
+    # ratio (threshold 8) called 4 of these 30 null cycles effects; averaged over the grid, 2.
+    called = 0
+    for seed in range(30):
+        rng = np.random.default_rng(seed)
+        t = np.arange(-60, 120)
+        x = np.zeros(len(t))
+        for i in range(1, len(t)):
+            x[i] = 0.7 * x[i - 1] + rng.normal(0, 0.25 * np.sqrt(1 - 0.49))
+        mean = 10.0 * np.exp(x) * np.where((t >= -20) & (t < -10), 2.0, 1.0)
+        y = rng.poisson(mean * rng.gamma(4.0, 0.25, len(t)))
+        fit = _fit({ON + dt.timedelta(days=int(d)): float(v) for d, v in zip(t, y, strict=True)})
+        called += fit.status in ("complete", "ongoing")
+    assert called <= 3
