@@ -262,10 +262,18 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="with --out: score the clips and raw events an earlier run kept there (same detector only)",
     )
+    parser.add_argument(
+        "--held-out-from",
+        type=int,
+        default=HELD_OUT_BASE,
+        help="with --held-out: the first seed (each range is looked at once; 900000-900029 is spent)",
+    )
     args = parser.parse_args(argv)
+    if args.held_out_from < HELD_OUT_BASE:
+        parser.error(f"--held-out-from must be a held-out seed ({HELD_OUT_BASE} or more)")
     if args.held_out and args.write:
         parser.error("--held-out only evaluates: it never fits or writes the map")
-    base = HELD_OUT_BASE if args.held_out else TUNING_BASE
+    base = args.held_out_from if args.held_out else TUNING_BASE
     folder = args.out or Path(tempfile.mkdtemp(prefix="nasalis-calibrate-"))
     folder.mkdir(parents=True, exist_ok=True)
     if args.held_out:

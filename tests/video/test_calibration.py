@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bench.video_calibrate import HELD_OUT_BASE, _make, fit, hits, reliability
+from bench.video_calibrate import HELD_OUT_BASE, _make, fit, hits, main, reliability
 
 from nasalis.video import calibration
 from nasalis.video.calibration import ConfidenceMap, calibrate, from_json, raw_scores
@@ -95,3 +95,10 @@ def test_the_held_out_run_can_make_its_clips(tmp_path: Path) -> None:
     clip = _make((0, tmp_path, 1.0, HELD_OUT_BASE))
     assert clip.exists()
     assert json.loads(clip.with_suffix(".json").read_text())["seed"] == HELD_OUT_BASE
+
+
+def test_a_held_out_range_must_start_among_the_held_out_seeds() -> None:
+    """Each held-out range is looked at once: a later look names its own range, never a tuning one."""
+    with pytest.raises(SystemExit) as refused:
+        main(["--held-out", "--held-out-from", str(HELD_OUT_BASE - 1)])
+    assert refused.value.code == 2
