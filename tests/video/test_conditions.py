@@ -1,5 +1,5 @@
-"""The detector under the generator's conditions: four tuning clips of the bench (seeds 1000,
-1011, 1013 and 2008, 8 s at 1280x720, exactly as `bench/video_bench.py` makes them), each
+"""The detector under the generator's conditions: five tuning clips of the bench (seeds 1000,
+1011, 1013, 2008 and 2018, 8 s at 1280x720, exactly as `bench/video_bench.py` makes them), each
 showing a rule of nasalis.video.events at work. Each assertion failed before its rule."""
 
 from __future__ import annotations

@@ -391,10 +391,17 @@ def _beside_blinks(
 
 
 BROKEN = 0.04
-"""A frame whose typical place (the median of all ten) moved further than this (IOD) is a failed
-measurement. Tuning seeds 1000-1019 + 2000-2019: 99.9% of frames under 0.02; a glasses clip in
-low light had four frames at 0.072-0.080, which made three false events (two of them gone:
-F1 0.740 -> 0.747, the other rules in place)."""
+"""A frame on which the typical place of each side of the face (the median of its five) moved
+further than this (IOD) is a failed measurement. Tuning seeds 1000-1019 + 2000-2019: 99.9% of
+frames under 0.02; a glasses clip in low light had four frames at 0.072-0.080, which made three
+false events (two of them gone: F1 0.740 -> 0.747, the other rules in place)."""
+
+
+def _per_side(values: Array, keys: list[tuple[str, int]]) -> Array:
+    """The median over each side's places (rows: places; result's first axis: side 0, side 1)."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without a face are all NaN
+        return np.stack([np.nanmedian(values[[k[1] == side for k in keys]], axis=0) for side in (0, 1)])
 
 
 def _without_shared(sig: Signals) -> Signals:
@@ -405,6 +412,9 @@ def _without_shared(sig: Signals) -> Signals:
     the face. It is taken from the nose, cheeks and mouth only: the lids, read vertically,
     gained 3 false events on seeds 1000-1019 when it was taken from them too. Tuning seeds
     1000-1019 + 2000-2019 (the other rules in place): F1 0.711 -> 0.747, false events 24 -> 16.
+    A failed frame is judged per side: a hemifacial spasm moves the five places of one side
+    far, and must not be blanked as a failed measurement (it was, from about 0.08 IOD: its
+    amplitude capped and a 2 s contraction split in two); the other side stays still.
     """
     if not sig.motion:
         return sig
@@ -414,13 +424,11 @@ def _without_shared(sig: Signals) -> Signals:
         warnings.simplefilter("ignore", RuntimeWarning)  # frames without a face are all NaN
         shared = np.nanmedian(stack, axis=0)
     local = stack - shared * np.array([k[0] not in VERTICAL for k in keys], dtype=np.float64)[:, None, None]
-    # A frame on which most places moved far, each its own way, is a failed measurement (the
-    # alignment or the flow lost the face for a moment), not ten twitches: it is left out.
+    # A frame on which the places of both sides moved far, each its own way, is a failed
+    # measurement (the alignment or the flow lost the face for a moment), not ten twitches.
     sizes = np.stack([np.hypot(*_highpassed(sig, d / max(sig.iod, 1e-6)).T) for d in local])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        typical = np.nanmedian(sizes, axis=0)
-    local[:, np.nan_to_num(typical) > BROKEN] = np.nan
+    typical = np.nan_to_num(_per_side(sizes, keys)).min(axis=0)
+    local[:, typical > BROKEN] = np.nan
     return replace(sig, motion={k: [(float(x), float(y)) for x, y in local[i]] for i, k in enumerate(keys)})
 
 
