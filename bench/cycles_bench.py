@@ -167,6 +167,8 @@ def main() -> None:
     parser.add_argument("--held-out-2", action="store_true", help="the second held-out range")
     parser.add_argument("--only", choices=("cycles", "medicines", "speed", "calibrate"))
     args = parser.parse_args()
+    if args.only == "calibrate" and (args.held_out or args.held_out_2):
+        parser.error("--only calibrate runs the tuning null diaries the threshold was set on, never held-out")
     seed0 = HELD_OUT_2 if args.held_out_2 else HELD_OUT if args.held_out else 0
     print(f"seeds from {seed0} ({'held-out' if seed0 else 'tuning'})")
     if args.only in (None, "cycles"):

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tools.twitchclips
-from tools.twitchclips import HELD_OUT_FROM, PHONE_CODECS, random_spec, write_clip
+from tools.twitchclips import HELD_OUT_FROM, PHONE_CODECS, random_spec, spent_range, write_clip
 
 from bench import truth_folder
 from bench.video_score import Breakdown, Score, load_truth, score_clip
@@ -42,6 +42,12 @@ from nasalis.video.face import FaceMesh
 GOALS = "goals: F1 >= 0.92, no blink counted as a twitch, faster than real time, <= 1.3x bare Face Mesh"
 TUNING_SEED = 1000
 """Detector choices are made on seeds from here (clip n: seed TUNING_SEED + n)."""
+
+
+class SpentSeedsError(Exception):
+    """The run would look at a held-out range already looked at (tools.twitchclips.SPENT)."""
+
+
 HELD_OUT_SEED = HELD_OUT_FROM
 """The held-out range starts here; the generator refuses it unless told the look is meant."""
 CLIP_SUFFIXES = (".mp4", ".mov", ".webm", ".avi", ".mkv")
@@ -125,6 +131,12 @@ def _clips(args: argparse.Namespace) -> tuple[list[Path], str]:
         print("\n".join(left_out))
         return clips, f"annotated clips in {args.truth}"
     base = HELD_OUT_SEED if args.held_out and args.seed_base is None else args.seed_base or TUNING_SEED
+    spent = spent_range(base, args.count)
+    if spent is not None:
+        raise SpentSeedsError(
+            f"--seed-base: seeds {spent.start}-{spent.stop - 1} were looked at already (each held-out"
+            " range once); take a fresh range with --seed-base"
+        )
     root = args.out or Path(tempfile.mkdtemp(prefix="nasalis-clips-"))
     folder = root / f"{_generator_version()}-{base}-{args.seconds:g}s-{args.phone or 'landscape'}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -184,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     try:
         clips, what = _clips(args)
-    except truth_folder.FolderError as exc:
+    except (truth_folder.FolderError, SpentSeedsError) as exc:
         print(exc, file=sys.stderr)
         return 2
     if not clips:

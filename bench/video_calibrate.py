@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tools.twitchclips import HELD_OUT_FROM, write_clip
+from tools.twitchclips import HELD_OUT_FROM, spent_range, write_clip
 
 from bench.video_bench import clip_spec
 from bench.video_score import Score, load_truth, score_clip
@@ -266,11 +266,17 @@ def main(argv: list[str] | None = None) -> int:
         "--held-out-from",
         type=int,
         default=HELD_OUT_BASE,
-        help="with --held-out: the first seed (each range is looked at once; 900000-900029 is spent)",
+        help="with --held-out: the first seed (each range is looked at once: tools.twitchclips.SPENT)",
     )
     args = parser.parse_args(argv)
     if args.held_out_from < HELD_OUT_BASE:
         parser.error(f"--held-out-from must be a held-out seed ({HELD_OUT_BASE} or more)")
+    spent = spent_range(args.held_out_from, args.count) if args.held_out else None
+    if spent is not None:
+        parser.error(
+            f"--held-out-from: seeds {spent.start}-{spent.stop - 1} were looked at already (each"
+            " held-out range once); take a fresh range"
+        )
     if args.held_out and args.write:
         parser.error("--held-out only evaluates: it never fits or writes the map")
     base = args.held_out_from if args.held_out else TUNING_BASE
@@ -314,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
                         "clips": args.count,
                         "seconds": args.seconds,
                         "events": len(raw_conf),
-                        "ece_cross_validated": round(ece, 4),
+                        "ece_ten_fold": round(ece, 4),
                         "ece_two_fold": round(eces[2], 4),
                     },
                     **mapping.to_json(),

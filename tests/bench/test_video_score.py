@@ -74,3 +74,12 @@ def test_the_held_out_flag_warns_that_its_first_look_counts(
     assert "held-out seeds" in captured.err
     assert "first look" in captured.err
     assert "seeds 900000-" in captured.out
+
+
+def test_a_held_out_range_already_looked_at_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 910000-910019 were the second round's first look: a second look there would not be one.
+    assert main(["--seed-base", "910010", "--count", "3", "--out", str(tmp_path)]) == 2
+    assert "910000-910029 were looked at already" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())  # nothing rendered

@@ -102,3 +102,10 @@ def test_a_held_out_range_must_start_among_the_held_out_seeds() -> None:
     with pytest.raises(SystemExit) as refused:
         main(["--held-out", "--held-out-from", str(HELD_OUT_BASE - 1)])
     assert refused.value.code == 2
+
+
+def test_a_spent_held_out_range_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["--held-out", "--held-out-from", "910005", "--count", "3"])
+    assert refused.value.code == 2
+    assert "were looked at already" in capsys.readouterr().err

@@ -61,10 +61,12 @@ jerk, of the upper lid when the region is eyelid; ClipSpec.blinks takes onsets o
 from tools.twitchclips.clipconditions import CONDITIONS, EXTREME, ORDINARY
 from tools.twitchclips.cliprandom import (
     HELD_OUT_FROM,
+    SPENT,
     TUNING_SEEDS,
     HeldOutSeedError,
     check_seed,
     random_spec,
+    spent_range,
 )
 from tools.twitchclips.cliprender import PHONE_BITRATE, PHONE_CODECS, phone_copy, render, truth_of, write_clip
 from tools.twitchclips.clipspec import LIDS, REGIONS, SHAPES, Blink, ClipSpec, Twitch
@@ -79,6 +81,7 @@ __all__ = [
     "PHONE_CODECS",
     "REGIONS",
     "SHAPES",
+    "SPENT",
     "TUNING_SEEDS",
     "Blink",
     "ClipSpec",
@@ -88,6 +91,7 @@ __all__ = [
     "phone_copy",
     "random_spec",
     "render",
+    "spent_range",
     "truth_of",
     "write_clip",
 ]

@@ -13,6 +13,16 @@ TUNING_SEEDS = range(1, 100_000)
 """Seeds anyone may render, look at and tune on."""
 HELD_OUT_FROM = 900_000
 """Seeds from here on are held out: rendered only when asked with held_out=True (--held-out)."""
+SPENT = (range(900_000, 900_030), range(910_000, 910_030))
+"""Held-out seeds already looked at (each range once, by the video benches): a later look takes
+a fresh range, never one of these."""
+
+
+def spent_range(first: int, count: int) -> range | None:
+    """The spent held-out range that seeds first..first+count-1 would look at again, if any."""
+    wanted = range(first, first + count)
+    return next((r for r in SPENT if wanted and max(r.start, wanted.start) < min(r.stop, wanted.stop)), None)
+
 
 # Eyelid twitches are the commonest (myokymia, usually the lower lid), so they get the most weight.
 _REGION_WEIGHTS = {"nose": 0.2, "eyelid": 0.45, "cheek": 0.15, "mouth": 0.2}

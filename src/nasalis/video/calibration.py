@@ -1,7 +1,7 @@
 """Calibrated confidence: the detector's raw score mapped to how often such events are real.
 
-The detector's own score (how far a movement rose above its noise floor) orders events well
-but is not a probability. calibration.json holds a monotone map, fitted by
+The detector's own score (how far a movement rose above its noise floor) is not a probability
+(and orders events only weakly: docs/video.md). calibration.json holds a monotone map, fitted by
 `python -m bench.video_calibrate --write` on generated tuning clips (isotonic regression of
 "the event matched a true twitch" on the raw score), so that events given 0.8 are right about
 80% of the time. The map is piecewise linear between its points, flat beyond the ends, and
