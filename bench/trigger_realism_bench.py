@@ -25,11 +25,12 @@ Figures per method and cell:
 
 Seeds: development seeds by default (bases below HELD_OUT_BASE). `--held-out` (or `--held-out
 first`) is the first held-out range, from HELD_OUT_BASE, spent at the end of issue 19's first
-model; `--held-out second` (HELD_OUT_BASES["second"]) was spent on the 21-lag model and
-`--held-out third` is kept for one measurement of the model after it. Development runs must use
-none of them. `--methods nasalis` runs only the product's analysis (the comparisons cost most of
-the time). A "+morning" scenario uses the
-same seeds as the one without, so its diaries are the same days plus the morning check-ins.
+model; `--held-out second` (HELD_OUT_BASES["second"]) on the 21-lag model and `--held-out third`
+on the morning test that holds yesterday's factors; `--held-out fourth` is kept for one
+measurement of the next model. Development runs must use none of them. `--methods nasalis`
+runs only the product's analysis (the comparisons cost most of the time). A "+morning"
+scenario uses the same seeds as the one without, so its diaries are the same days plus the
+morning check-ins.
 """
 
 from __future__ import annotations
@@ -58,9 +59,10 @@ from nasalis.insights.triggers import analyse
 
 HELD_OUT_BASE = 900_000
 """Seeds from here on are held out: development runs never use them."""
-HELD_OUT_BASES = {"first": HELD_OUT_BASE, "second": 910_000, "third": 920_000}
+HELD_OUT_BASES = {"first": HELD_OUT_BASE, "second": 910_000, "third": 920_000, "fourth": 930_000}
 """Each held-out range is looked at once: the first was spent on issue 19's first model, the
-second on the 21-lag model, the third on the within-day test that holds yesterday's factors."""
+second on the 21-lag model, the third on the within-day test that holds yesterday's factors;
+the fourth is kept for the next model."""
 LENGTHS = (60, 90, 180, 365)
 Q_LEVEL = first_round.Q_LEVEL
 """The naive comparison's BH level: the product's q level before issue 19."""
@@ -408,7 +410,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
         const="first",
         default=None,
         choices=tuple(HELD_OUT_BASES),
-        help="a held-out seed range, looked at once (first, second: spent; third: the fresh one)",
+        help="a held-out seed range, looked at once (first, second, third: spent; fourth: the fresh one)",
     )
     parser.add_argument(
         "--methods", default=",".join(METHODS), help=f"comma-separated methods ({', '.join(METHODS)})"

@@ -148,8 +148,9 @@ def test_the_second_held_out_range_is_its_own_and_the_first_keeps_its_meaning() 
     with pytest.raises(SystemExit):
         parse(["--seed-base", str(HELD_OUT_BASES["second"])])
     assert parse(["--held-out", "third"]).seed_base == HELD_OUT_BASES["third"] > HELD_OUT_BASES["second"]
+    assert parse(["--held-out", "fourth"]).seed_base == HELD_OUT_BASES["fourth"] > HELD_OUT_BASES["third"]
     with pytest.raises(SystemExit):
-        parse(["--held-out", "fourth"])
+        parse(["--held-out", "fifth"])
 
 
 def test_methods_can_be_narrowed_to_the_product_alone(capsys: pytest.CaptureFixture[str]) -> None:

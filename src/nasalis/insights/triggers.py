@@ -174,8 +174,13 @@ def _test(shared: _Shared, column: str, lag: int, x: pd.Series) -> FactorResult:
             _filled(shared.frame, c)[known] for c in KNOWN_BY_MORNING if c != column and c in shared.frame
         ]
         # yesterday's factors were known by the morning too, and a real cause the day before
-        # (yesterday's coffee) otherwise speaks through whatever the morning recorded beside it
-        others += [v.to_numpy(float)[known] for key, v in shared.adjusters.items() if key[1] == 1]
+        # (yesterday's coffee) otherwise speaks through whatever the morning recorded beside it;
+        # never the factor's own yesterday, as in the whole-day test: a lasting effect is its own
+        others += [
+            v.to_numpy(float)[known]
+            for key, v in shared.adjusters.items()
+            if key[1] == 1 and key[0] != column
+        ]
     else:
         others = [v.to_numpy(float)[known] for key, v in shared.adjusters.items() if key[0] != column]
     adjust = np.column_stack(others) if others else None
