@@ -400,7 +400,7 @@
     video.addEventListener(name, showClock);
   });
   var copyTried = false;
-  video.addEventListener("error", function () {
+  function cannotPlay() {
     if (copyTried) {
       say("The clip cannot be played here, nor a copy of it.");
       return;
@@ -409,7 +409,10 @@
     say("This browser cannot play the clip's own format: making a copy it can play (the same frames at the same times)…");
     video.src = "/clip/playable.webm";
     video.load();
-  });
+  }
+  video.addEventListener("error", cannotPlay);
+  // This script is deferred: a format the browser refuses at once may have failed before it ran.
+  if (video.error) { cannotPlay(); }
   video.addEventListener("loadeddata", function () {
     if (copyTried) { say("Playing a copy of the clip (the same frames at the same times)."); }
   });
