@@ -133,10 +133,7 @@ def _clips(args: argparse.Namespace) -> tuple[list[Path], str]:
     base = HELD_OUT_SEED if args.held_out and args.seed_base is None else args.seed_base or TUNING_SEED
     spent = spent_range(base, args.count)
     if spent is not None:
-        raise SpentSeedsError(
-            f"--seed-base: seeds {spent.start}-{spent.stop - 1} were looked at already (each held-out"
-            " range once); take a fresh range with --seed-base"
-        )
+        raise SpentSeedsError(f"--seed-base: {spent}")
     root = args.out or Path(tempfile.mkdtemp(prefix="nasalis-clips-"))
     folder = root / f"{_generator_version()}-{base}-{args.seconds:g}s-{args.phone or 'landscape'}"
     folder.mkdir(parents=True, exist_ok=True)

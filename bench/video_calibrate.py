@@ -273,10 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--held-out-from must be a held-out seed ({HELD_OUT_BASE} or more)")
     spent = spent_range(args.held_out_from, args.count) if args.held_out else None
     if spent is not None:
-        parser.error(
-            f"--held-out-from: seeds {spent.start}-{spent.stop - 1} were looked at already (each"
-            " held-out range once); take a fresh range"
-        )
+        parser.error(f"--held-out-from: {spent}")
     if args.held_out and args.write:
         parser.error("--held-out only evaluates: it never fits or writes the map")
     base = args.held_out_from if args.held_out else TUNING_BASE

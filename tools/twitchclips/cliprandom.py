@@ -18,10 +18,16 @@ SPENT = (range(900_000, 900_030), range(910_000, 910_030))
 a fresh range, never one of these."""
 
 
-def spent_range(first: int, count: int) -> range | None:
-    """The spent held-out range that seeds first..first+count-1 would look at again, if any."""
+def spent_range(first: int, count: int) -> str | None:
+    """Why seeds first..first+count-1 may not be looked at (a spent held-out range among them), or None."""
     wanted = range(first, first + count)
-    return next((r for r in SPENT if wanted and max(r.start, wanted.start) < min(r.stop, wanted.stop)), None)
+    spent = next((r for r in SPENT if wanted and max(r.start, wanted.start) < min(r.stop, wanted.stop)), None)
+    if spent is None:
+        return None
+    return (
+        f"seeds {spent.start}-{spent.stop - 1} were looked at already (each held-out range once);"
+        " take a fresh range"
+    )
 
 
 # Eyelid twitches are the commonest (myokymia, usually the lower lid), so they get the most weight.

@@ -250,9 +250,10 @@ def fit_cycle(data: CycleData) -> CycleFit:
         out.status = "no_clear_effect"
         return out
     t_best = int(toxin[np.argmax(ll[toxin])])
-    evidence = grid_evidence(ll[toxin], null_ll, scale_of(t_best))
+    t_scale = scale_of(t_best)
+    evidence = grid_evidence(ll[toxin], null_ll, t_scale)
     best = int(np.argmax(ll))
-    scale = scale_of(best)
+    scale = t_scale if best == t_best else scale_of(best)  # most often the same curve
     out.evidence = round(evidence, 2)
     if evidence < EFFECT_THRESHOLD:
         out.status = "no_clear_effect"

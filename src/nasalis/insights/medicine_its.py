@@ -33,9 +33,8 @@ PEAK_P = 0.05
 """The last week before a change counts as a peak when its mean is 1.5 times the weeks before it
 and a one-sided Welch test on days agrees at 5%."""
 PEAK_WARNINGS = {
-    "start": "started at a peak: part of the fall may be regression to the mean",
-    "stop": "stopped at a peak: part of the fall may be regression to the mean",
-    "dose_change": "dose changed at a peak: part of the fall may be regression to the mean",
+    change: f"{done} at a peak: part of the fall may be regression to the mean"
+    for change, done in (("start", "started"), ("stop", "stopped"), ("dose_change", "dose changed"))
 }
 """Said only when twitching fell after the change: a flare falls back by itself, so a fall after
 one overstates the change's part; a rise after one, if anything, understates it."""
