@@ -155,9 +155,12 @@ def test_two_accounts_cannot_see_each_other(browser: Browser, tmp_path: Path) ->
             pages[name] = page
         alice, bob = pages["alice"], pages["bob"]
         alice.get_by_role("button", name="Twitch now").click()
+        expect(alice.get_by_text("Twitch logged.")).to_be_visible()
         alice.get_by_text("How long, and a note").click()  # folded away: strength, side and where come first
         alice.get_by_label("Note").fill("alice's private note")
         alice.get_by_role("button", name="Save details").click()
+        # Leaving before the answer comes would race the save (CI saw the note missing this way).
+        expect(alice.get_by_text("Details saved.")).to_be_visible()
         alice.goto("/diary")
         expect(alice.get_by_text("alice's private note")).to_be_visible()
         link = alice.get_by_role("link", name="Edit").first.get_attribute("href") or ""

@@ -210,17 +210,20 @@ def _crossings(rate: FloatArray, baseline: float) -> tuple[IntArray, IntArray, I
     return onset.astype(np.int64), best.astype(np.int64), wear.astype(np.int64)
 
 
-def _weighted_median(days: IntArray, weight: FloatArray) -> int:
-    """The likelihood-weighted median day over the kept curves that have one (not -1).
+def _weighted_median(days: IntArray, weight: FloatArray) -> int | None:
+    """The likelihood-weighted median day over the kept curves; None when it falls past the end.
 
     The single best curve of a jagged likelihood surface jumps between near-equal neighbours;
     the weighted median of the curves the data cannot tell apart is a steadier point estimate.
+    A curve without the crossing in the followed days (-1) counts as crossing after them: when
+    those curves hold half the weight, the data do not say the day came before the cycle ended
+    (a next injection before the wear-off was given a wear-off day from the crossers alone).
     """
-    ok = days >= 0
-    d, w = days[ok], weight[ok]
-    order = np.argsort(d, kind="stable")
-    cum = np.cumsum(w[order])
-    return int(d[order][int(np.searchsorted(cum, 0.5 * cum[-1]))])
+    late = np.where(days >= 0, days, np.iinfo(np.int64).max)
+    order = np.argsort(late, kind="stable")
+    cum = np.cumsum(weight[order])
+    day = int(late[order][int(np.searchsorted(cum, 0.5 * cum[-1]))])
+    return None if day == np.iinfo(np.int64).max else day
 
 
 def fit_cycle(data: CycleData) -> CycleFit:
@@ -274,16 +277,14 @@ def fit_cycle(data: CycleData) -> CycleFit:
     out.best_day = int(best_day[0])
     out.best_per_day = round(float(curve.min()), 2)
     out.relative_change = round(out.best_per_day / baseline - 1.0, 3)
-    if onset[0] >= 0:
-        out.onset_day = _weighted_median(onset, weight)
-        ons = onset[1:]
-        if (ons >= 0).all():
-            out.onset_day_ci = (int(ons.min()), int(ons.max()))
-    if wear[0] >= 0:
-        out.wear_off_day = _weighted_median(wear, weight)
-        wears = wear[1:]
-        if (wears >= 0).all():
-            out.wear_off_day_ci = (int(wears.min()), int(wears.max()))
+    out.onset_day = _weighted_median(onset, weight)
+    ons = onset[1:]
+    if out.onset_day is not None and (ons >= 0).all():
+        out.onset_day_ci = (int(ons.min()), int(ons.max()))
+    out.wear_off_day = _weighted_median(wear, weight)
+    wears = wear[1:]
+    if out.wear_off_day is not None and (wears >= 0).all():
+        out.wear_off_day_ci = (int(wears.min()), int(wears.max()))
     out.status = "complete" if out.wear_off_day is not None or data.next_came else "ongoing"
     return out
 
