@@ -107,6 +107,11 @@ def test_a_twitch_and_its_details_by_keyboard_with_the_focus_always_seen(
 
 def _answer_by_keyboard(page: Page) -> list[str]:
     """Answer the question on screen with keys only: "no" or "don't know" when offered."""
+    # htmx moves the focus to the question's autofocus control when the swap settles, a moment
+    # after the new step is in the page; keys pressed before it go nowhere (CI read None).
+    page.wait_for_function(
+        "() => !document.querySelector('main [autofocus]') || document.activeElement.matches('[autofocus]')"
+    )
     field = page.locator("input[name=field]").get_attribute("value")
     radios = page.locator("input[type=radio]")
     problems = []
