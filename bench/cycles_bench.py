@@ -70,7 +70,7 @@ def cycles_part(diaries: int, seed0: int, calm: bool) -> None:
             if truth.wear_off is None and nxt is not None:
                 # The next injection came before the effect wore off: no wear-off can be read.
                 censored_given.append(fit.wear_off_day is not None)
-            if truth.wear_off is not None:
+            elif truth.wear_off is not None:
                 wear_hit.append(fit.wear_off_day is not None and abs(fit.wear_off_day - truth.wear_off) <= 7)
                 if fit.wear_off_day is not None:
                     wear_hit_found.append(abs(fit.wear_off_day - truth.wear_off) <= 7)

@@ -210,6 +210,10 @@ def _crossings(rate: FloatArray, baseline: float) -> tuple[IntArray, IntArray, I
     return onset.astype(np.int64), best.astype(np.int64), wear.astype(np.int64)
 
 
+_AFTER_END = np.iinfo(np.int64).max
+"""Where a curve without the crossing in the followed days (-1) is sorted: after all of them."""
+
+
 def _weighted_median(days: IntArray, weight: FloatArray) -> int | None:
     """The likelihood-weighted median day over the kept curves; None when it falls past the end.
 
@@ -219,11 +223,23 @@ def _weighted_median(days: IntArray, weight: FloatArray) -> int | None:
     those curves hold half the weight, the data do not say the day came before the cycle ended
     (a next injection before the wear-off was given a wear-off day from the crossers alone).
     """
-    late = np.where(days >= 0, days, np.iinfo(np.int64).max)
+    late = np.where(days >= 0, days, _AFTER_END)
     order = np.argsort(late, kind="stable")
     cum = np.cumsum(weight[order])
     day = int(late[order][int(np.searchsorted(cum, 0.5 * cum[-1]))])
-    return None if day == np.iinfo(np.int64).max else day
+    return None if day == _AFTER_END else day
+
+
+def _day_and_interval(days: IntArray, weight: FloatArray) -> tuple[int | None, tuple[int, int] | None]:
+    """The day's weighted median and its interval over the kept curves (row 0 is the best curve).
+
+    The interval is None when a kept curve has no crossing: it would reach past the follow-up.
+    """
+    day = _weighted_median(days, weight)
+    kept = days[1:]
+    if day is None or not (kept >= 0).all():
+        return day, None
+    return day, (int(kept.min()), int(kept.max()))
 
 
 def fit_cycle(data: CycleData) -> CycleFit:
@@ -277,14 +293,8 @@ def fit_cycle(data: CycleData) -> CycleFit:
     out.best_day = int(best_day[0])
     out.best_per_day = round(float(curve.min()), 2)
     out.relative_change = round(out.best_per_day / baseline - 1.0, 3)
-    out.onset_day = _weighted_median(onset, weight)
-    ons = onset[1:]
-    if out.onset_day is not None and (ons >= 0).all():
-        out.onset_day_ci = (int(ons.min()), int(ons.max()))
-    out.wear_off_day = _weighted_median(wear, weight)
-    wears = wear[1:]
-    if out.wear_off_day is not None and (wears >= 0).all():
-        out.wear_off_day_ci = (int(wears.min()), int(wears.max()))
+    out.onset_day, out.onset_day_ci = _day_and_interval(onset, weight)
+    out.wear_off_day, out.wear_off_day_ci = _day_and_interval(wear, weight)
     out.status = "complete" if out.wear_off_day is not None or data.next_came else "ongoing"
     return out
 
